@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UserError, oneLine } from '../errors.js';
+import { PROJECT_ROOT } from '../engine/opaBinary.js';
+import { EXIT, type Io } from './index.js';
+
+/** Runs the cdktf app in stacks/ directly (no terraform or cdktf CLI needed). */
+export function synthCommand(io: Io, setExit: (c: number) => void): CommandModule {
+  return {
+    command: 'synth',
+    describe: 'synthesize the cdktf app in stacks/ into cdktf.out/',
+    builder: (y) =>
+      y
+        .option('outdir', { type: 'string', default: 'cdktf.out', describe: 'output folder' })
+        .option('app', { type: 'string', default: path.join(PROJECT_ROOT, 'stacks', 'main.ts'), describe: 'cdktf app entry file' })
+        .option('quiet', { type: 'boolean', default: false }),
+    handler: (argv) => {
+      const a = argv as unknown as { outdir: string; app: string; quiet: boolean };
+      const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+      const r = spawnSync(process.execPath, [tsx, a.app], {
+        encoding: 'utf8',
+        env: { ...io.env, CDKTF_OUTDIR: path.resolve(a.outdir) },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (r.error) throw new UserError(`cannot run the cdktf app: ${r.error.message}`, { file: a.app });
+      if (r.status !== 0) {
+        const lines = (r.stderr ?? '').split('\n').filter((l) => l.trim());
+        const line = lines.find((l) => l.startsWith('nhi-guard:')) ?? lines[lines.length - 1] ?? `exit ${r.status}`;
+        throw new UserError(`synth failed: ${oneLine(line.replace(/^nhi-guard:\s*/, ''))}`, { file: a.app });
+      }
+      if (!a.quiet) io.stdout(`synthesized into ${path.resolve(a.outdir)}\n`);
+      setExit(EXIT.ok);
+    },
+  };
+}

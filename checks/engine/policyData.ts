@@ -1,0 +1,73 @@
+/**
+ * Policy data: the defaults shipped in policies/data.json (data.nhi.config) with a user's --data
+ * file merged over them key by key, validated against checks/schemas/policy-data.schema.json.
+ */
+import { UserError } from '../errors.js';
+import { readText, parseJson } from '../io/files.js';
+import { assertValid } from '../schemas/index.js';
+import YAML from 'yaml';
+
+export interface PolicyConfig {
+  tagKeys: {
+    owner: string;
+    purpose: string;
+    dataClass: string;
+    environment: string;
+    expiresOn: string;
+    identityKind: string;
+    ticket: string;
+  };
+  validValues: { dataClass: string[]; environment: string[]; identityKind: string[] };
+  maxLifetimeDays: Record<string, number>;
+  rotationMaxDays: number;
+  rotationMaxDaysPhi: number;
+  accessKeyMaxAgeDays: number;
+  dormantDays: number;
+  expiringSoonDays: number;
+  waiverMaxDays: number;
+  breakGlassMaxSessionSeconds: number;
+  owners: string[];
+  accounts: Record<string, string>;
+  driftExemptPaths: string[];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge recursively; arrays and scalars replace. */
+export function mergeOver(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeOver(base[k], v) : v;
+  return out;
+}
+
+export function defaultsFromBundle(bundleData: Record<string, unknown>): unknown {
+  const nhi = bundleData.nhi;
+  return isPlainObject(nhi) ? nhi.config : undefined;
+}
+
+export async function readPolicyDataFile(file: string): Promise<unknown> {
+  const text = await readText(file);
+  if (/\.ya?ml$/i.test(file)) {
+    try {
+      return YAML.parse(text, { maxAliasCount: 100 });
+    } catch (e) {
+      throw new UserError(`is not valid YAML (${(e as Error).message.split('\n')[0]})`, { file });
+    }
+  }
+  return parseJson(text, file);
+}
+
+export async function resolvePolicyConfig(bundleData: Record<string, unknown>, dataFile?: string): Promise<PolicyConfig> {
+  const defaults = defaultsFromBundle(bundleData);
+  assertValid('policyData', defaults, 'policies/data.json', '$.nhi.config');
+  if (!dataFile) return defaults as PolicyConfig;
+  const user = await readPolicyDataFile(dataFile);
+  if (!isPlainObject(user)) throw new UserError('must be an object of policy settings', { file: dataFile, jsonPath: '$' });
+  assertValid('policyData', user, dataFile);
+  const merged = mergeOver(defaults, user);
+  assertValid('policyData', merged, dataFile);
+  return merged as PolicyConfig;
+}

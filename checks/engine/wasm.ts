@@ -1,0 +1,71 @@
+/**
+ * The one adapter around @open-policy-agent/opa-wasm. The SDK throws bare strings and answers
+ * `null` for an evaluation error and `[]` for an undefined result; here both become typed errors.
+ */
+import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import { EngineError } from '../errors.js';
+
+function describe(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export class WasmPolicy {
+  private constructor(private readonly policy: LoadedPolicy) {}
+
+  static async load(wasm: Uint8Array, data: unknown): Promise<WasmPolicy> {
+    let policy: LoadedPolicy;
+    try {
+      // Copy into a fresh ArrayBuffer: Buffer views may share a larger pool.
+      const bytes = new Uint8Array(wasm.byteLength);
+      bytes.set(wasm);
+      policy = await loadPolicy(bytes.buffer);
+    } catch (e) {
+      throw new EngineError(`cannot load the compiled policy: ${describe(e)}`);
+    }
+    const p = new WasmPolicy(policy);
+    p.setData(data);
+    return p;
+  }
+
+  setData(data: unknown): void {
+    try {
+      this.policy.setData(data as object);
+    } catch (e) {
+      throw new EngineError(`cannot load policy data: ${describe(e)}`);
+    }
+  }
+
+  get entrypoints(): Record<string, number> {
+    return (this.policy as unknown as { entrypoints: Record<string, number> }).entrypoints;
+  }
+
+  /**
+   * Evaluates one entrypoint. `input` may be an object or its JSON text already serialized
+   * (the text is handed over as bytes, saving a second JSON.stringify of large inputs).
+   * Returns the entrypoint's value; throws EngineError when the result is undefined or failed.
+   */
+  evaluate(input: unknown, entrypoint: string): unknown {
+    if (!(entrypoint in this.entrypoints)) {
+      throw new EngineError(`entrypoint ${entrypoint} is not in the compiled policy (has: ${Object.keys(this.entrypoints).join(', ')})`);
+    }
+    const arg = typeof input === 'string' ? toArrayBuffer(input) : input;
+    let rs: unknown;
+    try {
+      rs = this.policy.evaluate(arg as object, entrypoint);
+    } catch (e) {
+      throw new EngineError(`policy evaluation failed: ${describe(e)}`);
+    }
+    if (rs === null || rs === undefined) throw new EngineError('policy evaluation failed: the WASM runtime returned no result set');
+    if (!Array.isArray(rs)) throw new EngineError('policy evaluation failed: unexpected result set shape');
+    if (rs.length === 0) throw new EngineError(`entrypoint ${entrypoint} is undefined for this input`);
+    const first = rs[0] as { result?: unknown };
+    return first.result;
+  }
+}
+
+function toArrayBuffer(text: string): ArrayBuffer {
+  const bytes = new TextEncoder().encode(text);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}

@@ -1,0 +1,48 @@
+/**
+ * Enrichment: facts that need libraries or a clock, added to a loaded Inventory before the rules
+ * run. Governance tags through the configured keys, days to expiry from a fixed `now`, and IAM
+ * actions expanded with the AWS catalog.
+ */
+import type { PolicyConfig } from '../engine/policyData.js';
+import type { Governance, Inventory } from '../model.js';
+import { expandActions } from './actions.js';
+import { expiryOf } from './expiry.js';
+
+export interface EnrichOptions {
+  config: PolicyConfig;
+  now: Date;
+}
+
+export function governanceOf(tags: Record<string, string>, opts: EnrichOptions): Governance {
+  const k = opts.config.tagKeys;
+  const g: Governance = { expiry: expiryOf(tags[k.expiresOn], opts.now) };
+  const put = (field: keyof Omit<Governance, 'expiry'>, key: string) => {
+    if (tags[key] !== undefined) g[field] = tags[key];
+  };
+  put('owner', k.owner);
+  put('purpose', k.purpose);
+  put('dataClass', k.dataClass);
+  put('environment', k.environment);
+  put('identityKind', k.identityKind);
+  put('ticket', k.ticket);
+  return g;
+}
+
+export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inventory> {
+  for (const i of inv.identities) i.governance = governanceOf(i.tags, opts);
+  for (const c of inv.credentials) c.governance = governanceOf(c.tags, opts);
+  for (const d of inv.dataStores) {
+    const dc = d.tags[opts.config.tagKeys.dataClass];
+    if (dc !== undefined) d.dataClass = dc;
+  }
+  const jobs: Promise<void>[] = [];
+  for (const p of inv.policies) {
+    if (!p.document.known || !p.document.document) continue;
+    for (const s of p.document.document.statements) {
+      if (!s.actions || s.actions.some((a) => a === '*' || a === '*:*')) continue;
+      jobs.push(expandActions(s.actions).then((x) => void (s.expandedActions = x)));
+    }
+  }
+  await Promise.all(jobs);
+  return inv;
+}

@@ -1,0 +1,175 @@
+/**
+ * The versioned findings document (schema: checks/schemas/findings.schema.json): raw findings of
+ * the engine joined with rule metadata and the Inventory elements they name. Every report format
+ * is a pure function of this document.
+ */
+import type { RawFinding } from './engine/index.js';
+import { SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
+import type { Inventory, Origin, SourceKind } from './model.js';
+
+export const FINDINGS_SCHEMA_VERSION = '1.0.0';
+export const TOOL = { name: 'nhi-guard', version: '0.1.0' } as const;
+
+export interface FindingResource {
+  address?: string;
+  arn?: string;
+  type: string;
+  name: string;
+  constructPath?: string;
+  file?: string;
+  stack?: string;
+}
+
+export interface Waiver {
+  ruleId: string;
+  resource: string;
+  owner: string;
+  reason: string;
+  expiresOn: string;
+  ticket?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  source: SourceKind | 'drift';
+  resource: FindingResource;
+  identity?: string;
+  owner?: string;
+  remediation: string;
+  references: References;
+  waived: boolean;
+  waiver?: Waiver;
+}
+
+export interface RuleSummary {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  remediation: string;
+  references: References;
+}
+
+export interface FindingsDocument {
+  schemaVersion: string;
+  tool: { name: string; version: string };
+  generatedAt: string;
+  now: string;
+  inputs: Array<{ kind: string; file: string }>;
+  summary: {
+    bySeverity: Record<Severity, number>;
+    identities: number;
+    waived: number;
+  };
+  rules: RuleSummary[];
+  findings: Finding[];
+}
+
+interface Located {
+  type: string;
+  name: string | null;
+  arn?: string;
+  origin: Origin;
+  governance?: { owner?: string };
+}
+
+/** Every element a finding may name, by id. */
+function index(inv: Inventory): Map<string, Located> {
+  const m = new Map<string, Located>();
+  for (const i of inv.identities) m.set(i.id, { type: i.origin.source === 'live' ? `iam-${i.kind}` : i.kind === 'role' ? 'aws_iam_role' : 'aws_iam_user', name: i.name, arn: i.arn, origin: i.origin, governance: i.governance });
+  for (const p of inv.policies) m.set(p.id, { type: p.type === 'aws-managed' ? 'aws-managed-policy' : p.type === 'inline' ? 'inline-policy' : 'aws_iam_policy', name: p.name, arn: p.arn, origin: p.origin });
+  for (const c of inv.credentials) {
+    const type = c.kind === 'secret' ? 'aws_secretsmanager_secret' : c.kind === 'access-key' ? 'aws_iam_access_key' : 'aws_iam_user_login_profile';
+    m.set(c.id, { type, name: c.name, arn: c.arn, origin: c.origin, governance: c.governance });
+  }
+  for (const d of inv.dataStores) m.set(d.id, { type: `data-store:${d.kind}`, name: d.name, arn: d.arn, origin: d.origin });
+  for (const g of inv.groups) m.set(g.id, { type: 'aws_iam_group', name: g.name, origin: g.origin });
+  for (const u of inv.unknowns) m.set(u.id, { type: `unknown:${u.what}`, name: u.origin.address ?? u.id, origin: u.origin });
+  return m;
+}
+
+function resourceOf(id: string, el: Located | undefined): FindingResource {
+  if (!el) return { type: 'unknown', name: id };
+  const r: FindingResource = { type: el.type, name: el.name ?? el.origin.address ?? id };
+  if (el.origin.address) r.address = el.origin.address;
+  const arn = el.arn ?? el.origin.arn;
+  if (arn) r.arn = arn;
+  if (el.origin.constructPath) r.constructPath = el.origin.constructPath;
+  if (el.origin.file) r.file = el.origin.file;
+  if (el.origin.stack) r.stack = el.origin.stack;
+  return r;
+}
+
+const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    (a.resource.address ?? a.resource.arn ?? a.resource.name).localeCompare(b.resource.address ?? b.resource.arn ?? b.resource.name) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+export interface DocumentOptions {
+  raw: RawFinding[];
+  rules: RuleMeta[];
+  inventory: Inventory;
+  source: SourceKind | 'drift';
+  now: Date;
+  generatedAt?: Date;
+}
+
+export function findingsDocument(opts: DocumentOptions): FindingsDocument {
+  const byId = new Map(opts.rules.map((r) => [r.id, r]));
+  const elements = index(opts.inventory);
+  const findings: Finding[] = opts.raw.map((f) => {
+    const meta = byId.get(f.ruleId);
+    const identity = f.identity ? elements.get(f.identity) : undefined;
+    const resource = elements.get(f.resource);
+    const owner = identity?.governance?.owner ?? resource?.governance?.owner;
+    const out: Finding = {
+      ruleId: f.ruleId,
+      severity: f.severity,
+      title: meta?.title ?? f.ruleId,
+      message: f.message,
+      source: f.source ?? opts.source,
+      resource: resourceOf(f.resource, resource),
+      remediation: meta?.remediation ?? '',
+      references: meta?.references ?? { owasp: [], nistCsf: [], hipaa: [] },
+      waived: false,
+    };
+    if (identity) out.identity = identity.name ?? f.identity!;
+    if (owner && owner.trim()) out.owner = owner;
+    return out;
+  });
+  findings.sort(compareFindings);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) if (!f.waived) bySeverity[f.severity]++;
+  return {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
+    tool: { ...TOOL },
+    generatedAt: (opts.generatedAt ?? new Date()).toISOString(),
+    now: opts.now.toISOString(),
+    inputs: opts.inventory.inputs.map((i) => ({ kind: i.kind, file: i.file })),
+    summary: {
+      bySeverity,
+      identities: opts.inventory.identities.filter((i) => i.change !== 'delete').length,
+      waived: findings.filter((f) => f.waived).length,
+    },
+    rules: opts.rules
+      .filter((r) => !r.deprecated)
+      .map((r) => ({ id: r.id, title: r.title, description: r.description, severity: r.severity, remediation: r.remediation, references: r.references })),
+    findings,
+  };
+}
+
+/** True when an unwaived finding is at or above the threshold (`none` never fails). */
+export function failsGate(doc: FindingsDocument, failOn: Severity | 'none'): boolean {
+  if (failOn === 'none') return false;
+  const limit = severityRank(failOn);
+  return doc.findings.some((f) => !f.waived && severityRank(f.severity) <= limit);
+}

@@ -1,0 +1,457 @@
+/**
+ * Resource records (from synth, plan or state) into one Inventory. One handler per terraform
+ * resource type; links between resources are made by known name first, then by reference
+ * address; what stays undecidable is recorded in Inventory.unknowns (NHI-UNK-001), never guessed.
+ */
+import {
+  emptyInventory,
+  type Credential,
+  type DataStore,
+  type DocRef,
+  type Group,
+  type Identity,
+  type InputRef,
+  type Inventory,
+  type Policy,
+  type Unknown,
+} from '../model.js';
+import { documentFromDataSource, documentFromText } from './policyDocument.js';
+import {
+  asBlocks,
+  asBool,
+  asNumber,
+  asObject,
+  asString,
+  asStrings,
+  asTags,
+  isUnresolved,
+  refTarget,
+  Unresolved,
+  type ResourceRecord,
+  type Value,
+} from './values.js';
+
+const DATA_STORE_TYPES: Record<string, { kind: DataStore['kind']; nameAttrs: string[] }> = {
+  aws_s3_bucket: { kind: 's3', nameAttrs: ['bucket'] },
+  aws_dynamodb_table: { kind: 'dynamodb', nameAttrs: ['name'] },
+  aws_db_instance: { kind: 'rds', nameAttrs: ['identifier'] },
+  aws_rds_cluster: { kind: 'rds', nameAttrs: ['cluster_identifier'] },
+  aws_healthlake_fhir_datastore: { kind: 'healthlake', nameAttrs: ['datastore_name'] },
+  aws_kms_key: { kind: 'kms', nameAttrs: ['description'] },
+};
+
+const AWS_MANAGED_PREFIX = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
+/** Days from a Secrets Manager schedule expression: rate(N days|hours), cron (treated as daily or less). */
+export function scheduleDays(expr: string): number | null {
+  const rate = /^rate\(\s*(\d+)\s+(day|days|hour|hours)\s*\)$/i.exec(expr.trim());
+  if (rate) {
+    const n = Number(rate[1]);
+    return /^hour/i.test(rate[2]!) ? Math.max(1, Math.ceil(n / 24)) : n;
+  }
+  return null;
+}
+
+class Builder {
+  readonly inv: Inventory;
+  private readonly byKey = new Map<string, ResourceRecord>();
+  private readonly identityByRecord = new Map<ResourceRecord, Identity>();
+  private readonly identityByName = new Map<string, Identity>();
+  private readonly groupByRecord = new Map<ResourceRecord, Group>();
+  private readonly groupByName = new Map<string, Group>();
+  private readonly policyByRecord = new Map<ResourceRecord, Policy>();
+  private readonly policyByArn = new Map<string, Policy>();
+  private readonly secretByRecord = new Map<ResourceRecord, Credential>();
+  private readonly secretByName = new Map<string, Credential>();
+  private readonly kmsRecords = new Set<ResourceRecord>();
+
+  constructor(
+    private readonly records: ResourceRecord[],
+    inputs: InputRef[],
+  ) {
+    this.inv = emptyInventory(inputs);
+    for (const r of records) this.byKey.set(this.key(r.origin.stack, r.address), r);
+  }
+
+  private key(scope: string | undefined, address: string): string {
+    return `${scope ?? ''}|${address}`;
+  }
+
+  idOf(r: ResourceRecord): string {
+    return r.origin.stack ? `${r.origin.stack}/${r.address}` : r.address;
+  }
+
+  /** The record a reference points to, in the same stack or module scope. */
+  private target(from: ResourceRecord, ref: string): ResourceRecord | undefined {
+    const addr = refTarget(ref);
+    const direct = this.byKey.get(this.key(from.origin.stack, addr));
+    if (direct) return direct;
+    // A reference from inside a module names resources of the same module without the prefix.
+    const modulePrefix = /^(.*\.)?(module\.[^.]+\.)/.exec(from.address)?.[0];
+    if (modulePrefix && !addr.startsWith('module.')) return this.byKey.get(this.key(from.origin.stack, modulePrefix + addr));
+    return undefined;
+  }
+
+  private targets(from: ResourceRecord, v: Value | undefined, types: string[]): ResourceRecord[] {
+    if (!isUnresolved(v)) return [];
+    const out: ResourceRecord[] = [];
+    for (const ref of v.refs) {
+      const t = this.target(from, ref);
+      if (t && types.includes(t.type) && !out.includes(t)) out.push(t);
+      // count/for_each: a reference without instance key matches every instance.
+      if (!t) {
+        const base = refTarget(ref);
+        for (const r of this.records) {
+          if (r.origin.stack === from.origin.stack && types.includes(r.type) && r.address.startsWith(base + '[') && !out.includes(r)) out.push(r);
+        }
+      }
+    }
+    return out;
+  }
+
+  private unknown(r: ResourceRecord, what: Unknown['what'], detail: string): void {
+    this.inv.unknowns.push({ id: `${this.idOf(r)}#${what}`, what, detail, origin: r.origin });
+  }
+
+  private nameOf(r: ResourceRecord, attr = 'name'): string | null {
+    return asString(r.values[attr]) ?? null;
+  }
+
+  /** A policy document attribute: JSON text, a reference to a policy document data source, or unknown. */
+  private doc(r: ResourceRecord, v: Value | undefined, what: string): DocRef {
+    if (typeof v === 'string') return documentFromText(v);
+    const obj = asObject(v);
+    if (obj) return { known: false, reason: `${what} is not JSON text` };
+    if (isUnresolved(v)) {
+      const [ds] = this.targets(r, v, ['aws_iam_policy_document']);
+      if (ds && v.refs.length === 1) return documentFromDataSource(ds.values);
+      return { known: false, reason: `${what} is known only after apply (${v.reason})` };
+    }
+    return { known: false, reason: `${what} is missing` };
+  }
+
+  build(): Inventory {
+    // Order matters: containers first, then what links to them.
+    const order = [
+      'identities',
+      'groups',
+      'policies',
+      'secrets',
+      'datastores',
+      'links',
+      'credentials',
+    ] as const;
+    for (const phase of order) for (const r of this.records) this.visit(phase, r);
+    return this.inv;
+  }
+
+  private visit(phase: string, r: ResourceRecord): void {
+    if (r.mode === 'data') return;
+    const t = r.type;
+    if (phase === 'identities' && (t === 'aws_iam_role' || t === 'aws_iam_user')) this.identity(r);
+    else if (phase === 'groups' && t === 'aws_iam_group') this.group(r);
+    else if (phase === 'policies' && t === 'aws_iam_policy') this.managedPolicy(r);
+    else if (phase === 'secrets' && t === 'aws_secretsmanager_secret') this.secret(r);
+    else if (phase === 'datastores' && t in DATA_STORE_TYPES) this.dataStore(r);
+    else if (phase === 'links') this.link(r);
+    else if (phase === 'credentials') this.credential(r);
+  }
+
+  private identity(r: ResourceRecord): void {
+    const kind = r.type === 'aws_iam_role' ? 'role' : 'user';
+    const tagsV = r.values.tags ?? r.values.tags_all;
+    const identity: Identity = {
+      id: this.idOf(r),
+      kind,
+      name: this.nameOf(r),
+      tags: { ...asTags(r.values.tags_all), ...asTags(r.values.tags) },
+      policies: [],
+      groups: [],
+      change: r.change,
+      origin: r.origin,
+    };
+    const arn = asString(r.values.arn);
+    if (arn) identity.arn = arn;
+    const p = asString(r.values.path);
+    if (p) identity.path = p;
+    if (isUnresolved(tagsV)) {
+      identity.tagsUnknown = true;
+      this.unknown(r, 'tags', `tags of ${r.address} are known only after apply`);
+    }
+    if (kind === 'role') {
+      identity.trust = this.doc(r, r.values.assume_role_policy, 'assume_role_policy');
+      if (!identity.trust.known && isUnresolved(r.values.assume_role_policy)) this.unknown(r, 'trust-policy', identity.trust.reason ?? '');
+      const msd = asNumber(r.values.max_session_duration);
+      identity.maxSessionDuration = msd ?? 3600;
+      for (const [i, b] of asBlocks(r.values.inline_policy).entries()) {
+        if (b.policy === undefined && b.name === undefined) continue;
+        const pol = this.addPolicy({
+          id: `${identity.id}#inline_policy[${i}]`,
+          name: asString(b.name) ?? null,
+          type: 'inline',
+          document: this.doc(r, b.policy, 'inline_policy.policy'),
+          change: r.change,
+          origin: r.origin,
+        });
+        if (!pol.document.known && isUnresolved(b.policy)) this.unknown(r, 'policy-document', `inline_policy ${pol.name ?? i}: ${pol.document.reason}`);
+        identity.policies.push({ policy: pol.id });
+      }
+      const mpa = r.values.managed_policy_arns;
+      for (const arnV of Array.isArray(mpa) ? mpa : []) this.attach(r, identity.policies, arnV);
+      if (isUnresolved(mpa)) this.unknown(r, 'attachment', `managed_policy_arns of ${r.address} are known only after apply`);
+    }
+    this.inv.identities.push(identity);
+    this.identityByRecord.set(r, identity);
+    if (identity.name) this.identityByName.set(`${kind}:${identity.name}`, identity);
+  }
+
+  private group(r: ResourceRecord): void {
+    const g: Group = { id: this.idOf(r), name: this.nameOf(r), policies: [], origin: r.origin };
+    this.inv.groups.push(g);
+    this.groupByRecord.set(r, g);
+    if (g.name) this.groupByName.set(g.name, g);
+  }
+
+  private addPolicy(p: Policy): Policy {
+    this.inv.policies.push(p);
+    if (p.arn) this.policyByArn.set(p.arn, p);
+    return p;
+  }
+
+  private managedPolicy(r: ResourceRecord): void {
+    const p = this.addPolicy({
+      id: this.idOf(r),
+      name: this.nameOf(r),
+      type: 'managed',
+      document: this.doc(r, r.values.policy, 'policy'),
+      change: r.change,
+      origin: r.origin,
+      ...(asString(r.values.arn) ? { arn: asString(r.values.arn)! } : {}),
+    });
+    if (!p.document.known && isUnresolved(r.values.policy)) this.unknown(r, 'policy-document', `policy of ${r.address}: ${p.document.reason}`);
+    this.policyByRecord.set(r, p);
+  }
+
+  /** A policy ARN (string or reference) to a policy id, creating AWS managed entries on demand. */
+  private policyFor(from: ResourceRecord, v: Value | undefined): Policy | undefined {
+    if (typeof v === 'string') {
+      const known = this.policyByArn.get(v);
+      if (known) return known;
+      if (AWS_MANAGED_PREFIX.test(v)) {
+        return this.addPolicy({
+          id: v,
+          name: v.replace(AWS_MANAGED_PREFIX, '').split('/').pop() ?? v,
+          type: 'aws-managed',
+          arn: v,
+          document: { known: false, reason: 'AWS managed policy: judged by name' },
+          change: 'existing',
+          origin: { source: from.origin.source, arn: v },
+        });
+      }
+      // A customer managed policy declared elsewhere: link by name from its ARN.
+      const name = v.split('/').pop();
+      return this.inv.policies.find((p) => p.type === 'managed' && p.name === name);
+    }
+    const [t] = this.targets(from, v, ['aws_iam_policy']);
+    return t ? this.policyByRecord.get(t) : undefined;
+  }
+
+  private attach(from: ResourceRecord, links: Identity['policies'], arnV: Value | undefined): void {
+    const p = this.policyFor(from, arnV);
+    if (p) {
+      if (!links.some((l) => l.policy === p.id)) links.push({ policy: p.id });
+    } else if (isUnresolved(arnV) || arnV === undefined) {
+      this.unknown(from, 'attachment', `the policy attached by ${from.address} is known only after apply`);
+    } else if (typeof arnV === 'string') {
+      // A policy outside this input: keep the attachment visible with an unknown document.
+      const created = this.addPolicy({
+        id: arnV,
+        name: arnV.split('/').pop() ?? arnV,
+        type: 'managed',
+        arn: arnV,
+        document: { known: false, reason: 'policy is not declared in this input' },
+        change: 'existing',
+        origin: { source: from.origin.source, arn: arnV },
+      });
+      links.push({ policy: created.id });
+    }
+  }
+
+  /** Identities (role or user) or groups referenced by an attribute: by name, then by reference. */
+  private identitiesFor(from: ResourceRecord, v: Value | undefined, kind: 'role' | 'user'): Identity[] {
+    const type = kind === 'role' ? 'aws_iam_role' : 'aws_iam_user';
+    if (typeof v === 'string') {
+      const name = v.includes(':') ? v.split('/').pop()! : v; // role ARN or name
+      const hit = this.identityByName.get(`${kind}:${name}`);
+      return hit ? [hit] : [];
+    }
+    return this.targets(from, v, [type]).map((t) => this.identityByRecord.get(t)).filter((x): x is Identity => !!x);
+  }
+
+  private groupsFor(from: ResourceRecord, v: Value | undefined): Group[] {
+    if (typeof v === 'string') {
+      const g = this.groupByName.get(v);
+      return g ? [g] : [];
+    }
+    return this.targets(from, v, ['aws_iam_group']).map((t) => this.groupByRecord.get(t)).filter((x): x is Group => !!x);
+  }
+
+  private linkOrUnknown<T>(from: ResourceRecord, attr: string, found: T[], what: string): T[] {
+    if (found.length === 0) {
+      const v = from.values[attr];
+      const why = isUnresolved(v) || v === undefined ? 'is known only after apply' : `names ${String(v)}, which is not in this input`;
+      this.unknown(from, 'attachment', `${what} of ${from.address} (${attr}) ${why}`);
+    }
+    return found;
+  }
+
+  private link(r: ResourceRecord): void {
+    const v = r.values;
+    switch (r.type) {
+      case 'aws_iam_role_policy':
+      case 'aws_iam_user_policy':
+      case 'aws_iam_group_policy': {
+        const attr = r.type === 'aws_iam_role_policy' ? 'role' : r.type === 'aws_iam_user_policy' ? 'user' : 'group';
+        const pol = this.addPolicy({ id: this.idOf(r), name: this.nameOf(r), type: 'inline', document: this.doc(r, v.policy, 'policy'), change: r.change, origin: r.origin });
+        if (!pol.document.known && isUnresolved(v.policy)) this.unknown(r, 'policy-document', `policy of ${r.address}: ${pol.document.reason}`);
+        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr as 'role' | 'user');
+        for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the owner')) o.policies.push({ policy: pol.id });
+        return;
+      }
+      case 'aws_iam_role_policy_attachment':
+      case 'aws_iam_user_policy_attachment':
+      case 'aws_iam_group_policy_attachment': {
+        const attr = r.type === 'aws_iam_role_policy_attachment' ? 'role' : r.type === 'aws_iam_user_policy_attachment' ? 'user' : 'group';
+        if (r.change === 'delete') return;
+        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr as 'role' | 'user');
+        for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the identity')) this.attach(r, o.policies, v.policy_arn);
+        return;
+      }
+      case 'aws_iam_policy_attachment': {
+        if (r.change === 'delete') return;
+        const owners: Array<Identity | Group> = [];
+        for (const rv of Array.isArray(v.roles) ? v.roles : []) owners.push(...this.identitiesFor(r, rv, 'role'));
+        for (const uv of Array.isArray(v.users) ? v.users : []) owners.push(...this.identitiesFor(r, uv, 'user'));
+        for (const gv of Array.isArray(v.groups) ? v.groups : []) owners.push(...this.groupsFor(r, gv));
+        for (const o of this.linkOrUnknown(r, 'roles', owners, 'the identities')) this.attach(r, o.policies, v.policy_arn);
+        return;
+      }
+      case 'aws_iam_group_membership': {
+        if (r.change === 'delete') return;
+        const [g] = this.groupsFor(r, v.group);
+        const users = (Array.isArray(v.users) ? v.users : []).flatMap((u) => this.identitiesFor(r, u, 'user'));
+        if (!g) this.linkOrUnknown(r, 'group', [], 'the group');
+        else for (const u of users) if (!u.groups.includes(g.id)) u.groups.push(g.id);
+        return;
+      }
+      case 'aws_iam_user_group_membership': {
+        if (r.change === 'delete') return;
+        const [u] = this.identitiesFor(r, v.user, 'user');
+        const groups = (Array.isArray(v.groups) ? v.groups : []).flatMap((g) => this.groupsFor(r, g));
+        if (!u) this.linkOrUnknown(r, 'user', [], 'the user');
+        else for (const g of groups) if (!u.groups.includes(g.id)) u.groups.push(g.id);
+        return;
+      }
+      case 'aws_secretsmanager_secret_rotation': {
+        const s = this.secretFor(r, v.secret_id);
+        if (!s) return void this.unknown(r, 'attachment', `the secret rotated by ${r.address} is known only after apply`);
+        if (r.change === 'delete') return void (s.rotation = { enabled: false, intervalDays: null });
+        s.rotation = this.rotationOf(asBlocks(v.rotation_rules)[0]);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private rotationOf(rules: Record<string, Value> | undefined): Credential['rotation'] {
+    if (!rules) return { enabled: true, intervalDays: null };
+    const days = asNumber(rules.automatically_after_days);
+    const expr = asString(rules.schedule_expression);
+    return { enabled: true, intervalDays: days && days > 0 ? days : expr ? scheduleDays(expr) : null };
+  }
+
+  private secretFor(from: ResourceRecord, v: Value | undefined): Credential | undefined {
+    if (typeof v === 'string') return this.secretByName.get(v) ?? this.inv.credentials.find((c) => c.kind === 'secret' && c.arn === v);
+    const [t] = this.targets(from, v, ['aws_secretsmanager_secret']);
+    return t ? this.secretByRecord.get(t) : undefined;
+  }
+
+  private secret(r: ResourceRecord): void {
+    const v = r.values;
+    const kmsV = v.kms_key_id;
+    let customerManaged: boolean | null;
+    let keyId: string | undefined;
+    if (kmsV === undefined || kmsV === null || kmsV === '') customerManaged = false;
+    else if (typeof kmsV === 'string') {
+      keyId = kmsV;
+      customerManaged = !/alias\/aws\//.test(kmsV);
+    } else {
+      const [k] = this.targets(r, kmsV, ['aws_kms_key', 'aws_kms_alias']);
+      customerManaged = k ? true : null;
+      if (k) keyId = this.idOf(k);
+    }
+    const c: Credential = {
+      id: this.idOf(r),
+      kind: 'secret',
+      name: this.nameOf(r),
+      tags: { ...asTags(v.tags_all), ...asTags(v.tags) },
+      kms: { customerManaged, ...(keyId ? { keyId } : {}) },
+      rotation: asBool(v.rotation_enabled) ? this.rotationOf(asBlocks(v.rotation_rules)[0]) : { enabled: false, intervalDays: null },
+      value: { present: false, literal: false },
+      change: r.change,
+      origin: r.origin,
+    };
+    const arn = asString(v.arn);
+    if (arn) c.arn = arn;
+    this.inv.credentials.push(c);
+    this.secretByRecord.set(r, c);
+    if (c.name) this.secretByName.set(c.name, c);
+  }
+
+  private credential(r: ResourceRecord): void {
+    const v = r.values;
+    if (r.type === 'aws_secretsmanager_secret_version') {
+      const s = this.secretFor(r, v.secret_id);
+      if (!s || r.change === 'delete') return;
+      const hasValue = v.secret_string !== undefined || v.secret_binary !== undefined || r.sensitive?.has('secret_string') === true;
+      const literal = r.literal?.has('secret_string') === true || r.literal?.has('secret_binary') === true;
+      s.value = { present: s.value?.present || hasValue, literal: (s.value?.literal ?? false) || literal };
+      return;
+    }
+    if (r.type !== 'aws_iam_access_key' && r.type !== 'aws_iam_user_login_profile') return;
+    const [u] = this.identitiesFor(r, v.user, 'user');
+    const c: Credential = {
+      id: this.idOf(r),
+      kind: r.type === 'aws_iam_access_key' ? 'access-key' : 'login-profile',
+      name: asString(v.id) ?? null,
+      tags: {},
+      change: r.change,
+      origin: r.origin,
+      ...(u ? { identity: u.id } : {}),
+    };
+    const status = asString(v.status);
+    if (r.type === 'aws_iam_access_key') c.status = status === 'Inactive' ? 'Inactive' : 'Active';
+    const created = asString(v.create_date);
+    if (created) c.createDate = created;
+    if (!u) this.linkOrUnknown(r, 'user', [], 'the user');
+    this.inv.credentials.push(c);
+  }
+
+  private dataStore(r: ResourceRecord): void {
+    const spec = DATA_STORE_TYPES[r.type]!;
+    const tags = { ...asTags(r.values.tags_all), ...asTags(r.values.tags) };
+    const name = spec.nameAttrs.map((a) => asString(r.values[a])).find(Boolean) ?? null;
+    const d: DataStore = { id: this.idOf(r), kind: spec.kind, name, tags, change: r.change, origin: r.origin };
+    const arn = asString(r.values.arn);
+    if (arn) d.arn = arn;
+    if (r.type === 'aws_kms_key') this.kmsRecords.add(r);
+    this.inv.dataStores.push(d);
+  }
+}
+
+export function buildInventory(records: ResourceRecord[], inputs: InputRef[]): Inventory {
+  return new Builder(records, inputs).build();
+}
+
+export { Unresolved };

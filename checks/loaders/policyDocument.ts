@@ -1,0 +1,173 @@
+/**
+ * IAM policy documents into the normalized Statement model: from JSON text (inline policies,
+ * trust policies, live documents) and from `aws_iam_policy_document` data source blocks.
+ * Invalid documents come back as data ({known:false, reason}), never as a throw.
+ */
+import type { Condition, DocRef, PolicyDocument, Principals, Statement } from '../model.js';
+import { asBlocks, asString, asStrings, isUnresolved, Unresolved, type Value } from './values.js';
+
+const MAX_STATEMENTS = 10_000;
+
+function list(v: unknown): unknown[] | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v : [v];
+}
+
+function strList(v: unknown, what: string): string[] | undefined {
+  const l = list(v);
+  if (l === undefined) return undefined;
+  if (!l.every((x) => typeof x === 'string')) throw new Error(`${what} must be a string or a list of strings`);
+  return l as string[];
+}
+
+export function principalsOf(v: unknown): Principals | undefined {
+  if (v === undefined) return undefined;
+  if (v === '*') return { any: true };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('Principal must be "*" or an object');
+  const out: Principals = {};
+  for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
+    const values = strList(raw, `Principal.${k}`) ?? [];
+    const key = k.toLowerCase();
+    const slot = key === 'aws' ? 'aws' : key === 'service' ? 'service' : key === 'federated' ? 'federated' : key === 'canonicaluser' ? 'canonicalUser' : undefined;
+    if (!slot) throw new Error(`Principal type ${k} is not AWS, Service, Federated or CanonicalUser`);
+    out[slot] = [...(out[slot] ?? []), ...values];
+    if (slot === 'aws' && values.includes('*')) out.any = true;
+  }
+  return out;
+}
+
+export function conditionsOf(v: unknown): Condition[] {
+  if (v === undefined) return [];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('Condition must be an object');
+  const out: Condition[] = [];
+  for (const [operator, block] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof block !== 'object' || block === null || Array.isArray(block)) throw new Error(`Condition ${operator} must be an object`);
+    for (const [key, raw] of Object.entries(block as Record<string, unknown>)) {
+      const values = (list(raw) ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+      out.push({ operator, key: key.toLowerCase(), values });
+    }
+  }
+  return out;
+}
+
+function statementOf(raw: unknown, i: number): Statement {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`Statement[${i}] must be an object`);
+  const s = raw as Record<string, unknown>;
+  const effect = s.Effect;
+  if (effect !== 'Allow' && effect !== 'Deny') throw new Error(`Statement[${i}].Effect must be Allow or Deny`);
+  const lower = (xs: string[] | undefined) => xs?.map((x) => x.toLowerCase());
+  const out: Statement = { effect, conditions: conditionsOf(s.Condition) };
+  if (typeof s.Sid === 'string') out.sid = s.Sid;
+  const actions = lower(strList(s.Action, `Statement[${i}].Action`));
+  const notActions = lower(strList(s.NotAction, `Statement[${i}].NotAction`));
+  const resources = strList(s.Resource, `Statement[${i}].Resource`);
+  const notResources = strList(s.NotResource, `Statement[${i}].NotResource`);
+  if (actions) out.actions = actions;
+  if (notActions) out.notActions = notActions;
+  if (resources) out.resources = resources;
+  if (notResources) out.notResources = notResources;
+  const principals = principalsOf(s.Principal);
+  const notPrincipals = principalsOf(s.NotPrincipal);
+  if (principals) out.principals = principals;
+  if (notPrincipals) out.notPrincipals = notPrincipals;
+  return out;
+}
+
+/** Parses a policy document object (already JSON-decoded). */
+export function documentOf(raw: unknown): DocRef {
+  try {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { known: false, reason: 'policy document is not a JSON object' };
+    const d = raw as Record<string, unknown>;
+    const stmts = list(d.Statement);
+    if (!stmts) return { known: false, reason: 'policy document has no Statement' };
+    if (stmts.length > MAX_STATEMENTS) return { known: false, reason: `policy document has more than ${MAX_STATEMENTS} statements` };
+    const doc: PolicyDocument = { statements: stmts.map(statementOf) };
+    if (typeof d.Version === 'string') doc.version = d.Version;
+    return { known: true, document: doc };
+  } catch (e) {
+    return { known: false, reason: `invalid policy document: ${(e as Error).message}` };
+  }
+}
+
+/** Parses policy JSON text; live documents may arrive URL-encoded. */
+export function documentFromText(text: string): DocRef {
+  let t = text.trim();
+  if (t.startsWith('%7B') || t.startsWith('%7b')) {
+    try {
+      t = decodeURIComponent(t);
+    } catch {
+      return { known: false, reason: 'policy document is not valid URL-encoded text' };
+    }
+  }
+  if (t.includes('${')) return { known: false, reason: 'policy document contains an unresolved interpolation' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(t);
+  } catch {
+    return { known: false, reason: 'policy document is not valid JSON' };
+  }
+  return documentOf(parsed);
+}
+
+/**
+ * Statement blocks of a `data "aws_iam_policy_document"` (synth config or plan/state values).
+ * Unknown pieces make the whole document unknown: a guess could hide a wildcard.
+ */
+export function documentFromDataSource(values: Record<string, Value>): DocRef {
+  const statements: Statement[] = [];
+  const blocks = asBlocks(values.statement);
+  for (const b of blocks) {
+    for (const [k, v] of Object.entries(b)) {
+      if (containsUnresolved(v) && !['resources', 'not_resources', 'condition', 'sid'].includes(k)) {
+        return { known: false, reason: `statement ${k} is known only after apply` };
+      }
+    }
+    const effect = asString(b.effect) ?? 'Allow';
+    if (effect !== 'Allow' && effect !== 'Deny') return { known: false, reason: `statement effect ${effect} is not Allow or Deny` };
+    const st: Statement = { effect, conditions: [] };
+    const sid = asString(b.sid);
+    if (sid) st.sid = sid;
+    if (b.actions !== undefined) st.actions = asStrings(b.actions).map((a) => a.toLowerCase());
+    if (b.not_actions !== undefined) st.notActions = asStrings(b.not_actions).map((a) => a.toLowerCase());
+    if (b.resources !== undefined) st.resources = stringsKeepingUnknown(b.resources);
+    if (b.not_resources !== undefined) st.notResources = stringsKeepingUnknown(b.not_resources);
+    for (const [blockName, slot] of [['principals', 'principals'], ['not_principals', 'notPrincipals']] as const) {
+      const ps = asBlocks(b[blockName]);
+      if (ps.length === 0) continue;
+      const merged: Record<string, string[]> = {};
+      for (const p of ps) {
+        const type = asString(p.type) ?? '';
+        merged[type] = [...(merged[type] ?? []), ...stringsKeepingUnknown(p.identifiers)];
+      }
+      try {
+        st[slot] = principalsOf(merged['*'] ? '*' : merged);
+      } catch (e) {
+        return { known: false, reason: (e as Error).message };
+      }
+    }
+    for (const c of asBlocks(b.condition)) {
+      st.conditions.push({ operator: asString(c.test) ?? '', key: (asString(c.variable) ?? '').toLowerCase(), values: stringsKeepingUnknown(c.values) });
+    }
+    statements.push(st);
+  }
+  const version = asString(values.version);
+  return { known: true, document: { statements, ...(version ? { version } : {}) } };
+}
+
+/** Resource and condition strings: an unknown item becomes a placeholder naming what it refers to. */
+function stringsKeepingUnknown(v: Value | undefined): string[] {
+  const items = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return items.map((x) => (typeof x === 'string' ? x : isUnresolved(x) ? placeholder(x) : String(x)));
+}
+
+export function placeholder(u: Unresolved): string {
+  if (u.text) return u.text;
+  return u.refs.length ? `\${${u.refs[0]}}` : '${unknown}';
+}
+
+export function containsUnresolved(v: Value | undefined): boolean {
+  if (isUnresolved(v)) return true;
+  if (Array.isArray(v)) return v.some(containsUnresolved);
+  if (v && typeof v === 'object') return Object.values(v).some(containsUnresolved);
+  return false;
+}

@@ -1,0 +1,180 @@
+/**
+ * cdktf synth output (`cdktf.out/manifest.json` and one `cdk.tf.json` per stack) into resource
+ * records. References between resources (`${aws_iam_role.x.name}`) are resolved to their literal
+ * value when the configuration states it, and otherwise kept as Unresolved with the address.
+ */
+import path from 'node:path';
+import { UserError, jsonPath } from '../errors.js';
+import { readJson } from '../io/files.js';
+import type { InputRef, Inventory } from '../model.js';
+import { buildInventory } from './inventoryBuilder.js';
+import { isUnresolved, Unresolved, type ResourceRecord, type Value } from './values.js';
+
+const REF = /^(?:data\.)?[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*$/;
+const REF_IN_EXPR = /\b(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?/g;
+const MAX_DEPTH = 64;
+
+interface StackEntry {
+  name: string;
+  file: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export async function readManifest(dir: string): Promise<StackEntry[]> {
+  const manifestFile = path.join(dir, 'manifest.json');
+  const manifest = await readJson(manifestFile);
+  if (!isObject(manifest)) throw new UserError('must be a JSON object (a cdktf manifest)', { file: manifestFile, jsonPath: '$' });
+  const stacks = manifest.stacks;
+  if (!isObject(stacks)) throw new UserError('must be an object of stacks; is this a cdktf output folder?', { file: manifestFile, jsonPath: '$.stacks' });
+  const out: StackEntry[] = [];
+  for (const [key, s] of Object.entries(stacks)) {
+    const p = jsonPath(['stacks', key]);
+    if (!isObject(s)) throw new UserError('must be an object', { file: manifestFile, jsonPath: p });
+    const rel = s.synthesizedStackPath;
+    if (typeof rel !== 'string' || rel === '') throw new UserError('must be the path of the stack JSON', { file: manifestFile, jsonPath: `${p}.synthesizedStackPath` });
+    const file = path.resolve(dir, rel);
+    if (!file.startsWith(path.resolve(dir) + path.sep)) {
+      throw new UserError('points outside the synth folder', { file: manifestFile, jsonPath: `${p}.synthesizedStackPath` });
+    }
+    out.push({ name: typeof s.name === 'string' ? s.name : key, file });
+  }
+  if (out.length === 0) throw new UserError('lists no stacks', { file: manifestFile, jsonPath: '$.stacks' });
+  return out;
+}
+
+/** Strips cdktf `//` metadata keys, recursively. */
+function clean(v: unknown, depth: number, file: string, at: Array<string | number>): Value {
+  if (depth > MAX_DEPTH) throw new UserError(`is nested more than ${MAX_DEPTH} levels deep`, { file, jsonPath: jsonPath(at) });
+  if (Array.isArray(v)) return v.map((x, i) => clean(x, depth + 1, file, [...at, i]));
+  if (isObject(v)) {
+    const out: Record<string, Value> = {};
+    for (const [k, x] of Object.entries(v)) if (k !== '//') out[k] = clean(x, depth + 1, file, [...at, k]);
+    return out;
+  }
+  return v as Value;
+}
+
+function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
+  const file = stack.file;
+  if (!isObject(doc)) throw new UserError('must be a JSON object (a cdktf stack)', { file, jsonPath: '$' });
+  const records: ResourceRecord[] = [];
+  for (const mode of ['resource', 'data'] as const) {
+    const block = doc[mode];
+    if (block === undefined) continue;
+    if (!isObject(block)) throw new UserError('must be an object of resource types', { file, jsonPath: `$.${mode}` });
+    for (const [type, byName] of Object.entries(block)) {
+      if (!isObject(byName)) throw new UserError('must be an object of resources', { file, jsonPath: jsonPath([mode, type]) });
+      for (const [name, body] of Object.entries(byName)) {
+        const at = [mode, type, name];
+        if (!isObject(body)) throw new UserError('must be an object', { file, jsonPath: jsonPath(at) });
+        const meta = isObject(body['//']) && isObject(body['//'].metadata) ? body['//'].metadata : {};
+        const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+        const values = clean(body, 0, file, at) as Record<string, Value>;
+        const literal = new Set<string>();
+        for (const [k, x] of Object.entries(values)) if (typeof x === 'string' && !x.includes('${')) literal.add(k);
+        records.push({
+          mode: mode === 'data' ? 'data' : 'managed',
+          type,
+          address,
+          values,
+          change: 'create',
+          literal,
+          origin: {
+            source: 'synth',
+            file,
+            address,
+            stack: stack.name,
+            ...(typeof meta.path === 'string' ? { constructPath: meta.path } : {}),
+          },
+        });
+      }
+    }
+  }
+  return records;
+}
+
+/** Resolves `${...}` references of one stack in place. */
+export function resolveReferences(records: ResourceRecord[]): void {
+  const byAddress = new Map(records.map((r) => [r.address, r]));
+  const resolving = new Set<string>();
+
+  const attr = (ref: string, depth: number): Value => {
+    const parts = ref.split('.');
+    const isData = parts[0] === 'data';
+    const address = parts.slice(0, isData ? 3 : 2).join('.');
+    const attrPath = parts.slice(isData ? 3 : 2);
+    const target = byAddress.get(address);
+    const unresolved = new Unresolved([ref], 'computed at apply', `\${${ref}}`);
+    if (!target || attrPath.length === 0) return unresolved;
+    let v: Value | undefined = target.values[attrPath[0]!];
+    // The id of IAM roles, users, groups and secrets' names is their name.
+    if (v === undefined && attrPath[0] === 'id' && ['aws_iam_role', 'aws_iam_user', 'aws_iam_group'].includes(target.type)) v = target.values.name;
+    if (v === undefined || attrPath.length > 1) return unresolved;
+    if (typeof v === 'string' && v.includes('${')) {
+      const key = `${address}.${attrPath[0]}`;
+      if (resolving.has(key) || depth > MAX_DEPTH) return unresolved;
+      resolving.add(key);
+      const r = resolveString(v, depth + 1);
+      resolving.delete(key);
+      return isUnresolved(r) ? unresolved : r;
+    }
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : unresolved;
+  };
+
+  const resolveString = (s: string, depth: number): Value => {
+    const whole = /^\$\{([^{}]+)\}$/.exec(s);
+    if (whole && REF.test(whole[1]!.trim())) return attr(whole[1]!.trim(), depth);
+    if (!s.includes('${')) return s;
+    const refs: string[] = [];
+    let unknown = false;
+    const out = s.replace(/\$\{([^{}]+)\}/g, (m, expr: string) => {
+      const e = expr.trim();
+      if (REF.test(e)) {
+        const v = attr(e, depth);
+        if (typeof v === 'string' || typeof v === 'number') return String(v);
+        refs.push(e);
+      } else {
+        refs.push(...(e.match(REF_IN_EXPR) ?? []));
+      }
+      unknown = true;
+      return m;
+    });
+    return unknown ? new Unresolved(refs, 'expression evaluated at apply', out) : out;
+  };
+
+  const walk = (v: Value): Value => {
+    if (typeof v === 'string') return resolveString(v, 0);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && !isUnresolved(v)) {
+      const out: Record<string, Value> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+
+  const resolved = records.map((r) => walk(r.values) as Record<string, Value>);
+  records.forEach((r, i) => (r.values = resolved[i]!));
+}
+
+export async function loadSynthRecords(dir: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[] }> {
+  const stacks = await readManifest(dir);
+  const records: ResourceRecord[] = [];
+  const inputs: InputRef[] = [];
+  for (const stack of stacks) {
+    const doc = await readJson(stack.file);
+    const rs = stackRecords(stack, doc);
+    resolveReferences(rs);
+    records.push(...rs);
+    inputs.push({ kind: 'synth', file: stack.file });
+  }
+  return { records, inputs };
+}
+
+export async function loadSynth(dir: string): Promise<Inventory> {
+  const { records, inputs } = await loadSynthRecords(dir);
+  return buildInventory(records, inputs);
+}

@@ -1,0 +1,233 @@
+/**
+ * The normalized NHI Inventory: what every loader (synth, plan, state, live) produces and what the
+ * policy engine reads. Its JSON Schema is checks/schemas/inventory.schema.json; keep both in step.
+ *
+ * Facts only. Nothing here decides whether something is compliant: that is Rego's job.
+ * Secret values never enter this model: a credential says whether a value exists and whether it
+ * was written literally, nothing more.
+ */
+
+export const INVENTORY_SCHEMA_VERSION = 1;
+
+export type SourceKind = 'synth' | 'plan' | 'state' | 'live';
+
+/** What the source says happens to the resource. `existing` for state and live. */
+export type Change = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read' | 'existing';
+
+export interface Origin {
+  source: SourceKind;
+  /** The file the element was read from (plan, state, cdk.tf.json, snapshot). */
+  file?: string;
+  /** Terraform address (`module.x.aws_iam_role.y["k"]`). */
+  address?: string;
+  arn?: string;
+  /** cdktf construct path (`lab-exchange/LabResultsRole/Role`). */
+  constructPath?: string;
+  /** cdktf stack name. */
+  stack?: string;
+  /** The source file that declared the resource when known (stack .ts file). */
+  sourceFile?: string;
+}
+
+export interface Condition {
+  /** Condition operator as written, e.g. `StringEquals`, `ForAnyValue:StringLike`, `Bool`. */
+  operator: string;
+  /** Condition key lower-cased (condition keys are case-insensitive), e.g. `sts:externalid`. */
+  key: string;
+  values: string[];
+}
+
+/** `"*"` as principal is `any: true`. */
+export interface Principals {
+  any?: boolean;
+  aws?: string[];
+  service?: string[];
+  federated?: string[];
+  canonicalUser?: string[];
+}
+
+export interface ExpandedAction {
+  /** `service:Action` in the catalog's spelling. */
+  action: string;
+  /** AWS access level: List, Read, Write, Permissions management, Tagging. */
+  accessLevel: string;
+  /** True when the action accepts no resource ARN, only `*`. */
+  wildcardOnly: boolean;
+}
+
+export interface Statement {
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  /** Actions as written, lower-cased (IAM actions are case-insensitive). */
+  actions?: string[];
+  notActions?: string[];
+  resources?: string[];
+  notResources?: string[];
+  principals?: Principals;
+  notPrincipals?: Principals;
+  conditions: Condition[];
+  /** Enrichment: the actions matched by `actions`, from the IAM catalog. Absent for `*`. */
+  expandedActions?: ExpandedAction[];
+}
+
+export interface PolicyDocument {
+  version?: string;
+  statements: Statement[];
+}
+
+/** A policy document that may be unknown until apply. */
+export interface DocRef {
+  known: boolean;
+  document?: PolicyDocument;
+  /** Why the document is unknown, or why it could not be read. */
+  reason?: string;
+}
+
+export interface Expiry {
+  /** The raw tag value when present. */
+  raw?: string;
+  /** True when raw is a real calendar date YYYY-MM-DD. */
+  valid: boolean;
+  /** Whole days from `now` to the expiry date (negative when past). */
+  daysLeft?: number;
+}
+
+/** Governance tags mapped through the configured tag keys. Values are as written. */
+export interface Governance {
+  owner?: string;
+  purpose?: string;
+  dataClass?: string;
+  environment?: string;
+  identityKind?: string;
+  ticket?: string;
+  expiry: Expiry;
+}
+
+export interface PolicyLink {
+  /** Policy id in Inventory.policies. */
+  policy: string;
+  /** Group id when the policy reaches the identity through group membership. */
+  via?: string;
+}
+
+export interface Identity {
+  /** Unique within the Inventory. Stable for the same declaration across runs. */
+  id: string;
+  kind: 'role' | 'user';
+  /** null when unknown until apply. */
+  name: string | null;
+  arn?: string;
+  path?: string;
+  tags: Record<string, string>;
+  /** True when tags cannot be known before apply. */
+  tagsUnknown?: boolean;
+  /** Enrichment: governance tags read through the configured keys. */
+  governance?: Governance;
+  /** Roles: the assume-role (trust) policy. */
+  trust?: DocRef;
+  maxSessionDuration?: number;
+  policies: PolicyLink[];
+  /** Users: group ids. */
+  groups: string[];
+  change: Change;
+  /** Live only. */
+  usage?: { createDate?: string; lastUsed?: string | null };
+  origin: Origin;
+}
+
+export interface Group {
+  id: string;
+  name: string | null;
+  policies: PolicyLink[];
+  origin: Origin;
+}
+
+export interface Policy {
+  id: string;
+  name: string | null;
+  /** inline: embedded in one identity; managed: customer managed; aws-managed: arn:aws:iam::aws:policy/... */
+  type: 'inline' | 'managed' | 'aws-managed';
+  arn?: string;
+  document: DocRef;
+  change: Change;
+  origin: Origin;
+}
+
+export interface Rotation {
+  enabled: boolean;
+  /** Rotation interval in days (schedule expressions converted); null when unknown. */
+  intervalDays?: number | null;
+  lastRotated?: string | null;
+}
+
+export interface Credential {
+  id: string;
+  kind: 'access-key' | 'secret' | 'login-profile';
+  name: string | null;
+  arn?: string;
+  /** The identity id the credential belongs to (access keys, login profiles). */
+  identity?: string;
+  tags: Record<string, string>;
+  /** Enrichment: governance tags read through the configured keys. */
+  governance?: Governance;
+  status?: 'Active' | 'Inactive';
+  rotation?: Rotation;
+  /** Secrets: KMS key reference and whether it is customer managed (null when unknown). */
+  kms?: { keyId?: string; customerManaged: boolean | null };
+  /** Never the value: only that it exists and whether the configuration wrote it literally. */
+  value?: { present: boolean; literal: boolean };
+  createDate?: string;
+  lastUsed?: string | null;
+  change: Change;
+  origin: Origin;
+}
+
+export interface DataStore {
+  id: string;
+  kind: 's3' | 'dynamodb' | 'rds' | 'healthlake' | 'kms';
+  name: string | null;
+  arn?: string;
+  tags: Record<string, string>;
+  /** Value of the data-class tag when present. */
+  dataClass?: string;
+  change: Change;
+  origin: Origin;
+}
+
+/** Something a rule needs that stays unknown until apply (becomes NHI-UNK-001). */
+export interface Unknown {
+  id: string;
+  what: 'policy-document' | 'trust-policy' | 'attachment' | 'tags';
+  detail: string;
+  origin: Origin;
+}
+
+export interface InputRef {
+  kind: SourceKind;
+  file: string;
+}
+
+export interface Inventory {
+  schemaVersion: typeof INVENTORY_SCHEMA_VERSION;
+  inputs: InputRef[];
+  accountId?: string;
+  identities: Identity[];
+  groups: Group[];
+  policies: Policy[];
+  credentials: Credential[];
+  dataStores: DataStore[];
+  unknowns: Unknown[];
+}
+
+export function emptyInventory(inputs: InputRef[] = []): Inventory {
+  return {
+    schemaVersion: INVENTORY_SCHEMA_VERSION,
+    inputs,
+    identities: [],
+    groups: [],
+    policies: [],
+    credentials: [],
+    dataStores: [],
+    unknowns: [],
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The check pipeline: load each source into an Inventory, enrich it, evaluate the compiled policy
+ * once per input, and join the results into one findings document.
+ */
+import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
+import { enrich } from './enrich/index.js';
+import { findingsDocument, type FindingsDocument } from './findings.js';
+import { loadSynth } from './loaders/synth.js';
+import { emptyInventory, type Inventory, type SourceKind } from './model.js';
+
+export interface SourceSpec {
+  kind: SourceKind;
+  /** A synth folder, a plan/state file or a snapshot. */
+  path: string;
+}
+
+export interface CheckOptions extends EngineOptions {
+  sources: SourceSpec[];
+  now: Date;
+}
+
+export async function loadSource(spec: SourceSpec): Promise<Inventory> {
+  switch (spec.kind) {
+    case 'synth':
+      return loadSynth(spec.path);
+    default:
+      throw new Error(`source kind ${spec.kind} is not supported yet`);
+  }
+}
+
+/** The policy input for one source. Serialized once and handed to the WASM instance as bytes. */
+export function policyInput(source: SourceKind, inventory: Inventory, now: Date): string {
+  return JSON.stringify({ source, now: now.toISOString(), inventory });
+}
+
+export interface CheckResult {
+  document: FindingsDocument;
+  inventory: Inventory;
+  engine: Engine;
+}
+
+export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
+  const engine = await loadEngine(opts);
+  const merged = emptyInventory();
+  const raw: RawFinding[] = [];
+  let source: SourceKind = opts.sources[0]?.kind ?? 'synth';
+  for (const spec of opts.sources) {
+    const inv = await enrich(await loadSource(spec), { config: engine.config, now: opts.now });
+    for (const f of engine.evaluate(policyInput(spec.kind, inv, opts.now))) raw.push({ ...f, source: spec.kind });
+    mergeInto(merged, inv);
+    source = spec.kind;
+  }
+  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now });
+  return { document, inventory: merged, engine };
+}
+
+function mergeInto(into: Inventory, inv: Inventory): void {
+  into.inputs.push(...inv.inputs);
+  into.identities.push(...inv.identities);
+  into.groups.push(...inv.groups);
+  into.policies.push(...inv.policies);
+  into.credentials.push(...inv.credentials);
+  into.dataStores.push(...inv.dataStores);
+  into.unknowns.push(...inv.unknowns);
+  if (inv.accountId) into.accountId = inv.accountId;
+}

@@ -1,0 +1,82 @@
+/**
+ * The JSON Schemas shipped with nhi-guard and one ajv instance to check documents against them.
+ * A failed check is a UserError naming the file, the JSON path of the first bad value and why.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { UserError, jsonPath } from '../errors.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const SCHEMA_FILES = {
+  inventory: 'inventory.schema.json',
+  findings: 'findings.schema.json',
+  policyData: 'policy-data.schema.json',
+} as const;
+export type SchemaName = keyof typeof SCHEMA_FILES;
+
+export function schemaPath(name: SchemaName): string {
+  return path.join(here, SCHEMA_FILES[name]);
+}
+
+export function loadSchema(name: SchemaName): object {
+  return JSON.parse(readFileSync(schemaPath(name), 'utf8')) as object;
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+const addFormats = addFormatsModule as unknown as (a: Ajv) => void;
+addFormats(ajv);
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validator(name: SchemaName): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    v = ajv.compile(loadSchema(name));
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** `/a/0/b` (JSON pointer) to `$.a[0].b`. */
+export function pointerToPath(pointer: string): string {
+  if (!pointer) return '$';
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return jsonPath(parts);
+}
+
+export function describeAjvError(e: ErrorObject): { path: string; problem: string } {
+  let p = e.instancePath;
+  let problem = e.message ?? 'is invalid';
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    p = `${p}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    problem = 'is not a known property';
+  } else if (e.keyword === 'required') {
+    problem = `must have property "${(e.params as { missingProperty: string }).missingProperty}"`;
+  } else if (e.keyword === 'enum') {
+    problem = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return { path: pointerToPath(p), problem };
+}
+
+/** Returns the first problem, or null when the document is valid. */
+export function check(name: SchemaName, doc: unknown): { path: string; problem: string } | null {
+  const v = validator(name);
+  if (v(doc)) return null;
+  return describeAjvError(v.errors![0]!);
+}
+
+export function assertValid(name: SchemaName, doc: unknown, file: string, pathPrefix = ''): void {
+  const err = check(name, doc);
+  if (err) {
+    const p = pathPrefix ? pathPrefix + err.path.slice(1) : err.path;
+    throw new UserError(err.problem, { file, jsonPath: p });
+  }
+}

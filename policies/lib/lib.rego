@@ -1,0 +1,56 @@
+# METADATA
+# title: Helpers shared by the nhi-guard rules
+package nhi.lib
+
+config := data.nhi.config
+
+# Elements that exist or will exist: a resource being deleted is not judged.
+identities contains i if {
+	some i in input.inventory.identities
+	i.change != "delete"
+}
+
+secrets contains c if {
+	some c in input.inventory.credentials
+	c.kind == "secret"
+	c.change != "delete"
+}
+
+policies contains p if {
+	some p in input.inventory.policies
+	p.change != "delete"
+}
+
+# The identity ids that hold a policy (directly, inline, or through a group), or {null} when none.
+holders(policy_id) := ids if {
+	ids := {i.id |
+		some i in identities
+		some link in i.policies
+		link.policy == policy_id
+	}
+	count(ids) > 0
+} else := {null}
+
+allow_statements(policy) := [s |
+	policy.document.known
+	some s in policy.document.document.statements
+	s.effect == "Allow"
+]
+
+# A finding as the aggregator expects it. identity may be null.
+finding(resource, identity, message) := {"resource": resource, "identity": identity, "message": message}
+
+# True when obj has no usable value for key: absent, not a string, or only blanks.
+missing(obj, key) if not obj[key]
+
+missing(obj, key) if trim_space(obj[key]) == ""
+
+# A readable name for messages: the name when known, else the id.
+label(x) := x.name if is_string(x.name)
+
+label(x) := x.id if not is_string(x.name)
+
+# "is still declared" for declarations, "still exists" for what was read live.
+presence := "still exists" if input.source == "live"
+
+presence := "is still declared" if input.source != "live"

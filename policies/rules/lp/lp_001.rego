@@ -1,0 +1,26 @@
+# METADATA
+# title: Full administrator wildcard
+# description: An Allow statement grants Action "*", every action of every AWS service.
+# custom:
+#   id: NHI-LP-001
+#   severity: critical
+#   sources: [synth, plan, state, live]
+#   remediation: >-
+#     Replace Action "*" with the actions the workload calls, scoped to the ARNs it uses.
+#     ServiceIdentity.grant() in stacks/ produces such statements.
+#   references:
+#     owasp: [NHI5]
+#     nistCsf: [PR.AA-05]
+#     hipaa: ["164.308(a)(4)", "164.312(a)(1)"]
+package nhi.rules.lp_001
+
+import data.nhi.lib
+
+findings contains lib.finding(policy.id, holder, msg) if {
+	some policy in lib.policies
+	some stmt in lib.allow_statements(policy)
+	some action in stmt.actions
+	action in {"*", "*:*"}
+	some holder in lib.holders(policy.id)
+	msg := sprintf("policy %s allows every action (Action \"%s\")", [lib.label(policy), action])
+}

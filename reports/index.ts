@@ -1,0 +1,29 @@
+/**
+ * The report registry: one pure renderer per format. The CLI's `--format` choices are its keys;
+ * an unknown format is a usage error, never a silent fallback.
+ */
+import type { FindingsDocument } from '../checks/findings.js';
+import { UserError } from '../checks/errors.js';
+import { renderJson } from './json.js';
+import { renderText } from './text.js';
+
+export interface RenderContext {
+  /** Colours allowed (a terminal, and NO_COLOR unset). */
+  color: boolean;
+}
+
+export type Renderer = (doc: FindingsDocument, ctx: RenderContext) => string;
+
+export const RENDERERS = {
+  text: (doc, ctx) => renderText(doc, { color: ctx.color }),
+  json: (doc) => renderJson(doc),
+} satisfies Record<string, Renderer>;
+
+export type Format = keyof typeof RENDERERS;
+export const FORMATS = Object.keys(RENDERERS) as Format[];
+
+export function render(format: string, doc: FindingsDocument, ctx: RenderContext): string {
+  const r = (RENDERERS as Record<string, Renderer>)[format];
+  if (!r) throw new UserError(`unknown format "${format}"; choose one of ${FORMATS.join(', ')}`);
+  return r(doc, ctx);
+}

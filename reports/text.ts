@@ -1,0 +1,53 @@
+/**
+ * Human-readable report: findings grouped by identity with owner and expiry, severity colours on
+ * a terminal (NO_COLOR respected by picocolors), the summary line last.
+ */
+import pc from 'picocolors';
+import type { Finding, FindingsDocument } from '../checks/findings.js';
+import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
+
+export interface TextOptions {
+  color?: boolean;
+}
+
+const paint: Record<Severity, (s: string) => string> = {
+  critical: (s) => pc.bold(pc.red(s)),
+  high: pc.red,
+  medium: pc.yellow,
+  low: pc.cyan,
+  info: pc.dim,
+};
+
+function groupKey(f: Finding): string {
+  return f.identity ?? f.resource.name;
+}
+
+export function renderText(doc: FindingsDocument, opts: TextOptions = {}): string {
+  const color = opts.color ?? false;
+  const sev = (s: Severity) => (color ? paint[s](s.toUpperCase().padEnd(8)) : s.toUpperCase().padEnd(8));
+  const bold = (s: string) => (color ? pc.bold(s) : s);
+  const lines: string[] = [];
+  lines.push(`nhi-guard ${doc.tool.version}: ${doc.inputs.length} input(s), now ${doc.now.slice(0, 10)}`);
+  const groups = new Map<string, Finding[]>();
+  for (const f of doc.findings) {
+    const k = groupKey(f);
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  for (const [name, fs] of [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const owner = fs.find((f) => f.owner)?.owner ?? 'no owner';
+    lines.push('');
+    lines.push(bold(`${name}`) + `  (owner: ${owner})`);
+    for (const f of fs) {
+      const where = f.resource.constructPath ?? f.resource.address ?? f.resource.arn ?? f.resource.name;
+      lines.push(`  ${sev(f.severity)} ${f.ruleId}  ${f.message}${f.waived ? '  [waived]' : ''}`);
+      lines.push(`           at ${where}`);
+      if (!f.waived && f.remediation) lines.push(`           fix: ${f.remediation}`);
+    }
+  }
+  const counts = SEVERITIES.map((s) => `${doc.summary.bySeverity[s]} ${s}`).join(', ');
+  lines.push('');
+  const total = doc.findings.length - doc.summary.waived;
+  const verdict = total === 0 ? 'no findings' : `${total} finding(s)`;
+  lines.push(`${verdict} on ${doc.summary.identities} identities: ${counts}; ${doc.summary.waived} waived`);
+  return lines.join('\n') + '\n';
+}

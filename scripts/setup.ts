@@ -1,0 +1,88 @@
+/**
+ * Tool set-up, run by `npm start`, `npm test` and `npm run bench` before they work. Idempotent and
+ * fast when everything is present; prints what it did. Installs what it can:
+ *   - opa v1.x: PATH, then $OPA_BIN, then .tools/bin/opa; else `go install` of the pinned version.
+ *   - moto_server (AWS API emulator for the tests): PATH, else a .venv with moto[server].
+ * A tool that cannot be installed is an error naming the command that would install it.
+ *
+ * `--need opa,moto` limits the tools (default: opa; `npm test` asks for all).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { candidates, isSupportedVersion, OPA_INSTALL_COMMAND, OPA_VERSION, opaVersionOf, PROJECT_ROOT, TOOLS_BIN } from '../checks/engine/opaBinary.js';
+import { MOTO_VERSION, motoServerPath, VENV_DIR } from '../test/support/tools.js';
+
+const log = (s: string) => process.stdout.write(`setup: ${s}\n`);
+
+class SetupError extends Error {}
+
+function ensureOpa(): void {
+  for (const c of candidates()) {
+    if (!existsSync(c.path)) continue;
+    const v = opaVersionOf(c.path);
+    if (v && isSupportedVersion(v)) {
+      const pin = v === OPA_VERSION ? 'pinned' : `pinned is ${OPA_VERSION}; bundles are cached per version`;
+      log(`opa ${v} (${pin}) from ${c.from}: ${c.path}`);
+      return;
+    }
+    log(`ignoring ${c.path}: ${v ? `version ${v} is not 1.x` : 'does not run'}`);
+  }
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.status !== 0) throw new SetupError(`opa not found and Go is missing; install Go, then run: GOBIN=${TOOLS_BIN} ${OPA_INSTALL_COMMAND}`);
+  mkdirSync(TOOLS_BIN, { recursive: true });
+  log(`installing opa ${OPA_VERSION}: GOBIN=${TOOLS_BIN} ${OPA_INSTALL_COMMAND} (a few minutes, once)`);
+  const r = spawnSync('go', ['install', `github.com/open-policy-agent/opa@v${OPA_VERSION}`], {
+    env: { ...process.env, GOBIN: TOOLS_BIN, CGO_ENABLED: '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const bin = path.join(TOOLS_BIN, 'opa');
+  const v = existsSync(bin) ? opaVersionOf(bin) : null;
+  if (r.status !== 0 || v !== OPA_VERSION) throw new SetupError(`installing opa failed; run it by hand: GOBIN=${TOOLS_BIN} ${OPA_INSTALL_COMMAND}`);
+  log(`opa ${v} installed into ${bin}`);
+}
+
+function ensureMoto(): void {
+  const found = motoServerPath();
+  if (found) {
+    log(`moto_server: ${found}`);
+    return;
+  }
+  const py = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
+  const cmd = `python3 -m venv ${VENV_DIR} && ${VENV_DIR}/bin/pip install 'moto[server]==${MOTO_VERSION}'`;
+  if (!py) throw new SetupError(`moto_server not found and Python is missing; install Python 3, then run: ${cmd}`);
+  log(`installing moto ${MOTO_VERSION} into ${VENV_DIR}: ${cmd}`);
+  try {
+    execFileSync(py, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
+    execFileSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', `moto[server]==${MOTO_VERSION}`], { stdio: 'inherit' });
+  } catch {
+    throw new SetupError(`installing moto failed; run it by hand: ${cmd}`);
+  }
+  const now = motoServerPath();
+  if (!now) throw new SetupError(`moto_server still missing after install; run: ${cmd}`);
+  log(`moto_server installed: ${now}`);
+}
+
+const TOOLS: Record<string, () => void> = { opa: ensureOpa, moto: ensureMoto };
+
+function main(): number {
+  const arg = process.argv.find((a) => a.startsWith('--need='));
+  const need = arg ? arg.slice('--need='.length).split(',').filter(Boolean) : ['opa'];
+  try {
+    for (const t of need) {
+      const f = TOOLS[t];
+      if (!f) throw new SetupError(`unknown tool ${t}; known: ${Object.keys(TOOLS).join(', ')}`);
+      f();
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof SetupError) {
+      process.stderr.write(`setup: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.chdir(PROJECT_ROOT);
+process.exitCode = main();

@@ -1,0 +1,44 @@
+/**
+ * Legacy HL7 interface engine, declared before nhi-guard's constructs existed, with the debt a
+ * real estate carries: an administrator wildcard, no owner, no expiry, and a vendor role whose
+ * contract ended. Written with raw provider resources on purpose: the checker must see it.
+ */
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+
+const ec2Trust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+export class LegacyHl7Stack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+    const engine = new IamRole(this, 'InterfaceEngineRole', {
+      name: 'hl7-interface-engine',
+      assumeRolePolicy: ec2Trust,
+      tags: { purpose: 'HL7 v2 interface engine (ADT, ORM, ORU feeds)', 'data-class': 'phi', environment: 'prod' },
+    });
+    new IamRolePolicy(this, 'InterfaceEngineAdmin', {
+      name: 'hl7-interface-engine-admin',
+      role: engine.name,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    });
+    new IamRole(this, 'OldPacsVendorRole', {
+      name: 'pacs-vendor-support',
+      assumeRolePolicy: ec2Trust,
+      tags: {
+        owner: 'imaging-it',
+        purpose: 'PACS vendor remote support (contract ended)',
+        'data-class': 'phi',
+        environment: 'prod',
+        'identity-kind': 'vendor',
+        'expires-on': '2026-06-30',
+      },
+    });
+  }
+}
