@@ -132,7 +132,10 @@ async function loadCached(dir: string, hash: string, opaVersion: string, cacheHi
 export function opaProblem(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   const located = lines.find((l) => /\.rego:\d+/.test(l));
-  return oneLine(located ?? lines[0] ?? 'opa failed without a message').replace(/^error:\s*/, '').replace(/^\d+ errors? occurred:\s*/, '');
+  return oneLine(located ?? lines[0] ?? 'opa failed without a message')
+    .replace(/^error:\s*/, '')
+    .replace(/^load error:\s*/, '')
+    .replace(/^\d+ errors? occurred( during loading)?:\s*/, '');
 }
 
 export interface CompileOptions {
@@ -168,8 +171,10 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
     try {
       await execFileP(opa.path, args, { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
     } catch (e) {
-      const stderr = String((e as { stderr?: string }).stderr ?? (e as Error).message);
-      throw new UserError(`policy compilation failed: ${opaProblem(stderr)}`);
+      // opa prints compile errors on stdout, other failures on stderr.
+      const out = e as { stdout?: string; stderr?: string; message?: string };
+      const text = [out.stderr, out.stdout].filter((s) => s && s.trim()).join('\n') || String(out.message);
+      throw new UserError(`policy compilation failed: ${opaProblem(text)}`);
     }
     const extracted = path.join(tmp, 'bundle');
     await fs.mkdir(extracted);

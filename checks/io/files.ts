@@ -45,6 +45,7 @@ function jsonSyntaxWhere(text: string, e: unknown): string {
   const m = /position (\d+)/.exec(msg);
   if (m) {
     const pos = Number(m[1]);
+    if (pos >= text.trimEnd().length) return 'truncated: unexpected end of input';
     const before = text.slice(0, pos);
     const line = before.split('\n').length;
     const col = pos - before.lastIndexOf('\n');

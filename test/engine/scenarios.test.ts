@@ -1,0 +1,47 @@
+/**
+ * Data-driven rule cases run through the compiled WASM bundle: every file in test/scenarios/
+ * holds cases {name, source, inventory, expect: [{ruleId, resource}]}; each rule has a violation
+ * and a compliant look-alike. The case's inventory is enriched-shaped (governance facts given).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine, type Engine } from '../../checks/engine/index.js';
+import { emptyInventory } from '../../checks/model.js';
+
+interface Case {
+  name: string;
+  rule: string;
+  kind: 'violation' | 'compliant';
+  source: string;
+  inventory: Record<string, unknown>;
+  /** Findings of `rule` expected, as "resource" ids (empty for a compliant look-alike). */
+  expect: string[];
+}
+
+const dir = path.resolve('test/scenarios');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const cases: Array<Case & { file: string }> = files.flatMap((f) =>
+  (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Case[]).map((c) => ({ ...c, file: f })),
+);
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await loadEngine();
+});
+
+describe('rule scenarios through the compiled WASM pack', () => {
+  it.each(cases.map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name}`, c] as const))('%s', (_n, c) => {
+    const input = { source: c.source, now: '2026-11-22T00:00:00Z', inventory: { ...emptyInventory(), ...c.inventory } };
+    const found = engine.evaluate(JSON.stringify(input)).filter((f) => f.ruleId === c.rule);
+    expect(found.map((f) => f.resource).sort()).toEqual([...c.expect].sort());
+    for (const f of found) expect(f.message.length).toBeGreaterThan(10);
+  });
+
+  it('covers every rule of the pack with a violation and a compliant look-alike', () => {
+    for (const r of engine.rules.filter((x) => !x.deprecated)) {
+      const kinds = new Set(cases.filter((c) => c.rule === r.id).map((c) => c.kind));
+      expect([r.id, [...kinds].sort()]).toEqual([r.id, ['compliant', 'violation']]);
+    }
+  });
+});
