@@ -48,7 +48,7 @@ missing(obj, key) if trim_space(obj[key]) == ""
 # A readable name for messages: the name when known, else the id.
 label(x) := x.name if is_string(x.name)
 
-label(x) := x.id if not is_string(x.name)
+label(x) := x.id if not is_string(object.get(x, "name", null))
 
 # "is still declared" for declarations, "still exists" for what was read live.
 presence := "still exists" if input.source == "live"

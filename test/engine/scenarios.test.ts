@@ -3,7 +3,8 @@
  * holds cases {name, source, inventory, expect: [{ruleId, resource}]}; each rule has a violation
  * and a compliant look-alike. The case's inventory is enriched-shaped (governance facts given).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../checks/engine/index.js';
@@ -14,6 +15,8 @@ interface Case {
   rule: string;
   kind: 'violation' | 'compliant';
   source: string;
+  /** Optional policy-data overrides for this case (the shape of a --data file), e.g. an owners registry. */
+  config?: Record<string, unknown>;
   inventory: Record<string, unknown>;
   /** Findings of `rule` expected, as "resource" ids (empty for a compliant look-alike). */
   expect: string[];
@@ -26,14 +29,27 @@ const cases: Array<Case & { file: string }> = files.flatMap((f) =>
 );
 
 let engine: Engine;
+const configured = new Map<string, Engine>();
+async function engineFor(c: Case): Promise<Engine> {
+  if (!c.config) return engine;
+  const key = JSON.stringify(c.config);
+  let e = configured.get(key);
+  if (!e) {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'nhi-scenario-')), 'data.json');
+    writeFileSync(file, key);
+    e = await loadEngine({ dataFile: file });
+    configured.set(key, e);
+  }
+  return e;
+}
 beforeAll(async () => {
   engine = await loadEngine();
 });
 
 describe('rule scenarios through the compiled WASM pack', () => {
-  it.each(cases.map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name}`, c] as const))('%s', (_n, c) => {
+  it.each(cases.map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name}`, c] as const))('%s', async (_n, c) => {
     const input = { source: c.source, now: '2026-11-22T00:00:00Z', inventory: { ...emptyInventory(), ...c.inventory } };
-    const found = engine.evaluate(JSON.stringify(input)).filter((f) => f.ruleId === c.rule);
+    const found = (await engineFor(c)).evaluate(JSON.stringify(input)).filter((f) => f.ruleId === c.rule);
     expect(found.map((f) => f.resource).sort()).toEqual([...c.expect].sort());
     for (const f of found) expect(f.message.length).toBeGreaterThan(10);
   });

@@ -1,0 +1,169 @@
+# METADATA
+# title: IAM evaluation helpers shared by the least-privilege and trust rules
+# description: |
+#   How nhi-guard reads IAM statements, in one place so that every rule agrees:
+#   - Actions and resources match case-insensitively, with the IAM wildcards * and ?.
+#   - An Allow with NotAction grants every action its NotAction list does not match.
+#   - Deny overrides Allow: a Deny statement WITHOUT conditions, in any policy that reaches the
+#     same identity (directly or through a group), that covers the action and the resource
+#     removes the Allow finding. A conditional Deny is not assumed to apply.
+#   - A condition "restricts" when its operator is positive (StringEquals/Like, ArnEquals/Like,
+#     ForAnyValue:...), it is not ...IfExists nor ForAllValues:..., and none of its values is a
+#     bare wildcard under a wildcard-aware operator.
+package nhi.lib.iam
+
+import data.nhi.lib
+
+# --- matching ---------------------------------------------------------------------------------
+
+# IAM patterns: * and ? wildcards, no delimiter (a * spans ':' and '/'), case-insensitive.
+matches(pattern, value) if glob.match(lower(pattern), [], lower(value))
+
+any_matches(patterns, value) if {
+	some p in patterns
+	matches(p, value)
+}
+
+full_wildcard(action) if action in {"*", "*:*"}
+
+# Allow/Deny statement covers the lower-case action name (directly, by wildcard, or by NotAction).
+covers_action(stmt, action) if any_matches(object.get(stmt, "actions", []), action)
+
+covers_action(stmt, action) if {
+	nots := stmt.notActions
+	is_array(nots)
+	count(nots) > 0
+	not any_matches(nots, action)
+}
+
+# The statement's Resource list holds "*".
+every_resource(stmt) if "*" in object.get(stmt, "resources", [])
+
+# --- identities, policies, holders ------------------------------------------------------------
+
+identity_by_id(id) := i if {
+	some i in lib.identities
+	i.id == id
+}
+
+# Policy ids that reach an identity: attached or inline, and through its groups.
+policy_ids_of(identity) := direct | via_groups if {
+	direct := {l.policy | some l in identity.policies}
+	via_groups := {l.policy |
+		some gid in object.get(identity, "groups", [])
+		some g in input.inventory.groups
+		g.id == gid
+		some l in g.policies
+	}
+}
+
+# Identity ids that hold a policy directly or through a group, or {null} when none.
+holders(policy_id) := ids if {
+	ids := {i.id |
+		some i in lib.identities
+		policy_id in policy_ids_of(i)
+	}
+	count(ids) > 0
+} else := {null}
+
+# The policies whose Deny statements apply together with policy for holder.
+scope(policy, holder) := {policy.id} if holder == null
+
+scope(policy, holder) := policy_ids_of(identity_by_id(holder)) | {policy.id} if holder != null
+
+# Deny statements without any condition in the given policies.
+plain_denies(policy_ids) := [s |
+	some p in lib.policies
+	p.id in policy_ids
+	p.document.known
+	some s in p.document.document.statements
+	s.effect == "Deny"
+	count(object.get(s, "conditions", [])) == 0
+]
+
+deny_covers_resource(stmt, resource) if any_matches(object.get(stmt, "resources", []), resource)
+
+# Deny with NotResource: covers a specific resource it does not except, never "*".
+deny_covers_resource(stmt, resource) if {
+	resource != "*"
+	nots := stmt.notResources
+	is_array(nots)
+	not any_matches(nots, resource)
+}
+
+# True when an unconditioned Deny reaching holder covers action (lower-case) on resource.
+denied(policy, holder, action, resource) if {
+	some s in plain_denies(scope(policy, holder))
+	covers_action(s, action)
+	deny_covers_resource(s, resource)
+}
+
+# --- conditions -------------------------------------------------------------------------------
+
+base_operator(op) := trim_prefix(trim_prefix(lower(op), "foranyvalue:"), "forallvalues:")
+
+wildcard_aware := {"stringlike", "arnlike", "arnequals"}
+
+restricting_operators := {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+
+only_wildcards(v) if regex.match(`^[*?]+$`, v)
+
+# A condition that narrows who or what matches (see the package description).
+restricts(cond) if {
+	positive(cond)
+	not wildcard_value(base_operator(cond.operator), cond.values)
+}
+
+# A condition that must match for the statement to apply (whatever its values).
+positive(cond) if {
+	not startswith(lower(cond.operator), "forallvalues:")
+	base_operator(cond.operator) in restricting_operators
+	count(cond.values) > 0
+}
+
+wildcard_value(op, values) if {
+	op in wildcard_aware
+	some v in values
+	only_wildcards(v)
+}
+
+# Condition keys as "k1, k2" for messages.
+condition_keys(stmt) := concat(", ", sort({c.key | some c in object.get(stmt, "conditions", [])}))
+
+# " (under condition k1, k2)" or "" for messages.
+condition_note(stmt) := "" if count(object.get(stmt, "conditions", [])) == 0
+
+condition_note(stmt) := sprintf(" (under condition %s)", [condition_keys(stmt)]) if count(object.get(stmt, "conditions", [])) > 0
+
+# --- trust policies ---------------------------------------------------------------------------
+
+# Allow statements of an identity's trust (assume-role) policy, when the document is known.
+trust_allows(identity) := [s |
+	identity.trust.known
+	some s in identity.trust.document.statements
+	s.effect == "Allow"
+]
+
+principal_list(stmt, kind) := object.get(object.get(stmt, "principals", {}), kind, [])
+
+# The AWS account of an AWS principal: a bare 12-digit id or an IAM ARN. Undefined otherwise.
+account_of(principal) := principal if regex.match(`^[0-9]{12}$`, principal)
+
+account_of(principal) := parts[4] if {
+	parts := split(principal, ":")
+	count(parts) >= 6
+	parts[0] == "arn"
+	parts[2] == "iam"
+	regex.match(`^[0-9]{12}$`, parts[4])
+}
+
+# The inventory's own accounts: inventory.accountId, else the accounts in identities' ARNs.
+own_accounts := {input.inventory.accountId} if is_string(input.inventory.accountId)
+
+own_accounts := {a |
+	some i in input.inventory.identities
+	is_string(i.arn)
+	a := account_of(i.arn)
+} if not is_string(object.get(input.inventory, "accountId", null))
+
+own_account_known if count(own_accounts) > 0

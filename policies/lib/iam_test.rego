@@ -1,0 +1,70 @@
+package nhi.lib_test.iam
+
+import data.nhi.lib.iam
+import data.nhi.test.fixtures as fx
+
+test_actions_match_case_insensitively_and_through_wildcards if {
+	iam.matches("iam:Put*", "iam:putrolepolicy")
+	iam.matches("IAM:*", "iam:PassRole")
+	iam.matches("*", "s3:getobject")
+	iam.matches("iam:?assrole", "iam:passrole")
+	not iam.matches("iam:get*", "iam:passrole")
+}
+
+test_not_action_grants_everything_else if {
+	iam.covers_action({"effect": "Allow", "notActions": ["s3:*"], "resources": ["*"]}, "iam:passrole")
+	not iam.covers_action({"effect": "Allow", "notActions": ["iam:*"], "resources": ["*"]}, "iam:passrole")
+}
+
+test_unconditioned_deny_in_another_policy_of_the_holder_applies if {
+	allow := fx.policy("allow", [fx.allow(["iam:*"], ["*"])], {})
+	guard := fx.policy("guard", [fx.deny(["iam:Pass*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": allow.id}, {"policy": guard.id}]})
+	iam.denied(allow, app.id, "iam:passrole", "*") with input as fx.input_of("synth", {"identities": [app], "policies": [allow, guard]})
+}
+
+test_deny_reaching_through_a_group_applies if {
+	allow := fx.policy("allow", [fx.allow(["iam:*"], ["*"])], {})
+	guard := fx.policy("guard", [fx.deny(["*"], ["*"])], {})
+	u := fx.role("u", {"kind": "user", "policies": [{"policy": allow.id}], "groups": ["group:g"]})
+	g := {"id": "group:g", "name": "g", "policies": [{"policy": guard.id}]}
+	inp := fx.input_of("synth", {"identities": [u], "groups": [g], "policies": [allow, guard]})
+	iam.denied(allow, u.id, "iam:passrole", "*") with input as inp
+}
+
+test_conditional_deny_and_other_identities_deny_do_not_apply if {
+	allow := fx.policy("allow", [fx.allow(["iam:*"], ["*"])], {})
+	cond := object.union(fx.deny(["*"], ["*"]), {"conditions": [{"operator": "Bool", "key": "aws:securetransport", "values": ["false"]}]})
+	guard := fx.policy("guard", [cond], {})
+	other_guard := fx.policy("other", [fx.deny(["*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": allow.id}, {"policy": guard.id}]})
+	other := fx.role("other", {"policies": [{"policy": other_guard.id}]})
+	inp := fx.input_of("synth", {"identities": [app, other], "policies": [allow, guard, other_guard]})
+	not iam.denied(allow, app.id, "iam:passrole", "*") with input as inp
+}
+
+test_deny_on_a_narrower_resource_does_not_cover_star if {
+	allow := fx.policy("allow", [fx.allow(["iam:*"], ["*"]), fx.deny(["iam:*"], ["arn:aws:iam::111122223333:role/admin"])], {})
+	not iam.denied(allow, null, "iam:passrole", "*") with input as fx.input_of("synth", {"policies": [allow]})
+}
+
+test_restricting_conditions if {
+	iam.restricts({"operator": "StringEquals", "key": "sts:externalid", "values": ["abc"]})
+	iam.restricts({"operator": "ForAnyValue:StringLike", "key": "aws:principaltag/team", "values": ["claims-*"]})
+	not iam.restricts({"operator": "StringLike", "key": "aws:sourcearn", "values": ["*"]})
+	not iam.restricts({"operator": "StringEqualsIfExists", "key": "sts:externalid", "values": ["abc"]})
+	not iam.restricts({"operator": "StringNotEquals", "key": "aws:sourceaccount", "values": ["111122223333"]})
+	not iam.restricts({"operator": "ForAllValues:StringEquals", "key": "aws:principaltag/team", "values": ["a"]})
+}
+
+test_account_of_principals if {
+	iam.account_of("arn:aws:iam::111122223333:root") == "111122223333"
+	iam.account_of("444455556666") == "444455556666"
+	not iam.account_of("arn:aws:iam::aws:policy/x")
+}
+
+test_own_accounts_from_account_id_or_arns if {
+	iam.own_accounts == {"111122223333"} with input as {"inventory": {"accountId": "111122223333", "identities": []}}
+	iam.own_accounts == {"444455556666"} with input as {"inventory": {"identities": [{"arn": "arn:aws:iam::444455556666:role/x"}]}}
+	not iam.own_account_known with input as {"inventory": {"identities": [{"name": "x"}]}}
+}

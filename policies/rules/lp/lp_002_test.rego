@@ -1,0 +1,42 @@
+package nhi.rules_test.lp_002
+
+import data.nhi.rules.lp_002
+import data.nhi.test.fixtures as fx
+
+run(policies, identities) := fs if {
+	fs := lp_002.findings with input as fx.input_of("synth", {"identities": identities, "policies": policies})
+}
+
+test_service_wildcard_on_star_is_reported if {
+	p := fx.policy("s3all", [fx.allow(["S3:*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": p.id}]})
+	run([p], [app]) == {{"resource": "policy:s3all", "identity": "role:app", "message": "policy s3all allows every s3 action (Action \"S3:*\") on Resource \"*\""}}
+}
+
+test_condition_is_shown_but_does_not_clear if {
+	stmt := object.union(fx.allow(["iam:*"], ["*"]), {"conditions": [{"operator": "StringEquals", "key": "aws:requestedregion", "values": ["us-east-1"]}]})
+	p := fx.policy("iamall", [stmt], {})
+	[f.message | some f in run([p], [])] == ["policy iamall allows every iam action (Action \"iam:*\") on Resource \"*\" (under condition aws:requestedregion)"]
+}
+
+test_service_wildcard_on_scoped_resource_passes if {
+	p := fx.policy("s3bucket", [fx.allow(["s3:*"], ["arn:aws:s3:::claims/*"])], {})
+	count(run([p], [])) == 0
+}
+
+test_prefix_wildcard_and_full_admin_are_not_service_wide if {
+	p := fx.policy("p", [fx.allow(["s3:Get*"], ["*"]), fx.allow(["*"], ["*"])], {})
+	count(run([p], [])) == 0
+}
+
+test_deny_in_another_policy_of_the_identity_overrides if {
+	p := fx.policy("s3all", [fx.allow(["s3:*"], ["*"])], {})
+	guard := fx.policy("guard", [fx.deny(["s3:*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": p.id}, {"policy": guard.id}]})
+	count(run([p, guard], [app])) == 0
+}
+
+test_deny_of_one_action_does_not_override if {
+	p := fx.policy("s3all", [fx.allow(["s3:*"], ["*"]), fx.deny(["s3:DeleteBucket"], ["*"])], {})
+	count(run([p], [])) == 1
+}

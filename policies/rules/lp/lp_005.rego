@@ -1,0 +1,57 @@
+# METADATA
+# title: iam:PassRole on every role
+# description: |
+#   An Allow statement grants iam:PassRole (by name, through a wildcard such as "iam:*" or "*",
+#   or through NotAction) on Resource "*" or on every role of an account
+#   ("arn:aws:iam::<account>:role/*"). Decision: an iam:PassedToService condition does NOT clear
+#   the finding. It limits which service receives the role, not which role is passed, so an
+#   administrator role can still be handed to a compute service; the message names the condition.
+#   An unconditioned Deny of iam:PassRole on that resource reaching the identity removes it.
+# custom:
+#   id: NHI-LP-005
+#   severity: high
+#   sources: [synth, plan, state, live]
+#   remediation: >-
+#     Limit iam:PassRole to the ARNs of the roles the workload must pass, and add an
+#     iam:PassedToService condition naming the service that receives them.
+#   references:
+#     owasp: [NHI5]
+#     nistCsf: [PR.AA-05]
+#     hipaa: ["164.308(a)(4)", "164.312(a)(1)"]
+package nhi.rules.lp_005
+
+import data.nhi.lib
+import data.nhi.lib.iam
+
+findings contains lib.finding(policy.id, holder, msg) if {
+	some policy in lib.policies
+	some stmt in lib.allow_statements(policy)
+	iam.covers_action(stmt, "iam:passrole")
+	some resource in object.get(stmt, "resources", [])
+	every_role(resource)
+	some holder in iam.holders(policy.id)
+	not iam.denied(policy, holder, "iam:passrole", resource)
+	msg := sprintf("policy %s allows iam:PassRole%s on Resource \"%s\"%s", [lib.label(policy), how(stmt), resource, iam.condition_note(stmt)])
+}
+
+every_role("*")
+
+# arn:<partition>:iam::<account or *>:role/* (or :*, :role*), and the service wildcard arn:*.
+every_role(resource) if regex.match(`^arn:[^:]*:(iam|\*):[^:]*:[^:]*:(\*|role\*|role/\*)$`, lower(resource))
+
+every_role(resource) if lower(resource) in {"arn:*", "arn:aws:*", "arn:aws:iam::*"}
+
+how(stmt) := "" if "iam:passrole" in {lower(a) | some a in object.get(stmt, "actions", [])}
+
+how(stmt) := sprintf(" (through %s)", [concat(", ", sort(wildcards))]) if {
+	not "iam:passrole" in {lower(a) | some a in object.get(stmt, "actions", [])}
+	wildcards := {sprintf("Action \"%s\"", [a]) |
+		some a in object.get(stmt, "actions", [])
+		iam.matches(a, "iam:passrole")
+	}
+	count(wildcards) > 0
+}
+
+how(stmt) := " (through NotAction)" if {
+	not iam.any_matches(object.get(stmt, "actions", []), "iam:passrole")
+}

@@ -1,0 +1,38 @@
+package nhi.rules_test.lp_006
+
+import data.nhi.rules.lp_006
+import data.nhi.test.fixtures as fx
+
+run(policies) := fs if {
+	fs := lp_006.findings with input as fx.input_of("synth", {"policies": policies})
+}
+
+test_put_wildcard_grants_put_policies if {
+	p := fx.policy("ops", [fx.allow(["iam:put*"], ["*"])], {})
+	[f.message | some f in run([p])] == ["policy ops allows privilege escalation on Resource \"*\": iam:PutGroupPolicy, iam:PutRolePolicy, iam:PutUserPolicy"]
+}
+
+test_exact_action_in_other_case_with_sid if {
+	p := fx.policy("keys", [object.union(fx.allow(["IAM:CREATEACCESSKEY"], ["*"]), {"sid": "Rotate"})], {})
+	[f.message | some f in run([p])] == ["policy keys (statement Rotate) allows privilege escalation on Resource \"*\": iam:CreateAccessKey"]
+}
+
+test_iam_star_lists_all_thirteen if {
+	p := fx.policy("iamall", [fx.allow(["iam:*"], ["*"])], {})
+	[f | some f in run([p])][0].message == "policy iamall allows privilege escalation on Resource \"*\": iam:AddUserToGroup, iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:CreatePolicyVersion, iam:PutGroupPolicy, iam:PutRolePolicy, iam:PutUserPolicy, iam:SetDefaultPolicyVersion, iam:UpdateAssumeRolePolicy, iam:UpdateLoginProfile"
+}
+
+test_scoped_escalation_action_passes if {
+	p := fx.policy("self", [fx.allow(["iam:CreateAccessKey"], ["arn:aws:iam::111122223333:user/${aws:username}"])], {})
+	count(run([p])) == 0
+}
+
+test_read_only_iam_passes if {
+	p := fx.policy("reader", [fx.allow(["iam:Get*", "iam:List*"], ["*"])], {})
+	count(run([p])) == 0
+}
+
+test_denied_actions_are_dropped if {
+	p := fx.policy("ops", [fx.allow(["iam:put*", "iam:attachrolepolicy"], ["*"]), fx.deny(["iam:Put*"], ["*"])], {})
+	[f.message | some f in run([p])] == ["policy ops allows privilege escalation on Resource \"*\": iam:AttachRolePolicy"]
+}
