@@ -5,6 +5,8 @@
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
+import { loadPlan } from './loaders/plan.js';
+import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
 
@@ -23,6 +25,10 @@ export async function loadSource(spec: SourceSpec): Promise<Inventory> {
   switch (spec.kind) {
     case 'synth':
       return loadSynth(spec.path);
+    case 'plan':
+      return loadPlan(spec.path);
+    case 'state':
+      return loadState(spec.path);
     default:
       throw new Error(`source kind ${spec.kind} is not supported yet`);
   }

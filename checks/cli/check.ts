@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
 import { failsGate } from '../findings.js';
 import { isDirectory } from '../io/files.js';
@@ -6,20 +6,41 @@ import { runCheck, type SourceSpec } from '../run.js';
 import { commonOptions, EXIT, parseNow, type Io } from './index.js';
 import { emitReport } from './output.js';
 
+export interface SourceArgs {
+  synth?: string[];
+  plan?: string[];
+  state?: string[];
+}
+
+/** The declared-source options shared by check and inventory: repeatable and mixable. */
+export function sourceOptions<T>(y: Argv<T>) {
+  return y
+    .option('synth', { type: 'string', array: true, describe: 'cdktf output folder (manifest.json + stacks), repeatable' })
+    .option('plan', { type: 'string', array: true, describe: '`terraform show -json PLANFILE` output, repeatable' })
+    .option('state', { type: 'string', array: true, describe: '`terraform show -json` state or a terraform.tfstate (v4), repeatable' });
+}
+
+export function sourcesOf(a: SourceArgs): SourceSpec[] {
+  const sources: SourceSpec[] = [];
+  for (const dir of a.synth ?? []) {
+    if (!isDirectory(dir)) throw new UserError('is not a folder (--synth expects a cdktf output folder such as cdktf.out)', { file: dir });
+    sources.push({ kind: 'synth', path: dir });
+  }
+  for (const f of a.plan ?? []) sources.push({ kind: 'plan', path: f });
+  for (const f of a.state ?? []) sources.push({ kind: 'state', path: f });
+  return sources;
+}
+
 export function checkCommand(io: Io, setExit: (c: number) => void): CommandModule {
   return {
     command: 'check',
-    describe: 'check declared identities (cdktf synth output) against the policy pack',
+    describe: 'check declared identities (cdktf synth, terraform plan or state) against the policy pack',
     builder: (y) =>
-      commonOptions(y).option('synth', { type: 'string', array: true, describe: 'cdktf output folder (manifest.json + stacks), repeatable' }),
+      sourceOptions(commonOptions(y)),
     handler: async (argv) => {
-      const a = argv as unknown as { synth?: string[]; policyDir: string[]; data?: string; format: string; output?: string; failOn: string; now?: string };
-      const sources: SourceSpec[] = [];
-      for (const dir of a.synth ?? []) {
-        if (!isDirectory(dir)) throw new UserError('is not a folder (--synth expects a cdktf output folder such as cdktf.out)', { file: dir });
-        sources.push({ kind: 'synth', path: dir });
-      }
-      if (sources.length === 0) throw new UserError('nothing to check: give --synth DIR');
+      const a = argv as unknown as SourceArgs & { policyDir: string[]; data?: string; format: string; output?: string; failOn: string; now?: string };
+      const sources = sourcesOf(a);
+      if (sources.length === 0) throw new UserError('nothing to check: give --synth DIR, --plan FILE or --state FILE');
       const now = parseNow(a.now);
       const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data });
       await emitReport(document, a.format, a.output, io);

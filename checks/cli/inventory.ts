@@ -1,0 +1,115 @@
+/**
+ * `nhi-guard inventory`: the NHI inventory of any declared source (synth, plan, state) as a table
+ * or as the Inventory JSON. Governance tags are read through the configured tag keys (policy data
+ * defaults, or --data); no policy is evaluated, so opa is not needed.
+ */
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { BUILTIN_POLICY_DIR } from '../engine/index.js';
+import { resolvePolicyConfig } from '../engine/policyData.js';
+import { enrich } from '../enrich/index.js';
+import { UserError } from '../errors.js';
+import { readJson, writeFileAtomic } from '../io/files.js';
+import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
+import { loadSource } from '../run.js';
+import { sourceOptions, sourcesOf, type SourceArgs } from './check.js';
+import { EXIT, parseNow, type Io } from './index.js';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function credentialsOf(inv: Inventory, i: Identity): Credential[] {
+  return inv.credentials.filter((c) => c.identity === i.id);
+}
+
+function rotationText(c: Credential): string {
+  if (!c.rotation) return '-';
+  if (!c.rotation.enabled) return 'off';
+  return c.rotation.intervalDays ? `${c.rotation.intervalDays}d` : 'on';
+}
+
+function expiryText(e: { raw?: string; valid: boolean; daysLeft?: number } | undefined): string {
+  if (!e?.raw) return '-';
+  if (!e.valid) return `${e.raw} (invalid)`;
+  return e.daysLeft === undefined ? e.raw : `${e.raw} (${e.daysLeft}d)`;
+}
+
+/** One row per identity and per secret; columns padded for a terminal. */
+export function inventoryTable(inv: Inventory): string {
+  const header = ['IDENTITY', 'KIND', 'OWNER', 'EXPIRY', 'DATA CLASS', 'CREDENTIALS', 'ROTATION', 'POLICIES', 'CHANGE'];
+  const rows: string[][] = [];
+  for (const i of inv.identities) {
+    const creds = credentialsOf(inv, i);
+    const viaGroups = inv.groups.filter((g) => i.groups.includes(g.id)).reduce((n, g) => n + g.policies.length, 0);
+    rows.push([
+      i.name ?? `${i.id} (name known after apply)`,
+      i.kind,
+      i.governance?.owner ?? i.tags.owner ?? '-',
+      expiryText(i.governance?.expiry),
+      i.governance?.dataClass ?? '-',
+      creds.length ? creds.map((c) => `${c.kind}${c.status ? `:${c.status}` : ''}`).join(',') : '-',
+      creds.length ? creds.map(rotationText).join(',') : '-',
+      String(i.policies.length + viaGroups),
+      i.change,
+    ]);
+  }
+  for (const c of inv.credentials.filter((x) => x.kind === 'secret')) {
+    rows.push([
+      c.name ?? `${c.id} (name known after apply)`,
+      'secret',
+      c.governance?.owner ?? c.tags.owner ?? '-',
+      expiryText(c.governance?.expiry),
+      c.governance?.dataClass ?? '-',
+      c.value?.present ? (c.value.literal ? 'value (literal in code)' : 'value') : '-',
+      rotationText(c),
+      '-',
+      c.change,
+    ]);
+  }
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (r: string[]) => r.map((x, k) => x.padEnd(widths[k]!)).join('  ').trimEnd();
+  const out = [line(header), ...rows.map(line)];
+  out.push('');
+  out.push(`${inv.identities.length} identities, ${inv.credentials.length} credentials, ${inv.policies.length} policies, ${inv.unknowns.length} unknown until apply`);
+  return out.join('\n') + '\n';
+}
+
+export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandModule {
+  return {
+    command: 'inventory',
+    describe: 'list the non-human identities, credentials and policies of the given sources',
+    builder: (y) =>
+      sourceOptions(y)
+        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'table or Inventory JSON' })
+        .option('output', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
+        .option('data', { type: 'string', describe: 'policy data file (tag keys) merged over the defaults' })
+        .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' }),
+    handler: async (argv) => {
+      const a = argv as unknown as SourceArgs & { format: 'text' | 'json'; output?: string; data?: string; now?: string };
+      const sources = sourcesOf(a);
+      if (sources.length === 0) throw new UserError('nothing to list: give --synth DIR, --plan FILE or --state FILE');
+      const now = parseNow(a.now);
+      const defaultsFile = path.join(BUILTIN_POLICY_DIR, 'data.json');
+      const bundleData = await readJson(defaultsFile);
+      if (!isObject(bundleData)) throw new UserError('must be a JSON object', { file: defaultsFile, jsonPath: '$' });
+      const config = await resolvePolicyConfig(bundleData, a.data);
+      const merged = emptyInventory();
+      for (const spec of sources) {
+        const inv = await enrich(await loadSource(spec), { config, now });
+        merged.inputs.push(...inv.inputs);
+        merged.identities.push(...inv.identities);
+        merged.groups.push(...inv.groups);
+        merged.policies.push(...inv.policies);
+        merged.credentials.push(...inv.credentials);
+        merged.dataStores.push(...inv.dataStores);
+        merged.unknowns.push(...inv.unknowns);
+        if (inv.accountId) merged.accountId = inv.accountId;
+      }
+      const text = a.format === 'json' ? JSON.stringify(merged, null, 2) + '\n' : inventoryTable(merged);
+      if (a.output) await writeFileAtomic(a.output, text);
+      else io.stdout(text);
+      setExit(EXIT.ok);
+    },
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * `terraform show -json PLANFILE` output into resource records (format_version 0.x and 1.x).
+ *
+ * - Records come from planned_values (root_module and child_modules, full instance addresses);
+ *   resources the plan deletes come from resource_changes with their `before` values; data
+ *   sources read before the plan (policy documents) come from prior_state.
+ * - The change of each record is taken from resource_changes actions.
+ * - Values unknown until apply (`after_unknown`) become Unresolved, carrying the references the
+ *   configuration section states for that attribute (module-prefixed, `var.x` followed through
+ *   the module call), so that links can still be made by reference.
+ * - Attributes written as constants in the configuration are marked `literal`.
+ * - Sensitive and secret attribute values are dropped: a record only says they exist.
+ */
+import { UserError, jsonPath } from '../errors.js';
+import { readJson } from '../io/files.js';
+import type { Change, InputRef, Inventory } from '../model.js';
+import { expectPlan } from './detect.js';
+import { buildInventory } from './inventoryBuilder.js';
+import { convertValues, isObject, recordOf, walkModule } from './state.js';
+import { splitAddress, Unresolved, type ResourceRecord } from './values.js';
+
+interface ConfigModule {
+  /** Resources by their in-module address (`aws_iam_role.x`, `data.aws_iam_policy_document.y`). */
+  resources: Map<string, Record<string, unknown>>;
+  calls: Map<string, { expressions: Record<string, unknown>; forEach: unknown; module: ConfigModule }>;
+}
+
+/**
+ * Attributes the provider fills from elsewhere when the configuration does not set them (a role's
+ * inline_policy and managed_policy_arns echo aws_iam_role_policy and attachments). Dropped when
+ * the configuration does not declare them, so they are neither unknowns nor duplicates.
+ */
+const ECHO_ATTRS: Record<string, string[]> = {
+  aws_iam_role: ['inline_policy', 'managed_policy_arns'],
+  aws_iam_user: [],
+  aws_iam_group: [],
+};
+
+const MAX_DEPTH = 64;
+
+function configModule(mod: unknown, depth = 0): ConfigModule {
+  const out: ConfigModule = { resources: new Map(), calls: new Map() };
+  if (!isObject(mod) || depth > MAX_DEPTH) return out;
+  for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+    if (isObject(r) && typeof r.address === 'string') out.resources.set(r.address, r);
+  }
+  if (isObject(mod.module_calls)) {
+    for (const [name, call] of Object.entries(mod.module_calls)) {
+      if (!isObject(call)) continue;
+      out.calls.set(name, {
+        expressions: isObject(call.expressions) ? call.expressions : {},
+        forEach: call.for_each_expression ?? call.count_expression,
+        module: configModule(call.module, depth + 1),
+      });
+    }
+  }
+  return out;
+}
+
+/** `module.a["k"].module.b[0].aws_iam_role.x["i"]` -> instance prefixes and the in-module address. */
+function parseAddress(address: string): { modules: Array<{ name: string; instance: string }>; local: string } {
+  const parts = splitAddress(address);
+  const modules: Array<{ name: string; instance: string }> = [];
+  let i = 0;
+  while (parts[i] === 'module' && i + 1 < parts.length) {
+    const seg = parts[i + 1]!;
+    modules.push({ name: seg.replace(/\[.*$/, ''), instance: seg });
+    i += 2;
+  }
+  // The in-module configuration address has no instance key.
+  const rest = parts.slice(i);
+  const last = rest.length - 1;
+  if (last >= 0) rest[last] = rest[last]!.replace(/\[.*$/, '');
+  return { modules, local: rest.join('.') };
+}
+
+const NON_RESOURCE_REF = /^(each|count|path|self|terraform|local)\b/;
+
+/** All `references` lists inside an expression tree. */
+function collectRefs(expr: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > MAX_DEPTH) return out;
+  if (Array.isArray(expr)) for (const e of expr) collectRefs(e, out, depth + 1);
+  else if (isObject(expr)) {
+    if (Array.isArray(expr.references)) for (const r of expr.references) if (typeof r === 'string') out.push(r);
+    for (const [k, v] of Object.entries(expr)) if (k !== 'references' && k !== 'constant_value') collectRefs(v, out, depth + 1);
+  }
+  return out;
+}
+
+/** The expression node for an attribute path (descending nested blocks where the config has them). */
+function exprAt(exprs: Record<string, unknown>, path: Array<string | number>): unknown {
+  let node: unknown = exprs[path[0] as string];
+  for (const step of path.slice(1)) {
+    if (Array.isArray(node)) {
+      const next: unknown = typeof step === 'number' ? node[step] ?? node[0] : undefined;
+      if (next === undefined) break;
+      node = next;
+    } else if (isObject(node) && !('references' in node) && !('constant_value' in node) && typeof step === 'string' && step in node) {
+      node = node[step];
+    } else break;
+  }
+  return node;
+}
+
+class PlanReader {
+  private readonly root: ConfigModule;
+  readonly records: ResourceRecord[] = [];
+  private readonly seen = new Set<string>();
+  private readonly changes = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly doc: Record<string, unknown>,
+    private readonly file: string,
+  ) {
+    this.root = configModule(isObject(doc.configuration) ? doc.configuration.root_module : undefined);
+  }
+
+  /** The configuration module for a chain of module calls, or undefined. */
+  private moduleFor(names: string[]): ConfigModule | undefined {
+    let m: ConfigModule | undefined = this.root;
+    for (const n of names) m = m?.calls.get(n)?.module;
+    return m;
+  }
+
+  /**
+   * Resource addresses a list of configuration references points to, from the module instance
+   * `modules`: resource references get the instance prefix; `var.x` is followed to the module call;
+   * `module.m.output` to the output's expression.
+   */
+  private resolveRefs(refs: string[], modules: Array<{ name: string; instance: string }>, depth = 0): string[] {
+    const prefix = modules.map((m) => `module.${m.instance}.`).join('');
+    const out: string[] = [];
+    for (const ref of refs) {
+      if (NON_RESOURCE_REF.test(ref) || depth > MAX_DEPTH) continue;
+      const parts = splitAddress(ref);
+      if (parts[0] === 'var') {
+        if (modules.length === 0 || !parts[1]) continue;
+        const parentMods = modules.slice(0, -1);
+        const call = this.moduleFor(parentMods.map((m) => m.name))?.calls.get(modules[modules.length - 1]!.name);
+        const expr = call?.expressions[parts[1]];
+        if (expr) {
+          const refs = collectRefs(expr);
+          // each.value / count.index: the value comes from the module's for_each or count expression.
+          if (refs.some((r) => /^(each|count)\./.test(r))) refs.push(...collectRefs(call?.forEach));
+          out.push(...this.resolveRefs(refs, parentMods, depth + 1));
+        }
+        continue;
+      }
+      if (parts[0] === 'module') {
+        const name = parts[1]?.replace(/\[.*$/, '');
+        const outputName = parts[2];
+        const call = name ? this.moduleFor(modules.map((m) => m.name))?.calls.get(name) : undefined;
+        if (!call || !outputName) continue;
+        // Output expressions are in the module's own configuration section (module.outputs).
+        const outputs = this.outputsOf(modules.map((m) => m.name), name!);
+        const oexpr = outputs?.[outputName];
+        if (isObject(oexpr)) out.push(...this.resolveRefs(collectRefs(oexpr.expression), [...modules, { name: name!, instance: parts[1]! }], depth + 1));
+        continue;
+      }
+      out.push(prefix + ref);
+    }
+    // Keep the most specific reference per target: terraform lists `x.attr` and `x` both.
+    const unique = [...new Set(out)];
+    return unique.filter((r) => !unique.some((o) => o !== r && o.startsWith(r + '.')));
+  }
+
+  private outputsOf(names: string[], call: string): Record<string, unknown> | undefined {
+    let mod: unknown = isObject(this.doc.configuration) ? this.doc.configuration.root_module : undefined;
+    for (const n of [...names, call]) {
+      const calls: unknown = isObject(mod) ? mod.module_calls : undefined;
+      const c: unknown = isObject(calls) ? calls[n] : undefined;
+      mod = isObject(c) ? c.module : undefined;
+    }
+    return isObject(mod) && isObject(mod.outputs) ? mod.outputs : undefined;
+  }
+
+  private configFor(address: string): { cfg?: Record<string, unknown>; exprs: Record<string, unknown>; modules: Array<{ name: string; instance: string }> } {
+    const { modules, local } = parseAddress(address);
+    const cfg = this.moduleFor(modules.map((m) => m.name))?.resources.get(local);
+    return { ...(cfg ? { cfg } : {}), exprs: cfg && isObject(cfg.expressions) ? cfg.expressions : {}, modules };
+  }
+
+  private changeOf(actions: unknown, at: Array<string | number>): Change {
+    if (!Array.isArray(actions)) throw new UserError('must be a list of actions', { file: this.file, jsonPath: jsonPath(at) });
+    const a = actions.join(',');
+    switch (a) {
+      case 'create':
+        return 'create';
+      case 'update':
+        return 'update';
+      case 'delete':
+      case 'forget':
+        return 'delete';
+      case 'no-op':
+        return 'no-op';
+      case 'read':
+        return 'read';
+      case 'delete,create':
+      case 'create,delete':
+      case 'create,forget':
+        return 'replace';
+      default:
+        throw new UserError(`has an unknown action list ${JSON.stringify(actions)}`, { file: this.file, jsonPath: jsonPath(at) });
+    }
+  }
+
+  private record(r: Record<string, unknown>, address: string, values: unknown, unknown: unknown, sensitive: unknown, change: Change, at: Array<string | number>): void {
+    const { cfg, exprs, modules } = this.configFor(address);
+    let unk = unknown;
+    let vals = values;
+    if (cfg) {
+      // Undeclared attributes the provider computes: an unknown there is nothing the configuration
+      // asked for, and echo attributes duplicate resources declared on their own.
+      const drop = new Set<string>();
+      if (isObject(unknown)) for (const [k, u] of Object.entries(unknown)) if (u === true && !(k in exprs)) drop.add(k);
+      for (const k of ECHO_ATTRS[String(r.type)] ?? []) if (!(k in exprs)) drop.add(k);
+      if (drop.size) {
+        if (isObject(unknown)) unk = Object.fromEntries(Object.entries(unknown).filter(([k]) => !drop.has(k)));
+        if (isObject(values)) vals = Object.fromEntries(Object.entries(values).filter(([k]) => !drop.has(k)));
+      }
+    }
+    const converted = convertValues(vals, {
+      file: this.file,
+      at,
+      unknown: unk,
+      sensitive,
+      unresolved: (path) => {
+        const refs = collectRefs(exprAt(exprs, path));
+        if (refs.some((x) => /^(each|count)\./.test(x)) && cfg) refs.push(...collectRefs(cfg.for_each_expression ?? cfg.count_expression));
+        const resolved = this.resolveRefs(refs, modules);
+        return new Unresolved(resolved, resolved.length ? `depends on ${resolved.join(', ')}` : 'computed at apply');
+      },
+    });
+    const rec = recordOf(r, address, converted.values, converted.withheld, change, { source: 'plan', file: this.file });
+    const literal = new Set<string>();
+    for (const [k, e] of Object.entries(exprs)) if (isObject(e) && 'constant_value' in e) literal.add(k);
+    if (literal.size) rec.literal = literal;
+    this.records.push(rec);
+    this.seen.add(address);
+  }
+
+  read(): ResourceRecord[] {
+    const file = this.file;
+    const rcs = this.doc.resource_changes ?? [];
+    if (!Array.isArray(rcs)) throw new UserError('must be a list', { file, jsonPath: '$.resource_changes' });
+    rcs.forEach((rc, i) => {
+      if (!isObject(rc)) throw new UserError('must be an object (a resource change)', { file, jsonPath: jsonPath(['resource_changes', i]) });
+      if (rc.deposed !== undefined) return;
+      if (typeof rc.address !== 'string') throw new UserError('must be the resource address', { file, jsonPath: jsonPath(['resource_changes', i, 'address']) });
+      if (!isObject(rc.change)) throw new UserError('must be an object', { file, jsonPath: jsonPath(['resource_changes', i, 'change']) });
+      this.changes.set(rc.address, { ...rc, _index: i });
+    });
+
+    const planned = this.doc.planned_values;
+    if (planned !== undefined && planned !== null && !isObject(planned)) throw new UserError('must be an object', { file, jsonPath: '$.planned_values' });
+    walkModule(isObject(planned) ? planned.root_module : undefined, file, ['planned_values', 'root_module'], (r, address, at) => {
+      const rc = this.changes.get(address);
+      const ch = rc && isObject(rc.change) ? rc.change : undefined;
+      const change = ch ? this.changeOf(ch.actions, ['resource_changes', rc!._index as number, 'change', 'actions']) : r.mode === 'data' ? 'read' : 'no-op';
+      this.record(r, address, r.values, ch?.after_unknown, r.sensitive_values ?? ch?.after_sensitive, change, [...at, 'values']);
+    });
+
+    // Deleted resources are no longer in planned_values: their last known values are `before`.
+    for (const [address, rc] of this.changes) {
+      if (this.seen.has(address)) continue;
+      const ch = rc.change as Record<string, unknown>;
+      const i = rc._index as number;
+      const change = this.changeOf(ch.actions, ['resource_changes', i, 'change', 'actions']);
+      if (change === 'delete') {
+        this.record(rc, address, ch.before, undefined, ch.before_sensitive, 'delete', ['resource_changes', i, 'change', 'before']);
+      } else if (ch.after !== null && ch.after !== undefined) {
+        this.record(rc, address, ch.after, ch.after_unknown, ch.after_sensitive, change, ['resource_changes', i, 'change', 'after']);
+      }
+    }
+
+    // Data sources read while planning (policy documents with known inputs) sit in prior_state.
+    const prior = this.doc.prior_state;
+    if (isObject(prior) && isObject(prior.values)) {
+      walkModule(prior.values.root_module, file, ['prior_state', 'values', 'root_module'], (r, address, at) => {
+        if (r.mode !== 'data' || this.seen.has(address)) return;
+        this.record(r, address, r.values, undefined, r.sensitive_values, 'read', [...at, 'values']);
+      });
+    }
+    return this.records;
+  }
+}
+
+/** Plan document into records (already parsed; `file` names it in errors). */
+export function planRecords(doc: unknown, file: string): ResourceRecord[] {
+  return new PlanReader(expectPlan(doc, file), file).read();
+}
+
+export async function loadPlanRecords(file: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[] }> {
+  const records = planRecords(await readJson(file), file);
+  return { records, inputs: [{ kind: 'plan', file }] };
+}
+
+export async function loadPlan(file: string): Promise<Inventory> {
+  const { records, inputs } = await loadPlanRecords(file);
+  return buildInventory(records, inputs);
+}

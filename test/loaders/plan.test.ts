@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildInventory } from '../../checks/loaders/inventoryBuilder.js';
+import { loadPlan, planRecords } from '../../checks/loaders/plan.js';
+import { isUnresolved } from '../../checks/loaders/values.js';
+import type { Inventory } from '../../checks/model.js';
+import { check } from '../../checks/schemas/index.js';
+import { runCli } from '../support/cli.js';
+
+const FIXTURES = path.resolve('test/fixtures');
+const CREATE = path.join(FIXTURES, 'plans', 'estate-create.json');
+const DELETE = path.join(FIXTURES, 'plans', 'estate-delete-role.json');
+const CANARY = 'CANARY-PLAN-7f3a9c';
+
+const byId = (inv: Inventory, id: string) => inv.identities.find((i) => i.id === id)!;
+const policiesOf = (inv: Inventory, id: string) => byId(inv, id).policies.map((l) => inv.policies.find((p) => p.id === l.policy)!);
+
+describe('plan loader (terraform show -json of a real plan)', () => {
+  it('the fixture really holds the canary, so the checks below mean something', () => {
+    expect(readFileSync(CREATE, 'utf8')).toContain(CANARY);
+  });
+
+  it('reads every identity, including module for_each instances and a name_prefix role', async () => {
+    const inv = await loadPlan(CREATE);
+    expect(check('inventory', inv)).toBeNull();
+    expect(inv.inputs).toEqual([{ kind: 'plan', file: CREATE }]);
+    expect(inv.identities.map((i) => i.id).sort()).toEqual(
+      [
+        'aws_iam_role.etl',
+        'aws_iam_role.legacy',
+        'aws_iam_role.rotator',
+        'aws_iam_user.vendor',
+        'module.integrations["billing"].aws_iam_role.this',
+        'module.integrations["lab"].aws_iam_role.this',
+      ].sort(),
+    );
+    for (const i of inv.identities) expect(i.change).toBe('create');
+    const lab = byId(inv, 'module.integrations["lab"].aws_iam_role.this');
+    expect(lab.name).toBe('svc-lab');
+    expect(lab.origin).toMatchObject({ source: 'plan', file: CREATE, address: 'module.integrations["lab"].aws_iam_role.this' });
+    expect(lab.tags.owner).toBe('team-lab');
+    expect(lab.trust?.document?.statements[0]?.principals).toEqual({ service: ['ecs-tasks.amazonaws.com'] });
+    // name_prefix: the name is unknown until apply, never guessed.
+    const etl = byId(inv, 'aws_iam_role.etl');
+    expect(etl.name).toBeNull();
+    expect(etl.tags['identity-kind']).toBe('automation');
+  });
+
+  it('links by reference where names are unknown: inline policy, policy document data source, attachments', async () => {
+    const inv = await loadPlan(CREATE);
+    const etl = policiesOf(inv, 'aws_iam_role.etl');
+    expect(etl.map((p) => p.id).sort()).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws_iam_policy.audit', 'aws_iam_role_policy.etl_read'].sort());
+    // The trust policy comes from data.aws_iam_policy_document.lambda_trust (read at plan time, prior_state).
+    expect(byId(inv, 'aws_iam_role.etl').trust).toMatchObject({ known: true });
+    expect(byId(inv, 'aws_iam_role.etl').trust?.document?.statements[0]?.principals).toEqual({ service: ['lambda.amazonaws.com'] });
+    // The role policy's document is a data source whose resources are unknown until apply.
+    const read = etl.find((p) => p.id === 'aws_iam_role_policy.etl_read')!;
+    expect(read.document.known).toBe(true);
+    expect(read.document.document?.statements[0]?.actions).toEqual(['s3:getobject', 's3:listbucket']);
+    expect(etl.find((p) => p.id === 'aws_iam_policy.audit')!.document.document?.statements[0]?.resources).toEqual(['*']);
+    // Module for_each: each instance's inline policy links to its own role.
+    expect(policiesOf(inv, 'module.integrations["billing"].aws_iam_role.this').map((p) => p.id)).toEqual(['module.integrations["billing"].aws_iam_role_policy.read']);
+    expect(policiesOf(inv, 'module.integrations["lab"].aws_iam_role.this').map((p) => p.id)).toEqual(['module.integrations["lab"].aws_iam_role_policy.read']);
+    // Group membership and the group's inline policy.
+    const vendor = byId(inv, 'aws_iam_user.vendor');
+    expect(vendor.groups).toEqual(['aws_iam_group.vendors']);
+    expect(inv.groups.find((g) => g.id === 'aws_iam_group.vendors')!.policies).toEqual([{ policy: 'aws_iam_group_policy.vendors' }]);
+  });
+
+  it('records what stays unknown until apply, with the references it depends on', async () => {
+    const inv = await loadPlan(CREATE);
+    // The lab instance's policy depends on a bucket ARN passed through the module's for_each.
+    expect(inv.unknowns).toEqual([
+      expect.objectContaining({ id: 'module.integrations["lab"].aws_iam_role_policy.read#policy-document', what: 'policy-document' }),
+    ]);
+    expect(inv.unknowns[0]!.detail).toContain('aws_s3_bucket.phi');
+    const recs = planRecords(JSON.parse(readFileSync(CREATE, 'utf8')), CREATE);
+    const rp = recs.find((r) => r.address === 'aws_iam_role_policy.etl_read')!;
+    expect(isUnresolved(rp.values.role)).toBe(true);
+    expect((rp.values.role as { refs: string[] }).refs).toEqual(['aws_iam_role.etl.id']);
+    const modPolicy = recs.find((r) => r.address === 'module.integrations["lab"].aws_iam_role_policy.read')!;
+    expect((modPolicy.values.role as { refs: string[] }).refs).toEqual(['module.integrations["lab"].aws_iam_role.this.id']);
+  });
+
+  it('a link whose target cannot be found becomes an unknown, never a guess', async () => {
+    const doc = JSON.parse(readFileSync(CREATE, 'utf8'));
+    delete doc.configuration; // no references to follow
+    const inv = buildInventory(planRecords(doc, CREATE), [{ kind: 'plan', file: CREATE }]);
+    expect(byId(inv, 'aws_iam_role.etl').policies.map((l) => l.policy)).not.toContain('aws_iam_role_policy.etl_read');
+    expect(inv.unknowns.map((u) => u.id)).toEqual(expect.arrayContaining(['aws_iam_role_policy.etl_read#attachment', 'aws_iam_role_policy_attachment.etl_audit#attachment']));
+  });
+
+  it('credentials: access key for the user, secret with customer KMS key, rotation and a literal value', async () => {
+    const inv = await loadPlan(CREATE);
+    const key = inv.credentials.find((c) => c.kind === 'access-key')!;
+    expect(key).toMatchObject({ id: 'aws_iam_access_key.vendor', identity: 'aws_iam_user.vendor', status: 'Active', change: 'create' });
+    const secret = inv.credentials.find((c) => c.kind === 'secret')!;
+    expect(secret).toMatchObject({
+      id: 'aws_secretsmanager_secret.lab_api',
+      name: 'lab/api-token',
+      rotation: { enabled: true, intervalDays: 30 },
+      kms: { customerManaged: true },
+      value: { present: true, literal: true },
+    });
+    expect(inv.dataStores.find((d) => d.kind === 's3')).toMatchObject({ name: 'nhi-fixture-phi-results', tags: { 'data-class': 'phi' } });
+  });
+
+  it('secret values never enter records, the Inventory or the check output', async () => {
+    const doc = JSON.parse(readFileSync(CREATE, 'utf8'));
+    const recs = planRecords(doc, CREATE);
+    const sv = recs.find((r) => r.address === 'aws_secretsmanager_secret_version.lab_api')!;
+    expect(sv.values.secret_string).toBeUndefined();
+    expect(sv.sensitive?.has('secret_string')).toBe(true);
+    expect(sv.literal?.has('secret_string')).toBe(true);
+    const recText = JSON.stringify(recs.map((r) => r.values));
+    expect(recText).not.toContain(CANARY);
+    const inv = await loadPlan(CREATE);
+    expect(JSON.stringify(inv)).not.toContain(CANARY);
+    for (const format of ['json', 'text']) {
+      const r = await runCli(['check', '--plan', CREATE, '--format', format, '--fail-on', 'none', '--now', '2026-11-22']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain(CANARY);
+    }
+    const js = await runCli(['check', '--plan', CREATE, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
+    const findings = JSON.parse(js.stdout).findings as Array<{ ruleId: string; resource: { address?: string } }>;
+    // The literal secret is reported (NHI-ROT-007) without its value.
+    expect(findings.some((f) => f.ruleId === 'NHI-ROT-007')).toBe(true);
+  });
+
+  it('a plan that deletes a role: the role comes from `before` with change delete, its attachment is gone', async () => {
+    const inv = await loadPlan(DELETE);
+    expect(check('inventory', inv)).toBeNull();
+    const legacy = byId(inv, 'aws_iam_role.legacy');
+    expect(legacy).toMatchObject({ name: 'legacy-batch', change: 'delete', tags: { owner: 'team-legacy' } });
+    expect(legacy.policies).toEqual([]);
+    expect(byId(inv, 'aws_iam_role.etl')).toMatchObject({ change: 'no-op' });
+    expect(byId(inv, 'aws_iam_role.etl').name).toMatch(/^etl-/);
+    // Computed echoes (the role's inline_policy / managed_policy_arns) do not duplicate declared links.
+    expect(policiesOf(inv, 'aws_iam_role.etl').map((p) => p.id).sort()).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws_iam_policy.audit', 'aws_iam_role_policy.etl_read'].sort());
+    expect(inv.unknowns).toEqual([]);
+    expect(JSON.stringify(inv)).not.toContain(CANARY);
+  });
+
+  it('check mixes --plan and --state; inventory prints the table and the Inventory JSON', async () => {
+    const state = path.join(FIXTURES, 'state', 'estate-show.json');
+    const r = await runCli(['check', '--plan', CREATE, '--state', state, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).inputs.map((i: { kind: string }) => i.kind)).toEqual(['plan', 'state']);
+    const t = await runCli(['inventory', '--plan', CREATE, '--now', '2026-11-22']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^IDENTITY\s+KIND\s+OWNER\s+EXPIRY\s+DATA CLASS\s+CREDENTIALS\s+ROTATION\s+POLICIES/);
+    expect(t.stdout).toMatch(/vendor-acme-sftp\s+user\s+team-vendors\s+2027-01-15 \(54d\)\s+phi\s+access-key:Active\s+-\s+1/);
+    expect(t.stdout).toMatch(/lab\/api-token\s+secret\s+team-integrations.*value \(literal in code\)\s+30d/);
+    expect(t.stdout).toContain('aws_iam_role.etl (name known after apply)');
+    expect(t.stdout).not.toContain(CANARY);
+    const j = await runCli(['inventory', '--plan', CREATE, '--format', 'json', '--now', '2026-11-22']);
+    const inv = JSON.parse(j.stdout) as Inventory;
+    expect(check('inventory', inv)).toBeNull();
+    expect(inv.identities).toHaveLength(6);
+    expect(j.stdout).not.toContain(CANARY);
+  });
+});
