@@ -4,12 +4,21 @@
  */
 import type { FindingsDocument } from '../checks/findings.js';
 import { UserError } from '../checks/errors.js';
+import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export interface RenderContext {
   /** Colours allowed (a terminal, and NO_COLOR unset). */
   color: boolean;
+  /**
+   * Folder that report file paths are made relative to (SARIF `%SRCROOT%`, GitHub annotations).
+   * Renderers never read the process state; `render()` fills in process.cwd() when absent.
+   */
+  sourceRoot?: string;
 }
 
 export type Renderer = (doc: FindingsDocument, ctx: RenderContext) => string;
@@ -17,6 +26,10 @@ export type Renderer = (doc: FindingsDocument, ctx: RenderContext) => string;
 export const RENDERERS = {
   text: (doc, ctx) => renderText(doc, { color: ctx.color }),
   json: (doc) => renderJson(doc),
+  sarif: (doc, ctx) => renderSarif(doc, { sourceRoot: ctx.sourceRoot }),
+  junit: (doc) => renderJunit(doc),
+  markdown: (doc) => renderMarkdown(doc),
+  github: (doc, ctx) => renderGithub(doc, { sourceRoot: ctx.sourceRoot }),
 } satisfies Record<string, Renderer>;
 
 export type Format = keyof typeof RENDERERS;
@@ -25,5 +38,5 @@ export const FORMATS = Object.keys(RENDERERS) as Format[];
 export function render(format: string, doc: FindingsDocument, ctx: RenderContext): string {
   const r = (RENDERERS as Record<string, Renderer>)[format];
   if (!r) throw new UserError(`unknown format "${format}"; choose one of ${FORMATS.join(', ')}`);
-  return r(doc, ctx);
+  return r(doc, { ...ctx, sourceRoot: ctx.sourceRoot ?? process.cwd() });
 }

@@ -9,7 +9,9 @@ import { EngineError, IncompleteError, UserError, oneLine } from '../errors.js';
 import { SEVERITIES } from '../engine/metadata.js';
 import { FORMATS } from '../../reports/index.js';
 import { checkCommand } from './check.js';
+import { inventoryCommand } from './inventory.js';
 import { policiesCommand } from './policies.js';
+import { reportCommand } from './report.js';
 import { synthCommand } from './synth.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
@@ -52,9 +54,11 @@ export function parser(io: Io, setExit: (code: number) => void): Argv {
     .scriptName('nhi-guard')
     .usage('$0 <command> [options]')
     .command(checkCommand(io, setExit))
+    .command(inventoryCommand(io, setExit))
     .command(policiesCommand(io, setExit))
+    .command(reportCommand(io, setExit))
     .command(synthCommand(io, setExit))
-    .demandCommand(1, 'a command is required: check, policies or synth')
+    .demandCommand(1, 'a command is required: check, inventory, policies, report or synth')
     .strict()
     .help()
     .version(false)

@@ -1,0 +1,53 @@
+/**
+ * GitHub Actions workflow commands, one line per unwaived finding:
+ * `::error` for critical and high, `::warning` for medium, `::notice` for low and info, with the
+ * file relative to the source root when the finding has one (annotations then show on the diff).
+ * Escaping follows the runner: data escapes % CR LF; property values also : and ,.
+ */
+import path from 'node:path';
+import type { Finding, FindingsDocument } from '../checks/findings.js';
+import type { Severity } from '../checks/engine/metadata.js';
+
+export interface GithubOptions {
+  sourceRoot?: string;
+}
+
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function commandOf(s: Severity): 'error' | 'warning' | 'notice' {
+  return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'notice';
+}
+
+/** A workspace-relative, forward-slash path, or undefined when the file lies outside the root. */
+function relativeFile(file: string, root: string | undefined): string | undefined {
+  if (!path.isAbsolute(file)) return file.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (!root) return undefined;
+  const rel = path.relative(root, file).replace(/\\/g, '/');
+  return rel && !rel.startsWith('../') && rel !== '..' && !path.isAbsolute(rel) ? rel : undefined;
+}
+
+function where(f: Finding): string {
+  const r = f.resource;
+  return r.constructPath ?? r.address ?? r.arn ?? `${r.type}.${r.name}`;
+}
+
+export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): string {
+  const lines: string[] = [];
+  for (const f of doc.findings) {
+    if (f.waived) continue;
+    const props: string[] = [`title=${escapeProperty(`${f.ruleId} ${f.title}`)}`];
+    const file = f.resource.file ? relativeFile(f.resource.file, opts.sourceRoot) : undefined;
+    if (file) props.push(`file=${escapeProperty(file)}`);
+    const body = `[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})${f.remediation ? `\nFix: ${f.remediation}` : ''}`;
+    lines.push(`::${commandOf(f.severity)} ${props.join(',')}::${escapeData(body)}`);
+  }
+  const open = doc.findings.length - doc.summary.waived;
+  lines.push(`nhi-guard: ${open} finding(s), ${doc.summary.waived} waived`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,143 @@
+/**
+ * JUnit XML for CI test tabs: one <testsuite> per source kind (synth, plan, state, live, drift),
+ * one <testcase> per (identity, rule) with a finding. Unwaived findings are a <failure>; a test
+ * case whose findings are all waived is <skipped message="waived: ...">. A suite without findings
+ * gets one passing test case so that "checked and clean" is visible and not an empty suite.
+ * XML is built (and escaped) by fast-xml-builder.
+ */
+import XMLBuilder from 'fast-xml-builder';
+import type { Finding, FindingsDocument } from '../checks/findings.js';
+import { SEVERITIES } from '../checks/engine/metadata.js';
+
+const SOURCE_ORDER = ['synth', 'plan', 'state', 'live', 'drift'];
+
+/** XML 1.0 cannot carry most control characters, even escaped; drop them. */
+function xmlSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+
+function subjectOf(f: Finding): string {
+  return f.identity ?? f.resource.name;
+}
+
+function where(f: Finding): string {
+  const r = f.resource;
+  return r.constructPath ?? r.address ?? r.arn ?? `${r.type} ${r.name}`;
+}
+
+function describe(f: Finding): string {
+  const lines = [`[${f.severity}] ${f.message}`, `  at ${where(f)}${f.resource.file ? ` (${f.resource.file})` : ''}`];
+  if (f.owner) lines.push(`  owner: ${f.owner}`);
+  if (f.waived && f.waiver) lines.push(`  waived: ${f.waiver.reason} (owner ${f.waiver.owner}, expires ${f.waiver.expiresOn})`);
+  else if (f.remediation) lines.push(`  fix: ${f.remediation}`);
+  return lines.join('\n');
+}
+
+function waivedMessage(fs: Finding[]): string {
+  const reasons = [...new Set(fs.map((f) => (f.waiver ? `${f.waiver.reason} (expires ${f.waiver.expiresOn})` : 'waived')))];
+  return `waived: ${reasons.join('; ')}`;
+}
+
+interface Case {
+  classname: string;
+  name: string;
+  findings: Finding[];
+}
+
+type XmlNode = Record<string, unknown>;
+
+function caseNode(c: Case, suite: string): { node: XmlNode; failed: boolean; skipped: boolean } {
+  const open = c.findings.filter((f) => !f.waived);
+  const node: XmlNode = { '@_name': xmlSafe(c.name), '@_classname': xmlSafe(`${suite}.${c.classname}`), '@_time': '0' };
+  if (open.length) {
+    const worst = SEVERITIES.find((s) => open.some((f) => f.severity === s))!;
+    const first = open[0]!;
+    node.failure = {
+      '@_message': xmlSafe(open.length === 1 ? first.message : `${open.length} findings; first: ${first.message}`),
+      '@_type': worst,
+      '#text': xmlSafe(c.findings.map(describe).join('\n')),
+    };
+    return { node, failed: true, skipped: false };
+  }
+  node.skipped = { '@_message': xmlSafe(waivedMessage(c.findings)), '#text': xmlSafe(c.findings.map(describe).join('\n')) };
+  return { node, failed: false, skipped: true };
+}
+
+export function renderJunit(doc: FindingsDocument): string {
+  const kinds = new Set<string>();
+  for (const i of doc.inputs) kinds.add(i.kind === 'snapshot' ? 'live' : i.kind);
+  for (const f of doc.findings) kinds.add(f.source);
+  const order = [...kinds].sort((a, b) => {
+    const ia = SOURCE_ORDER.indexOf(a);
+    const ib = SOURCE_ORDER.indexOf(b);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+  });
+  if (order.length === 0) order.push('nhi-guard');
+
+  let totalTests = 0;
+  let totalFailures = 0;
+  let totalSkipped = 0;
+  const suites: XmlNode[] = [];
+  for (const kind of order) {
+    const suiteName = `nhi-guard.${kind}`;
+    const cases = new Map<string, Case>();
+    for (const f of doc.findings) {
+      if (f.source !== kind) continue;
+      const subject = subjectOf(f);
+      const key = `${subject}\u0000${f.ruleId}`;
+      let c = cases.get(key);
+      if (!c) {
+        c = { classname: subject, name: `${f.ruleId}: ${f.title}`, findings: [] };
+        cases.set(key, c);
+      }
+      c.findings.push(f);
+    }
+    const nodes: XmlNode[] = [];
+    let failures = 0;
+    let skipped = 0;
+    for (const c of [...cases.values()].sort((a, b) => a.classname.localeCompare(b.classname) || a.name.localeCompare(b.name))) {
+      const r = caseNode(c, suiteName);
+      nodes.push(r.node);
+      if (r.failed) failures++;
+      if (r.skipped) skipped++;
+    }
+    if (nodes.length === 0) {
+      const files = doc.inputs.filter((i) => (i.kind === 'snapshot' ? 'live' : i.kind) === kind).length;
+      nodes.push({ '@_name': xmlSafe(`no findings in ${files} ${kind} input(s)`), '@_classname': `${suiteName}.summary`, '@_time': '0' });
+    }
+    totalTests += nodes.length;
+    totalFailures += failures;
+    totalSkipped += skipped;
+    suites.push({
+      '@_name': suiteName,
+      '@_tests': String(nodes.length),
+      '@_failures': String(failures),
+      '@_errors': '0',
+      '@_skipped': String(skipped),
+      '@_time': '0',
+      '@_timestamp': doc.generatedAt.replace(/\.\d+Z$/, 'Z').replace(/Z$/, ''),
+      properties: {
+        property: [
+          { '@_name': 'tool', '@_value': `${doc.tool.name} ${doc.tool.version}` },
+          { '@_name': 'now', '@_value': doc.now },
+          ...doc.inputs.filter((i) => (i.kind === 'snapshot' ? 'live' : i.kind) === kind).map((i) => ({ '@_name': 'input', '@_value': xmlSafe(i.file) })),
+        ],
+      },
+      testcase: nodes,
+    });
+  }
+  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true, processEntities: true });
+  const body = builder.build({
+    testsuites: {
+      '@_name': 'nhi-guard',
+      '@_tests': String(totalTests),
+      '@_failures': String(totalFailures),
+      '@_errors': '0',
+      '@_skipped': String(totalSkipped),
+      '@_time': '0',
+      testsuite: suites,
+    },
+  }) as string;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${body.endsWith('\n') ? body : body + '\n'}`;
+}

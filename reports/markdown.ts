@@ -1,0 +1,202 @@
+/**
+ * A pull-request comment (GitHub-flavoured Markdown): a headline with the unwaived counts, a
+ * severity table, the identities involved with their owners, findings grouped by identity in
+ * collapsible <details> sections (worst first), and the waived findings. The gate verdict is not
+ * the renderer's to know (it depends on --fail-on), so the headline states counts only.
+ *
+ * GitHub rejects comments over 65,536 characters; the body is kept under MARKDOWN_BUDGET and the
+ * findings that do not fit are counted in a closing note pointing at the SARIF/JSON report.
+ */
+import type { Finding, FindingsDocument } from '../checks/findings.js';
+import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
+
+export const GITHUB_COMMENT_LIMIT = 65_536;
+export const MARKDOWN_BUDGET = 60_000;
+
+export interface MarkdownOptions {
+  /** Largest body in characters (default MARKDOWN_BUDGET). */
+  budget?: number;
+}
+
+const ICON: Record<Severity, string> = {
+  critical: '🟥',
+  high: '🟧',
+  medium: '🟨',
+  low: '🟦',
+  info: '⬜',
+};
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+/** Text safe inside a table cell or a line: no pipes, no newlines, no raw HTML, no emphasis. */
+function cell(s: string): string {
+  return s
+    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n+/g, ' ')
+    .trim();
+}
+
+/** Inline code that survives backticks in the value. */
+function code(s: string): string {
+  const v = s.replace(/\r?\n+/g, ' ');
+  const ticks = (v.match(/`+/g) ?? []).reduce((m, t) => Math.max(m, t.length), 0);
+  const fence = '`'.repeat(ticks + 1);
+  const pad = v.startsWith('`') || v.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${v}${pad}${fence}`;
+}
+
+function where(f: Finding): string {
+  const r = f.resource;
+  return r.constructPath ?? r.address ?? r.arn ?? `${r.type}.${r.name}`;
+}
+
+interface Group {
+  subject: string;
+  owner?: string;
+  open: Finding[];
+  waived: Finding[];
+}
+
+function groups(doc: FindingsDocument): Group[] {
+  const m = new Map<string, Group>();
+  for (const f of doc.findings) {
+    const subject = f.identity ?? f.resource.name;
+    let g = m.get(subject);
+    if (!g) {
+      g = { subject, open: [], waived: [] };
+      m.set(subject, g);
+    }
+    if (!g.owner && f.owner) g.owner = f.owner;
+    (f.waived ? g.waived : g.open).push(f);
+  }
+  const worst = (g: Group) => Math.min(...g.open.map((f) => rank(f.severity)), 99);
+  return [...m.values()].sort((a, b) => worst(a) - worst(b) || b.open.length - a.open.length || a.subject.localeCompare(b.subject));
+}
+
+function findingLines(f: Finding): string[] {
+  const lines = [`- ${ICON[f.severity]} **${f.severity}** ${code(f.ruleId)} ${cell(f.message)}`, `  - at ${code(where(f))}`];
+  if (f.remediation) lines.push(`  - fix: ${cell(f.remediation)}`);
+  return lines;
+}
+
+/** A collapsible section for one identity; `shown` (default all) limits the findings listed. */
+function groupSection(g: Group, shown = g.open.length): string {
+  const counts = SEVERITIES.map((s) => [s, g.open.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const partial = shown < g.open.length ? ` (showing ${shown} of ${g.open.length})` : '';
+  return [
+    '<details>',
+    `<summary><b>${cell(g.subject)}</b>: ${counts}${partial}; owner: ${g.owner ? cell(g.owner) : 'none'}</summary>`,
+    '',
+    ...g.open.slice(0, shown).flatMap(findingLines),
+    '',
+    '</details>',
+    '',
+    '',
+  ].join('\n');
+}
+
+export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}): string {
+  const budget = Math.min(opts.budget ?? MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT);
+  const open = doc.findings.filter((f) => !f.waived);
+  const waived = doc.findings.filter((f) => f.waived);
+  const by = doc.summary.bySeverity;
+  const worst = SEVERITIES.find((s) => by[s] > 0);
+
+  const head: string[] = [];
+  head.push('<!-- nhi-guard-report -->');
+  if (open.length === 0) head.push(`## ✅ nhi-guard: no unwaived findings`);
+  else {
+    const parts = SEVERITIES.filter((s) => by[s] > 0).map((s) => `${by[s]} ${s}`);
+    head.push(`## ${worst ? ICON[worst] : ''} nhi-guard: ${open.length} finding${open.length === 1 ? '' : 's'} (${parts.join(', ')})`.replace('##  ', '## '));
+  }
+  head.push('');
+  head.push(
+    `${doc.summary.identities} identities checked from ${doc.inputs.length} input(s) (${[...new Set(doc.inputs.map((i) => i.kind))].join(', ') || 'none'}); ` +
+      `${waived.length} waived; evaluated at ${doc.now.slice(0, 10)} by ${doc.tool.name} ${doc.tool.version}.`,
+  );
+  head.push('');
+  head.push('| Severity | Findings |', '|---|---:|');
+  for (const s of SEVERITIES) head.push(`| ${ICON[s]} ${s} | ${by[s]} |`);
+  head.push(`| waived | ${doc.summary.waived} |`);
+  head.push('');
+
+  const gs = groups(doc);
+  const withOpen = gs.filter((g) => g.open.length > 0);
+  if (withOpen.length) {
+    head.push('### Identities with findings', '', '| Identity | Owner | Findings | Worst |', '|---|---|---:|---|');
+    for (const g of withOpen) {
+      const w = SEVERITIES.find((s) => g.open.some((f) => f.severity === s))!;
+      head.push(`| ${cell(g.subject)} | ${g.owner ? cell(g.owner) : '**no owner**'} | ${g.open.length} | ${ICON[w]} ${w} |`);
+    }
+    head.push('');
+  }
+
+  const tail: string[] = [];
+  if (waived.length) {
+    tail.push('### Waived', '', '| Rule | Identity | Reason | Waiver owner | Expires |', '|---|---|---|---|---|');
+    for (const f of waived) {
+      const w = f.waiver;
+      tail.push(`| ${code(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${w ? cell(w.reason) : 'waived'} | ${w ? cell(w.owner) : ''} | ${w?.expiresOn ?? ''} |`);
+    }
+    tail.push('');
+  }
+
+  const note = (n: number) => `> ⚠️ ${n} more finding${n === 1 ? '' : 's'} not shown; see the SARIF/JSON report.\n`;
+  const waivedShort = `### Waived\n\n${waived.length} waived finding(s); see the SARIF/JSON report.\n`;
+  const compose = (headLines: string[], sections: string[], hidden: number, tailText: string): string => {
+    const out: string[] = [headLines.join('\n')];
+    if (sections.length) out.push('### Findings by identity\n\n' + sections.join(''));
+    if (hidden > 0) out.push(note(hidden));
+    if (tailText) out.push(tailText);
+    return out.join('\n');
+  };
+  // The largest the parts around the sections can be: head, section heading, note, joins.
+  const frame = (headLines: string[], tailText: string) => compose(headLines, ['x'], open.length, tailText).length - 1;
+
+  let tailText = tail.length ? tail.join('\n') + '\n' : '';
+  if (frame(head, tailText) > budget && waived.length) tailText = waivedShort;
+  let headLines = head;
+  if (frame(headLines, tailText) > budget) {
+    // Thousands of identities: the identity table goes too.
+    const cut = head.indexOf('### Identities with findings');
+    if (cut >= 0) headLines = [...head.slice(0, cut), `_${withOpen.length} identities with findings; list left out to stay under GitHub's comment limit._`, ''];
+  }
+
+  let used = frame(headLines, tailText);
+  const sections: string[] = [];
+  let shown = 0;
+  for (const g of withOpen) {
+    const whole = groupSection(g);
+    if (used + whole.length <= budget) {
+      sections.push(whole);
+      used += whole.length;
+      shown += g.open.length;
+      continue;
+    }
+    // Part of a big group: as many of its findings as fit, worst first; then stop.
+    const lineLengths = g.open.map((f) => findingLines(f).join('\n').length + 1);
+    let n = 0;
+    let size = groupSection(g, 0).length + 16; // room for a longer "showing N of M"
+    while (n < g.open.length && used + size + lineLengths[n]! <= budget) size += lineLengths[n++]!;
+    if (n > 0) {
+      sections.push(groupSection(g, n));
+      shown += n;
+    }
+    break;
+  }
+  let text = compose(headLines, sections, open.length - shown, tailText);
+  // Safety net for miscounting: drop whole sections until the body fits.
+  while (text.length > budget && sections.length) {
+    const dropped = sections.pop()!;
+    shown -= (dropped.match(/^- /gm) ?? []).length;
+    text = compose(headLines, sections, open.length - shown, tailText);
+  }
+  return text;
+}
