@@ -12,7 +12,7 @@ import { ServiceIdentity } from './constructs/service-identity.js';
 export class LabResultsExchangeStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+    new AwsProvider(this, 'aws', { region: 'us-east-1', allowedAccountIds: ['111122223333'] });
     const results = new S3Bucket(this, 'ResultsBucket', {
       bucket: 'stmary-lab-results-inbound',
       tags: governanceTags({

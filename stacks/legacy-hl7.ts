@@ -1,10 +1,15 @@
 /**
  * Legacy HL7 interface engine, declared before nhi-guard's constructs existed, with the debt a
- * real estate carries: an administrator wildcard, no owner, no expiry, and a vendor role whose
- * contract ended. Written with raw provider resources on purpose: the checker must see it.
+ * real estate carries: an administrator wildcard, no owner, no expiry, a vendor role whose
+ * contract ended, and an IAM user with a long-lived access key that the engine's Windows service
+ * reads from a config file (the engine predates instance roles on that host). Written with raw
+ * provider resources on purpose: the checker must see it.
  */
+import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user/index.js';
+import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -17,7 +22,7 @@ const ec2Trust = JSON.stringify({
 export class LegacyHl7Stack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+    new AwsProvider(this, 'aws', { region: 'us-east-1', allowedAccountIds: ['111122223333'] });
     const engine = new IamRole(this, 'InterfaceEngineRole', {
       name: 'hl7-interface-engine',
       assumeRolePolicy: ec2Trust,
@@ -40,5 +45,18 @@ export class LegacyHl7Stack extends TerraformStack {
         'expires-on': '2026-06-30',
       },
     });
+    const engineUser = new IamUser(this, 'InterfaceEngineUser', {
+      name: 'hl7-interface-engine',
+      tags: { purpose: 'HL7 interface engine SFTP drop to the reference lab', 'data-class': 'phi', environment: 'prod' },
+    });
+    new IamUserPolicy(this, 'InterfaceEngineUserS3', {
+      name: 'hl7-interface-engine-s3',
+      user: engineUser.name,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::stmary-hl7-archive', 'arn:aws:s3:::stmary-hl7-archive/*'] }],
+      }),
+    });
+    new IamAccessKey(this, 'InterfaceEngineUserKey', { user: engineUser.name });
   }
 }

@@ -160,21 +160,43 @@ export function resolveReferences(records: ResourceRecord[]): void {
   records.forEach((r, i) => (r.values = resolved[i]!));
 }
 
-export async function loadSynthRecords(dir: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[] }> {
+/** Account ids the AWS providers of a stack are pinned to (`allowed_account_ids`). */
+export function providerAccounts(doc: unknown): string[] {
+  if (!isObject(doc) || !isObject(doc.provider)) return [];
+  const aws = doc.provider.aws;
+  const blocks = Array.isArray(aws) ? aws : aws === undefined ? [] : [aws];
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (!isObject(b) || !Array.isArray(b.allowed_account_ids)) continue;
+    for (const id of b.allowed_account_ids) if (typeof id === 'string' && /^\d{12}$/.test(id)) out.push(id);
+  }
+  return out;
+}
+
+export async function loadSynthRecords(dir: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string }> {
   const stacks = await readManifest(dir);
   const records: ResourceRecord[] = [];
   const inputs: InputRef[] = [];
+  const accounts = new Set<string>();
+  let unpinned = false;
   for (const stack of stacks) {
     const doc = await readJson(stack.file);
     const rs = stackRecords(stack, doc);
     resolveReferences(rs);
     records.push(...rs);
     inputs.push({ kind: 'synth', file: stack.file });
+    const ids = providerAccounts(doc);
+    if (ids.length === 0) unpinned = true;
+    for (const id of ids) accounts.add(id);
   }
-  return { records, inputs };
+  // The own account is known only when every stack pins the same single account.
+  const accountId = !unpinned && accounts.size === 1 ? [...accounts][0] : undefined;
+  return { records, inputs, ...(accountId ? { accountId } : {}) };
 }
 
 export async function loadSynth(dir: string): Promise<Inventory> {
-  const { records, inputs } = await loadSynthRecords(dir);
-  return buildInventory(records, inputs);
+  const { records, inputs, accountId } = await loadSynthRecords(dir);
+  const inv = buildInventory(records, inputs);
+  if (accountId) inv.accountId = accountId;
+  return inv;
 }

@@ -1,9 +1,10 @@
 /**
  * Synth-time validation: every governed construct must carry complete, valid metadata and an
  * expiry that is neither past nor beyond the maximum lifetime of its kind. Problems fail synth
- * with the construct path and what to fix (collected, then reported together).
+ * with the construct path and what to fix (collected, then reported together). Constructs add
+ * their own rules through `governanceChecks()` (the identity kind or data class they must have).
  */
-import { Annotations, type IAspect } from 'cdktf';
+import { Annotations, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { DATA_CLASSES, ENVIRONMENTS, IDENTITY_KINDS, MAX_LIFETIME_DAYS, isGoverned, type Governance } from './governance.js';
 
@@ -34,20 +35,46 @@ export function governanceProblems(g: Partial<Governance>, now: Date): string[] 
     const days = Math.round((t - today) / DAY_MS);
     if (days < 0) out.push(`expiresOn ${g.expiresOn} is in the past: offboard the identity or renew it with its owner`);
     const max = MAX_LIFETIME_DAYS[g.identityKind as keyof typeof MAX_LIFETIME_DAYS];
-    if (max !== undefined && days > max) out.push(`expiresOn ${g.expiresOn} is ${days} days ahead, more than the ${max} allowed for a ${g.identityKind} identity`);
+    if (max !== undefined && days > max) {
+      out.push(`expiresOn ${g.expiresOn} is ${days} days ahead, more than the ${max} allowed for a ${g.identityKind} identity: set it at most ${max} days from today and renew it with its owner`);
+    }
   }
+  // Kind-specific rules.
+  if (g.identityKind === 'vendor' && blank(g.ticket)) out.push('ticket is missing: a vendor identity references its contract or business associate agreement');
   return out;
 }
 
 export class GovernanceAspect implements IAspect {
   readonly problems: string[] = [];
-  constructor(private readonly now: Date) {}
+  constructor(readonly now: Date) {}
+
+  private problemsOf(node: IConstruct): string[] {
+    if (!isGoverned(node)) return [];
+    return [...governanceProblems(node.governance, this.now), ...(node.governanceChecks?.() ?? [])];
+  }
 
   visit(node: IConstruct): void {
-    if (!isGoverned(node)) return;
-    for (const p of governanceProblems(node.governance, this.now)) {
+    for (const p of this.problemsOf(node)) {
       this.problems.push(`${node.node.path}: ${p}`);
       Annotations.of(node).addError(p);
     }
   }
+
+  /**
+   * Every problem under `scope` (all stacks), without annotating: cdktf stops synthesizing at the
+   * first stack with an error, so callers check the whole app first to report everything at once.
+   */
+  collect(scope: IConstruct): string[] {
+    return scope.node.findAll().flatMap((c) => this.problemsOf(c).map((p) => `${c.node.path}: ${p}`));
+  }
+}
+
+/**
+ * Adds the aspect to every stack under `scope` (an App or a stack). cdktf invokes aspects per stack,
+ * starting at the stack: an aspect added only to the App is never invoked.
+ */
+export function applyGovernance(scope: IConstruct, aspect: GovernanceAspect): GovernanceAspect {
+  const stacks = TerraformStack.isStack(scope) ? [scope] : scope.node.findAll().filter((c) => TerraformStack.isStack(c));
+  for (const s of stacks) Aspects.of(s).add(aspect);
+  return aspect;
 }

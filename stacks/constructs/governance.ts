@@ -73,6 +73,11 @@ export function governanceTags(g: Governance, keys: TagKeys = DEFAULT_TAG_KEYS):
 /** A construct that declares governance metadata; the aspect validates every one of them. */
 export interface Governed extends IConstruct {
   readonly governance: Governance;
+  /**
+   * Construct-specific problems (the identity kind or data class it must have, limits of its
+   * kind), as sentences saying what to fix; the aspect reports them with the construct path.
+   */
+  governanceChecks?(): string[];
 }
 
 export function isGoverned(c: IConstruct): c is Governed {

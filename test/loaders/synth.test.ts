@@ -76,3 +76,12 @@ describe('synth loader', () => {
     expect(err.line()).not.toContain('\n');
   });
 });
+
+describe('own account from the providers', () => {
+  it('is known when every stack pins the same single account, unknown otherwise', async () => {
+    const stack = (ids?: string[]) => ({ provider: { aws: [{ region: 'us-east-1', ...(ids ? { allowed_account_ids: ids } : {}) }] }, resource: {} });
+    expect((await loadSynth(folder(manifestFor('a', 'b'), { a: stack(['111122223333']), b: stack(['111122223333']) }))).accountId).toBe('111122223333');
+    expect((await loadSynth(folder(manifestFor('a', 'b'), { a: stack(['111122223333']), b: stack(['444455556666']) }))).accountId).toBeUndefined();
+    expect((await loadSynth(folder(manifestFor('a', 'b'), { a: stack(['111122223333']), b: stack() }))).accountId).toBeUndefined();
+  });
+});

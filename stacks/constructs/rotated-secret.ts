@@ -1,0 +1,106 @@
+/**
+ * RotatedSecret: a Secrets Manager secret that a rotation Lambda owns end to end. It never takes a
+ * secret value (the rotation function sets the first one), rotates automatically at most every
+ * 90 days (30 for data-class phi, NHI-ROT-001/002), and a phi secret is encrypted with its own
+ * customer-managed KMS key with key rotation on (NHI-ROT-006).
+ */
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation/index.js';
+import { Construct } from 'constructs';
+import type { GovernedRole } from './governed-role.js';
+import { governanceTags, type Governance, type Governed, type TagKeys } from './governance.js';
+
+export const ROTATION_MAX_DAYS = 90;
+export const ROTATION_MAX_DAYS_PHI = 30;
+
+export interface RotatedSecretProps {
+  /** Secret name, e.g. `telehealth/video-vendor/api-key`. */
+  name: string;
+  description?: string;
+  governance: Governance;
+  /** ARN of the rotation Lambda that creates and rotates the value. */
+  rotationLambdaArn: string;
+  /** Days between rotations: default and maximum 90, or 30 for data-class phi. */
+  rotationDays?: number;
+  /** Customer-managed key for non-phi secrets (phi secrets always get their own key). */
+  kmsKeyArn?: string;
+  /** Days Secrets Manager keeps a deleted secret (7..30, default 7). */
+  recoveryWindowInDays?: number;
+  tagKeys?: TagKeys;
+}
+
+/** Keys that would carry a secret value; refused even from untyped (JavaScript) callers. */
+const VALUE_KEYS = ['secretString', 'secretBinary', 'secretValue', 'value', 'password'];
+
+export class RotatedSecret extends Construct implements Governed {
+  readonly governance: Governance;
+  readonly secret: SecretsmanagerSecret;
+  readonly rotation: SecretsmanagerSecretRotation;
+  readonly kmsKey?: KmsKey;
+  readonly rotationDays: number;
+
+  constructor(scope: Construct, id: string, props: RotatedSecretProps) {
+    super(scope, id);
+    const fail = (m: string): never => {
+      throw new Error(`${this.node.path}: ${m}`);
+    };
+    for (const k of VALUE_KEYS) {
+      if (k in (props as unknown as Record<string, unknown>)) fail(`${k} is not accepted: a secret value in code sits in the repository and in state; the rotation Lambda sets it`);
+    }
+    this.governance = props.governance;
+    const phi = props.governance.dataClass === 'phi';
+    const max = phi ? ROTATION_MAX_DAYS_PHI : ROTATION_MAX_DAYS;
+    const days = props.rotationDays ?? max;
+    if (!Number.isInteger(days) || days < 1 || days > max) {
+      fail(`rotationDays ${days} must be a whole number of days from 1 to ${max}${phi ? ' for a data-class phi secret' : ''}`);
+    }
+    this.rotationDays = days;
+    if (typeof props.rotationLambdaArn !== 'string' || props.rotationLambdaArn.trim() === '') fail('rotationLambdaArn is required: the Lambda that rotates the secret');
+    const recovery = props.recoveryWindowInDays ?? 7;
+    if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) fail('recoveryWindowInDays must be 7..30');
+    const tags = governanceTags(props.governance, props.tagKeys);
+
+    let kmsKeyId = props.kmsKeyArn;
+    if (phi) {
+      this.kmsKey = new KmsKey(this, 'Key', {
+        description: `encrypts secret ${props.name} (data-class phi)`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      });
+      kmsKeyId = this.kmsKey.arn;
+    }
+    this.secret = new SecretsmanagerSecret(this, 'Secret', {
+      name: props.name,
+      ...(props.description ? { description: props.description } : {}),
+      ...(kmsKeyId ? { kmsKeyId } : {}),
+      recoveryWindowInDays: recovery,
+      tags,
+    });
+    this.rotation = new SecretsmanagerSecretRotation(this, 'Rotation', {
+      secretId: this.secret.id,
+      rotationLambdaArn: props.rotationLambdaArn,
+      rotationRules: { automaticallyAfterDays: days },
+    });
+  }
+
+  get secretArn(): string {
+    return this.secret.arn;
+  }
+
+  /** Lets `identity` read the value (and decrypt it through Secrets Manager only). */
+  grantRead(identity: GovernedRole): void {
+    if (this.governance.dataClass === 'phi' && identity.governance.dataClass !== 'phi') {
+      throw new Error(`${identity.node.path}: data-class ${identity.governance.dataClass} identity cannot read phi secret ${this.node.path} (NHI-LP-008)`);
+    }
+    identity.grant({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secret.arn] });
+    if (this.kmsKey) {
+      identity.grant({
+        actions: ['kms:Decrypt'],
+        resources: [this.kmsKey.arn],
+        conditions: [{ test: 'StringLike', variable: 'kms:ViaService', values: ['secretsmanager.*.amazonaws.com'] }],
+      });
+    }
+  }
+}

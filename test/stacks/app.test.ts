@@ -1,0 +1,92 @@
+/**
+ * The example app of St. Mary's as the checker sees it: every stack registered, the legacy debt
+ * visible, the new stacks clean; and `nhi-guard synth` on an invalid app exits 2 with one line.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isGoverned } from '../../stacks/constructs/governance.js';
+import { buildApp } from '../../stacks/main.js';
+import { runCli } from '../support/cli.js';
+import { NOW, type Json } from './helpers.js';
+
+const NEW_STACKS = [
+  'lab-results-exchange',
+  'imaging-vendor-support',
+  'claims-automation',
+  'telehealth-api-keys',
+  'patient-portal',
+  'ed-break-glass',
+  'ci-deploy',
+  'nhi-guard-scanner',
+];
+
+let dir: string;
+const stack = (name: string): Json => JSON.parse(readFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Json;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-stacks-'));
+  const { app, aspect } = buildApp(dir, NOW);
+  app.synth();
+  expect(aspect.problems).toEqual([]);
+});
+
+describe('example app', () => {
+  it('registers every stack, each governed identity tagged', () => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Json;
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...NEW_STACKS, 'legacy-hl7'].sort());
+    const { app } = buildApp(mkdtempSync(path.join(os.tmpdir(), 'nhi-stacks-')), NOW);
+    const governed = app.node.findAll().filter(isGoverned);
+    expect(governed.length).toBeGreaterThanOrEqual(14);
+    for (const name of NEW_STACKS) {
+      for (const role of Object.values((stack(name).resource.aws_iam_role ?? {}) as Record<string, Json>)) {
+        expect(Object.keys(role.tags)).toEqual(expect.arrayContaining(['owner', 'purpose', 'data-class', 'environment', 'expires-on', 'identity-kind']));
+      }
+    }
+  });
+
+  it('legacy-hl7 keeps its debt, including an IAM user with a long-lived access key', () => {
+    const legacy = stack('legacy-hl7');
+    const users = Object.values(legacy.resource.aws_iam_user as Record<string, Json>);
+    expect(users.map((u) => u.name)).toEqual(['hl7-interface-engine']);
+    expect(Object.keys(legacy.resource.aws_iam_access_key)).toHaveLength(1);
+  });
+
+  it('no stack declares a secret value or a Resource "*" grant outside the scanner', () => {
+    for (const name of NEW_STACKS) {
+      const s = stack(name);
+      expect(s.resource.aws_secretsmanager_secret_version).toBeUndefined();
+      const docs = Object.values((s.data?.aws_iam_policy_document ?? {}) as Record<string, Json>);
+      for (const d of docs) for (const st of d.statement as Json[]) if (st.resources?.includes('*')) expect(name).toBe('nhi-guard-scanner');
+    }
+  });
+
+  it('the checker finds the legacy debt and nothing in the new stacks', async () => {
+    const r = await runCli(['check', '--synth', dir, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Json;
+    const findings = doc.findings as Json[];
+    // Every stack pins its provider to the hospital account (allowed_account_ids), so the loader
+    // knows the own account and same-account trust (the break-glass on-call role) is not cross-account.
+    const outside = findings.filter((f) => !String(f.resource.constructPath ?? f.resource.address).startsWith('legacy-hl7/'));
+    expect(outside.map((f) => `${f.ruleId} ${f.resource.constructPath}: ${f.message}`)).toEqual([]);
+    const legacy = new Set(findings.map((f) => f.ruleId));
+    for (const id of ['NHI-LP-001', 'NHI-OWN-001', 'NHI-EXP-001', 'NHI-EXP-002', 'NHI-ROT-003']) expect(legacy).toContain(id);
+  });
+});
+
+describe('nhi-guard synth', () => {
+  it('exits 2 with one line naming the construct when governance is invalid', async () => {
+    const app = path.resolve('test/fixtures/apps/unowned-identity.ts');
+    const r = await runCli(['synth', '--app', app, '--outdir', mkdtempSync(path.join(os.tmpdir(), 'nhi-bad-'))], { ...process.env, NHI_GUARD_NOW: '2026-11-22T00:00:00Z' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('unowned-identity.ts');
+    expect(lines[0]).toContain('invalid-app/UnownedExporter: owner is missing: name the accountable team');
+    expect(lines[0]).not.toMatch(/\n|    at /);
+  });
+});

@@ -1,0 +1,120 @@
+/** VendorAccess, BreakGlassRole and ScannerRole: trust conditions, session limits, tags, grants. */
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { BreakGlassRole } from '../../stacks/constructs/break-glass-role.js';
+import { ScannerRole, SCANNER_ACTIONS } from '../../stacks/constructs/scanner-role.js';
+import { VendorAccess, type VendorAccessProps } from '../../stacks/constructs/vendor-access.js';
+import { ACCOUNT, conditionValue, gov, newStack, one, permissionsOf, synth, trustOf } from './helpers.js';
+
+const VENDOR = '444455556666';
+
+function vendorProps(over: Partial<VendorAccessProps> = {}): VendorAccessProps {
+  return {
+    name: 'pacs-vendor',
+    governance: gov({ identityKind: 'vendor', expiresOn: '2027-02-15', dataClass: 'internal', ticket: 'BAA-1' }),
+    vendorAccount: VENDOR,
+    externalId: 'stmary-pacs-7f3c',
+    grants: [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::exports/support/*'] }],
+    ...over,
+  };
+}
+
+describe('VendorAccess', () => {
+  it('trusts the vendor account only with the agreed sts:ExternalId', () => {
+    const { json, problems } = synth((s) => new VendorAccess(s, 'Pacs', vendorProps()));
+    expect(problems).toEqual([]);
+    const t = trustOf(json);
+    expect(t.actions).toEqual(['sts:AssumeRole']);
+    expect(t.principals).toEqual([{ type: 'AWS', identifiers: [`arn:aws:iam::${VENDOR}:root`] }]);
+    expect(conditionValue(t, 'sts:ExternalId')).toMatchObject({ test: 'StringEquals', values: ['stmary-pacs-7f3c'] });
+    expect(one(json, 'resource', 'aws_iam_role').tags['identity-kind']).toBe('vendor');
+  });
+
+  it('can name specific vendor roles', () => {
+    const arn = `arn:aws:iam::${VENDOR}:role/support`;
+    const t = trustOf(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [arn] }))).json);
+    expect(t.principals[0].identifiers).toEqual([arn]);
+    expect(() => synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [`arn:aws:iam::${ACCOUNT}:role/support`] })))).toThrow(/must be a role of account 444455556666/);
+  });
+
+  it('requires an external ID', () => {
+    expect(() => synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ externalId: '' })))).toThrow(/test\/Pacs: externalId is required/);
+    expect(() => synth((s) => new VendorAccess(s, 'Pacs', { ...vendorProps(), externalId: undefined as unknown as string }))).toThrow(/externalId is required/);
+  });
+
+  it('refuses Resource "*" even for wildcard-only actions, and long sessions', () => {
+    const s = newStack();
+    const v = new VendorAccess(s, 'Pacs', vendorProps());
+    expect(() => v.grant({ actions: ['sts:GetCallerIdentity'], resources: ['*'] })).toThrow(/not allowed for this identity/);
+    expect(() => new VendorAccess(s, 'Long', vendorProps({ name: 'long', maxSessionDuration: 43200 }))).toThrow(/900\.\.3600/);
+  });
+
+  it('reports a non-vendor identity kind and a missing contract ticket', () => {
+    const { problems } = synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ governance: gov({ identityKind: 'service', expiresOn: '2027-02-15' }) })));
+    expect(problems).toContain('test/Pacs: identityKind must be "vendor" for VendorAccess (got "service"), so it expires within 90 days');
+    const noTicket = synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ governance: gov({ identityKind: 'vendor', expiresOn: '2027-02-15' }) }))).problems;
+    expect(noTicket).toEqual(['test/Pacs: ticket is missing: a vendor identity references its contract or business associate agreement']);
+  });
+});
+
+describe('BreakGlassRole', () => {
+  const props = {
+    name: 'ed-break-glass',
+    governance: gov({ identityKind: 'break-glass', expiresOn: '2027-10-31' }),
+    trustedPrincipals: [`arn:aws:iam::${ACCOUNT}:role/ed-oncall`],
+    grants: [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::downtime/*'] }],
+  };
+
+  it('requires MFA, limits the session to one hour and tags alert-on-use', () => {
+    const { text, json, problems } = synth((s) => new BreakGlassRole(s, 'Ed', props));
+    expect(problems).toEqual([]);
+    const t = trustOf(json);
+    expect(t.principals).toEqual([{ type: 'AWS', identifiers: [`arn:aws:iam::${ACCOUNT}:role/ed-oncall`] }]);
+    expect(conditionValue(t, 'aws:MultiFactorAuthPresent')).toMatchObject({ test: 'Bool', values: ['true'] });
+    expect(Testing.toHaveResourceWithProperties(text, 'aws_iam_role', { max_session_duration: 3600, tags: { 'alert-on-use': 'true', 'identity-kind': 'break-glass' } })).toBe(true);
+  });
+
+  it('refuses longer sessions, wildcards and whole accounts', () => {
+    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, maxSessionDuration: 7200 }))).toThrow(/test\/Ed: maxSessionDuration 7200/);
+    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, trustedPrincipals: ['*'] }))).toThrow(/wildcard/);
+    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, trustedPrincipals: [`arn:aws:iam::${ACCOUNT}:root`] }))).toThrow(/not a whole account/);
+    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, trustedPrincipals: [] }))).toThrow(/at least one/);
+  });
+
+  it('reports a wrong identity kind', () => {
+    const { problems } = synth((s) => new BreakGlassRole(s, 'Ed', { ...props, governance: gov({ identityKind: 'service' }) }));
+    expect(problems).toEqual(['test/Ed: identityKind must be "break-glass" for BreakGlassRole (got "service")']);
+  });
+});
+
+describe('ScannerRole', () => {
+  const governance = gov({ identityKind: 'automation', dataClass: 'internal', owner: 'security-engineering' });
+
+  it('grants exactly the read-only scan actions: wildcard-only ones on "*", the rest scoped to the account', () => {
+    const { json, problems } = synth((s) => new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` } }));
+    expect(problems).toEqual([]);
+    const statements = permissionsOf(json);
+    expect(statements.flatMap((s) => s.actions).sort()).toEqual([...SCANNER_ACTIONS].sort());
+    const star = statements.find((s) => s.resources.includes('*'))!;
+    expect(star.actions.sort()).toEqual(['iam:GetAccountAuthorizationDetails', 'iam:ListRoles', 'iam:ListUsers', 'secretsmanager:ListSecrets', 'sts:GetCallerIdentity']);
+    const scoped = statements.filter((s) => s !== star);
+    for (const s of scoped) for (const r of s.resources) expect(r).toContain(`:${ACCOUNT}:`);
+    expect(statements.flatMap((s) => s.actions)).not.toContain('secretsmanager:GetSecretValue');
+    expect(one(json, 'resource', 'aws_iam_role').name).toBe('nhi-guard-scanner');
+    expect(trustOf(json).principals[0].identifiers).toEqual([`arn:aws:iam::${ACCOUNT}:role/ci-runner`]);
+  });
+
+  it('stays read-only: later grants of Write actions are refused', () => {
+    const s = newStack();
+    const scanner = new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` } });
+    expect(() => scanner.grant({ actions: ['iam:DeleteAccessKey'], resources: [`arn:aws:iam::${ACCOUNT}:user/*`] })).toThrow(/test\/Scanner: iam:DeleteAccessKey is Write; the scanner is read-only/);
+    expect(() => scanner.grant({ actions: ['iam:GetRole'], resources: [`arn:aws:iam::${ACCOUNT}:role/*`] })).not.toThrow();
+  });
+
+  it('can be trusted by one GitHub workflow through OIDC', () => {
+    const { json } = synth((s) =>
+      new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { githubActions: { account: ACCOUNT, repository: 'stmarys-health/nhi-guard', ref: 'refs/heads/main' } } }),
+    );
+    expect(conditionValue(trustOf(json), 'token.actions.githubusercontent.com:sub')?.values).toEqual(['repo:stmarys-health/nhi-guard:ref:refs/heads/main']);
+  });
+});
