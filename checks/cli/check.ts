@@ -38,12 +38,12 @@ export function checkCommand(io: Io, setExit: (c: number) => void): CommandModul
     builder: (y) =>
       sourceOptions(commonOptions(y)),
     handler: async (argv) => {
-      const a = argv as unknown as SourceArgs & { policyDir: string[]; data?: string; format: string; output?: string; failOn: string; now?: string };
+      const a = argv as unknown as SourceArgs & { policyDir: string[]; data?: string; format: string; output?: string; failOn: string; now?: string; sourceRoot?: string };
       const sources = sourcesOf(a);
       if (sources.length === 0) throw new UserError('nothing to check: give --synth DIR, --plan FILE or --state FILE');
       const now = parseNow(a.now);
       const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data });
-      await emitReport(document, a.format, a.output, io);
+      await emitReport(document, a.format, a.output, io, a.sourceRoot);
       setExit(failsGate(document, a.failOn as never) ? EXIT.findings : EXIT.ok);
     },
   };

@@ -38,7 +38,8 @@ export function commonOptions<T>(y: Argv<T>) {
     .option('format', { choices: FORMATS, default: 'text' as const, describe: 'report format' })
     .option('output', { type: 'string', describe: 'write the report to this file (atomically) instead of stdout' })
     .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'high' as const, describe: 'exit 1 when a finding is at or above this severity' })
-    .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' });
+    .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' })
+    .option('source-root', { type: 'string', describe: 'sarif/github: file locations relative to this folder (default: the current folder)' });
 }
 
 export function parseNow(v: string | undefined): Date {
