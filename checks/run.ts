@@ -60,7 +60,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   return { document, inventory: merged, engine };
 }
 
-function mergeInto(into: Inventory, inv: Inventory): void {
+/** Appends one source's Inventory to another (inputs, elements and the own account). */
+export function mergeInto(into: Inventory, inv: Inventory): void {
   into.inputs.push(...inv.inputs);
   into.identities.push(...inv.identities);
   into.groups.push(...inv.groups);

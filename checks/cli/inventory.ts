@@ -11,7 +11,7 @@ import { enrich } from '../enrich/index.js';
 import { UserError } from '../errors.js';
 import { readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
-import { loadSource } from '../run.js';
+import { loadSource, mergeInto } from '../run.js';
 import { sourceOptions, sourcesOf, type SourceArgs } from './check.js';
 import { EXIT, parseNow, type Io } from './index.js';
 
@@ -96,15 +96,7 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
       const config = await resolvePolicyConfig(bundleData, a.data);
       const merged = emptyInventory();
       for (const spec of sources) {
-        const inv = await enrich(await loadSource(spec), { config, now });
-        merged.inputs.push(...inv.inputs);
-        merged.identities.push(...inv.identities);
-        merged.groups.push(...inv.groups);
-        merged.policies.push(...inv.policies);
-        merged.credentials.push(...inv.credentials);
-        merged.dataStores.push(...inv.dataStores);
-        merged.unknowns.push(...inv.unknowns);
-        if (inv.accountId) merged.accountId = inv.accountId;
+        mergeInto(merged, await enrich(await loadSource(spec), { config, now }));
       }
       const text = a.format === 'json' ? JSON.stringify(merged, null, 2) + '\n' : inventoryTable(merged);
       if (a.output) await writeFileAtomic(a.output, text);
