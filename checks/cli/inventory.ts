@@ -9,15 +9,12 @@ import { BUILTIN_POLICY_DIR } from '../engine/index.js';
 import { resolvePolicyConfig } from '../engine/policyData.js';
 import { enrich } from '../enrich/index.js';
 import { UserError } from '../errors.js';
-import { readJson, writeFileAtomic } from '../io/files.js';
+import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
 import { loadSource, mergeInto } from '../run.js';
 import { sourceOptions, sourcesOf, type SourceArgs } from './check.js';
 import { EXIT, parseNow, type Io } from './index.js';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function credentialsOf(inv: Inventory, i: Identity): Credential[] {
   return inv.credentials.filter((c) => c.identity === i.id);

@@ -3,7 +3,7 @@
  * file merged over them key by key, validated against checks/schemas/policy-data.schema.json.
  */
 import { UserError } from '../errors.js';
-import { readText, parseJson } from '../io/files.js';
+import { isObject, readText, parseJson } from '../io/files.js';
 import { assertValid } from '../schemas/index.js';
 import YAML from 'yaml';
 
@@ -31,13 +31,9 @@ export interface PolicyConfig {
   driftExemptPaths: string[];
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Objects merge recursively; arrays and scalars replace. */
 export function mergeOver(base: unknown, over: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  if (!isObject(base) || !isObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeOver(base[k], v) : v;
   return out;
@@ -45,7 +41,7 @@ export function mergeOver(base: unknown, over: unknown): unknown {
 
 export function defaultsFromBundle(bundleData: Record<string, unknown>): unknown {
   const nhi = bundleData.nhi;
-  return isPlainObject(nhi) ? nhi.config : undefined;
+  return isObject(nhi) ? nhi.config : undefined;
 }
 
 export async function readPolicyDataFile(file: string): Promise<unknown> {
@@ -65,7 +61,7 @@ export async function resolvePolicyConfig(bundleData: Record<string, unknown>, d
   assertValid('policyData', defaults, 'policies/data.json', '$.nhi.config');
   if (!dataFile) return defaults as PolicyConfig;
   const user = await readPolicyDataFile(dataFile);
-  if (!isPlainObject(user)) throw new UserError('must be an object of policy settings', { file: dataFile, jsonPath: '$' });
+  if (!isObject(user)) throw new UserError('must be an object of policy settings', { file: dataFile, jsonPath: '$' });
   assertValid('policyData', user, dataFile);
   const merged = mergeOver(defaults, user);
   assertValid('policyData', merged, dataFile);

@@ -7,6 +7,11 @@ import { UserError } from '../errors.js';
 /** Largest input file read (plans of very large estates stay well below this). */
 export const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
 
+/** A JSON object (not an array, not null). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export async function readText(file: string): Promise<string> {
   let st;
   try {

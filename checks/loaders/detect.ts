@@ -5,15 +5,13 @@
  * UserError naming the file and the JSON path.
  */
 import { UserError } from '../errors.js';
+import { isObject } from '../io/files.js';
 
 export type TfDocumentKind = 'plan' | 'show-state' | 'tfstate';
 
 const FORMAT_VERSION = /^[01]\.\d+$/;
 export const TFSTATE_VERSION_HINT = 'nhi-guard reads terraform.tfstate version 4 and `terraform show -json` output';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function detectTerraformDocument(doc: unknown, file: string): TfDocumentKind {
   if (!isObject(doc)) throw new UserError('must be a JSON object (terraform `show -json` output or a terraform.tfstate)', { file, jsonPath: '$' });

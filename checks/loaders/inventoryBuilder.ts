@@ -26,7 +26,6 @@ import {
   asTags,
   isUnresolved,
   refTarget,
-  Unresolved,
   type ResourceRecord,
   type Value,
 } from './values.js';
@@ -63,7 +62,6 @@ class Builder {
   private readonly policyByArn = new Map<string, Policy>();
   private readonly secretByRecord = new Map<ResourceRecord, Credential>();
   private readonly secretByName = new Map<string, Credential>();
-  private readonly kmsRecords = new Set<ResourceRecord>();
 
   constructor(
     private readonly records: ResourceRecord[],
@@ -445,7 +443,6 @@ class Builder {
     const d: DataStore = { id: this.idOf(r), kind: spec.kind, name, tags, change: r.change, origin: r.origin };
     const arn = asString(r.values.arn);
     if (arn) d.arn = arn;
-    if (r.type === 'aws_kms_key') this.kmsRecords.add(r);
     this.inv.dataStores.push(d);
   }
 }
@@ -454,4 +451,3 @@ export function buildInventory(records: ResourceRecord[], inputs: InputRef[]): I
   return new Builder(records, inputs).build();
 }
 
-export { Unresolved };

@@ -12,11 +12,11 @@
  * - Sensitive and secret attribute values are dropped: a record only says they exist.
  */
 import { UserError, jsonPath } from '../errors.js';
-import { readJson } from '../io/files.js';
-import type { Change, InputRef, Inventory } from '../model.js';
+import { isObject, readJson } from '../io/files.js';
+import type { Change, Inventory } from '../model.js';
 import { expectPlan } from './detect.js';
 import { buildInventory } from './inventoryBuilder.js';
-import { convertValues, isObject, recordOf, walkModule } from './state.js';
+import { convertValues, MAX_DEPTH, recordOf, walkModule } from './tfjson.js';
 import { splitAddress, Unresolved, type ResourceRecord } from './values.js';
 
 interface ConfigModule {
@@ -36,7 +36,6 @@ const ECHO_ATTRS: Record<string, string[]> = {
   aws_iam_group: [],
 };
 
-const MAX_DEPTH = 64;
 
 function configModule(mod: unknown, depth = 0): ConfigModule {
   const out: ConfigModule = { resources: new Map(), calls: new Map() };
@@ -290,12 +289,6 @@ export function planRecords(doc: unknown, file: string): ResourceRecord[] {
   return new PlanReader(expectPlan(doc, file), file).read();
 }
 
-export async function loadPlanRecords(file: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[] }> {
-  const records = planRecords(await readJson(file), file);
-  return { records, inputs: [{ kind: 'plan', file }] };
-}
-
 export async function loadPlan(file: string): Promise<Inventory> {
-  const { records, inputs } = await loadPlanRecords(file);
-  return buildInventory(records, inputs);
+  return buildInventory(planRecords(await readJson(file), file), [{ kind: 'plan', file }]);
 }

@@ -5,9 +5,10 @@
  */
 import path from 'node:path';
 import { UserError, jsonPath } from '../errors.js';
-import { readJson } from '../io/files.js';
+import { isObject, readJson } from '../io/files.js';
 import type { InputRef, Inventory } from '../model.js';
 import { buildInventory } from './inventoryBuilder.js';
+import { isSecretAttribute } from './tfjson.js';
 import { isUnresolved, Unresolved, type ResourceRecord, type Value } from './values.js';
 
 const REF = /^(?:data\.)?[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*$/;
@@ -19,9 +20,6 @@ interface StackEntry {
   file: string;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export async function readManifest(dir: string): Promise<StackEntry[]> {
   const manifestFile = path.join(dir, 'manifest.json');
@@ -75,6 +73,13 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
         const values = clean(body, 0, file, at) as Record<string, Value>;
         const literal = new Set<string>();
         for (const [k, x] of Object.entries(values)) if (typeof x === 'string' && !x.includes('${')) literal.add(k);
+        // Secret values stay out of records, as in plan and state: only that they exist.
+        const sensitive = new Set<string>();
+        for (const k of Object.keys(values)) {
+          if (!isSecretAttribute(k)) continue;
+          sensitive.add(k);
+          delete values[k];
+        }
         records.push({
           mode: mode === 'data' ? 'data' : 'managed',
           type,
@@ -82,6 +87,7 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
           values,
           change: 'create',
           literal,
+          ...(sensitive.size ? { sensitive } : {}),
           origin: {
             source: 'synth',
             file,

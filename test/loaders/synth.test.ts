@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../checks/errors.js';
-import { loadSynth, resolveReferences } from '../../checks/loaders/synth.js';
+import { loadSynth, loadSynthRecords, resolveReferences } from '../../checks/loaders/synth.js';
 import { check } from '../../checks/schemas/index.js';
 import { isUnresolved, type ResourceRecord } from '../../checks/loaders/values.js';
 import { synthExamples } from '../support/synth.js';
@@ -83,5 +83,26 @@ describe('own account from the providers', () => {
     expect((await loadSynth(folder(manifestFor('a', 'b'), { a: stack(['111122223333']), b: stack(['111122223333']) }))).accountId).toBe('111122223333');
     expect((await loadSynth(folder(manifestFor('a', 'b'), { a: stack(['111122223333']), b: stack(['444455556666']) }))).accountId).toBeUndefined();
     expect((await loadSynth(folder(manifestFor('a', 'b'), { a: stack(['111122223333']), b: stack() }))).accountId).toBeUndefined();
+  });
+});
+
+describe('secret values in synth output', () => {
+  it('never enter records or the Inventory; the literal is still known', async () => {
+    const canary = 'CANARY-SYNTH-3e5d';
+    const dir = folder(manifestFor('a'), {
+      a: {
+        resource: {
+          aws_secretsmanager_secret: { s: { name: 'lab-api' } },
+          aws_secretsmanager_secret_version: { v: { secret_id: '${aws_secretsmanager_secret.s.id}', secret_string: canary } },
+        },
+      },
+    });
+    const { records } = await loadSynthRecords(dir);
+    const version = records.find((r) => r.type === 'aws_secretsmanager_secret_version')!;
+    expect(JSON.stringify(version.values)).not.toContain(canary);
+    expect([...(version.sensitive ?? [])]).toEqual(['secret_string']);
+    const inv = await loadSynth(dir);
+    expect(JSON.stringify(inv)).not.toContain(canary);
+    expect(inv.credentials[0]!.value).toEqual({ present: true, literal: true });
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * Terraform JSON (plan and state `show -json`, tfstate) into record values: the value conversion
+ * that applies unknown and sensitive markers, the module walk, and the record constructor shared
+ * by the plan and state loaders. Secret values never pass: sensitive leaves and secret attributes
+ * are dropped and only the fact that they exist is kept.
+ */
+import { UserError, jsonPath } from '../errors.js';
+import { isObject } from '../io/files.js';
+import type { Change, Origin, SourceKind } from '../model.js';
+import { Unresolved, type ResourceRecord, type Value } from './values.js';
+
+export const MAX_DEPTH = 64;
+
+/** Attributes whose value is a secret, whatever the provider marks sensitive. */
+const SECRET_ATTRS = new Set([
+  'secret',
+  'secret_string',
+  'secret_binary',
+  'secret_string_wo',
+  'password',
+  'password_wo',
+  'ses_smtp_password_v4',
+  'encrypted_secret',
+  'encrypted_ses_smtp_password_v4',
+  'encrypted_password',
+  'private_key',
+  'private_key_pem',
+  'master_password',
+  'client_secret',
+  'auth_token',
+  'token',
+]);
+
+export function isSecretAttribute(name: string): boolean {
+  return SECRET_ATTRS.has(name) || /(^|_)(password|secret|private_key)(_wo|_v\d+)?$/.test(name);
+}
+
+/** A value that exists: not null, not an empty string. */
+function present(v: unknown): boolean {
+  return v !== null && v !== undefined && v !== '';
+}
+
+export interface ConvertOptions {
+  file: string;
+  /** JSON path of the values object, for error messages. */
+  at: Array<string | number>;
+  /** `after_unknown`: true or a tree of booleans. */
+  unknown?: unknown;
+  /** `sensitive_values` / `after_sensitive` / `before_sensitive`: true or a tree of booleans. */
+  sensitive?: unknown;
+  /** The Unresolved for an unknown value at `path` (attribute path from the resource). */
+  unresolved?: (path: Array<string | number>) => Unresolved;
+}
+
+/**
+ * Terraform JSON values into record values. Unknown leaves become Unresolved; sensitive leaves and
+ * secret attributes are dropped (arrays keep their positions with null). Returns the dotted paths
+ * of the withheld values that exist, so a record can say a secret is there without holding it.
+ */
+export function convertValues(values: unknown, opts: ConvertOptions): { values: Record<string, Value>; withheld: Set<string> } {
+  const withheld = new Set<string>();
+  const unresolved = opts.unresolved ?? (() => new Unresolved([], 'known only after apply'));
+  const conv = (v: unknown, unk: unknown, sens: unknown, path: Array<string | number>, depth: number): Value | undefined => {
+    if (depth > MAX_DEPTH) throw new UserError(`is nested more than ${MAX_DEPTH} levels deep`, { file: opts.file, jsonPath: jsonPath([...opts.at, ...path]) });
+    if (sens === true || (path.length === 1 && typeof path[0] === 'string' && isSecretAttribute(path[0]))) {
+      if (present(v) || unk === true) withheld.add(path.join('.'));
+      return undefined;
+    }
+    if (unk === true) return unresolved(path);
+    if (Array.isArray(v)) {
+      const uArr = Array.isArray(unk) ? unk : [];
+      const sArr = Array.isArray(sens) ? sens : [];
+      const out: Value[] = v.map((x, i) => conv(x, uArr[i], sArr[i], [...path, i], depth + 1) ?? null);
+      // Unknown elements beyond the known ones (a list whose length is known, values not).
+      for (let i = v.length; i < uArr.length; i++) if (uArr[i] === true) out.push(unresolved([...path, i]));
+      return out;
+    }
+    if (isObject(v) || (path.length === 0 && (v === undefined || v === null))) {
+      const obj = isObject(v) ? v : {};
+      const uObj = isObject(unk) ? unk : {};
+      const sObj = isObject(sens) ? sens : {};
+      const out: Record<string, Value> = {};
+      const keys = new Set([...Object.keys(obj), ...Object.keys(uObj).filter((k) => uObj[k] === true)]);
+      for (const k of keys) {
+        const c = conv(obj[k], uObj[k], sObj[k], [...path, k], depth + 1);
+        if (c !== undefined) out[k] = c;
+      }
+      return out;
+    }
+    if (v === undefined) return undefined;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+    return null;
+  };
+  const out = conv(values, opts.unknown, opts.sensitive, [], 0);
+  return { values: (isObject(out) ? out : {}) as Record<string, Value>, withheld };
+}
+
+/** `["key"]` or `[0]` for an instance key. */
+export function indexSuffix(key: unknown): string {
+  if (typeof key === 'number') return `[${key}]`;
+  if (typeof key === 'string') return `[${JSON.stringify(key)}]`;
+  return '';
+}
+
+export function recordOf(
+  r: Record<string, unknown>,
+  address: string,
+  values: Record<string, Value>,
+  withheld: Set<string>,
+  change: Change,
+  origin: Omit<Origin, 'address' | 'arn'> & { source: SourceKind },
+): ResourceRecord {
+  const arn = typeof values.arn === 'string' ? values.arn : undefined;
+  const rec: ResourceRecord = {
+    mode: r.mode === 'data' ? 'data' : 'managed',
+    type: String(r.type),
+    address,
+    values,
+    change,
+    origin: { ...origin, address, ...(arn ? { arn } : {}) },
+  };
+  if (withheld.size) rec.sensitive = withheld;
+  return rec;
+}
+
+export function requireString(v: unknown, file: string, at: Array<string | number>, what: string): string {
+  if (typeof v !== 'string' || v === '') throw new UserError(`must be ${what}`, { file, jsonPath: jsonPath(at) });
+  return v;
+}
+
+/**
+ * Walks a `show -json` module (root_module and child_modules, recursively) and calls `visit` for
+ * each resource with its JSON path. Shared by the state and plan loaders.
+ */
+export function walkModule(
+  mod: unknown,
+  file: string,
+  at: Array<string | number>,
+  visit: (r: Record<string, unknown>, address: string, at: Array<string | number>) => void,
+  depth = 0,
+): void {
+  if (mod === undefined || mod === null) return;
+  if (!isObject(mod)) throw new UserError('must be an object (a module)', { file, jsonPath: jsonPath(at) });
+  if (depth > MAX_DEPTH) throw new UserError(`has modules nested more than ${MAX_DEPTH} deep`, { file, jsonPath: jsonPath(at) });
+  const resources = mod.resources ?? [];
+  if (!Array.isArray(resources)) throw new UserError('must be a list of resources', { file, jsonPath: jsonPath([...at, 'resources']) });
+  resources.forEach((r, i) => {
+    const rAt = [...at, 'resources', i];
+    if (!isObject(r)) throw new UserError('must be an object (a resource)', { file, jsonPath: jsonPath(rAt) });
+    const address = requireString(r.address, file, [...rAt, 'address'], 'the resource address');
+    requireString(r.type, file, [...rAt, 'type'], 'the resource type');
+    visit(r, address, rAt);
+  });
+  const children = mod.child_modules ?? [];
+  if (!Array.isArray(children)) throw new UserError('must be a list of modules', { file, jsonPath: jsonPath([...at, 'child_modules']) });
+  children.forEach((c, i) => walkModule(c, file, [...at, 'child_modules', i], visit, depth + 1));
+}
