@@ -3,16 +3,13 @@
  * Actions OIDC (no stored keys). Trust names the repository and environment exactly; permissions
  * cover the terraform state, its lock table and the two application updates the pipeline performs.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ServiceIdentity } from './constructs/service-identity.js';
-import { GITHUB_ORG, PROD_ACCOUNT, REGION } from './hospital.js';
+import { GITHUB_ORG, HospitalStack, PROD_ACCOUNT, REGION } from './hospital.js';
 
-export class CiDeployStack extends TerraformStack {
+export class CiDeployStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
     new ServiceIdentity(this, 'PlatformDeploy', {
       name: 'ci-platform-infra-deploy',
       governance: {

@@ -3,19 +3,16 @@
  * export, drops them into the outbound claims bucket and submits them to the clearing house with
  * credentials that rotate every 30 days.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Governance } from './constructs/governance.js';
 import { PhiDataStore } from './constructs/phi-data-store.js';
 import { RotatedSecret } from './constructs/rotated-secret.js';
 import { ServiceIdentity } from './constructs/service-identity.js';
-import { logGroupArn, PROD_ACCOUNT, REGION, rotationLambda } from './hospital.js';
+import { HospitalStack, logGroupArn, PROD_ACCOUNT, rotationLambda } from './hospital.js';
 
-export class ClaimsAutomationStack extends TerraformStack {
+export class ClaimsAutomationStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
     const base: Governance = {
       owner: 'revenue-cycle-it',
       purpose: 'submit 837 professional and institutional claims to the clearing house',

@@ -3,17 +3,14 @@
  * downtime census and medication reports. Only their federated role, only with MFA, one hour per
  * session, and every use alerts the security operations center (HIPAA 164.312(a)(2)(ii)).
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { BreakGlassRole } from './constructs/break-glass-role.js';
 import { PhiDataStore } from './constructs/phi-data-store.js';
-import { PROD_ACCOUNT, REGION } from './hospital.js';
+import { HospitalStack, PROD_ACCOUNT } from './hospital.js';
 
-export class EdBreakGlassStack extends TerraformStack {
+export class EdBreakGlassStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
     const reports = new PhiDataStore(this, 'DowntimeReports', {
       governance: {
         owner: 'clinical-informatics',

@@ -1,3 +1,7 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+
 /** St. Mary's Regional Health: the accounts and names the example stacks share. */
 export const REGION = 'us-east-1';
 /** Production workloads account. */
@@ -10,3 +14,14 @@ export const PORTAL_EKS_ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/5C0D7E11A9
 
 export const rotationLambda = (name: string): string => `arn:aws:lambda:${REGION}:${PROD_ACCOUNT}:function:${name}`;
 export const logGroupArn = (name: string): string => `arn:aws:logs:${REGION}:${PROD_ACCOUNT}:log-group:${name}:*`;
+
+/**
+ * A stack of the hospital's production account: the AWS provider is pinned to that account
+ * (allowed_account_ids), which also tells the checker which account is "own" for trust rules.
+ */
+export class HospitalStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
+  }
+}

@@ -3,19 +3,16 @@
  * from their own account with the agreed external ID, read de-identified support exports and the
  * PACS gateway logs, and the access expires with the quarterly support renewal (vendor: 90 days).
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { governanceTags, type Governance } from './constructs/governance.js';
 import { VendorAccess } from './constructs/vendor-access.js';
-import { logGroupArn, PACS_VENDOR_ACCOUNT, PROD_ACCOUNT, REGION } from './hospital.js';
+import { HospitalStack, logGroupArn, PACS_VENDOR_ACCOUNT } from './hospital.js';
 
-export class ImagingVendorSupportStack extends TerraformStack {
+export class ImagingVendorSupportStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
     const governance: Governance = {
       owner: 'imaging-it',
       purpose: 'Meridian Imaging Systems remote PACS support (de-identified exports and gateway logs)',

@@ -2,17 +2,15 @@
  * Lab results exchange: the integration engine (an ECS task) that delivers HL7 ORU results from
  * an external lab into the results bucket. Compliant: owned, expiring, scoped to one bucket.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { governanceTags } from './constructs/governance.js';
 import { ServiceIdentity } from './constructs/service-identity.js';
+import { HospitalStack } from './hospital.js';
 
-export class LabResultsExchangeStack extends TerraformStack {
+export class LabResultsExchangeStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: 'us-east-1', allowedAccountIds: ['111122223333'] });
     const results = new S3Bucket(this, 'ResultsBucket', {
       bucket: 'stmary-lab-results-inbound',
       tags: governanceTags({

@@ -10,19 +10,17 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user/index.js';
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy/index.js';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { HospitalStack } from './hospital.js';
 
 const ec2Trust = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
 
-export class LegacyHl7Stack extends TerraformStack {
+export class LegacyHl7Stack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: 'us-east-1', allowedAccountIds: ['111122223333'] });
     const engine = new IamRole(this, 'InterfaceEngineRole', {
       name: 'hl7-interface-engine',
       assumeRolePolicy: ec2Trust,

@@ -3,16 +3,13 @@
  * nhi-guard repository) assumes it to read identities, keys and secret metadata. Read-only; it
  * passes nhi-guard's own policies.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ScannerRole } from './constructs/scanner-role.js';
-import { GITHUB_ORG, PROD_ACCOUNT, REGION } from './hospital.js';
+import { GITHUB_ORG, HospitalStack, PROD_ACCOUNT } from './hospital.js';
 
-export class NhiGuardScannerStack extends TerraformStack {
+export class NhiGuardScannerStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
     new ScannerRole(this, 'Scanner', {
       account: PROD_ACCOUNT,
       governance: {

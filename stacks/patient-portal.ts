@@ -3,18 +3,15 @@
  * cluster's OIDC provider) and reads and writes secure messages in a DynamoDB table; a notifier on
  * ECS reads new messages to email "you have a new message" (without content).
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Governance } from './constructs/governance.js';
 import { PhiDataStore } from './constructs/phi-data-store.js';
 import { ServiceIdentity } from './constructs/service-identity.js';
-import { logGroupArn, PORTAL_EKS_ISSUER, PROD_ACCOUNT, REGION } from './hospital.js';
+import { HospitalStack, logGroupArn, PORTAL_EKS_ISSUER, PROD_ACCOUNT, REGION } from './hospital.js';
 
-export class PatientPortalStack extends TerraformStack {
+export class PatientPortalStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
     const base: Governance = {
       owner: 'patient-portal-team',
       purpose: 'patient portal secure messages',

@@ -3,17 +3,14 @@
  * with its own KMS key) and the SMS reminder gateway key (pii, every 60 days), read by the
  * telehealth session broker running on ECS.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { RotatedSecret } from './constructs/rotated-secret.js';
 import { ServiceIdentity } from './constructs/service-identity.js';
-import { logGroupArn, PROD_ACCOUNT, REGION, rotationLambda } from './hospital.js';
+import { HospitalStack, logGroupArn, PROD_ACCOUNT, REGION, rotationLambda } from './hospital.js';
 
-export class TelehealthApiKeysStack extends TerraformStack {
+export class TelehealthApiKeysStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: REGION, allowedAccountIds: [PROD_ACCOUNT] });
     const video = new RotatedSecret(this, 'VideoPlatformKey', {
       name: 'telehealth/video-platform/api-key',
       description: 'API key of the video visit platform',
