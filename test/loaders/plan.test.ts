@@ -7,11 +7,10 @@ import { isUnresolved } from '../../checks/loaders/values.js';
 import type { Inventory } from '../../checks/model.js';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
+import { CANARY, ESTATE_DELETE_PLAN, ESTATE_IDENTITIES, ESTATE_PLAN, FIXTURES } from '../support/estate.js';
 
-const FIXTURES = path.resolve('test/fixtures');
-const CREATE = path.join(FIXTURES, 'plans', 'estate-create.json');
-const DELETE = path.join(FIXTURES, 'plans', 'estate-delete-role.json');
-const CANARY = 'CANARY-PLAN-7f3a9c';
+const CREATE = ESTATE_PLAN;
+const DELETE = ESTATE_DELETE_PLAN;
 
 const byId = (inv: Inventory, id: string) => inv.identities.find((i) => i.id === id)!;
 const policiesOf = (inv: Inventory, id: string) => byId(inv, id).policies.map((l) => inv.policies.find((p) => p.id === l.policy)!);
@@ -25,16 +24,7 @@ describe('plan loader (terraform show -json of a real plan)', () => {
     const inv = await loadPlan(CREATE);
     expect(check('inventory', inv)).toBeNull();
     expect(inv.inputs).toEqual([{ kind: 'plan', file: CREATE }]);
-    expect(inv.identities.map((i) => i.id).sort()).toEqual(
-      [
-        'aws_iam_role.etl',
-        'aws_iam_role.legacy',
-        'aws_iam_role.rotator',
-        'aws_iam_user.vendor',
-        'module.integrations["billing"].aws_iam_role.this',
-        'module.integrations["lab"].aws_iam_role.this',
-      ].sort(),
-    );
+    expect(inv.identities.map((i) => i.id).sort()).toEqual([...ESTATE_IDENTITIES].sort());
     for (const i of inv.identities) expect(i.change).toBe('create');
     const lab = byId(inv, 'module.integrations["lab"].aws_iam_role.this');
     expect(lab.name).toBe('svc-lab');

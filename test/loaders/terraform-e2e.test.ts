@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlan } from '../../checks/loaders/plan.js';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
+import { CANARY, ESTATE_HCL, ESTATE_IDENTITIES } from '../support/estate.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { terraformWorkdir } from '../support/terraform.js';
 
-const CANARY = 'CANARY-PLAN-7f3a9c';
 
 describe('real terraform plan against moto', () => {
   let moto: MotoServer;
@@ -28,7 +28,7 @@ describe('real terraform plan against moto', () => {
   });
 
   it('plans the estate and loads the plan into the Inventory without the secret value', { timeout: 400_000 }, async () => {
-    work = terraformWorkdir(path.resolve('test/fixtures/tf/estate'), moto.url, { prefix: 'nhi-tf-e2e-' });
+    work = terraformWorkdir(ESTATE_HCL, moto.url, { prefix: 'nhi-tf-e2e-' });
     work.tf.init();
     const doc = work.tf.plan('e2e.tfplan');
     expect(JSON.stringify(doc)).toContain(CANARY);
@@ -37,16 +37,7 @@ describe('real terraform plan against moto', () => {
 
     const inv = await loadPlan(file);
     expect(check('inventory', inv)).toBeNull();
-    expect(inv.identities.map((i) => i.id).sort()).toEqual(
-      [
-        'aws_iam_role.etl',
-        'aws_iam_role.legacy',
-        'aws_iam_role.rotator',
-        'aws_iam_user.vendor',
-        'module.integrations["billing"].aws_iam_role.this',
-        'module.integrations["lab"].aws_iam_role.this',
-      ].sort(),
-    );
+    expect(inv.identities.map((i) => i.id).sort()).toEqual([...ESTATE_IDENTITIES].sort());
     const etl = inv.identities.find((i) => i.id === 'aws_iam_role.etl')!;
     expect(etl.name).toBeNull();
     expect(etl.policies.map((l) => l.policy)).toContain('aws_iam_role_policy.etl_read');

@@ -3,14 +3,13 @@
  * fixtures hold an access-key secret; no report format may contain either.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../reports/index.js';
 import { runCli } from '../support/cli.js';
+import { CANARY, ESTATE_PLAN, ESTATE_TFSTATE } from '../support/estate.js';
 
-const PLAN = path.resolve('test/fixtures/plans/estate-create.json');
-const STATE = path.resolve('test/fixtures/state/estate.tfstate');
-const CANARY = 'CANARY-PLAN-7f3a9c';
+const PLAN = ESTATE_PLAN;
+const STATE = ESTATE_TFSTATE;
 const keySecret = (JSON.parse(readFileSync(STATE, 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: { secret?: string } }> }> })
   .resources.filter((r) => r.type === 'aws_iam_access_key')
   .flatMap((r) => r.instances.map((i) => i.attributes.secret))

@@ -68,33 +68,29 @@ export function finding(ruleId: string, over: Partial<Finding> & { message: stri
   };
 }
 
+/** The over-broad policy that two findings of the fixture are about. */
+const ADMIN_POLICY = {
+  type: 'aws_iam_policy',
+  name: 'lab-results-admin',
+  address: 'aws_iam_policy.LabResultsRole_AdminPolicy_1A2B3C',
+  constructPath: 'lab-results-exchange/LabResultsRole/AdminPolicy',
+  file: SYNTH_FILE,
+  stack: 'lab-results-exchange',
+};
+
 export function baseFindings(expiryDate = '2026-12-01'): Finding[] {
   return [
     finding('NHI-LP-001', {
       message: 'Policy lab-results-admin allows Action "*" on Resource "*"',
       identity: 'lab-results-exchange',
       owner: 'team-integrations',
-      resource: {
-        type: 'aws_iam_policy',
-        name: 'lab-results-admin',
-        address: 'aws_iam_policy.LabResultsRole_AdminPolicy_1A2B3C',
-        constructPath: 'lab-results-exchange/LabResultsRole/AdminPolicy',
-        file: SYNTH_FILE,
-        stack: 'lab-results-exchange',
-      },
+      resource: { ...ADMIN_POLICY },
     }),
     finding('NHI-LP-002', {
       message: 'Policy lab-results-admin grants "s3:*" on Resource "*"',
       identity: 'lab-results-exchange',
       owner: 'team-integrations',
-      resource: {
-        type: 'aws_iam_policy',
-        name: 'lab-results-admin',
-        address: 'aws_iam_policy.LabResultsRole_AdminPolicy_1A2B3C',
-        constructPath: 'lab-results-exchange/LabResultsRole/AdminPolicy',
-        file: SYNTH_FILE,
-        stack: 'lab-results-exchange',
-      },
+      resource: { ...ADMIN_POLICY },
     }),
     finding('NHI-EXP-002', {
       message: `Role lab-results-exchange expires on ${expiryDate}, within 14 days`,
