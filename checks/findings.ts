@@ -147,24 +147,25 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     return out;
   });
   findings.sort(compareFindings);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) if (!f.waived) bySeverity[f.severity]++;
   return {
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     tool: { ...TOOL },
     generatedAt: (opts.generatedAt ?? new Date()).toISOString(),
     now: opts.now.toISOString(),
     inputs: opts.inventory.inputs.map((i) => ({ kind: i.kind, file: i.file })),
-    summary: {
-      bySeverity,
-      identities: opts.inventory.identities.filter((i) => i.change !== 'delete').length,
-      waived: findings.filter((f) => f.waived).length,
-    },
+    summary: summarize(findings, opts.inventory.identities.filter((i) => i.change !== 'delete').length),
     rules: opts.rules
       .filter((r) => !r.deprecated)
       .map((r) => ({ id: r.id, title: r.title, description: r.description, severity: r.severity, remediation: r.remediation, references: r.references })),
     findings,
   };
+}
+
+/** The summary of a document: unwaived findings by severity, the identity count, waived findings. */
+export function summarize(findings: Finding[], identities: number): FindingsDocument['summary'] {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) if (!f.waived) bySeverity[f.severity]++;
+  return { bySeverity, identities, waived: findings.filter((f) => f.waived).length };
 }
 
 /** True when an unwaived finding is at or above the threshold (`none` never fails). */

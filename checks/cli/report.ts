@@ -5,7 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { SEVERITIES, type Severity } from '../engine/metadata.js';
-import { compareFindings, failsGate, FINDINGS_SCHEMA_VERSION, TOOL, type Finding, type FindingsDocument, type RuleSummary } from '../findings.js';
+import { compareFindings, failsGate, FINDINGS_SCHEMA_VERSION, summarize, TOOL, type Finding, type FindingsDocument, type RuleSummary } from '../findings.js';
 import { readJson } from '../io/files.js';
 import { assertValid } from '../schemas/index.js';
 import { FORMATS } from '../../reports/index.js';
@@ -52,15 +52,13 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
     now = later(now, d.now);
   }
   const all = [...findings.values()].sort(compareFindings);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of all) if (!f.waived) bySeverity[f.severity]++;
   return {
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     tool: { ...TOOL },
     generatedAt,
     now,
     inputs,
-    summary: { bySeverity, identities, waived: all.filter((f) => f.waived).length },
+    summary: summarize(all, identities),
     rules: [...rules.values()],
     findings: all,
   };
