@@ -21,16 +21,6 @@ policies contains p if {
 	p.change != "delete"
 }
 
-# The identity ids that hold a policy (directly, inline, or through a group), or {null} when none.
-holders(policy_id) := ids if {
-	ids := {i.id |
-		some i in identities
-		some link in i.policies
-		link.policy == policy_id
-	}
-	count(ids) > 0
-} else := {null}
-
 allow_statements(policy) := [s |
 	policy.document.known
 	some s in policy.document.document.statements

@@ -15,12 +15,14 @@
 package nhi.rules.lp_001
 
 import data.nhi.lib
+import data.nhi.lib.iam
 
 findings contains lib.finding(policy.id, holder, msg) if {
 	some policy in lib.policies
 	some stmt in lib.allow_statements(policy)
 	some action in stmt.actions
 	action in {"*", "*:*"}
-	some holder in lib.holders(policy.id)
+	some holder in iam.holders(policy.id)
+	not iam.denied(policy, holder, "*", "*")
 	msg := sprintf("policy %s allows every action (Action \"%s\")", [lib.label(policy), action])
 }

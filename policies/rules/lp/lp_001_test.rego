@@ -42,3 +42,22 @@ test_unknown_document_is_not_decided_here if {
 	p := fx.policy("later", [], {"document": {"known": false, "reason": "known after apply"}})
 	count(lp_001.findings) == 0 with input as fx.input_of("plan", {"policies": [p]})
 }
+
+test_full_wildcard_reaching_a_user_through_its_group_is_reported if {
+	user := fx.role("etl", {"kind": "user", "id": "user:etl", "groups": ["group:admins"]})
+	group := {"id": "group:admins", "name": "admins", "policies": [{"policy": admin_policy.id}], "origin": {"source": "plan"}}
+	fs := lp_001.findings with input as fx.input_of("plan", {"identities": [user], "groups": [group], "policies": [admin_policy]})
+	{f.identity | some f in fs} == {"user:etl"}
+}
+
+test_unconditioned_deny_of_everything_on_the_same_identity_overrides if {
+	guard := fx.policy("guard", [fx.deny(["*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": admin_policy.id}, {"policy": guard.id}]})
+	count(lp_001.findings) == 0 with input as fx.input_of("synth", {"identities": [app], "policies": [admin_policy, guard]})
+}
+
+test_a_narrower_deny_does_not_override_full_admin if {
+	guard := fx.policy("guard", [fx.deny(["s3:*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": admin_policy.id}, {"policy": guard.id}]})
+	count(lp_001.findings) == 1 with input as fx.input_of("synth", {"identities": [app], "policies": [admin_policy, guard]})
+}
