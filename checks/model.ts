@@ -130,9 +130,20 @@ export interface Identity {
   /** Users: group ids. */
   groups: string[];
   change: Change;
-  /** Live only. */
-  usage?: { createDate?: string; lastUsed?: string | null };
+  /** Live only: when it was created and last used (null: never used). */
+  usage?: Usage;
   origin: Origin;
+}
+
+/** Live facts about use; the day counts are enrichment from the fixed `now`. */
+export interface Usage {
+  createDate?: string;
+  /** ISO time of the last use; null when AWS has no record of any use. */
+  lastUsed?: string | null;
+  /** Enrichment: whole days since createDate. */
+  ageDays?: number;
+  /** Enrichment: whole days since lastUsed; null when never used. */
+  daysSinceUsed?: number | null;
 }
 
 export interface Group {
@@ -158,6 +169,8 @@ export interface Rotation {
   /** Rotation interval in days (schedule expressions converted); null when unknown. */
   intervalDays?: number | null;
   lastRotated?: string | null;
+  /** Enrichment (live): whole days since lastRotated, or since creation when never rotated. */
+  daysSinceRotated?: number | null;
 }
 
 export interface Credential {
@@ -176,8 +189,12 @@ export interface Credential {
   kms?: { keyId?: string; customerManaged: boolean | null };
   /** Never the value: only that it exists and whether the configuration wrote it literally. */
   value?: { present: boolean; literal: boolean };
+  /** Live: creation time, last use (access keys; null when never used). */
   createDate?: string;
   lastUsed?: string | null;
+  /** Enrichment (live): whole days since createDate and since lastUsed (null when never used). */
+  ageDays?: number;
+  daysSinceUsed?: number | null;
   change: Change;
   origin: Origin;
 }
@@ -207,10 +224,29 @@ export interface InputRef {
   file: string;
 }
 
+/** Live: a part of the account that could not be read (the result is incomplete, exit 3). */
+export interface Gap {
+  /** AWS service, e.g. `iam`, `secretsmanager`. */
+  service: string;
+  /** API operation, e.g. `ListAccessKeys`. */
+  operation: string;
+  region?: string;
+  /** What the operation was about (a user name, a secret) when it was per element. */
+  target?: string;
+  /** Error code and message from AWS or the network, never a secret. */
+  error: string;
+}
+
 export interface Inventory {
   schemaVersion: typeof INVENTORY_SCHEMA_VERSION;
   inputs: InputRef[];
   accountId?: string;
+  /** Live: the region scanned (IAM is global; Secrets Manager is regional). */
+  region?: string;
+  /** Live: when the snapshot was taken (ISO time). */
+  collectedAt?: string;
+  /** Live: what could not be read. Non-empty means incomplete (exit 3), never clean. */
+  gaps?: Gap[];
   identities: Identity[];
   groups: Group[];
   policies: Policy[];
