@@ -20,7 +20,30 @@ const execFileP = promisify(execFile);
 
 export const ENTRYPOINT = 'nhi/main/findings';
 /** Bumped when the build command or cache layout changes. */
-const BUILD_FORMAT = 'nhi-guard-build-1';
+const BUILD_FORMAT = 'nhi-guard-build-2';
+
+/** The entrypoint of one rule package: evaluated alone when the aggregator fails, to name the rule at fault. */
+export function ruleEntrypoint(pkg: string): string {
+  return `nhi/rules/${pkg}/findings`;
+}
+
+const PACKAGE_LINE = /^[ \t]*package[ \t]+nhi\.rules\.([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?$/m;
+const FINDINGS_HEAD = /^[ \t]*findings[ \t]*(?:contains\b|:=|=|\[|if\b)/m;
+
+/**
+ * Rule packages that define `findings`, read from the package clause of each policy file. The
+ * compiled bundle gets one entrypoint per package besides the aggregator.
+ */
+export async function rulePackages(files: PolicyFile[]): Promise<string[]> {
+  const pkgs = new Set<string>();
+  for (const f of files) {
+    if (!f.path.endsWith('.rego') || f.path.endsWith('_test.rego')) continue;
+    const text = await fs.readFile(f.path, 'utf8');
+    const m = PACKAGE_LINE.exec(text);
+    if (m && FINDINGS_HEAD.test(text)) pkgs.add(m[1]!);
+  }
+  return [...pkgs].sort();
+}
 const MAX_POLICY_FILES = 10_000;
 
 export interface PolicyFile {
@@ -117,6 +140,8 @@ async function loadCached(dir: string, hash: string, opaVersion: string, cacheHi
     fs.readFile(path.join(dir, 'data.json'), 'utf8'),
     fs.readFile(path.join(dir, 'rules.json'), 'utf8'),
   ]);
+  // A truncated or overwritten module is caught here (the magic number and a plausible size); opa-wasm checks the rest.
+  if (wasm.length < 1024 || !wasm.subarray(0, 4).equals(Buffer.from([0x00, 0x61, 0x73, 0x6d]))) throw new EngineError(`damaged cache entry ${dir}: policy.wasm is not WebAssembly`);
   return {
     hash,
     dir,
@@ -154,11 +179,13 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
   const hash = await hashPack(files, opa.version);
   const cacheRoot = opts.cacheRoot ?? defaultCacheRoot();
   const dir = path.join(cacheRoot, hash);
+  let damaged = false;
   if (!opts.force && existsSync(path.join(dir, 'rules.json'))) {
     try {
       return await loadCached(dir, hash, opa.version, true);
     } catch {
-      // A damaged cache entry is rebuilt below.
+      // A damaged cache entry is rebuilt below, and replaced.
+      damaged = true;
     }
   }
 
@@ -167,7 +194,8 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
   await fs.mkdir(tmp);
   try {
     const bundle = path.join(tmp, 'bundle.tar.gz');
-    const args = ['build', '-t', 'wasm', '-e', ENTRYPOINT, '--ignore', '*_test.rego', '-o', bundle, ...opts.policyDirs.map((d) => path.resolve(d))];
+    const entrypoints = [ENTRYPOINT, ...(await rulePackages(files)).map(ruleEntrypoint)].flatMap((e) => ['-e', e]);
+    const args = ['build', '-t', 'wasm', ...entrypoints, '--ignore', '*_test.rego', '-o', bundle, ...opts.policyDirs.map((d) => path.resolve(d))];
     try {
       await execFileP(opa.path, args, { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
     } catch (e) {
@@ -198,9 +226,12 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
       const code = (e as NodeJS.ErrnoException).code;
       // Another run built the same hash first: theirs is identical, use it.
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-      if (opts.force) {
+      if (opts.force || damaged) {
         await fs.rm(dir, { recursive: true, force: true });
-        await fs.rename(tmp, dir);
+        // A concurrent run may have put its own (identical) build there meanwhile: keep theirs.
+        await fs.rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+        });
       }
     }
     return await loadCached(dir, hash, opa.version, false);

@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { PROJECT_ROOT } from './opaBinary.js';
-import { compilePack, ENTRYPOINT, type CompiledPack } from './build.js';
+import { compilePack, ENTRYPOINT, ruleEntrypoint, type CompiledPack } from './build.js';
 import { metaData, type RuleMeta, type Severity } from './metadata.js';
 import { resolvePolicyConfig, type PolicyConfig } from './policyData.js';
 import { WasmPolicy } from './wasm.js';
@@ -53,9 +53,45 @@ export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
     rules: pack.rules,
     config,
     evaluate(input: unknown): RawFinding[] {
-      const result = policy.evaluate(input, ENTRYPOINT);
+      let result: unknown;
+      try {
+        result = policy.evaluate(input, ENTRYPOINT);
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        return ruleByRule(policy, pack.rules, input, e);
+      }
       if (!Array.isArray(result)) throw new EngineError('the aggregator did not return a set of findings');
       return result as RawFinding[];
     },
   };
+}
+
+/** Id of the pseudo-element that an error finding names: the rule package that failed. */
+export const ruleElementId = (pkg: string) => `rule:${pkg}`;
+
+/**
+ * The aggregator failed (a rule raised an error, such as a conflict between two values of a
+ * complete rule): every applicable rule is evaluated alone, so the others still decide and each
+ * failing rule becomes an error finding at its own severity, never a silent pass. When no rule
+ * fails alone, the failure is the engine's own and is raised.
+ */
+function ruleByRule(policy: WasmPolicy, rules: RuleMeta[], input: unknown, cause: EngineError): RawFinding[] {
+  const source = (typeof input === 'string' ? (JSON.parse(input) as { source?: unknown }) : (input as { source?: unknown })).source;
+  const out: RawFinding[] = [];
+  let failed = 0;
+  for (const r of rules) {
+    if (r.deprecated || typeof source !== 'string' || !r.sources.includes(source)) continue;
+    try {
+      const found = policy.evaluate(input, ruleEntrypoint(r.package));
+      if (!Array.isArray(found)) throw new EngineError('findings is not a set');
+      for (const f of found as Array<Omit<RawFinding, 'ruleId' | 'severity'>>) out.push({ ...f, ruleId: r.id, severity: r.severity });
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
+      failed++;
+      const why = e.message.replace(/^policy evaluation failed: /, '');
+      out.push({ ruleId: r.id, severity: r.severity, resource: ruleElementId(r.package), message: `rule ${r.id} failed on this input, so its result is unknown: ${why}` });
+    }
+  }
+  if (failed === 0) throw cause;
+  return out;
 }

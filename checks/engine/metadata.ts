@@ -73,7 +73,8 @@ export function rulesFromInspect(raw: unknown, files: PolicyFile[]): RuleMeta[] 
 
   for (const [ns, nsFiles] of Object.entries(namespaces)) {
     if (!ns.startsWith(RULES_PREFIX)) continue;
-    const ruleFiles = nsFiles.filter((f) => !f.endsWith('_test.rego'));
+    // Entry points compiled into policy.wasm show up as namespaces of the wasm file: not rules.
+    const ruleFiles = nsFiles.filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'));
     if (ruleFiles.length === 0) continue;
     const file = userFile(ruleFiles[0]!, files);
     const pkg = ns.slice(RULES_PREFIX.length);

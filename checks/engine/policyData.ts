@@ -3,9 +3,8 @@
  * file merged over them key by key, validated against checks/schemas/policy-data.schema.json.
  */
 import { UserError } from '../errors.js';
-import { isObject, readText, parseJson } from '../io/files.js';
+import { isObject, readJsonOrYaml } from '../io/files.js';
 import { assertValid } from '../schemas/index.js';
-import YAML from 'yaml';
 
 export interface PolicyConfig {
   tagKeys: {
@@ -44,17 +43,7 @@ export function defaultsFromBundle(bundleData: Record<string, unknown>): unknown
   return isObject(nhi) ? nhi.config : undefined;
 }
 
-export async function readPolicyDataFile(file: string): Promise<unknown> {
-  const text = await readText(file);
-  if (/\.ya?ml$/i.test(file)) {
-    try {
-      return YAML.parse(text, { maxAliasCount: 100 });
-    } catch (e) {
-      throw new UserError(`is not valid YAML (${(e as Error).message.split('\n')[0]})`, { file });
-    }
-  }
-  return parseJson(text, file);
-}
+export const readPolicyDataFile = readJsonOrYaml;
 
 export async function resolvePolicyConfig(bundleData: Record<string, unknown>, dataFile?: string): Promise<PolicyConfig> {
   const defaults = defaultsFromBundle(bundleData);

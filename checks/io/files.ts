@@ -2,33 +2,79 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import YAML from 'yaml';
+import { UserError, oneLine, quote } from '../errors.js';
 
-/** Largest input file read (plans of very large estates stay well below this). */
-export const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
+const MB = 1024 * 1024;
+/** Largest input file read unless NHI_GUARD_MAX_INPUT_MB says otherwise (plans of very large estates stay well below). */
+export const DEFAULT_MAX_INPUT_MB = 512;
+
+/** The input size limit in bytes: NHI_GUARD_MAX_INPUT_MB (whole megabytes), else the default. */
+export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.NHI_GUARD_MAX_INPUT_MB?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_MAX_INPUT_MB * MB;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) {
+    throw new UserError(`NHI_GUARD_MAX_INPUT_MB ${quote(raw)} must be a whole number of megabytes, at least 1 (default ${DEFAULT_MAX_INPUT_MB})`);
+  }
+  return Number(raw) * MB;
+}
 
 /** A JSON object (not an array, not null). */
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Reads a text file of at most the input size limit. A regular file over the limit is refused
+ * before it is read; anything else (a device, a pipe) is read up to the limit and no further, so
+ * memory stays bounded. A UTF-8 byte order mark is dropped; UTF-16 and binary content are refused.
+ */
 export async function readText(file: string): Promise<string> {
-  let st;
+  const limit = maxInputBytes();
+  const tooBig = (size?: number) =>
+    new UserError(`is ${size === undefined ? 'more than the limit' : `${Math.ceil(size / MB)} MB, more than the limit`} of ${limit / MB} MB (NHI_GUARD_MAX_INPUT_MB)`, { file });
+  let handle: fs.FileHandle;
   try {
-    st = await fs.stat(file);
+    handle = await fs.open(file, 'r');
   } catch (e) {
     throw new UserError(fsProblem(e, 'cannot read'), { file });
   }
-  if (st.isDirectory()) throw new UserError('is a folder, expected a file', { file });
-  if (st.size > MAX_INPUT_BYTES) throw new UserError(`is ${st.size} bytes, more than the ${MAX_INPUT_BYTES} read`, { file });
   let buf: Buffer;
   try {
-    buf = await fs.readFile(file);
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new UserError('is a folder, expected a file', { file });
+    if (st.isFile()) {
+      if (st.size > limit) throw tooBig(st.size);
+      buf = await handle.readFile();
+      if (buf.length > limit) throw tooBig(buf.length);
+    } else {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const { bytesRead, buffer } = await handle.read(Buffer.alloc(Math.min(4 * MB, limit + 1)), 0, Math.min(4 * MB, limit + 1), null);
+        if (bytesRead === 0) break;
+        total += bytesRead;
+        if (total > limit) throw tooBig();
+        chunks.push(buffer.subarray(0, bytesRead));
+      }
+      buf = Buffer.concat(chunks);
+    }
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(fsProblem(e, 'cannot read'), { file });
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    throw new UserError('is UTF-16 text; nhi-guard reads UTF-8 (PowerShell: `terraform show -json tf.plan | Out-File -Encoding utf8 plan.json`)', { file });
   }
   if (buf.includes(0)) throw new UserError('is binary, expected JSON text', { file });
-  return buf.toString('utf8');
+  const start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  try {
+    return buf.toString('utf8', start);
+  } catch {
+    throw new UserError('is too large to read as text', { file });
+  }
 }
 
 /** Parses JSON text; a syntax error names the line and column, never the text around it. */
@@ -111,5 +157,19 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     if (handle) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw new UserError(fsProblem(e, 'cannot write'), { file });
+  }
+}
+
+/** A JSON or YAML document (by extension: .yaml/.yml are YAML), with the file named in errors. */
+export async function readJsonOrYaml(file: string): Promise<unknown> {
+  const text = await readText(file);
+  if (!/\.ya?ml$/i.test(file)) return parseJson(text, file);
+  try {
+    return YAML.parse(text, { maxAliasCount: 100 });
+  } catch (e) {
+    // The parser's first line names the problem and the position; whatever follows a colon (an
+    // alias name, a token) is the file's own text, which may be a secret: it is never quoted.
+    const first = oneLine(String((e as Error)?.message ?? e).split('\n')[0] ?? '');
+    throw new UserError(`is not valid YAML (${first.replace(/:\s.*$/, '').replace(/:$/, '')})`, { file });
   }
 }

@@ -4,7 +4,7 @@
  * document of the wrong kind, an unsupported format version or something else entirely is a
  * UserError naming the file and the JSON path.
  */
-import { UserError } from '../errors.js';
+import { UserError, quote } from '../errors.js';
 import { isObject } from '../io/files.js';
 
 export type TfDocumentKind = 'plan' | 'show-state' | 'tfstate';
@@ -23,7 +23,7 @@ export function detectTerraformDocument(doc: unknown, file: string): TfDocumentK
   }
   const fv = doc.format_version;
   if (typeof fv !== 'string' || !FORMAT_VERSION.test(fv)) {
-    throw new UserError(`${JSON.stringify(fv)} is not supported; nhi-guard reads terraform JSON format 0.x and 1.x`, { file, jsonPath: '$.format_version' });
+    throw new UserError(`${quote(fv)} is not supported; nhi-guard reads terraform JSON format 0.x and 1.x`, { file, jsonPath: '$.format_version' });
   }
   if (looksLikePlan) return 'plan';
   if ('values' in doc || Object.keys(doc).every((k) => k === 'format_version' || k === 'terraform_version')) return 'show-state';
@@ -45,7 +45,7 @@ export function expectState(doc: unknown, file: string): { kind: 'show-state' | 
   if (kind === 'plan') throw new UserError('is a terraform plan, not a state: give it with --plan', { file });
   const d = doc as Record<string, unknown>;
   if (kind === 'tfstate' && d.version !== 4) {
-    throw new UserError(`is terraform.tfstate version ${JSON.stringify(d.version)}; ${TFSTATE_VERSION_HINT}`, { file, jsonPath: '$.version' });
+    throw new UserError(`is terraform.tfstate version ${quote(d.version)}; ${TFSTATE_VERSION_HINT}`, { file, jsonPath: '$.version' });
   }
   return { kind, doc: d };
 }

@@ -258,7 +258,8 @@ class Builder {
     const p = this.policyFor(from, arnV);
     if (p) {
       if (!links.some((l) => l.policy === p.id)) links.push({ policy: p.id });
-    } else if (isUnresolved(arnV) || arnV === undefined) {
+    } else if (isUnresolved(arnV) || arnV === undefined || arnV === '') {
+      // An empty ARN (a broken or hand-edited input) is as unknown as one computed at apply.
       this.unknown(from, 'attachment', `the policy attached by ${from.address} is known only after apply`);
     } else if (typeof arnV === 'string') {
       // A policy outside this input: keep the attachment visible with an unknown document.

@@ -125,12 +125,13 @@ export function documentFromDataSource(values: Record<string, Value>): DocRef {
     const effect = asString(b.effect) ?? 'Allow';
     if (effect !== 'Allow' && effect !== 'Deny') return { known: false, reason: `statement effect ${effect} is not Allow or Deny` };
     const st: Statement = { effect, conditions: [] };
+    // A deferred read (read_because_config_unknown) writes absent lists as null: absent, not [null].
     const sid = asString(b.sid);
     if (sid) st.sid = sid;
-    if (b.actions !== undefined) st.actions = asStrings(b.actions).map((a) => a.toLowerCase());
-    if (b.not_actions !== undefined) st.notActions = asStrings(b.not_actions).map((a) => a.toLowerCase());
-    if (b.resources !== undefined) st.resources = stringsKeepingUnknown(b.resources);
-    if (b.not_resources !== undefined) st.notResources = stringsKeepingUnknown(b.not_resources);
+    if (b.actions !== undefined && b.actions !== null) st.actions = asStrings(b.actions).map((a) => a.toLowerCase());
+    if (b.not_actions !== undefined && b.not_actions !== null) st.notActions = asStrings(b.not_actions).map((a) => a.toLowerCase());
+    if (b.resources !== undefined && b.resources !== null) st.resources = stringsKeepingUnknown(b.resources);
+    if (b.not_resources !== undefined && b.not_resources !== null) st.notResources = stringsKeepingUnknown(b.not_resources);
     for (const [blockName, slot] of [['principals', 'principals'], ['not_principals', 'notPrincipals']] as const) {
       const ps = asBlocks(b[blockName]);
       if (ps.length === 0) continue;

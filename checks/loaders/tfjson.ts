@@ -95,6 +95,29 @@ export function convertValues(values: unknown, opts: ConvertOptions): { values: 
   return { values: (isObject(out) ? out : {}) as Record<string, Value>, withheld };
 }
 
+/**
+ * Two sensitivity trees (true, or objects and lists of them) as one: a value is sensitive when
+ * either marks it. Planned values and resource changes each carry markers; a value one of them
+ * marks is never printed, even if the other forgot it. Past MAX_DEPTH everything counts as sensitive.
+ */
+export function unionMarks(a: unknown, b: unknown, depth = 0): unknown {
+  if (a === true || b === true) return true;
+  if (a === undefined || a === null || a === false) return b;
+  if (b === undefined || b === null || b === false) return a;
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const x = Array.isArray(a) ? a : [];
+    const y = Array.isArray(b) ? b : [];
+    return Array.from({ length: Math.max(x.length, y.length) }, (_, i) => unionMarks(x[i], y[i], depth + 1));
+  }
+  if (isObject(a) && isObject(b)) {
+    const out: Record<string, unknown> = {};
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) out[k] = unionMarks(a[k], b[k], depth + 1);
+    return out;
+  }
+  return isObject(a) || Array.isArray(a) ? a : b;
+}
+
 /** `["key"]` or `[0]` for an instance key. */
 export function indexSuffix(key: unknown): string {
   if (typeof key === 'number') return `[${key}]`;

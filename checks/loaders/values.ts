@@ -40,10 +40,10 @@ export function asString(v: Value | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A whole number of at least 0 (durations, days, counts), as a number or its digits; anything else is undefined. */
 export function asNumber(v: Value | undefined): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 export function asBool(v: Value | undefined): boolean | undefined {
