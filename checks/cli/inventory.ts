@@ -12,7 +12,8 @@ import { UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
 import { loadSource, mergeInto } from '../run.js';
-import { sourceOptions, sourcesOf, type SourceArgs } from './check.js';
+import { liveSourceOptions, sourceOptions, sourcesOf, type SourceArgs } from './check.js';
+import { assertComplete } from './snapshot.js';
 import { EXIT, parseNow, type Io } from './index.js';
 
 
@@ -69,6 +70,7 @@ export function inventoryTable(inv: Inventory): string {
   const out = [line(header), ...rows.map(line)];
   out.push('');
   out.push(`${inv.identities.length} identities, ${inv.credentials.length} credentials, ${inv.policies.length} policies, ${inv.unknowns.length} unknown until apply`);
+  for (const g of inv.gaps ?? []) out.push(`INCOMPLETE: could not read ${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}: ${g.error}`);
   return out.join('\n') + '\n';
 }
 
@@ -77,15 +79,15 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
     command: 'inventory',
     describe: 'list the non-human identities, credentials and policies of the given sources',
     builder: (y) =>
-      sourceOptions(y)
+      liveSourceOptions(sourceOptions(y))
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'table or Inventory JSON' })
         .option('output', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
         .option('data', { type: 'string', describe: 'policy data file (tag keys) merged over the defaults' })
         .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' }),
     handler: async (argv) => {
       const a = argv as unknown as SourceArgs & { format: 'text' | 'json'; output?: string; data?: string; now?: string };
-      const sources = sourcesOf(a);
-      if (sources.length === 0) throw new UserError('nothing to list: give --synth DIR, --plan FILE or --state FILE');
+      const sources = sourcesOf(a, io);
+      if (sources.length === 0) throw new UserError('nothing to list: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws');
       const now = parseNow(a.now);
       const defaultsFile = path.join(BUILTIN_POLICY_DIR, 'data.json');
       const bundleData = await readJson(defaultsFile);
@@ -98,6 +100,7 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
       const text = a.format === 'json' ? JSON.stringify(merged, null, 2) + '\n' : inventoryTable(merged);
       if (a.output) await writeFileAtomic(a.output, text);
       else io.stdout(text);
+      assertComplete(merged);
       setExit(EXIT.ok);
     },
   };

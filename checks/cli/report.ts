@@ -11,6 +11,7 @@ import { assertValid } from '../schemas/index.js';
 import { FORMATS } from '../../reports/index.js';
 import { EXIT, type Io } from './index.js';
 import { emitReport } from './output.js';
+import { assertComplete } from './snapshot.js';
 
 /** Same rule, same resource, same identity, same message: one finding. */
 function dedupeKey(f: Finding): string {
@@ -34,6 +35,7 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
   const rules = new Map<string, RuleSummary>();
   const inputs: FindingsDocument['inputs'] = [];
   const seenInputs = new Set<string>();
+  const gaps: NonNullable<FindingsDocument['gaps']> = [];
   let identities = 0;
   let generatedAt = docs[0]!.generatedAt;
   let now = docs[0]!.now;
@@ -47,6 +49,8 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
     const fresh = d.inputs.filter((i) => !seenInputs.has(`${i.kind}\u0000${i.file}`));
     for (const i of fresh) seenInputs.add(`${i.kind}\u0000${i.file}`);
     inputs.push(...fresh);
+    // An incomplete live scan stays incomplete once merged (exit 3, never clean).
+    if (fresh.length > 0 || d.inputs.length === 0) gaps.push(...(d.gaps ?? []));
     if (fresh.length > 0 || d.inputs.length === 0) identities += d.summary.identities;
     generatedAt = later(generatedAt, d.generatedAt);
     now = later(now, d.now);
@@ -61,6 +65,7 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
     summary: summarize(all, identities),
     rules: [...rules.values()],
     findings: all,
+    ...(gaps.length ? { gaps } : {}),
   };
 }
 
@@ -87,6 +92,7 @@ export function reportCommand(io: Io, setExit: (c: number) => void): CommandModu
       for (const f of a.files) docs.push(await readFindingsDocument(f));
       const merged = mergeDocuments(docs);
       await emitReport(merged, a.format, a.output, io);
+      assertComplete(merged);
       setExit(failsGate(merged, a.failOn) ? EXIT.findings : EXIT.ok);
     },
   };

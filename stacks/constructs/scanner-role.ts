@@ -16,6 +16,9 @@ export const SCANNER_ACTIONS = [
   'iam:GetAccountAuthorizationDetails',
   'iam:ListAccessKeys',
   'iam:GetAccessKeyLastUsed',
+  // Console passwords (login profiles) and which users hold keys, in one account-wide report.
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
   'iam:ListRoles',
   'iam:ListUsers',
   'iam:ListRoleTags',

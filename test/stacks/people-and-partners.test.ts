@@ -96,7 +96,7 @@ describe('ScannerRole', () => {
     const statements = permissionsOf(json);
     expect(statements.flatMap((s) => s.actions).sort()).toEqual([...SCANNER_ACTIONS].sort());
     const star = statements.find((s) => s.resources.includes('*'))!;
-    expect(star.actions.sort()).toEqual(['iam:GetAccountAuthorizationDetails', 'iam:ListRoles', 'iam:ListUsers', 'secretsmanager:ListSecrets', 'sts:GetCallerIdentity']);
+    expect(star.actions.sort()).toEqual(['iam:GenerateCredentialReport', 'iam:GetAccountAuthorizationDetails', 'iam:GetCredentialReport', 'iam:ListRoles', 'iam:ListUsers', 'secretsmanager:ListSecrets', 'sts:GetCallerIdentity']);
     const scoped = statements.filter((s) => s !== star);
     for (const s of scoped) for (const r of s.resources) expect(r).toContain(`:${ACCOUNT}:`);
     expect(statements.flatMap((s) => s.actions)).not.toContain('secretsmanager:GetSecretValue');

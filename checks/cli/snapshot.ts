@@ -1,0 +1,78 @@
+/**
+ * `nhi-guard snapshot --live aws --output FILE`: capture the live account as a schema-valid
+ * Inventory (source `live`) for offline checks and drift (`--snapshot FILE`). Written atomically,
+ * also when part of the account could not be read: then the gaps are in the file and the exit code is 3.
+ * Also the live-source helpers shared by check, inventory and drift.
+ */
+import type { CommandModule } from 'yargs';
+import { IncompleteError, UserError } from '../errors.js';
+import { writeFileAtomic } from '../io/files.js';
+import { checkEndpoint, resolveRegion } from '../live/aws.js';
+import { collectLive, type LiveOptions } from '../live/collect.js';
+import { silentProgress, ttyProgress } from '../live/progress.js';
+import type { Inventory } from '../model.js';
+import { assertValid } from '../schemas/index.js';
+import { EXIT, liveOptions, parseNow, type Io } from './index.js';
+
+export interface LiveArgs {
+  live?: 'aws';
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  timeout?: number;
+}
+
+/** The collector options of `--live aws`, or undefined without --live; --region etc. without --live is a usage error. */
+export function liveSpec(a: LiveArgs, io: Io, now?: Date): LiveOptions | undefined {
+  if (a.live === undefined) {
+    const stray = (['region', 'profile', 'endpoint', 'timeout'] as const).find((k) => a[k] !== undefined);
+    if (stray) throw new UserError(`--${stray} needs --live aws`);
+    return undefined;
+  }
+  if (a.timeout !== undefined && !(Number.isFinite(a.timeout) && a.timeout > 0 && a.timeout <= 600)) throw new UserError('--timeout must be a number of seconds between 0 and 600');
+  const opts: LiveOptions = {
+    region: resolveRegion(a.region, io.env),
+    // A progress line only on an interactive terminal, on stderr.
+    progress: process.stderr.isTTY === true ? ttyProgress(io.stderr) : silentProgress,
+  };
+  if (a.profile !== undefined) {
+    if (!a.profile.trim()) throw new UserError('--profile must not be empty');
+    opts.profile = a.profile;
+  }
+  const endpoint = checkEndpoint(a.endpoint);
+  if (endpoint) opts.endpoint = endpoint;
+  if (a.timeout !== undefined) opts.timeoutMs = Math.round(a.timeout * 1000);
+  if (now) opts.now = now;
+  return opts;
+}
+
+/** Exit 3 for an incomplete live result; called after the report or snapshot is written. */
+export function assertComplete(inv: { gaps?: Inventory['gaps'] }): void {
+  const gaps = inv.gaps ?? [];
+  if (gaps.length === 0) return;
+  const first = gaps[0]!;
+  throw new IncompleteError(`${gaps.length} part(s) of the account could not be read (first: ${first.service} ${first.operation}${first.target ? ` ${first.target}` : ''}: ${first.error}); the output lists them`);
+}
+
+export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandModule {
+  return {
+    command: 'snapshot',
+    describe: 'capture the live AWS account (read-only) as an Inventory file for offline check and drift',
+    builder: (y) =>
+      liveOptions(y)
+        .option('output', { type: 'string', describe: 'the snapshot file (written atomically)' })
+        .option('now', { type: 'string', describe: 'collection time recorded in the snapshot, ISO-8601 (default: the current time)' }),
+    handler: async (argv) => {
+      const a = argv as unknown as LiveArgs & { output?: string; now?: string };
+      if (a.live !== 'aws') throw new UserError('snapshot needs --live aws');
+      if (!a.output) throw new UserError('snapshot needs --output FILE');
+      const opts = liveSpec(a, io, a.now === undefined ? undefined : parseNow(a.now))!;
+      const inv = await collectLive(opts);
+      // The collector's own output must satisfy the schema the loader enforces.
+      assertValid('inventory', inv, a.output);
+      await writeFileAtomic(a.output, JSON.stringify(inv, null, 2) + '\n');
+      assertComplete(inv);
+      setExit(EXIT.ok);
+    },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * A fault-injecting HTTP proxy on 127.0.0.1 in front of an AWS-compatible endpoint (moto), for
+ * tests of how clients survive a hostile AWS. Faults are set per API operation, recognized by
+ * protocol: the query protocol (IAM, STS) names it in the `Action=` form field; the JSON protocol
+ * (Secrets Manager) in the `X-Amz-Target` header (`secretsmanager.ListSecrets`).
+ *
+ *   access-denied   an AccessDenied error in the service's protocol (403 XML / 400 JSON)
+ *   throttle        a Throttling error (400), retryable by the SDK
+ *   delay           hold the request `ms` before forwarding (beyond a client timeout)
+ *   reset           destroy the connection (ECONNRESET at the client)
+ *   truncate        forward, then answer with the first half of the real body (malformed)
+ *
+ * Each fault applies to the first `times` calls of its operation (default: every call), then
+ * requests pass through. Generic and reusable; every wait is bounded and close() ends everything.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type FaultKind = 'access-denied' | 'throttle' | 'delay' | 'reset' | 'truncate';
+
+export interface Fault {
+  kind: FaultKind;
+  /** How many calls of the operation get the fault (default: all). */
+  times?: number;
+  /** delay: milliseconds to hold the request (bounded to 60 s). */
+  ms?: number;
+}
+
+export interface FaultProxy {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  /** Sets the fault for an operation name, e.g. `ListSecrets`, `GetAccountAuthorizationDetails`. */
+  setFault(operation: string, fault: Fault): void;
+  clearFaults(): void;
+  /** Calls seen for an operation since the proxy started (or since resetCounts). */
+  calls(operation: string): number;
+  /** Calls that got a fault injected, by operation. */
+  injected(operation: string): number;
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+const MAX_DELAY_MS = 60_000;
+
+interface Parsed {
+  operation: string;
+  protocol: 'query' | 'json';
+  service: string;
+}
+
+/** The AWS operation of a request: X-Amz-Target (JSON protocol) or Action= (query protocol). */
+export function operationOf(headers: http.IncomingHttpHeaders, body: string): Parsed {
+  const target = headers['x-amz-target'];
+  const auth = String(headers.authorization ?? '');
+  const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
+  if (typeof target === 'string' && target.includes('.')) return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service };
+  const action = new URLSearchParams(body).get('Action');
+  return { operation: action ?? 'unknown', protocol: 'query', service };
+}
+
+function errorResponse(p: Parsed, code: string, status: number, message: string): { status: number; headers: Record<string, string>; body: string } {
+  if (p.protocol === 'json') {
+    return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: code, message }) };
+  }
+  const ns = p.service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'https://iam.amazonaws.com/doc/2010-05-08/';
+  const body = `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy-0000</RequestId></ErrorResponse>`;
+  return { status, headers: { 'content-type': 'text/xml' }, body };
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const faults = new Map<string, Fault>();
+  const seen = new Map<string, number>();
+  const hit = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+
+  const forward = (req: http.IncomingMessage, body: Buffer, onResponse: (status: number, headers: http.IncomingHttpHeaders, data: Buffer) => void, onError: () => void) => {
+    const up = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_BODY) chunks.push(c);
+        });
+        res.on('end', () => onResponse(res.statusCode ?? 502, res.headers, Buffer.concat(chunks)));
+        res.on('error', onError);
+      },
+    );
+    up.on('timeout', () => up.destroy(new Error('upstream timeout')));
+    up.on('error', onError);
+    up.end(body);
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const p = operationOf(req.headers, body.toString('utf8'));
+      bump(seen, p.operation);
+      const f = faults.get(p.operation);
+      const active = f !== undefined && (f.times === undefined || (hit.get(p.operation) ?? 0) < f.times);
+      if (active) bump(hit, p.operation);
+      const send = (status: number, headers: Record<string, string | string[] | undefined>, data: Buffer | string) => {
+        if (res.destroyed || res.writableEnded) return;
+        const h = { ...headers };
+        delete h['transfer-encoding'];
+        delete h['content-length'];
+        res.writeHead(status, { ...h, 'content-length': String(Buffer.byteLength(data)) });
+        res.end(data);
+      };
+      const pass = () =>
+        forward(
+          req,
+          body,
+          (status, headers, data) => send(status, headers, data),
+          () => res.destroy(),
+        );
+      if (!active) return pass();
+      switch (f!.kind) {
+        case 'access-denied': {
+          const e = errorResponse(p, p.protocol === 'json' ? 'AccessDeniedException' : 'AccessDenied', p.protocol === 'json' ? 400 : 403, `User: arn:aws:sts::123456789012:assumed-role/scanner/test is not authorized to perform: ${p.service}:${p.operation}`);
+          return send(e.status, e.headers, e.body);
+        }
+        case 'throttle': {
+          const e = errorResponse(p, p.protocol === 'json' ? 'ThrottlingException' : 'Throttling', 400, 'Rate exceeded');
+          return send(e.status, e.headers, e.body);
+        }
+        case 'delay': {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            if (!res.destroyed) pass();
+          }, Math.min(f!.ms ?? 5_000, MAX_DELAY_MS));
+          timers.add(t);
+          res.on('close', () => {
+            clearTimeout(t);
+            timers.delete(t);
+          });
+          return;
+        }
+        case 'reset':
+          req.socket.destroy();
+          return;
+        case 'truncate':
+          return forward(
+            req,
+            body,
+            (status, headers, data) => send(status, headers, data.subarray(0, Math.floor(data.length / 2))),
+            () => res.destroy(),
+          );
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    if (closing) return void s.destroy();
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    setFault: (op, fault) => void faults.set(op, fault),
+    clearFaults: () => {
+      faults.clear();
+      hit.clear();
+    },
+    calls: (op) => seen.get(op) ?? 0,
+    injected: (op) => hit.get(op) ?? 0,
+    resetCounts: () => {
+      seen.clear();
+      hit.clear();
+    },
+    close: async () => {
+      closing = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
