@@ -5,8 +5,8 @@ import { makeDoc } from './fixture.js';
 
 describe('report registry', () => {
   it('offers every format', () => {
-    expect(Object.keys(RENDERERS).sort()).toEqual(['github', 'json', 'junit', 'markdown', 'sarif', 'text']);
-    expect([...FORMATS].sort()).toEqual(['github', 'json', 'junit', 'markdown', 'sarif', 'text']);
+    expect(Object.keys(RENDERERS).sort()).toEqual(['github', 'html', 'json', 'junit', 'markdown', 'sarif', 'text']);
+    expect([...FORMATS].sort()).toEqual(['github', 'html', 'json', 'junit', 'markdown', 'sarif', 'text']);
   });
 
   it('renderers are pure: same document and context, same output, document untouched', () => {

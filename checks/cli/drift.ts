@@ -1,0 +1,101 @@
+/**
+ * `nhi-guard drift`: what is declared (cdktf synth, a plan or state) against what exists (the
+ * live account or a snapshot of it). Drift rules and the static rules on the live state give one
+ * findings document; `--history DIR` keeps every run's JSON document and draws the trend;
+ * `--split-by owner` writes one report per owner into the --output folder.
+ * Exit 3 when part of the account could not be read (after the report is written).
+ */
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { appendHistory, readHistory, trendOf, type HistoryEntry } from '../drift/history.js';
+import { runDrift } from '../drift/run.js';
+import { extensionOf, splitByOwner } from '../drift/split.js';
+import { UserError } from '../errors.js';
+import { failsGate, type FindingsDocument } from '../findings.js';
+import { isDirectory, writeFileAtomic } from '../io/files.js';
+import { loadSource, type SourceSpec } from '../run.js';
+import { render } from '../../reports/index.js';
+import { commonOptions, EXIT, liveOptions, parseNow, type Io } from './index.js';
+import { emitReport } from './output.js';
+import { assertComplete, liveSpec, type LiveArgs } from './snapshot.js';
+
+interface DriftArgs extends LiveArgs {
+  declaredSynth?: string;
+  declaredPlan?: string;
+  declaredState?: string;
+  snapshot?: string;
+  history?: string;
+  splitBy?: 'owner';
+  policyDir: string[];
+  data?: string;
+  waivers: string[];
+  format: string;
+  output?: string;
+  failOn: string;
+  now?: string;
+  sourceRoot?: string;
+}
+
+export function declaredSpec(a: DriftArgs): SourceSpec {
+  const given: SourceSpec[] = [];
+  if (a.declaredSynth !== undefined) given.push({ kind: 'synth', path: a.declaredSynth });
+  if (a.declaredPlan !== undefined) given.push({ kind: 'plan', path: a.declaredPlan });
+  if (a.declaredState !== undefined) given.push({ kind: 'state', path: a.declaredState });
+  if (given.length !== 1) throw new UserError('drift needs exactly one of --declared-synth DIR, --declared-plan FILE, --declared-state FILE');
+  const spec = given[0]!;
+  if (spec.kind === 'synth' && !isDirectory(spec.path)) throw new UserError('is not a folder (--declared-synth expects a cdktf output folder such as cdktf.out)', { file: spec.path });
+  return spec;
+}
+
+export function driftCommand(io: Io, setExit: (c: number) => void): CommandModule {
+  return {
+    command: 'drift',
+    describe: 'compare the declared identities with the live account (or a snapshot): shadow identities, permission, tag and rotation drift',
+    builder: (y) =>
+      liveOptions(commonOptions(y))
+        .option('declared-synth', { type: 'string', describe: 'declared side: cdktf output folder' })
+        .option('declared-plan', { type: 'string', describe: 'declared side: `terraform show -json` of a plan' })
+        .option('declared-state', { type: 'string', describe: 'declared side: `terraform show -json` state or a terraform.tfstate' })
+        .option('snapshot', { type: 'string', describe: 'live side: a snapshot file (nhi-guard snapshot) instead of --live aws' })
+        .option('history', { type: 'string', describe: 'report history folder: adds this run\'s JSON findings document and draws the trend over the folder' })
+        .option('split-by', { choices: ['owner'] as const, describe: 'one report per owner, written into the --output folder' }),
+    handler: async (argv) => {
+      const a = argv as unknown as DriftArgs;
+      const declared = declaredSpec(a);
+      if ((a.live === undefined) === (a.snapshot === undefined)) throw new UserError('drift needs exactly one live side: --live aws or --snapshot FILE');
+      if (a.splitBy && !a.output) throw new UserError('--split-by owner needs --output DIR (the folder for the per-owner reports)');
+      const now = parseNow(a.now);
+      const live = liveSpec(a, io, now);
+      const liveSource: SourceSpec = live ? { kind: 'live', path: 'aws', live } : { kind: 'live', path: a.snapshot! };
+      const { document } = await runDrift({
+        declared,
+        live: () => loadSource(liveSource),
+        now,
+        policyDirs: a.policyDir,
+        dataFile: a.data,
+        waiverFiles: a.waivers,
+      });
+      let history: HistoryEntry[] | undefined;
+      if (a.history !== undefined) {
+        history = await readHistory(a.history, (m) => io.stderr(`nhi-guard: warning: ${m}\n`));
+        document.trend = trendOf(history, document);
+        await appendHistory(a.history, document);
+      }
+      if (a.splitBy === 'owner') await writeSplit(document, history, a, io);
+      else await emitReport(document, a.format, a.output, io, a.sourceRoot);
+      assertComplete(document);
+      setExit(failsGate(document, a.failOn as never) ? EXIT.findings : EXIT.ok);
+    },
+  };
+}
+
+async function writeSplit(doc: FindingsDocument, history: HistoryEntry[] | undefined, a: DriftArgs, io: Io): Promise<void> {
+  const dir = a.output!;
+  const parts = splitByOwner(doc, history);
+  const sourceRoot = path.resolve(a.sourceRoot ?? '.');
+  for (const p of parts) {
+    const file = path.join(dir, `${p.name}.${extensionOf(a.format)}`);
+    await writeFileAtomic(file, render(a.format, p.document, { color: false, sourceRoot }));
+  }
+  io.stderr(`nhi-guard: ${parts.length} per-owner report(s) written to ${dir}\n`);
+}

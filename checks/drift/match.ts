@@ -1,0 +1,131 @@
+/**
+ * Which declared element is which live element: a fact computed here, judged by the drift rules
+ * (policies/rules/drift). Identities match by kind and name, secrets by name, access keys by key
+ * id (or, when the declaration cannot know the id before apply, by the user they belong to),
+ * and policies by name (inline, customer managed) or ARN (AWS managed) within a matched identity.
+ *
+ * A declared element whose name is unknown until apply (a plan or synth with `name_prefix`)
+ * cannot be matched: it is listed in `unnamed`, never reported missing, and the drift rules
+ * mention it next to the live elements no declaration covers.
+ */
+import type { Credential, Identity, Inventory, Policy } from '../model.js';
+
+export interface Pair {
+  declared: string;
+  live: string;
+}
+
+export interface Unnamed {
+  id: string;
+  /** role, user, secret or access-key. */
+  type: string;
+}
+
+export interface DriftMatches {
+  identities: Pair[];
+  credentials: Pair[];
+  policies: Pair[];
+  /** Groups by name. */
+  groups: Pair[];
+  unnamed: Unnamed[];
+}
+
+const byId = <T extends { id: string }>(xs: T[]) => new Map(xs.map((x) => [x.id, x]));
+
+/** An identity or a group: something policies are linked to. */
+type Holder = Pick<Identity, 'policies'>;
+
+function pairPolicies(d: Holder, l: Holder, declared: Map<string, Policy>, live: Map<string, Policy>, out: Pair[]): void {
+  const dPolicies = d.policies.map((x) => declared.get(x.policy)).filter((p): p is Policy => !!p);
+  for (const link of l.policies) {
+    const lp = live.get(link.policy);
+    if (!lp) continue;
+    for (const dp of dPolicies) {
+      if (dp.type !== lp.type) continue;
+      const same = lp.type === 'aws-managed' ? dp.arn === lp.arn || dp.id === lp.id : (dp.name !== null && dp.name === lp.name) || (!!dp.arn && dp.arn === lp.arn);
+      if (same) out.push({ declared: dp.id, live: lp.id });
+    }
+  }
+}
+
+function matchKeys(declared: Inventory, live: Inventory, identityPairs: Pair[], out: Pair[], unnamed: Unnamed[]): void {
+  const liveKeys = live.credentials.filter((c) => c.kind === 'access-key');
+  const taken = new Set<string>();
+  const dKeys = declared.credentials.filter((c) => c.kind === 'access-key' && c.change !== 'delete');
+  for (const k of dKeys) {
+    if (!k.name) continue;
+    const hit = liveKeys.find((x) => x.name === k.name);
+    if (hit) {
+      out.push({ declared: k.id, live: hit.id });
+      taken.add(hit.id);
+    }
+  }
+  // Keys whose id is known only after apply: the live keys of the matched user, oldest first.
+  const liveUserOf = new Map(identityPairs.map((p) => [p.declared, p.live]));
+  for (const k of dKeys) {
+    if (k.name) continue;
+    const user = k.identity ? liveUserOf.get(k.identity) : undefined;
+    const hit = user
+      ? liveKeys
+          .filter((x) => x.identity === user && !taken.has(x.id))
+          .sort((a, b) => (a.createDate ?? '').localeCompare(b.createDate ?? '') || a.id.localeCompare(b.id))[0]
+      : undefined;
+    if (hit) {
+      out.push({ declared: k.id, live: hit.id });
+      taken.add(hit.id);
+    } else unnamed.push({ id: k.id, type: 'access-key' });
+  }
+}
+
+export function matchInventories(declared: Inventory, live: Inventory): DriftMatches {
+  const m: DriftMatches = { identities: [], credentials: [], policies: [], groups: [], unnamed: [] };
+  const dPolicies = byId(declared.policies);
+  const lPolicies = byId(live.policies);
+  const liveGroups = new Map(live.groups.filter((g) => g.name).map((g) => [g.name, g]));
+  for (const g of declared.groups) {
+    const l = g.name ? liveGroups.get(g.name) : undefined;
+    if (!l) continue;
+    m.groups.push({ declared: g.id, live: l.id });
+    pairPolicies(g, l, dPolicies, lPolicies, m.policies);
+  }
+  const liveIdentities = new Map(live.identities.filter((i) => i.name).map((i) => [`${i.kind}:${i.name}`, i]));
+  for (const d of declared.identities) {
+    if (!d.name) {
+      if (d.change !== 'delete') m.unnamed.push({ id: d.id, type: d.kind });
+      continue;
+    }
+    const l = liveIdentities.get(`${d.kind}:${d.name}`);
+    if (!l) continue;
+    m.identities.push({ declared: d.id, live: l.id });
+    pairPolicies(d, l, dPolicies, lPolicies, m.policies);
+  }
+  const liveSecrets = new Map(live.credentials.filter((c): c is Credential & { name: string } => c.kind === 'secret' && !!c.name).map((c) => [c.name, c]));
+  for (const s of declared.credentials.filter((c) => c.kind === 'secret')) {
+    if (!s.name) {
+      if (s.change !== 'delete') m.unnamed.push({ id: s.id, type: 'secret' });
+      continue;
+    }
+    const l = liveSecrets.get(s.name);
+    if (l) m.credentials.push({ declared: s.id, live: l.id });
+  }
+  matchKeys(declared, live, m.identities, m.credentials, m.unnamed);
+  return m;
+}
+
+/** One element per id: several stacks of a synth may each list the same AWS managed policy. */
+function uniqueById<T extends { id: string }>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => !seen.has(x.id) && !!seen.add(x.id));
+}
+
+/** The drift policy input, serialized once for the WASM instance (the rules look elements up by id). */
+export function driftInput(declared: Inventory, live: Inventory, now: Date, matches: DriftMatches = matchInventories(declared, live)): string {
+  const side = (inv: Inventory): Inventory => ({
+    ...inv,
+    identities: uniqueById(inv.identities),
+    groups: uniqueById(inv.groups),
+    policies: uniqueById(inv.policies),
+    credentials: uniqueById(inv.credentials),
+  });
+  return JSON.stringify({ source: 'drift', now: now.toISOString(), declared: side(declared), live: side(live), matches });
+}

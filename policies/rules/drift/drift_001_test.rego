@@ -1,0 +1,29 @@
+package nhi.rules_test.drift_001
+
+import data.nhi.rules.drift_001
+import data.nhi.test.drift as dx
+
+test_unmatched_live_role_user_key_and_secret_are_shadows if {
+	user := dx.live_role("shadow", {"id": "iam-user:shadow", "kind": "user"})
+	key := {"id": "access-key:AKIASHADOW", "kind": "access-key", "name": "AKIASHADOW", "identity": "iam-user:shadow", "tags": {}, "status": "Active", "change": "existing", "origin": {"source": "live"}}
+	inp := dx.drift_input({}, {"identities": [user, dx.live_role("etl", {})], "credentials": [key, dx.live_secret("stray", {})]}, {})
+	ids := {f.resource | some f in drift_001.findings with input as inp}
+	ids == {"iam-user:shadow", "iam-role:etl", "access-key:AKIASHADOW", "secret:stray"}
+}
+
+test_matched_service_linked_and_exempt_paths_pass if {
+	slr := dx.live_role("AWSServiceRoleForSupport", {"path": "/aws-service-role/support.amazonaws.com/"})
+	reserved := dx.live_role("AWSReservedSSO_Admin", {"path": "/service-role/aws-reserved/sso.amazonaws.com/"})
+	inp := dx.drift_input(
+		{"identities": [dx.declared_role("etl", {})]},
+		{"identities": [dx.live_role("etl", {}), slr, reserved]},
+		{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")]},
+	)
+	count(drift_001.findings) == 0 with input as inp
+}
+
+test_unnamed_declarations_are_noted_not_hidden if {
+	inp := dx.drift_input({}, {"identities": [dx.live_role("etl-20261122", {})]}, {"unnamed": [{"id": "aws_iam_role.etl", "type": "role"}]})
+	some f in drift_001.findings with input as inp
+	contains(f.message, "1 declared role(s) get their name only at apply")
+}

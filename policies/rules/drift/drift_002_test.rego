@@ -1,0 +1,24 @@
+package nhi.rules_test.drift_002
+
+import data.nhi.rules.drift_002
+import data.nhi.test.drift as dx
+
+test_declared_role_and_secret_missing_live if {
+	inp := dx.drift_input({"identities": [dx.declared_role("etl", {})], "credentials": [dx.declared_secret("hl7", {})]}, {}, {})
+	{f.resource | some f in drift_002.findings with input as inp} == {"aws_iam_role.etl", "aws_secretsmanager_secret.hl7"}
+}
+
+test_matched_unnamed_and_deleted_declarations_pass if {
+	unnamed := dx.declared_role("etl", {"name": null})
+	deleted := dx.declared_role("old", {"change": "delete"})
+	inp := dx.drift_input(
+		{"identities": [dx.declared_role("lab", {}), unnamed, deleted], "credentials": [dx.declared_secret("hl7", {})]},
+		{"identities": [dx.live_role("lab", {})], "credentials": [dx.live_secret("hl7", {})]},
+		{
+			"identities": [dx.pair("aws_iam_role.lab", "iam-role:lab")],
+			"credentials": [dx.pair("aws_secretsmanager_secret.hl7", "secret:hl7")],
+			"unnamed": [{"id": "aws_iam_role.etl", "type": "role"}],
+		},
+	)
+	count(drift_002.findings) == 0 with input as inp
+}

@@ -1,0 +1,44 @@
+# METADATA
+# title: Governance tag drift
+# description: |
+#   The governance tags of a declared identity or secret differ live: owner, expires-on,
+#   data-class, environment or identity-kind (tag keys as configured). A tag edited in the console
+#   moves accountability or expiry away from what was reviewed in code.
+# custom:
+#   id: NHI-DRIFT-004
+#   severity: medium
+#   sources: [drift]
+#   remediation: >-
+#     Re-apply the declaration to restore the reviewed tags, or change them in stacks/ through a
+#     pull request if the live values are right. Tag changes on identities belong in code.
+#   references:
+#     owasp: [NHI1]
+#     nistCsf: [ID.AM-08, PR.AA-01]
+#     hipaa: ["164.308(a)(4)"]
+package nhi.rules.drift_004
+
+import data.nhi.drift
+import data.nhi.lib
+
+findings contains lib.finding(d.id, d.id, msg) if {
+	some [d, l] in drift.identity_pairs
+	not d.tagsUnknown
+	diffs := differences(d, l)
+	count(diffs) > 0
+	msg := sprintf("%s %s: %s", [d.kind, lib.label(d), concat("; ", sort(diffs))])
+}
+
+findings contains lib.finding(d.id, null, msg) if {
+	some [d, l] in drift.secret_pairs
+	diffs := differences(d, l)
+	count(diffs) > 0
+	msg := sprintf("secret %s: %s", [lib.label(d), concat("; ", sort(diffs))])
+}
+
+differences(d, l) := {sprintf("%s is %s live but %s declared", [k, drift.shown(lv), drift.shown(dv)]) |
+	dg := drift.governance_facts(object.get(d, "governance", {}))
+	lg := drift.governance_facts(object.get(l, "governance", {}))
+	some k, dv in dg
+	lv := lg[k]
+	dv != lv
+}

@@ -1,0 +1,112 @@
+# METADATA
+# title: Helpers shared by the drift rules
+# description: |
+#   The drift input is {source: "drift", now, declared: Inventory, live: Inventory, matches}.
+#   `matches` is computed in TypeScript (checks/drift/match.ts): pairs of element ids that are the
+#   same thing declared and live (identities by kind and name, secrets by name, access keys by key
+#   id, policies by name or ARN within a matched identity), and `unnamed`: declared elements whose
+#   name is known only after apply, which cannot be matched. What counts as drift is decided here.
+package nhi.drift
+
+import data.nhi.lib
+
+# The live Inventory of a drift input, or the Inventory of a live input (rules with sources drift and live).
+live_inventory := input.live if input.source == "drift"
+
+live_inventory := input.inventory if input.source == "live"
+
+declared_identities contains i if {
+	some i in input.declared.identities
+	i.change != "delete"
+}
+
+declared_secrets contains c if {
+	some c in input.declared.credentials
+	c.kind == "secret"
+	c.change != "delete"
+}
+
+matched_declared := {m.declared | some m in input.matches.identities} | {m.declared | some m in input.matches.credentials}
+
+matched_live := {m.live | some m in input.matches.identities} | {m.live | some m in input.matches.credentials}
+
+# Lookups by id (ids are unique within one Inventory; the snapshot loader checks it for live).
+live_identity := {i.id: i | some i in input.live.identities}
+
+live_credential := {c.id: c | some c in input.live.credentials}
+
+live_policy := {p.id: p | some p in input.live.policies}
+
+declared_identity := {i.id: i | some i in declared_identities}
+
+declared_secret := {c.id: c | some c in declared_secrets}
+
+# Pairs [declared element, live element] of identities and of secrets.
+identity_pairs contains [declared_identity[m.declared], live_identity[m.live]] if {
+	some m in input.matches.identities
+}
+
+secret_pairs contains [declared_secret[m.declared], l] if {
+	some m in input.matches.credentials
+	l := live_credential[m.live]
+	l.kind == "secret"
+}
+
+policy_pairs := {[m.declared, m.live] | some m in input.matches.policies}
+
+policy_paired(declared_id, live_id) if [declared_id, live_id] in policy_pairs
+
+group_pairs := {[m.declared, m.live] | some m in object.get(input.matches, "groups", [])}
+
+# Pairs [declared group, live group] (groups match by name).
+group_element_pairs contains [dg, lg] if {
+	some [did, lid] in group_pairs
+	some dg in input.declared.groups
+	dg.id == did
+	some lg in input.live.groups
+	lg.id == lid
+}
+
+group_paired(declared_id, live_id) if [declared_id, live_id] in group_pairs
+
+# Live policies by id, as a list (empty when the id is not in the live Inventory).
+live_policies(id) := [p | p := live_policy[id]]
+
+declared_policy := {p.id: p | some p in input.declared.policies}
+
+# Declared policies by id, as a list (checks/drift/match.ts keeps one element per id).
+declared_policies(id) := [p | p := declared_policy[id]]
+
+# AWS service-linked roles and allow-listed paths (policy data driftExemptPaths) are not shadow NHIs.
+exempt(identity) if {
+	some prefix in lib.config.driftExemptPaths
+	startswith(object.get(identity, "path", "/"), prefix)
+}
+
+exempt(identity) if {
+	identity.kind == "role"
+	startswith(object.get(identity, "name", ""), "AWSServiceRoleFor")
+	startswith(object.get(identity, "path", "/"), "/aws-service-role/")
+}
+
+# Declared elements of a type ("role", "user", "secret", "access-key") whose name is unknown until apply.
+unnamed_count(type) := count([u | some u in object.get(input.matches, "unnamed", []); u.type == type])
+
+# A note for messages about a live element that may be one of the unnamed declarations.
+unnamed_note(type) := sprintf(" (%d declared %s(s) get their name only at apply and could not be compared: check the post-apply state)", [n, type]) if {
+	n := unnamed_count(type)
+	n > 0
+} else := ""
+
+# The governance facts compared between declaration and live (name in messages -> value).
+governance_facts(g) := {
+	"owner": object.get(g, "owner", null),
+	"expires-on": object.get(object.get(g, "expiry", {}), "raw", null),
+	"data-class": object.get(g, "dataClass", null),
+	"environment": object.get(g, "environment", null),
+	"identity-kind": object.get(g, "identityKind", null),
+}
+
+shown(v) := sprintf("\"%s\"", [v]) if is_string(v)
+
+shown(v) := "(none)" if not is_string(v)

@@ -1,0 +1,299 @@
+/**
+ * The nightly report: one self-contained HTML file (inline CSS and SVG, no script, no external
+ * font, image or link that the browser would fetch). Findings grouped by owner, the inventory
+ * table, the identities expired or expiring soon, the trend over the history documents, and,
+ * when the live scan was incomplete, what could not be read (such a report never says "clean").
+ *
+ * Every piece of text from the document goes through fast-xml-builder (the XML builder the JUnit
+ * report uses), which escapes text and attribute values; the page shell around it is constant.
+ */
+import XMLBuilder from 'fast-xml-builder';
+import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
+import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.js';
+import type { InventoryRow } from '../checks/inventoryRows.js';
+import type { Gap } from '../checks/model.js';
+
+/** A node in fast-xml-builder's ordered form: `{tag: children, ':@': attributes}` or `{'#text': s}`. */
+type Node = Record<string, unknown>;
+type Attrs = Record<string, string | number>;
+type Child = Node | string | number | null | undefined | false;
+
+/** One HTML or SVG element; strings become (escaped) text nodes, empty children are dropped. */
+export function h(tag: string, attrs: Attrs | null, ...children: Child[]): Node {
+  const kids = children.filter((c) => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'object' ? c : { '#text': String(c) }));
+  const node: Node = { [tag]: kids };
+  if (attrs && Object.keys(attrs).length) node[':@'] = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, String(v)]));
+  return node;
+}
+
+const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', suppressEmptyNode: false });
+
+function build(nodes: Node[]): string {
+  return builder.build(nodes) as string;
+}
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
+const UNOWNED = '(no owner)';
+
+const CSS = `
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#f6f8fa;font-size:14px;line-height:1.45}
+main{max-width:1200px;margin:0 auto;padding:24px}
+h1{font-size:24px;margin:0 0 4px}
+h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}
+.meta{color:#59636e;margin:0 0 16px}
+.banner{padding:12px 16px;border-radius:6px;font-weight:600;margin:12px 0}
+.banner.clean{background:#dafbe1;border:1px solid #4ac26b}
+.banner.findings{background:#fff1e5;border:1px solid #fb8f44}
+.banner.incomplete{background:#ffebe9;border:1px solid #ff8182}
+.cards{display:flex;gap:12px;flex-wrap:wrap}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 16px;min-width:110px}
+.card .n{font-size:22px;font-weight:700;display:block}
+table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d0d7de}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
+th{background:#f6f8fa;font-weight:600}
+td.num{text-align:right}
+td.date{white-space:nowrap}
+.sev{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}
+.sev-critical{background:#a40e26}.sev-high{background:#bc4c00}.sev-medium{background:#9a6700}.sev-low{background:#0969da}.sev-info{background:#6e7781}
+.sub{color:#59636e;font-size:12px;display:block;overflow-wrap:anywhere}
+.waived{color:#59636e;text-decoration:line-through}
+.chart{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px}
+.empty{color:#59636e;font-style:italic}
+ul.gaps li{margin:2px 0}
+`;
+
+function sevBadge(s: Severity): Node {
+  return h('span', { class: `sev sev-${s}` }, s);
+}
+
+function total(doc: FindingsDocument): number {
+  return SEVERITIES.reduce((n, s) => n + doc.summary.bySeverity[s], 0);
+}
+
+function banner(doc: FindingsDocument, gaps: Gap[]): Node {
+  const n = total(doc);
+  if (gaps.length) {
+    return h('div', { class: 'banner incomplete', id: 'status' }, `Incomplete: ${gaps.length} part(s) of the account could not be read, so this report is not complete (${n} open finding(s) in what was read). See "Not read" below.`);
+  }
+  if (n === 0) return h('div', { class: 'banner clean', id: 'status' }, `Clean: no open findings (${doc.summary.waived} waived).`);
+  const parts = SEVERITIES.filter((s) => doc.summary.bySeverity[s] > 0).map((s) => `${doc.summary.bySeverity[s]} ${s}`);
+  return h('div', { class: 'banner findings', id: 'status' }, `${n} open finding(s): ${parts.join(', ')}; ${doc.summary.waived} waived.`);
+}
+
+function cards(doc: FindingsDocument): Node {
+  const c = (label: string, n: number, cls = '') => h('div', { class: `card ${cls}`.trim() }, h('span', { class: 'n' }, n), label);
+  return h(
+    'div',
+    { class: 'cards' },
+    ...SEVERITIES.map((s) => c(s, doc.summary.bySeverity[s], `card-${s}`)),
+    c('waived', doc.summary.waived),
+    c('identities', doc.summary.identities),
+  );
+}
+
+function gapsSection(gaps: Gap[]): Node[] {
+  if (!gaps.length) return [];
+  return [
+    h('h2', { id: 'gaps' }, 'Not read (incomplete scan)'),
+    h(
+      'ul',
+      { class: 'gaps' },
+      ...gaps.map((g) => h('li', null, `${g.service} ${g.operation}${g.region ? ` (${g.region})` : ''}${g.target ? ` for ${g.target}` : ''}: ${g.error}`)),
+    ),
+  ];
+}
+
+// --- trend chart ---------------------------------------------------------------------------
+
+const CHART = { w: 1100, h: 260, left: 48, right: 16, top: 36, bottom: 36 };
+
+export function trendChart(points: TrendPoint[]): Node {
+  const { w, h: height, left, right, top, bottom } = CHART;
+  const innerW = w - left - right;
+  const innerH = height - top - bottom;
+  const max = Math.max(1, ...points.map((p) => p.total));
+  const x = (i: number) => left + (points.length === 1 ? innerW / 2 : (innerW * i) / (points.length - 1));
+  const y = (v: number) => top + innerH - (innerH * v) / max;
+  const fmt = (v: number) => v.toFixed(1);
+  const serious = (p: TrendPoint) => p.bySeverity.critical + p.bySeverity.high;
+  const line = (f: (p: TrendPoint) => number, cls: string, color: string) =>
+    h('polyline', { class: cls, fill: 'none', stroke: color, 'stroke-width': 2, points: points.map((p, i) => `${fmt(x(i))},${fmt(y(f(p)))}`).join(' ') });
+  const ticks = [...new Set([0, Math.round(max / 2), max])];
+  const children: Node[] = [
+    h('title', null, `Open findings over ${points.length} run(s)`),
+    h('line', { x1: left, y1: top + innerH, x2: w - right, y2: top + innerH, stroke: '#8c959f' }),
+    h('line', { x1: left, y1: top, x2: left, y2: top + innerH, stroke: '#8c959f' }),
+    ...ticks.map((t) => h('text', { x: left - 6, y: fmt(y(t) + 4), 'text-anchor': 'end', 'font-size': 11, fill: '#59636e' }, t)),
+  ];
+  if (points.length > 1) {
+    children.push(line(p => p.total, 'trend-total', '#24292f'), line(serious, 'trend-serious', '#cf222e'));
+  }
+  points.forEach((p, i) => {
+    const summary = SEVERITIES.filter((s) => p.bySeverity[s] > 0).map((s) => `${p.bySeverity[s]} ${s}`).join(', ') || 'none';
+    const style: Attrs = p.incomplete ? { fill: '#ffffff', stroke: '#cf222e', 'stroke-width': 2 } : { fill: '#24292f' };
+    const note = p.incomplete ? ', incomplete scan: at least this many' : '';
+    children.push(
+      h('circle', { class: p.incomplete ? 'trend-point incomplete' : 'trend-point', 'data-generated-at': p.generatedAt, 'data-total': p.total, cx: fmt(x(i)), cy: fmt(y(p.total)), r: 4, ...style }, h('title', null, `${p.generatedAt}: ${p.total} open (${summary})${note}`)),
+    );
+  });
+  const label = (i: number, anchor: string) => h('text', { x: fmt(x(i)), y: height - 12, 'text-anchor': anchor, 'font-size': 11, fill: '#59636e' }, day(points[i]!.generatedAt));
+  if (points.length) children.push(label(0, points.length === 1 ? 'middle' : 'start'));
+  if (points.length > 1) children.push(label(points.length - 1, 'end'));
+  children.push(
+    h('text', { x: w - right - 130, y: 16, 'text-anchor': 'end', 'font-size': 11, fill: '#24292f' }, '— all open findings'),
+    h('text', { x: w - right, y: 16, 'text-anchor': 'end', 'font-size': 11, fill: '#cf222e' }, '— critical + high'),
+  );
+  return h('svg', { id: 'trend-chart', xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${w} ${height}`, width: '100%', role: 'img', 'aria-label': `Open findings over ${points.length} run(s)` }, ...children);
+}
+
+// --- findings by owner -----------------------------------------------------------------------
+
+function where(f: Finding): string {
+  const r = f.resource;
+  return r.address ?? r.arn ?? r.constructPath ?? `${r.type} ${r.name}`;
+}
+
+function findingRow(f: Finding): Node {
+  return h(
+    'tr',
+    { class: f.waived ? 'finding waived' : 'finding', 'data-rule': f.ruleId },
+    h('td', null, sevBadge(f.severity)),
+    h('td', null, f.ruleId, h('span', { class: 'sub' }, f.title)),
+    h('td', null, f.resource.name, h('span', { class: 'sub' }, where(f))),
+    h('td', null, f.message, f.waived && f.waiver ? h('span', { class: 'sub' }, `waived until ${f.waiver.expiresOn} by ${f.waiver.owner}: ${f.waiver.reason}`) : null),
+    h('td', null, f.source),
+  );
+}
+
+export function ownersOf(doc: FindingsDocument): string[] {
+  const owners = [...new Set(doc.findings.map((f) => f.owner ?? UNOWNED))];
+  const worst = (o: string) => Math.min(99, ...doc.findings.filter((f) => (f.owner ?? UNOWNED) === o && !f.waived).map((f) => rank(f.severity)));
+  return owners.sort((a, b) => (a === UNOWNED ? 1 : 0) - (b === UNOWNED ? 1 : 0) || worst(a) - worst(b) || a.localeCompare(b));
+}
+
+function findingsSection(doc: FindingsDocument): Node[] {
+  const out: Node[] = [h('h2', { id: 'findings' }, 'Findings by owner')];
+  if (!doc.findings.length) return [...out, h('p', { class: 'empty' }, 'No findings.')];
+  for (const owner of ownersOf(doc)) {
+    const fs = doc.findings.filter((f) => (f.owner ?? UNOWNED) === owner);
+    const open = fs.filter((f) => !f.waived).length;
+    out.push(
+      h('h3', { class: 'owner' }, `${owner}: ${open} open${fs.length > open ? `, ${fs.length - open} waived` : ''}`),
+      h(
+        'table',
+        { class: 'findings' },
+        h('thead', null, h('tr', null, h('th', null, 'Severity'), h('th', null, 'Rule'), h('th', null, 'Resource'), h('th', null, 'Finding'), h('th', null, 'Source'))),
+        h('tbody', null, ...fs.map(findingRow)),
+      ),
+    );
+  }
+  return out;
+}
+
+// --- inventory -------------------------------------------------------------------------------
+
+function expiryText(r: InventoryRow): string {
+  if (!r.expiresOn) return '';
+  return r.daysLeft === undefined ? r.expiresOn : `${r.expiresOn} (${r.daysLeft < 0 ? `${-r.daysLeft} days ago` : `in ${r.daysLeft} days`})`;
+}
+
+function lastUsedText(r: InventoryRow): string {
+  if (r.lastUsed === null) return 'never';
+  return day(r.lastUsed);
+}
+
+function rotatedText(r: InventoryRow): string {
+  const every = r.rotationDays ? `every ${r.rotationDays} days` : '';
+  const last = r.lastRotated === null ? 'never' : day(r.lastRotated);
+  return [last, every].filter(Boolean).join(', ');
+}
+
+function statusText(r: InventoryRow): string {
+  const parts = [r.status, r.findings ? `${r.findings} open finding(s)` : 'no open findings'];
+  return parts.filter(Boolean).join('; ');
+}
+
+function inventorySection(rows: InventoryRow[]): Node[] {
+  const out: Node[] = [h('h2', { id: 'inventory' }, 'Inventory')];
+  if (!rows.length) return [...out, h('p', { class: 'empty' }, 'No identities or credentials.')];
+  const unowned = (r: InventoryRow) => (r.owner === undefined ? 1 : 0);
+  const sorted = [...rows].sort((a, b) => unowned(a) - unowned(b) || (a.owner ?? '').localeCompare(b.owner ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  out.push(
+    h(
+      'table',
+      { class: 'inventory' },
+      h('thead', null, h('tr', null, ...['Identity', 'Kind', 'Owner', 'Expiry', 'Last used', 'Last rotated', 'Status'].map((t) => h('th', null, t)))),
+      h(
+        'tbody',
+        null,
+        ...sorted.map((r) =>
+          h(
+            'tr',
+            { class: 'inventory-row', 'data-id': r.id },
+            h('td', null, r.name, h('span', { class: 'sub' }, r.arn ?? r.address ?? r.id)),
+            h('td', null, r.kind, r.identityKind ? h('span', { class: 'sub' }, r.identityKind) : null),
+            h('td', null, r.owner ?? UNOWNED),
+            h('td', null, expiryText(r)),
+            h('td', { class: 'date' }, lastUsedText(r)),
+            h('td', { class: 'date' }, rotatedText(r)),
+            h('td', null, statusText(r)),
+          ),
+        ),
+      ),
+    ),
+  );
+  return out;
+}
+
+/** Expired (NHI-EXP-002) or expiring soon (NHI-EXP-004): the rules decide, this lists. */
+function expiringSection(doc: FindingsDocument, rows: InventoryRow[]): Node[] {
+  const out: Node[] = [h('h2', { id: 'expiring' }, 'Expired or expiring soon')];
+  const key = (x: { arn?: string; address?: string; name: string }) => x.arn ?? x.address ?? x.name;
+  const ids = new Set<string>();
+  for (const f of doc.findings) if (f.ruleId === 'NHI-EXP-002' || f.ruleId === 'NHI-EXP-004') ids.add(key(f.resource));
+  const hits = rows.filter((r) => ids.has(key(r)) && r.expiresOn).sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
+  if (!hits.length) return [...out, h('p', { class: 'empty' }, 'Nothing expires within the window.')];
+  out.push(h('ul', { class: 'expiring' }, ...hits.map((r) => h('li', { class: 'expiring-item' }, `${r.name} (${r.kind}, owner ${r.owner ?? UNOWNED}): ${expiryText(r)}`))));
+  return out;
+}
+
+export function renderHtml(doc: FindingsDocument): string {
+  const gaps = doc.gaps ?? [];
+  const rows = doc.inventory ?? [];
+  const trend = doc.trend ?? [];
+  const inputs = doc.inputs.map((i) => `${i.kind} ${i.file}`).join(', ');
+  const body: Node[] = [
+    h(
+      'main',
+      null,
+      h('h1', null, 'nhi-guard: non-human identity report'),
+      h('p', { class: 'meta' }, `Generated ${doc.generatedAt} (clock ${doc.now}) by ${doc.tool.name} ${doc.tool.version} from ${inputs || 'no inputs'}.`),
+      banner(doc, gaps),
+      cards(doc),
+      ...gapsSection(gaps),
+      h('h2', { id: 'trend' }, `Trend (${trend.length} run${trend.length === 1 ? '' : 's'})`),
+      trend.length ? h('div', { class: 'chart' }, trendChart(trend)) : h('p', { class: 'empty' }, 'No history: run with --history DIR to keep one.'),
+      ...findingsSection(doc),
+      ...expiringSection(doc, rows),
+      ...inventorySection(rows),
+    ),
+  ];
+  const title = build([h('title', null, `nhi-guard report ${day(doc.generatedAt)}`)]);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+${title}
+<style>${CSS}</style>
+</head>
+<body>
+${build(body)}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,110 @@
+/** Declared-to-live matching (a fact, computed in TypeScript; the drift rules judge it). */
+import { describe, expect, it } from 'vitest';
+import { matchInventories } from '../../checks/drift/match.js';
+import { emptyInventory, type Credential, type Identity, type Inventory, type Policy } from '../../checks/model.js';
+
+const identity = (id: string, kind: 'role' | 'user', name: string | null, policies: string[] = [], source: 'state' | 'live' = 'state'): Identity => ({
+  id,
+  kind,
+  name,
+  tags: {},
+  policies: policies.map((policy) => ({ policy })),
+  groups: [],
+  change: 'existing',
+  origin: { source },
+});
+const policy = (id: string, name: string, type: Policy['type'], source: 'state' | 'live', arn?: string): Policy => ({
+  id,
+  name,
+  type,
+  ...(arn ? { arn } : {}),
+  document: { known: false },
+  change: 'existing',
+  origin: { source },
+});
+const cred = (id: string, kind: Credential['kind'], name: string | null, source: 'state' | 'live', extra: Partial<Credential> = {}): Credential => ({ id, kind, name, tags: {}, change: 'existing', origin: { source }, ...extra });
+const inv = (parts: Partial<Inventory>): Inventory => ({ ...emptyInventory(), ...parts });
+
+const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+describe('matchInventories', () => {
+  it('matches identities by kind and name, never a role with a user of the same name', () => {
+    const declared = inv({ identities: [identity('aws_iam_role.etl', 'role', 'etl'), identity('aws_iam_user.ci', 'user', 'ci'), identity('aws_iam_role.gone', 'role', 'gone')] });
+    const live = inv({ identities: [identity('iam-role:etl', 'role', 'etl', [], 'live'), identity('iam-role:ci', 'role', 'ci', [], 'live')] });
+    const m = matchInventories(declared, live);
+    expect(m.identities).toEqual([{ declared: 'aws_iam_role.etl', live: 'iam-role:etl' }]);
+    expect(m.unnamed).toEqual([]);
+  });
+
+  it('lists declarations named only at apply as unnamed instead of guessing', () => {
+    const declared = inv({
+      identities: [identity('aws_iam_role.etl', 'role', null), { ...identity('aws_iam_role.old', 'role', null), change: 'delete' }],
+      credentials: [cred('aws_secretsmanager_secret.s', 'secret', null, 'state')],
+    });
+    const live = inv({ identities: [identity('iam-role:etl-2026', 'role', 'etl-2026', [], 'live')] });
+    const m = matchInventories(declared, live);
+    expect(m.identities).toEqual([]);
+    expect(m.unnamed).toEqual([
+      { id: 'aws_iam_role.etl', type: 'role' },
+      { id: 'aws_secretsmanager_secret.s', type: 'secret' },
+    ]);
+  });
+
+  it('pairs policies within a matched identity: inline and customer managed by name, AWS managed by ARN', () => {
+    const declared = inv({
+      identities: [identity('aws_iam_role.etl', 'role', 'etl', ['aws_iam_role_policy.read', 'aws_iam_policy.audit', ADMIN])],
+      policies: [policy('aws_iam_role_policy.read', 'read', 'inline', 'state'), policy('aws_iam_policy.audit', 'audit', 'managed', 'state', 'arn:aws:iam::1:policy/audit'), policy(ADMIN, 'AdministratorAccess', 'aws-managed', 'state', ADMIN)],
+    });
+    const live = inv({
+      identities: [identity('iam-role:etl', 'role', 'etl', ['inline:role:etl:read', 'inline:role:etl:extra', 'arn:aws:iam::1:policy/audit', ADMIN], 'live')],
+      policies: [
+        policy('inline:role:etl:read', 'read', 'inline', 'live'),
+        policy('inline:role:etl:extra', 'extra', 'inline', 'live'),
+        policy('arn:aws:iam::1:policy/audit', 'audit', 'managed', 'live', 'arn:aws:iam::1:policy/audit'),
+        policy(ADMIN, 'AdministratorAccess', 'aws-managed', 'live', ADMIN),
+      ],
+    });
+    expect(matchInventories(declared, live).policies).toEqual([
+      { declared: 'aws_iam_role_policy.read', live: 'inline:role:etl:read' },
+      { declared: 'aws_iam_policy.audit', live: 'arn:aws:iam::1:policy/audit' },
+      { declared: ADMIN, live: ADMIN },
+    ]);
+  });
+
+  it('matches groups by name and pairs their policies', () => {
+    const group = (id: string, name: string, policies: string[], source: 'state' | 'live') => ({ id, name, policies: policies.map((policy) => ({ policy })), origin: { source } });
+    const declared = inv({ groups: [group('aws_iam_group.readers', 'readers', ['aws_iam_group_policy.read'], 'state'), group('aws_iam_group.gone', 'gone', [], 'state')], policies: [policy('aws_iam_group_policy.read', 'read', 'inline', 'state')] });
+    const live = inv({ groups: [group('iam-group:readers', 'readers', ['inline:group:readers:read', ADMIN], 'live')], policies: [policy('inline:group:readers:read', 'read', 'inline', 'live'), policy(ADMIN, 'AdministratorAccess', 'aws-managed', 'live', ADMIN)] });
+    const m = matchInventories(declared, live);
+    expect(m.groups).toEqual([{ declared: 'aws_iam_group.readers', live: 'iam-group:readers' }]);
+    expect(m.policies).toEqual([{ declared: 'aws_iam_group_policy.read', live: 'inline:group:readers:read' }]);
+  });
+
+  it('matches secrets by name and access keys by key id, or by user when the id is known only after apply', () => {
+    const declared = inv({
+      identities: [identity('aws_iam_user.ci', 'user', 'ci'), identity('aws_iam_user.ops', 'user', 'ops')],
+      credentials: [
+        cred('aws_secretsmanager_secret.db', 'secret', 'db', 'state'),
+        cred('aws_iam_access_key.ci', 'access-key', 'AKIACI', 'state', { identity: 'aws_iam_user.ci' }),
+        cred('aws_iam_access_key.ops', 'access-key', null, 'state', { identity: 'aws_iam_user.ops' }),
+        cred('aws_iam_access_key.orphan', 'access-key', null, 'state', { identity: 'aws_iam_user.nobody' }),
+      ],
+    });
+    const live = inv({
+      identities: [identity('iam-user:ci', 'user', 'ci', [], 'live'), identity('iam-user:ops', 'user', 'ops', [], 'live')],
+      credentials: [
+        cred('secret:db', 'secret', 'db', 'live'),
+        cred('access-key:AKIACI', 'access-key', 'AKIACI', 'live', { identity: 'iam-user:ci' }),
+        cred('access-key:AKIAOPS2', 'access-key', 'AKIAOPS2', 'live', { identity: 'iam-user:ops', createDate: '2026-02-01T00:00:00Z' }),
+        cred('access-key:AKIAOPS1', 'access-key', 'AKIAOPS1', 'live', { identity: 'iam-user:ops', createDate: '2026-01-01T00:00:00Z' }),
+      ],
+    });
+    const m = matchInventories(declared, live);
+    expect(m.credentials).toEqual([
+      { declared: 'aws_secretsmanager_secret.db', live: 'secret:db' },
+      { declared: 'aws_iam_access_key.ci', live: 'access-key:AKIACI' },
+      { declared: 'aws_iam_access_key.ops', live: 'access-key:AKIAOPS1' },
+    ]);
+    expect(m.unnamed).toEqual([{ id: 'aws_iam_access_key.orphan', type: 'access-key' }]);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * The HTML nightly report: a pure function of the findings document, self-contained (nothing
+ * fetched), every text escaped; and rendered for real in headless Chromium (screenshot and DOM).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FindingsDocument, TrendPoint } from '../../checks/findings.js';
+import type { InventoryRow } from '../../checks/inventoryRows.js';
+import { renderHtml } from '../../reports/html.js';
+import { runCli } from '../support/cli.js';
+import { ESTATE_TFSTATE } from '../support/estate.js';
+import { finding, makeDoc } from './fixture.js';
+
+export const CHROMIUM_INSTALL_COMMAND = 'npm run setup -- --need=chromium  (or, as root: apt-get update && apt-get install -y chromium)';
+
+function chromiumPath(): string {
+  const bin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+  if (!existsSync(bin)) throw new Error(`chromium is not installed (looked for ${bin}; set CHROMIUM_BIN to another path); install it with: ${CHROMIUM_INSTALL_COMMAND}`);
+  return bin;
+}
+
+/** Headless Chromium with a fresh profile and no background network; output of --dump-dom or the screenshot. */
+function chromium(args: string[], page: string): string {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'nhi-chromium-'));
+  const r = spawnSync(
+    chromiumPath(),
+    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, ...args, `file://${page}`],
+    { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`chromium exited with ${r.status}: ${r.stderr.slice(-2000)}`);
+  return r.stdout;
+}
+
+const point = (generatedAt: string, critical: number, high: number): TrendPoint => ({ generatedAt, bySeverity: { critical, high, medium: 0, low: 0, info: 0 }, total: critical + high });
+
+const row = (over: Partial<InventoryRow> & { id: string; name: string }): InventoryRow => ({ element: 'identity', type: 'iam-role', kind: 'role', source: 'live', change: 'existing', findings: 0, ...over });
+
+describe('renderHtml', () => {
+  const evil = '<script>alert("x")</script><img src=x onerror=alert(1)> & \'q\'';
+  const doc: FindingsDocument = {
+    ...makeDoc({ findings: [finding('NHI-LP-001', { message: `policy ${evil}`, owner: `team-${evil}`, resource: { type: 'iam-role', name: evil, arn: 'arn:aws:iam::1:role/x' } }), finding('NHI-OWN-001', { message: 'no owner' })] }),
+    inventory: [
+      row({ id: 'iam-role:a', name: evil, owner: 'team-a', expiresOn: '2026-12-01', daysLeft: 9, lastUsed: null, findings: 1 }),
+      row({ id: 'secret:s', element: 'credential', type: 'iam-secret', kind: 'secret', name: 'db', lastRotated: '2026-11-01T00:00:00Z', rotationDays: 30 }),
+    ],
+    trend: [point('2026-11-20T00:00:00.000Z', 1, 2), point('2026-11-21T00:00:00.000Z', 0, 1), point('2026-11-22T00:00:00.000Z', 1, 0)],
+  };
+
+  it('escapes every text and attribute from the document', () => {
+    const html = renderHtml(doc);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('is self-contained: no external URL, script, font or stylesheet, and a CSP that forbids fetching', () => {
+    const html = renderHtml(doc);
+    expect(html).not.toMatch(/\s(src|href|xlink:href)="/i);
+    expect(html).not.toMatch(/@import|url\(|<link|<script/i);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    // The only URL is the SVG namespace name, which is never fetched.
+    expect(html.match(/https?:\/\/[^"'\s<]+/g)).toEqual(['http://www.w3.org/2000/svg']);
+  });
+
+  it('draws one trend point per run, lists the inventory and groups findings by owner', () => {
+    const html = renderHtml(doc);
+    expect(html.match(/class="trend-point"/g)).toHaveLength(3);
+    expect(html.match(/class="inventory-row"/g)).toHaveLength(2);
+    expect(html).toContain('Trend (3 runs)');
+    expect(html).toContain('(no owner): 1 open');
+    expect(html).toContain('never');
+    expect(html).toContain('2026-11-01, every 30 days');
+    expect(renderHtml({ ...doc, trend: undefined })).toContain('No history: run with --history DIR to keep one.');
+    const partial = renderHtml({ ...doc, trend: [point('2026-11-20T00:00:00.000Z', 1, 0), { ...point('2026-11-21T00:00:00.000Z', 0, 0), incomplete: true }] });
+    expect(partial.match(/class="trend-point incomplete"/g)).toHaveLength(1);
+    expect(partial).toContain('0 open (none), incomplete scan: at least this many');
+  });
+
+  it('says clean only when nothing is open and nothing was left unread', () => {
+    const clean = makeDoc({ findings: [] });
+    expect(renderHtml(clean)).toContain('Clean: no open findings');
+    const incomplete = renderHtml({ ...clean, gaps: [{ service: 'secretsmanager', operation: 'ListSecrets', region: 'us-east-1', error: 'ThrottlingException: rate exceeded' }] });
+    expect(incomplete).not.toContain('Clean');
+    expect(incomplete).toContain('Incomplete: 1 part(s) of the account could not be read');
+    expect(incomplete).toContain('secretsmanager ListSecrets (us-east-1): ThrottlingException: rate exceeded');
+  });
+});
+
+describe('the nightly HTML report in headless Chromium', () => {
+  it('renders the inventory table and one trend point per history document', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-html-'));
+    const history = path.join(dir, 'history');
+    const args = ['drift', '--declared-state', ESTATE_TFSTATE, '--snapshot', path.resolve('test/fixtures/snapshots/handmade-estate-drift.json'), '--now', '2026-11-22T00:00:00Z', '--history', history, '--fail-on', 'none'];
+    for (let i = 0; i < 2; i++) expect((await runCli([...args, '--format', 'json'])).code).toBe(0);
+    const page = path.join(dir, 'report.html');
+    expect((await runCli([...args, '--format', 'html', '--output', page])).code).toBe(0);
+    const json = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as FindingsDocument;
+
+    const shot = path.join(dir, 'report.png');
+    chromium([`--screenshot=${shot}`, '--window-size=1280,2000'], page);
+    const png = readFileSync(shot);
+    expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+    expect(png.readUInt32BE(16)).toBe(1280);
+    expect(statSync(shot).size).toBeGreaterThan(50_000);
+
+    const dom = chromium(['--dump-dom'], page);
+    // Three runs were in the history when the HTML run read it: two before, the HTML run itself.
+    expect(dom.match(/<circle class="trend-point"/g)).toHaveLength(3);
+    expect(dom).toMatch(/<svg id="trend-chart"/);
+    const rows = dom.match(/<tr class="inventory-row" data-id="[^"]+"/g) ?? [];
+    expect(rows).toHaveLength(json.inventory!.length);
+    expect(rows.join('\n')).toContain('data-id="iam-user:shadow-ci"');
+    expect(dom).toContain('team-lab: 2 open');
+    expect(dom).toContain('Expired or expiring soon');
+    expect(dom).toMatch(/legacy-batch \(role, owner team-legacy\): 2026-01-31 \(295 days ago\)/);
+  });
+});
