@@ -6,15 +6,20 @@
  *   test/fixtures/state/estate-show.json          show -json of the state after apply
  *   test/fixtures/state/estate.tfstate            the raw terraform.tfstate (version 4)
  *   test/fixtures/plans/estate-delete-role.json   show -json of a plan after legacy.tf is removed
+ *   test/fixtures/tf/rules/          HCL: a violating case and a compliant look-alike per static rule
+ *   test/fixtures/plans/rules-create.json         show -json of its plan
+ *   test/fixtures/state/rules-show.json           show -json of the state after apply
  *
- * Usage: npx tsx scripts/gen-fixtures.ts   (TF_PROVIDER_MIRROR: folder with the AWS provider)
+ * Usage: npx tsx scripts/gen-fixtures.ts [estate] [rules]   (default both; TF_PROVIDER_MIRROR:
+ * folder with the AWS provider)
  * The fixtures are committed: tests read them without terraform.
  */
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMoto } from '../test/support/moto.js';
-import { terraformWorkdir } from '../test/support/terraform.js';
+import { terraformWorkdir, type Terraform } from '../test/support/terraform.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -25,7 +30,52 @@ function writeJson(file: string, doc: unknown): void {
   console.log(`wrote ${path.relative(ROOT, file)}`);
 }
 
+/** Runs terraform without blocking the event loop; resolves with stdout, rejects with terraform's message. */
+function runAsync(tf: Terraform, args: string[], timeoutMs = 1_200_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tf.bin, args, { cwd: tf.dir, env: tf.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('error', (e) => reject(new Error(`terraform ${args.join(' ')}: ${e.message}`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`terraform ${args.join(' ')} failed (exit ${code}) in ${tf.dir}:\n${Buffer.concat(err).toString('utf8')}\n${stdout.slice(-4000)}`));
+    });
+  });
+}
+
+/** The rules estate, against a moto server of its own (an empty account). */
+async function rules(): Promise<void> {
+  const moto = await startMoto();
+  const work = terraformWorkdir(path.join(FIXTURES, 'tf', 'rules'), moto.url, { prefix: 'nhi-fixtures-rules-' });
+  try {
+    const { tf } = work;
+    tf.init();
+    // About a hundred resources: terraform runs asynchronously so that moto's request log keeps
+    // draining (a synchronous run blocks the event loop, the log pipe fills and moto stalls).
+    await runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', '-out=create.tfplan']);
+    writeJson(path.join(FIXTURES, 'plans', 'rules-create.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', 'create.tfplan'])));
+    await runAsync(tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', 'create.tfplan']);
+    writeJson(path.join(FIXTURES, 'state', 'rules-show.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color'])));
+  } finally {
+    work.cleanup();
+    await moto.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const which = process.argv.slice(2);
+  for (const w of which) if (w !== 'estate' && w !== 'rules') throw new Error(`unknown fixture set ${w}: estate or rules`);
+  if (which.length === 0 || which.includes('estate')) await estate();
+  if (which.length === 0 || which.includes('rules')) await rules();
+}
+
+async function estate(): Promise<void> {
   const moto = await startMoto();
   const work = terraformWorkdir(path.join(FIXTURES, 'tf', 'estate'), moto.url, { prefix: 'nhi-fixtures-' });
   try {

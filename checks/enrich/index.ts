@@ -7,6 +7,8 @@ import type { PolicyConfig } from '../engine/policyData.js';
 import type { Governance, Inventory } from '../model.js';
 import { expandActions } from './actions.js';
 import { expiryOf } from './expiry.js';
+import { enrichUsage } from './usage.js';
+import { addResourceTargets } from './targets.js';
 
 export interface EnrichOptions {
   config: PolicyConfig;
@@ -31,6 +33,7 @@ export function governanceOf(tags: Record<string, string>, opts: EnrichOptions):
 export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inventory> {
   for (const i of inv.identities) i.governance = governanceOf(i.tags, opts);
   for (const c of inv.credentials) c.governance = governanceOf(c.tags, opts);
+  enrichUsage(inv, opts.now);
   for (const d of inv.dataStores) {
     const dc = d.tags[opts.config.tagKeys.dataClass];
     if (dc !== undefined) d.dataClass = dc;
@@ -44,5 +47,6 @@ export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inven
     }
   }
   await Promise.all(jobs);
+  addResourceTargets(inv);
   return inv;
 }

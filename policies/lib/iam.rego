@@ -167,3 +167,13 @@ own_accounts := {a |
 } if not is_string(object.get(input.inventory, "accountId", null))
 
 own_account_known if count(own_accounts) > 0
+
+# --- resources --------------------------------------------------------------------------------
+
+# The account field of a resource ARN when it is a 12-digit id (not `*`, not empty as in S3).
+resource_account(arn) := parts[4] if {
+	parts := split(arn, ":")
+	count(parts) >= 6
+	parts[0] == "arn"
+	regex.match(`^[0-9]{12}$`, parts[4])
+}

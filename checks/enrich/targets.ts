@@ -1,0 +1,190 @@
+/**
+ * Which data stores of the same Inventory a policy statement's Resource entries point at
+ * (Statement.resourceTargets), for the PHI data boundary (NHI-LP-008). Facts only: whether a
+ * target matters is decided in Rego.
+ *
+ * A Resource entry reaches a store in two ways:
+ * - by terraform reference, as loaders keep values unknown until apply: synth and plan write them
+ *   as `${aws_s3_bucket.phi.arn}/*` (plan references are already module-prefixed). The reference
+ *   names the store's address in the same stack; a reference without an instance key reaches
+ *   every instance (`aws_s3_bucket.phi` -> `aws_s3_bucket.phi["a"]`).
+ * - by ARN: the entry, an IAM pattern with `*` and `?`, matches the store's ARN or a sub-resource
+ *   of it (`arn:aws:s3:::bucket/*`, `arn:aws:dynamodb:*:*:table/name/index/*`). When the store's
+ *   ARN is not known (synth, plan), it is derived from its name where AWS builds ARNs from names
+ *   (S3 buckets, DynamoDB tables, RDS instances and clusters), with the region and account taken
+ *   as unknown: any value the entry states for them is accepted unless the account is known.
+ * `*` alone reaches nothing here: "every resource of a service" is the rule's own decision.
+ */
+import type { DataStore, Inventory, Origin, ResourceTarget } from '../model.js';
+import { refTarget } from '../loaders/values.js';
+
+const PLACEHOLDER = /\$\{([^{}]*)\}/g;
+const REF = /(?:module\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.)*(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?/g;
+/** Bounds the pattern matcher: IAM caps a Resource entry at a few kilobytes. */
+const MAX_PATTERN = 4096;
+
+/** Resource addresses referenced by `${...}` placeholders of an entry (deduplicated, in order). */
+export function referencedAddresses(entry: string): string[] {
+  const out: string[] = [];
+  for (const m of entry.matchAll(PLACEHOLDER)) {
+    for (const r of m[1]!.match(REF) ?? []) {
+      const t = refTarget(r);
+      if (!out.includes(t)) out.push(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * IAM glob (`*` any run, `?` one character, case-insensitive) against `text`: `full` when the
+ * pattern matches all of it, `prefix` when some string starting with `text` matches.
+ */
+export function globMatch(pattern: string, text: string, mode: 'full' | 'prefix'): boolean {
+  if (pattern.length > MAX_PATTERN || text.length > MAX_PATTERN) return false;
+  const p = pattern.toLowerCase();
+  const t = text.toLowerCase();
+  const close = (states: Set<number>): Set<number> => {
+    for (const i of [...states]) {
+      let j = i;
+      while (p[j] === '*') states.add(++j);
+    }
+    return states;
+  };
+  let states = close(new Set([0]));
+  for (const c of t) {
+    const next = new Set<number>();
+    for (const i of states) {
+      if (i >= p.length) continue;
+      if (p[i] === '*') next.add(i);
+      else if (p[i] === '?' || p[i] === c) next.add(i + 1);
+    }
+    if (next.size === 0) return false;
+    states = close(next);
+  }
+  return mode === 'prefix' ? states.size > 0 : states.has(p.length);
+}
+
+interface StoreArn {
+  partition: string;
+  service: string;
+  /** undefined: not known (matches anything the entry states). */
+  region?: string;
+  account?: string;
+  resource: string;
+}
+
+function parseArn(arn: string): StoreArn | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return { partition: parts[1]!, service: parts[2]!, region: parts[3]!, account: parts[4]!, resource: parts.slice(5).join(':') };
+}
+
+/** The ARN of a store: as known, or derived from its name (region/account unknown). */
+export function storeArn(d: DataStore, accountId?: string): StoreArn | undefined {
+  if (d.arn) return parseArn(d.arn);
+  if (!d.name) return undefined;
+  const acct = accountId ? { account: accountId } : {};
+  switch (d.kind) {
+    case 's3':
+      return { partition: 'aws', service: 's3', region: '', account: '', resource: d.name };
+    case 'dynamodb':
+      return { partition: 'aws', service: 'dynamodb', ...acct, resource: `table/${d.name}` };
+    case 'rds': {
+      const cluster = /(^|\.)aws_rds_cluster\./.test(d.origin.address ?? '');
+      return { partition: 'aws', service: 'rds', ...acct, resource: `${cluster ? 'cluster' : 'db'}:${d.name}` };
+    }
+    default:
+      return undefined; // HealthLake datastores and KMS keys are named by generated ids
+  }
+}
+
+/** True when the ARN pattern `entry` reaches the store ARN or one of its sub-resources. */
+export function arnReaches(entry: string, arn: StoreArn): boolean {
+  const parts = entry.split(':');
+  // An entry with fewer fields (`arn:aws:s3:::*` is six; `arn:*` is two) stands in for the unknown ones.
+  const field = (i: number, known: string | undefined) => (known !== undefined ? known : (parts[i] ?? '*'));
+  const text = ['arn', arn.partition, arn.service, field(3, arn.region), field(4, arn.account), arn.resource].join(':');
+  // Cheap necessary condition first (large plans pair thousands of entries with thousands of
+  // stores): the entry's literal start, up to its first wildcard, must agree with the text.
+  const lit = literalPrefix(entry);
+  const t = `${text}/`.toLowerCase();
+  if (!t.startsWith(lit) && !lit.startsWith(t)) return false;
+  return globMatch(entry, text, 'full') || globMatch(entry, `${text}/`, 'prefix');
+}
+
+/** The lower-cased start of an IAM glob before its first `*` or `?`. */
+function literalPrefix(pattern: string): string {
+  const i = pattern.search(/[*?]/);
+  return (i < 0 ? pattern : pattern.slice(0, i)).toLowerCase();
+}
+
+interface CachedArn {
+  accountId: string | undefined;
+  arn: StoreArn | undefined;
+  /** Lower-cased `ARN/` when region and account are known (the text arnReaches matches then). */
+  fixed: string | undefined;
+}
+
+/** storeArn per store, computed once per store and account (entries x stores pairs repeat it). */
+const arnCache = new WeakMap<DataStore, CachedArn>();
+
+function cachedStoreArn(d: DataStore, accountId?: string): CachedArn {
+  const hit = arnCache.get(d);
+  if (hit && hit.accountId === accountId) return hit;
+  const arn = storeArn(d, accountId);
+  const known = arn !== undefined && arn.region !== undefined && arn.account !== undefined;
+  const fixed = known ? `${['arn', arn.partition, arn.service, arn.region, arn.account, arn.resource].join(':')}/`.toLowerCase() : undefined;
+  const entry = { accountId, arn, fixed };
+  arnCache.set(d, entry);
+  return entry;
+}
+
+function sameScope(a: Origin, b: Origin): boolean {
+  return (a.stack ?? '') === (b.stack ?? '') && (a.file === undefined || b.file === undefined || a.file === b.file);
+}
+
+/** Store ids one Resource entry of a policy (declared at `from`) points at. */
+export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[], accountId?: string): string[] {
+  if (entry === '*') return [];
+  if (entry.includes('${')) {
+    const addrs = referencedAddresses(entry);
+    // Inside a module, synth-style references name resources of the same module without the prefix.
+    const modulePrefix = /^(.*\.)?(module\.[^.]+\.)/.exec(from.address ?? '')?.[0] ?? '';
+    return stores
+      .filter((d) => sameScope(d.origin, from) && d.origin.address !== undefined)
+      .filter((d) => {
+        const a = d.origin.address!;
+        return addrs.some((t) => [t, modulePrefix + t].some((x) => a === x || a.startsWith(`${x}[`)));
+      })
+      .map((d) => d.id);
+  }
+  if (!entry.toLowerCase().startsWith('arn:')) return [];
+  const lit = literalPrefix(entry);
+  return stores
+    .filter((d) => {
+      const { arn, fixed } = cachedStoreArn(d, accountId);
+      if (arn === undefined) return false;
+      if (fixed !== undefined && !fixed.startsWith(lit) && !lit.startsWith(fixed)) return false;
+      return arnReaches(entry, arn);
+    })
+    .map((d) => d.id);
+}
+
+/** Sets Statement.resourceTargets on every statement of every known policy document (in place). */
+export function addResourceTargets(inv: Inventory): void {
+  const stores = inv.dataStores.filter((d) => d.change !== 'delete');
+  if (stores.length === 0) return;
+  for (const p of inv.policies) {
+    if (!p.document.known || !p.document.document) continue;
+    for (const s of p.document.document.statements) {
+      const targets: ResourceTarget[] = [];
+      for (const entry of s.resources ?? []) {
+        for (const dataStore of targetsOfEntry(entry, p.origin, stores, inv.accountId)) {
+          if (!targets.some((t) => t.resource === entry && t.dataStore === dataStore)) targets.push({ resource: entry, dataStore });
+        }
+      }
+      if (targets.length > 0) s.resourceTargets = targets;
+      else delete s.resourceTargets;
+    }
+  }
+}

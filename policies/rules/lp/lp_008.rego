@@ -1,0 +1,126 @@
+# METADATA
+# title: PHI data boundary
+# description: |
+#   An identity whose data-class is not phi (or has none) is allowed to act on a data store
+#   declared with data-class phi in the same input (S3 bucket, DynamoDB table, RDS instance or
+#   cluster, HealthLake datastore, KMS key): a Resource entry points at the store (by terraform
+#   reference or by ARN, the enrichment fact resourceTargets) with an action of the store's
+#   service, or Resource "*" with an action of that service (s3:GetObject on "*" reaches every
+#   phi bucket). Policies reach identities directly or through groups; an unconditioned Deny on
+#   the same action and resource entry overrides. Identities whose tags are unknown until apply
+#   are left to NHI-UNK-001; a policy attached to nobody is not judged.
+# custom:
+#   id: NHI-LP-008
+#   severity: high
+#   sources: [synth, plan, state, live]
+#   remediation: >-
+#     Give the access to an identity declared data-class phi (and governed as such: owner,
+#     expiry, rotation every 30 days), or point the grant at a store that holds no PHI. In
+#     stacks/, PhiDataStore.grantBucket() and grantTable() refuse non-phi identities.
+#   references:
+#     owasp: [NHI5, NHI8]
+#     nistCsf: [PR.AA-05]
+#     hipaa: ["164.308(a)(4)", "164.312(a)(1)"]
+package nhi.rules.lp_008
+
+import data.nhi.lib
+import data.nhi.lib.iam
+
+# IAM service prefixes that act on each kind of data store.
+service_prefixes := {
+	"s3": {"s3"},
+	"dynamodb": {"dynamodb"},
+	"rds": {"rds", "rds-data"},
+	"healthlake": {"healthlake"},
+	"kms": {"kms"},
+}
+
+phi_stores contains d if {
+	some d in input.inventory.dataStores
+	d.change != "delete"
+	d.dataClass == "phi"
+}
+
+store_by_id(id) := d if {
+	some d in phi_stores
+	d.id == id
+}
+
+action_service(action) := "*" if action in {"*", "*:*"}
+
+action_service(action) := split(action, ":")[0] if not action in {"*", "*:*"}
+
+# Actions of stmt (as written, lower-case) that belong to a service of the store kind; for
+# NotAction, "<service>:*" when the NotAction list does not exclude the whole service.
+store_actions(stmt, kind) := written_actions(stmt, kind) | not_action_services(stmt, kind)
+
+written_actions(stmt, kind) := {a |
+	some a in object.get(stmt, "actions", [])
+	some prefix in service_prefixes[kind]
+	glob.match(action_service(a), [], prefix)
+}
+
+not_action_services(stmt, kind) := {a |
+	nots := object.get(stmt, "notActions", null)
+	is_array(nots)
+	some prefix in service_prefixes[kind]
+	a := concat("", [prefix, ":*"])
+	not iam.any_matches(nots, a)
+}
+
+# A Deny that names the same resource entry as written (covers reference placeholders too).
+same_entry_denied(policy, holder, action, resource) if {
+	some s in iam.plain_denies(iam.scope(policy, holder))
+	resource in object.get(s, "resources", [])
+	iam.covers_action(s, action)
+}
+
+denied(policy, holder, action, resource) if iam.denied(policy, holder, action, resource)
+
+denied(policy, holder, action, resource) if same_entry_denied(policy, holder, action, resource)
+
+# [store, action, resource entry] reached by one Allow statement.
+hits(stmt) := {[store, action, t.resource] |
+	some t in object.get(stmt, "resourceTargets", [])
+	store := store_by_id(t.dataStore)
+	some action in store_actions(stmt, store.kind)
+} | {[store, action, "*"] |
+	iam.every_resource(stmt)
+	some store in phi_stores
+	some action in store_actions(stmt, store.kind)
+}
+
+not_phi(identity) if not identity.governance.dataClass
+
+not_phi(identity) if identity.governance.dataClass != "phi"
+
+class_of(identity) := sprintf("data-class %s", [identity.governance.dataClass]) if identity.governance.dataClass
+
+class_of(identity) := "no data-class" if not identity.governance.dataClass
+
+# Stores reached by each (policy, holder) that is not phi: "kind name" labels.
+reaches[[policy.id, holder]] contains label if {
+	some policy in lib.policies
+	some stmt in lib.allow_statements(policy)
+	some hit in hits(stmt)
+	some holder in iam.holders(policy.id)
+	holder != null
+	identity := iam.identity_by_id(holder)
+	not object.get(identity, "tagsUnknown", false)
+	not_phi(identity)
+	[store, action, resource] := hit
+	not denied(policy, holder, action, resource)
+	label := sprintf("%s %s", [store.kind, lib.label(store)])
+}
+
+findings contains lib.finding(policy_id, holder, msg) if {
+	some key, labels in reaches
+	[policy_id, holder] := key
+	identity := iam.identity_by_id(holder)
+	some policy in lib.policies
+	policy.id == policy_id
+	msg := sprintf(
+		"policy %s lets %s %s (%s) act on data-class phi stores: %s",
+		[lib.label(policy), identity.kind, lib.label(identity), class_of(identity), concat(", ", sort(labels))],
+	)
+}

@@ -1,0 +1,119 @@
+/**
+ * Every static rule of the pack proven on REAL terraform output: test/fixtures/tf/rules declares,
+ * per rule, a violating case and a compliant look-alike; scripts/gen-fixtures.ts planned and
+ * applied it against moto (npx tsx scripts/gen-fixtures.ts rules). Each rule must fire on the
+ * violating address and stay silent on the look-alike, in the plan and, where the rule applies to
+ * state, in the state after apply.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine } from '../../checks/engine/index.js';
+import { runCli } from '../support/cli.js';
+
+const PLAN = path.resolve('test/fixtures/plans/rules-create.json');
+const STATE = path.resolve('test/fixtures/state/rules-show.json');
+const NOW = '2026-11-22T00:00:00Z';
+/** The literal secret_string of the rot007-bad case: never in any output. */
+const CANARY = 'CANARY-RULES-41d8e2';
+
+/** Policy data for the run: an owners registry (NHI-OWN-004) and an accounts map (NHI-ISO-001). */
+const DATA = {
+  owners: ['team-integrations', 'team-lab'],
+  accounts: { '123456789012': 'prod', '210987654321': 'staging' },
+};
+
+interface Case {
+  rule: string;
+  bad: string[];
+  good: string[];
+}
+
+const role = (k: string) => `aws_iam_role.id["${k}"]`;
+const inline = (k: string) => `aws_iam_role_policy.lp["${k}"]`;
+const secret = (k: string) => `aws_secretsmanager_secret.s["${k}"]`;
+const pair = (rule: string, at: (k: string) => string, key: string): Case => ({ rule, bad: [at(`${key}-bad`)], good: [at(`${key}-good`)] });
+
+const CASES: Case[] = [
+  pair('NHI-LP-001', inline, 'lp001'),
+  pair('NHI-LP-002', inline, 'lp002'),
+  pair('NHI-LP-003', inline, 'lp003'),
+  pair('NHI-LP-004', (k) => `aws_iam_role.managed["${k}"]`, 'lp004'),
+  pair('NHI-LP-005', inline, 'lp005'),
+  pair('NHI-LP-006', inline, 'lp006'),
+  pair('NHI-LP-007', inline, 'lp007'),
+  { rule: 'NHI-LP-008', bad: ['aws_iam_role_policy.lp008_bad'], good: ['aws_iam_role_policy.lp008_good', 'aws_iam_role_policy.lp008_good_phi'] },
+  pair('NHI-OWN-001', role, 'own001'),
+  pair('NHI-OWN-002', role, 'own002'),
+  pair('NHI-OWN-003', role, 'own003'),
+  pair('NHI-OWN-004', role, 'own004'),
+  pair('NHI-EXP-001', role, 'exp001'),
+  pair('NHI-EXP-002', role, 'exp002'),
+  pair('NHI-EXP-003', role, 'exp003'),
+  pair('NHI-EXP-004', role, 'exp004'),
+  pair('NHI-ROT-001', secret, 'rot001'),
+  pair('NHI-ROT-002', secret, 'rot002'),
+  pair('NHI-ROT-003', (k) => `aws_iam_access_key.key["${k}"]`, 'rot003'),
+  pair('NHI-ROT-006', secret, 'rot006'),
+  pair('NHI-ROT-007', secret, 'rot007'),
+  pair('NHI-TR-001', role, 'tr001'),
+  pair('NHI-TR-002', role, 'tr002'),
+  pair('NHI-TR-003', role, 'tr003'),
+  pair('NHI-TR-004', role, 'tr004'),
+  pair('NHI-TR-005', role, 'tr005'),
+  pair('NHI-TR-006', role, 'tr006'),
+  { rule: 'NHI-ISO-001', bad: [role('iso001-bad'), inline('iso001-grant-bad')], good: [role('iso001-good'), inline('iso001-grant-good')] },
+  { rule: 'NHI-UNK-001', bad: ['aws_iam_role_policy.unk_bad'], good: ['aws_iam_role_policy.unk_good'] },
+];
+
+interface Finding {
+  ruleId: string;
+  resource: { address?: string };
+}
+
+const STATIC = new Set(['synth', 'plan', 'state']);
+/** Rules that judge plans but not state (the coverage test checks this against the metadata). */
+const NOT_ON_STATE = ['NHI-ROT-007', 'NHI-UNK-001'];
+let sources: Map<string, string[]>;
+const found: Record<'plan' | 'state', Map<string, Set<string>>> = { plan: new Map(), state: new Map() };
+
+async function check(flag: '--plan' | '--state', file: string, dataFile: string): Promise<Map<string, Set<string>>> {
+  const r = await runCli(['check', flag, file, '--data', dataFile, '--format', 'json', '--fail-on', 'none', '--now', NOW]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).not.toContain(CANARY);
+  const byRule = new Map<string, Set<string>>();
+  for (const f of (JSON.parse(r.stdout) as { findings: Finding[] }).findings) {
+    if (!byRule.has(f.ruleId)) byRule.set(f.ruleId, new Set());
+    byRule.get(f.ruleId)!.add(f.resource.address ?? '');
+  }
+  return byRule;
+}
+
+beforeAll(async () => {
+  const dataFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'nhi-fixture-rules-')), 'data.json');
+  writeFileSync(dataFile, JSON.stringify(DATA));
+  sources = new Map((await loadEngine()).rules.filter((r) => !r.deprecated).map((r) => [r.id, r.sources]));
+  found.plan = await check('--plan', PLAN, dataFile);
+  found.state = await check('--state', STATE, dataFile);
+}, 120_000);
+
+describe('every static rule on real terraform fixtures (test/fixtures/tf/rules)', () => {
+  it('covers every non-deprecated rule that judges synth, plan or state', () => {
+    // Waiver rules (NHI-WVR-*) judge waiver files, not terraform: they have their own tests.
+    const staticRules = [...sources].filter(([id, s]) => !id.startsWith('NHI-WVR-') && s.some((x) => STATIC.has(x))).map(([id]) => id);
+    expect(CASES.map((c) => c.rule).sort()).toEqual(staticRules.sort());
+    expect(CASES.filter((c) => !sources.get(c.rule)!.includes('state')).map((c) => c.rule)).toEqual(NOT_ON_STATE);
+    for (const c of CASES) expect(sources.get(c.rule), c.rule).toContain('plan');
+  });
+
+  for (const kind of ['plan', 'state'] as const) {
+    const cases = kind === 'state' ? CASES.filter((c) => !NOT_ON_STATE.includes(c.rule)) : CASES;
+    it.each(cases.map((c) => [c.rule, c] as const))(`${kind}: %s fires on the violating case, not on its look-alike`, (_id, c) => {
+      const at = found[kind].get(c.rule) ?? new Set<string>();
+      for (const a of c.bad) expect(at.has(a), `${c.rule} on ${a} (${kind}); found on ${[...at].join(', ') || 'nothing'}`).toBe(true);
+      for (const a of c.good) expect(at.has(a), `${c.rule} must not fire on ${a} (${kind})`).toBe(false);
+    });
+  }
+});
