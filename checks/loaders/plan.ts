@@ -11,12 +11,13 @@
  * - Attributes written as constants in the configuration are marked `literal`.
  * - Sensitive and secret attribute values are dropped: a record only says they exist.
  */
-import { UserError, jsonPath } from '../errors.js';
+import { UserError, jsonPath, quote } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
 import type { Change, Inventory } from '../model.js';
 import { expectPlan } from './detect.js';
 import { buildInventory } from './inventoryBuilder.js';
-import { convertValues, MAX_DEPTH, recordOf, walkModule } from './tfjson.js';
+import { waiversFromOutputs } from './waiverOutputs.js';
+import { convertValues, MAX_DEPTH, recordOf, unionMarks, walkModule } from './tfjson.js';
 import { splitAddress, Unresolved, type ResourceRecord } from './values.js';
 
 interface ConfigModule {
@@ -181,6 +182,7 @@ class PlanReader {
 
   private changeOf(actions: unknown, at: Array<string | number>): Change {
     if (!Array.isArray(actions)) throw new UserError('must be a list of actions', { file: this.file, jsonPath: jsonPath(at) });
+    if (!actions.every((x) => typeof x === 'string')) throw new UserError(`must be a list of action names, not [${actions.map(quote).join(', ')}]`, { file: this.file, jsonPath: jsonPath(at) });
     const a = actions.join(',');
     switch (a) {
       case 'create':
@@ -199,7 +201,7 @@ class PlanReader {
       case 'create,forget':
         return 'replace';
       default:
-        throw new UserError(`has an unknown action list ${JSON.stringify(actions)}`, { file: this.file, jsonPath: jsonPath(at) });
+        throw new UserError(`has an unknown action list [${actions.map(quote).join(', ')}]`, { file: this.file, jsonPath: jsonPath(at) });
     }
   }
 
@@ -245,7 +247,7 @@ class PlanReader {
     rcs.forEach((rc, i) => {
       if (!isObject(rc)) throw new UserError('must be an object (a resource change)', { file, jsonPath: jsonPath(['resource_changes', i]) });
       if (rc.deposed !== undefined) return;
-      if (typeof rc.address !== 'string') throw new UserError('must be the resource address', { file, jsonPath: jsonPath(['resource_changes', i, 'address']) });
+      if (typeof rc.address !== 'string' || rc.address === '') throw new UserError('must be the resource address', { file, jsonPath: jsonPath(['resource_changes', i, 'address']) });
       if (!isObject(rc.change)) throw new UserError('must be an object', { file, jsonPath: jsonPath(['resource_changes', i, 'change']) });
       this.changes.set(rc.address, { ...rc, _index: i });
     });
@@ -256,7 +258,7 @@ class PlanReader {
       const rc = this.changes.get(address);
       const ch = rc && isObject(rc.change) ? rc.change : undefined;
       const change = ch ? this.changeOf(ch.actions, ['resource_changes', rc!._index as number, 'change', 'actions']) : r.mode === 'data' ? 'read' : 'no-op';
-      this.record(r, address, r.values, ch?.after_unknown, r.sensitive_values ?? ch?.after_sensitive, change, [...at, 'values']);
+      this.record(r, address, r.values, ch?.after_unknown, unionMarks(r.sensitive_values, ch?.after_sensitive), change, [...at, 'values']);
     });
 
     // Deleted resources are no longer in planned_values: their last known values are `before`.
@@ -289,6 +291,33 @@ export function planRecords(doc: unknown, file: string): ResourceRecord[] {
   return new PlanReader(expectPlan(doc, file), file).read();
 }
 
+/**
+ * The account the plan's AWS providers are pinned to (`allowed_account_ids` written as a constant
+ * in `configuration.provider_config`), as synth reads it from the provider block: known only when
+ * every AWS provider configuration pins the same single account.
+ */
+export function planProviderAccount(doc: unknown): string | undefined {
+  if (!isObject(doc) || !isObject(doc.configuration) || !isObject(doc.configuration.provider_config)) return undefined;
+  const accounts = new Set<string>();
+  let providers = 0;
+  for (const p of Object.values(doc.configuration.provider_config)) {
+    if (!isObject(p) || (typeof p.full_name === 'string' ? !/(^|\/)hashicorp\/aws$/.test(p.full_name) : p.name !== 'aws')) continue;
+    providers++;
+    const ids = isObject(p.expressions) && isObject(p.expressions.allowed_account_ids) ? p.expressions.allowed_account_ids.constant_value : undefined;
+    const pinned = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && /^\d{12}$/.test(id)) : [];
+    if (pinned.length === 0) return undefined;
+    for (const id of pinned) accounts.add(id);
+  }
+  return providers > 0 && accounts.size === 1 ? [...accounts][0] : undefined;
+}
+
 export async function loadPlan(file: string): Promise<Inventory> {
-  return buildInventory(planRecords(await readJson(file), file), [{ kind: 'plan', file }]);
+  const doc = await readJson(file);
+  const inv = buildInventory(planRecords(doc, file), [{ kind: 'plan', file }]);
+  const accountId = planProviderAccount(doc);
+  if (accountId) inv.accountId = accountId;
+  const pv = isObject(doc) && isObject(doc.planned_values) ? doc.planned_values.outputs : undefined;
+  const waivers = waiversFromOutputs(pv, { source: 'plan', file });
+  if (waivers.length) inv.waivers = waivers;
+  return inv;
 }

@@ -10,6 +10,7 @@ import { expectState } from './detect.js';
 import { buildInventory } from './inventoryBuilder.js';
 import { convertValues, indexSuffix, recordOf, requireString, walkModule } from './tfjson.js';
 import type { ResourceRecord } from './values.js';
+import { waiversFromOutputs } from './waiverOutputs.js';
 
 /** Terraform's sensitive_attributes paths ([[{type:'get_attr', value:'x'}, ...], ...]) as a tree of booleans. */
 function sensitiveTree(paths: unknown): unknown {
@@ -79,5 +80,11 @@ export function stateRecords(doc: unknown, file: string): ResourceRecord[] {
 }
 
 export async function loadState(file: string): Promise<Inventory> {
-  return buildInventory(stateRecords(await readJson(file), file), [{ kind: 'state', file }]);
+  const doc = await readJson(file);
+  const inv = buildInventory(stateRecords(doc, file), [{ kind: 'state', file }]);
+  // Waivers declared in the stacks are root outputs: values.outputs (show -json) or outputs (tfstate).
+  const outputs = isObject(doc) ? (isObject(doc.values) ? doc.values.outputs : doc.outputs) : undefined;
+  const waivers = waiversFromOutputs(outputs, { source: 'state', file });
+  if (waivers.length) inv.waivers = waivers;
+  return inv;
 }

@@ -6,8 +6,9 @@
 import path from 'node:path';
 import { UserError, jsonPath } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
-import type { InputRef, Inventory } from '../model.js';
+import type { DeclaredWaiver, InputRef, Inventory } from '../model.js';
 import { buildInventory } from './inventoryBuilder.js';
+import { waiversFromOutputs } from './waiverOutputs.js';
 import { isSecretAttribute } from './tfjson.js';
 import { isUnresolved, Unresolved, type ResourceRecord, type Value } from './values.js';
 
@@ -179,9 +180,10 @@ export function providerAccounts(doc: unknown): string[] {
   return out;
 }
 
-export async function loadSynthRecords(dir: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string }> {
+export async function loadSynthRecords(dir: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string; waivers: DeclaredWaiver[] }> {
   const stacks = await readManifest(dir);
   const records: ResourceRecord[] = [];
+  const waivers: DeclaredWaiver[] = [];
   const inputs: InputRef[] = [];
   const accounts = new Set<string>();
   let unpinned = false;
@@ -189,6 +191,7 @@ export async function loadSynthRecords(dir: string): Promise<{ records: Resource
     const doc = await readJson(stack.file);
     const rs = stackRecords(stack, doc);
     resolveReferences(rs);
+    if (isObject(doc)) waivers.push(...waiversFromOutputs(doc.output, { source: 'synth', file: stack.file, stack: stack.name }));
     records.push(...rs);
     inputs.push({ kind: 'synth', file: stack.file });
     const ids = providerAccounts(doc);
@@ -197,12 +200,13 @@ export async function loadSynthRecords(dir: string): Promise<{ records: Resource
   }
   // The own account is known only when every stack pins the same single account.
   const accountId = !unpinned && accounts.size === 1 ? [...accounts][0] : undefined;
-  return { records, inputs, ...(accountId ? { accountId } : {}) };
+  return { records, inputs, waivers, ...(accountId ? { accountId } : {}) };
 }
 
 export async function loadSynth(dir: string): Promise<Inventory> {
-  const { records, inputs, accountId } = await loadSynthRecords(dir);
+  const { records, inputs, accountId, waivers } = await loadSynthRecords(dir);
   const inv = buildInventory(records, inputs);
   if (accountId) inv.accountId = accountId;
+  if (waivers.length) inv.waivers = waivers;
   return inv;
 }

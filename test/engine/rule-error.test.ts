@@ -1,0 +1,74 @@
+/**
+ * A rule that raises an error at evaluation time (here: a complete rule with two values, which the
+ * WASM runtime aborts on) must not take the pack down with it, nor pass silently: the other rules
+ * still decide and the failing rule becomes an error finding that names it.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../../checks/schemas/index.js';
+import { runCli } from '../support/cli.js';
+import { ESTATE_PLAN } from '../support/estate.js';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CONFLICTING = `# METADATA
+# title: Primary owner of the estate
+# description: A user rule with a bug - it assumes every input has one owner.
+# custom:
+#   id: ACME-OWN-100
+#   severity: high
+#   sources: [plan]
+#   remediation: Fix the rule.
+package nhi.rules.acme_primary_owner
+
+# Two identities with different owners give this complete rule two values: an evaluation error.
+primary := owner if {
+	some i in input.inventory.identities
+	owner := i.governance.owner
+}
+
+findings contains {"resource": "x", "identity": null, "message": sprintf("primary owner %s", [primary])} if primary == "nobody"
+`;
+
+const HEALTHY = `# METADATA
+# title: Every plan names its identities
+# custom:
+#   id: ACME-INV-001
+#   severity: info
+#   sources: [plan]
+#   remediation: Nothing to do.
+package nhi.rules.acme_count
+
+findings contains {"resource": i.id, "identity": i.id, "message": "identity seen"} if {
+	some i in input.inventory.identities
+}
+`;
+
+describe('a rule that fails at evaluation time', () => {
+  it('becomes an error finding naming the rule, and every other rule still reports', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-user-rules-'));
+    writeFileSync(path.join(dir, 'primary.rego'), CONFLICTING);
+    writeFileSync(path.join(dir, 'count.rego'), HEALTHY);
+
+    const plain = await runCli(['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
+    const base = JSON.parse(plain.stdout) as Json;
+
+    const r = await runCli(['check', '--plan', ESTATE_PLAN, '--policy-dir', dir, '--format', 'json', '--fail-on', 'high', '--now', '2026-11-22']);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout) as Json;
+    expect(check('findings', doc)).toBeNull();
+    const errors = doc.findings.filter((f: Json) => f.ruleId === 'ACME-OWN-100');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].severity).toBe('high');
+    expect(errors[0].resource).toMatchObject({ type: 'policy-rule', name: 'acme_primary_owner', file: path.join(dir, 'primary.rego') });
+    expect(errors[0].message).toMatch(/^rule ACME-OWN-100 failed on this input, so its result is unknown: .*primary\.rego:\d+:\d+: var assignment conflict$/);
+    // The built-in pack and the healthy user rule decided as before.
+    const builtin = (d: Json) => d.findings.filter((f: Json) => f.ruleId.startsWith('NHI-')).map((f: Json) => `${f.ruleId} ${f.resource.address}`);
+    expect(builtin(doc)).toEqual(builtin(base));
+    expect(doc.findings.filter((f: Json) => f.ruleId === 'ACME-INV-001').length).toBe(base.summary.identities);
+    // An unknown result never passes the gate.
+    expect(r.code).toBe(1);
+  });
+});
