@@ -4,6 +4,9 @@
  * between cases. Missing moto is an error naming the install command, never a skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { MOTO_VERSION, motoServerPath, VENV_DIR } from './tools.js';
 
@@ -53,6 +56,8 @@ export interface MotoOptions {
   managedPolicies?: boolean;
   /** Run Lambda functions in docker (false: moto's stub backend, no docker needed). Default false. */
   lambdaDocker?: boolean;
+  /** Extra environment for the server, e.g. MOTO_ACCOUNT_ID (the account every request acts in, moto >= 5). */
+  env?: Record<string, string>;
 }
 
 /** Changes moto's runtime configuration (POST /moto-api/config). */
@@ -69,22 +74,34 @@ export async function startMoto(opts: MotoOptions = {}): Promise<MotoServer> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    let output = '';
+    // moto logs every request. Its output goes to a file, not a pipe: a test that blocks the
+    // event loop (spawnSync of terraform) would leave a pipe undrained, and moto would stall on
+    // a full pipe in the middle of the apply.
+    const logDir = mkdtempSync(path.join(os.tmpdir(), 'nhi-moto-'));
+    const logFile = path.join(logDir, 'moto.log');
+    const logFd = openSync(logFile, 'w');
+    const output = () => {
+      try {
+        return readFileSync(logFile, 'utf8').slice(-20_000);
+      } catch {
+        return '';
+      }
+    };
     const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', logFd, logFd],
       env: {
         ...process.env,
         AWS_ACCESS_KEY_ID: 'testing',
         AWS_SECRET_ACCESS_KEY: 'testing',
         AWS_DEFAULT_REGION: 'us-east-1',
         MOTO_IAM_LOAD_MANAGED_POLICIES: opts.managedPolicies === false ? 'false' : 'true',
+        ...opts.env,
       },
     });
-    const keep = (b: Buffer) => void (output = (output + b.toString('utf8')).slice(-20_000));
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    closeSync(logFd); // the child has its own copy
+    child.once('exit', () => rmSync(logDir, { recursive: true, force: true }));
     try {
-      await waitReady(url, child, () => output, opts.timeoutMs ?? 30_000);
+      await waitReady(url, child, output, opts.timeoutMs ?? 120_000);
       await configureMoto(url, { lambda: { use_docker: opts.lambdaDocker === true } });
     } catch (e) {
       lastError = e;
