@@ -3,9 +3,11 @@
  * the engine joined with rule metadata and the Inventory elements they name. Every report format
  * is a pure function of this document.
  */
-import type { RawFinding } from './engine/index.js';
+import { ruleElementId, type RawFinding } from './engine/index.js';
 import { SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
-import type { Inventory, Origin, SourceKind } from './model.js';
+import { countFindings, inventoryRows, type InventoryRow } from './inventoryRows.js';
+import type { Gap, Inventory, Origin, SourceKind } from './model.js';
+import { waiverCovers, type WaiverFact } from './waivers.js';
 
 export const FINDINGS_SCHEMA_VERSION = '1.0.0';
 export const TOOL = { name: 'nhi-guard', version: '0.1.0' } as const;
@@ -66,6 +68,20 @@ export interface FindingsDocument {
   };
   rules: RuleSummary[];
   findings: Finding[];
+  /** Every identity and credential of the inputs, with its owner, expiry and open findings. */
+  inventory?: InventoryRow[];
+  /** Drift with --history: unwaived findings of the earlier runs and this one, oldest first. */
+  trend?: TrendPoint[];
+  /** Live: parts of the account that could not be read. Present and non-empty: the result is incomplete (exit 3), never clean. */
+  gaps?: Gap[];
+}
+
+export interface TrendPoint {
+  generatedAt: string;
+  bySeverity: Record<Severity, number>;
+  total: number;
+  /** The run could not read part of the account: its counts are a lower bound. */
+  incomplete?: boolean;
 }
 
 interface Located {
@@ -76,9 +92,15 @@ interface Located {
   governance?: { owner?: string };
 }
 
-/** Every element a finding may name, by id. */
-function index(inv: Inventory): Map<string, Located> {
+/** Every element a finding may name, by id (waivers too: NHI-WVR-* findings are about them). */
+function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<string, Located> {
   const m = new Map<string, Located>();
+  // Error findings of a rule that failed to evaluate name the rule's file.
+  for (const r of rules) m.set(ruleElementId(r.package), { type: 'policy-rule', name: r.package, origin: { source: 'synth', file: r.file } });
+  for (const w of waivers) {
+    const name = w.origin.constructPath ?? w.id.slice(w.id.lastIndexOf('#') + 1);
+    m.set(w.id, { type: 'waiver', name, origin: { source: 'synth', file: w.origin.file, constructPath: w.origin.constructPath, stack: w.origin.stack } });
+  }
   for (const i of inv.identities) m.set(i.id, { type: i.origin.source === 'live' ? `iam-${i.kind}` : i.kind === 'role' ? 'aws_iam_role' : 'aws_iam_user', name: i.name, arn: i.arn, origin: i.origin, governance: i.governance });
   for (const p of inv.policies) m.set(p.id, { type: p.type === 'aws-managed' ? 'aws-managed-policy' : p.type === 'inline' ? 'inline-policy' : 'aws_iam_policy', name: p.name, arn: p.arn, origin: p.origin });
   for (const c of inv.credentials) {
@@ -121,12 +143,45 @@ export interface DocumentOptions {
   source: SourceKind | 'drift';
   now: Date;
   generatedAt?: Date;
+  /** Waivers of the run (file and declared); the ones no NHI-WVR-* finding voids are applied. */
+  waivers?: WaiverFact[];
+  /** More Inventories whose elements findings may name (drift: the declared side), not counted or listed. */
+  lookup?: Inventory[];
+  /** Inventory-section counts: findings on these ids count for the mapped id (drift: declared id -> live id). */
+  aliases?: Map<string, string>;
+  /** Parts of a live account that could not be read (default: the gaps of `inventory`). */
+  gaps?: Gap[];
+}
+
+/** The same finding reported twice (two inputs carrying the same waiver, say) is one finding. */
+function dedupe(raw: RawFinding[]): RawFinding[] {
+  const seen = new Set<string>();
+  return raw.filter((f) => {
+    const key = JSON.stringify([f.ruleId, f.resource, f.identity ?? null, f.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const isWaiverRule = (id: string) => id.startsWith('NHI-WVR-');
+
+function waiverOf(w: WaiverFact): Waiver {
+  const out: Waiver = { ruleId: w.ruleId!, resource: w.resource!, owner: w.owner!, reason: w.reason!, expiresOn: w.expiresOn! };
+  if (w.ticket) out.ticket = w.ticket;
+  return out;
 }
 
 export function findingsDocument(opts: DocumentOptions): FindingsDocument {
   const byId = new Map(opts.rules.map((r) => [r.id, r]));
-  const elements = index(opts.inventory);
-  const findings: Finding[] = opts.raw.map((f) => {
+  const waivers = opts.waivers ?? [];
+  const elements = index(opts.inventory, waivers, opts.rules);
+  for (const inv of opts.lookup ?? []) for (const [id, el] of index(inv, [], [])) if (!elements.has(id)) elements.set(id, el);
+  const raw = dedupe(opts.raw);
+  const voided = new Set(raw.filter((f) => isWaiverRule(f.ruleId)).map((f) => f.resource));
+  const usable = waivers.filter((w) => !voided.has(w.id) && w.problems.length === 0);
+  const counted: Array<{ resource: string; identity?: string; waived: boolean }> = [];
+  const findings: Finding[] = raw.map((f) => {
     const meta = byId.get(f.ruleId);
     const identity = f.identity ? elements.get(f.identity) : undefined;
     const resource = elements.get(f.resource);
@@ -144,6 +199,13 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     };
     if (identity) out.identity = identity.name ?? f.identity!;
     if (owner && owner.trim()) out.owner = owner;
+    const waiver = isWaiverRule(f.ruleId) ? undefined : usable.find((w) => waiverCovers(w, f.ruleId, { ...out.resource, id: f.resource }));
+    if (waiver) {
+      out.waived = true;
+      out.waiver = waiverOf(waiver);
+    }
+    const alias = (id: string) => opts.aliases?.get(id) ?? id;
+    counted.push({ resource: alias(f.resource), ...(f.identity ? { identity: alias(f.identity) } : {}), waived: out.waived });
     return out;
   });
   findings.sort(compareFindings);
@@ -158,6 +220,8 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
       .filter((r) => !r.deprecated)
       .map((r) => ({ id: r.id, title: r.title, description: r.description, severity: r.severity, remediation: r.remediation, references: r.references })),
     findings,
+    inventory: inventoryRows(opts.inventory, countFindings(counted)),
+    ...((opts.gaps ?? opts.inventory.gaps)?.length ? { gaps: [...(opts.gaps ?? opts.inventory.gaps)!] } : {}),
   };
 }
 

@@ -68,6 +68,14 @@ export interface Statement {
   conditions: Condition[];
   /** Enrichment: the actions matched by `actions`, from the IAM catalog. Absent for `*`. */
   expandedActions?: ExpandedAction[];
+  /** Enrichment: data stores of the same Inventory that a `resources` entry points at (checks/enrich/targets.ts). */
+  resourceTargets?: ResourceTarget[];
+}
+
+/** One Resource entry as written and the id of a data store (Inventory.dataStores) it reaches. */
+export interface ResourceTarget {
+  resource: string;
+  dataStore: string;
 }
 
 export interface PolicyDocument {
@@ -219,6 +227,15 @@ export interface Unknown {
   origin: Origin;
 }
 
+/**
+ * A waiver declared next to the resource it covers (a `Waiver` construct in stacks/), as written:
+ * validated and judged like the waivers of a --waivers file.
+ */
+export interface DeclaredWaiver {
+  fields: Record<string, unknown>;
+  origin: Origin;
+}
+
 export interface InputRef {
   kind: SourceKind;
   file: string;
@@ -253,6 +270,8 @@ export interface Inventory {
   credentials: Credential[];
   dataStores: DataStore[];
   unknowns: Unknown[];
+  /** Synth: waivers declared in the stacks. */
+  waivers?: DeclaredWaiver[];
 }
 
 export function emptyInventory(inputs: InputRef[] = []): Inventory {

@@ -5,20 +5,27 @@
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
+import { collectLive, type LiveOptions } from './live/collect.js';
 import { loadPlan } from './loaders/plan.js';
+import { loadSnapshot } from './loaders/snapshot.js';
 import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
+import { declaredWaiverFacts, loadWaiverFile, type WaiverFact } from './waivers.js';
 
 export interface SourceSpec {
   kind: SourceKind;
   /** A synth folder, a plan/state file or a snapshot. */
   path: string;
+  /** kind 'live': collect from AWS with these options; without them `path` is a snapshot file. */
+  live?: LiveOptions;
 }
 
 export interface CheckOptions extends EngineOptions {
   sources: SourceSpec[];
   now: Date;
+  /** --waivers files (YAML or JSON). */
+  waiverFiles?: string[];
 }
 
 export async function loadSource(spec: SourceSpec): Promise<Inventory> {
@@ -29,14 +36,22 @@ export async function loadSource(spec: SourceSpec): Promise<Inventory> {
       return loadPlan(spec.path);
     case 'state':
       return loadState(spec.path);
+    case 'live':
+      return spec.live ? collectLive(spec.live) : loadSnapshot(spec.path);
     default:
       throw new Error(`source kind ${spec.kind} is not supported yet`);
   }
 }
 
 /** The policy input for one source. Serialized once and handed to the WASM instance as bytes. */
-export function policyInput(source: SourceKind, inventory: Inventory, now: Date): string {
-  return JSON.stringify({ source, now: now.toISOString(), inventory });
+export function policyInput(source: SourceKind, inventory: Inventory, now: Date, waivers: WaiverFact[] = []): string {
+  return JSON.stringify({ source, now: now.toISOString(), inventory, waivers });
+}
+
+export async function loadWaivers(files: string[], now: Date): Promise<WaiverFact[]> {
+  const out: WaiverFact[] = [];
+  for (const f of files) out.push(...(await loadWaiverFile(f, now)));
+  return out;
 }
 
 export interface CheckResult {
@@ -49,14 +64,19 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const engine = await loadEngine(opts);
   const merged = emptyInventory();
   const raw: RawFinding[] = [];
+  const fileWaivers = await loadWaivers(opts.waiverFiles ?? [], opts.now);
+  const waivers = [...fileWaivers];
   let source: SourceKind = opts.sources[0]?.kind ?? 'synth';
   for (const spec of opts.sources) {
     const inv = await enrich(await loadSource(spec), { config: engine.config, now: opts.now });
-    for (const f of engine.evaluate(policyInput(spec.kind, inv, opts.now))) raw.push({ ...f, source: spec.kind });
+    // Each input is judged with the file waivers and the waivers declared in it.
+    const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
+    waivers.push(...declared);
+    for (const f of engine.evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared]))) raw.push({ ...f, source: spec.kind });
     mergeInto(merged, inv);
     source = spec.kind;
   }
-  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now });
+  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now, waivers });
   return { document, inventory: merged, engine };
 }
 
@@ -70,4 +90,5 @@ export function mergeInto(into: Inventory, inv: Inventory): void {
   into.dataStores.push(...inv.dataStores);
   into.unknowns.push(...inv.unknowns);
   if (inv.accountId) into.accountId = inv.accountId;
+  if (inv.gaps?.length) (into.gaps ??= []).push(...inv.gaps);
 }

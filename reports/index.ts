@@ -5,6 +5,7 @@
 import type { FindingsDocument } from '../checks/findings.js';
 import { UserError } from '../checks/errors.js';
 import { renderGithub } from './github.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -30,6 +31,7 @@ export const RENDERERS = {
   junit: (doc) => renderJunit(doc),
   markdown: (doc) => renderMarkdown(doc),
   github: (doc, ctx) => renderGithub(doc, { sourceRoot: ctx.sourceRoot }),
+  html: (doc) => renderHtml(doc),
 } satisfies Record<string, Renderer>;
 
 export type Format = keyof typeof RENDERERS;

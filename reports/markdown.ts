@@ -1,6 +1,6 @@
 /**
  * A pull-request comment (GitHub-flavoured Markdown): a headline with the unwaived counts, a
- * severity table, the identities involved with their owners, findings grouped by identity in
+ * severity table, the new identities with their owners and expiry, the identities with findings, findings grouped by identity in
  * collapsible <details> sections (worst first), and the waived findings. The gate verdict is not
  * the renderer's to know (it depends on --fail-on), so the headline states counts only.
  *
@@ -8,6 +8,7 @@
  * findings that do not fit are counted in a closing note pointing at the SARIF/JSON report.
  */
 import type { Finding, FindingsDocument } from '../checks/findings.js';
+import type { InventoryRow } from '../checks/inventoryRows.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -102,6 +103,42 @@ function groupSection(g: Group, shown = g.open.length): string {
   ].join('\n');
 }
 
+/** Live scans that could not read everything: an INCOMPLETE note and what is missing (at most 20 rows). */
+function gapLines(doc: FindingsDocument): string[] {
+  const gaps = doc.gaps ?? [];
+  if (gaps.length === 0) return [];
+  const out = [`> ⚠️ **INCOMPLETE**: ${gaps.length} part(s) of the account could not be read; the result is not clean.`, '', '| Service | Operation | Target | Error |', '|---|---|---|---|'];
+  for (const g of gaps.slice(0, 20)) out.push(`| ${cell(g.service)} | ${code(g.operation)} | ${cell([g.target, g.region].filter(Boolean).join(' ') || '-')} | ${cell(g.error)} |`);
+  if (gaps.length > 20) out.push(`| … | ${gaps.length - 20} more | | see the JSON report |`);
+  out.push('');
+  return out;
+}
+
+/** Most new identities listed in a comment; the rest are counted. */
+export const NEW_IDENTITIES_SHOWN = 50;
+
+function expiryCell(r: InventoryRow): string {
+  if (!r.expiresOn) return '**none**';
+  const days = r.daysLeft === undefined ? '' : r.daysLeft < 0 ? ` (expired ${-r.daysLeft} d ago)` : ` (in ${r.daysLeft} d)`;
+  return `${cell(r.expiresOn)}${days}`;
+}
+
+/** The identities this change creates: who owns them and when they must be gone. */
+function newIdentityLines(doc: FindingsDocument): string[] {
+  const created = (doc.inventory ?? []).filter((r) => r.element === 'identity' && (r.change === 'create' || r.change === 'replace'));
+  if (created.length === 0) return [];
+  // A plan says what a change creates; a synth folder declares everything, so say that instead.
+  const heading = doc.inputs.some((i) => i.kind === 'plan') ? 'New identities' : 'Declared identities';
+  const out = [`### ${heading} (${created.length})`, '', '| Identity | Kind | Owner | Data class | Expires | Findings |', '|---|---|---|---|---|---:|'];
+  for (const r of created.slice(0, NEW_IDENTITIES_SHOWN)) {
+    const kind = [r.kind, r.identityKind].filter(Boolean).join(', ');
+    out.push(`| ${cell(r.name)} | ${cell(kind)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.dataClass ? cell(r.dataClass) : '-'} | ${expiryCell(r)} | ${r.findings} |`);
+  }
+  if (created.length > NEW_IDENTITIES_SHOWN) out.push(`| … ${created.length - NEW_IDENTITIES_SHOWN} more | | | | | |`);
+  out.push('');
+  return out;
+}
+
 export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}): string {
   const budget = Math.min(opts.budget ?? MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT);
   const open = doc.findings.filter((f) => !f.waived);
@@ -111,12 +148,13 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
 
   const head: string[] = [];
   head.push('<!-- nhi-guard-report -->');
-  if (open.length === 0) head.push(`## ✅ nhi-guard: no unwaived findings`);
+  if (open.length === 0) head.push(doc.gaps?.length ? `## ⚠️ nhi-guard: INCOMPLETE, no findings in the part that could be read` : `## ✅ nhi-guard: no unwaived findings`);
   else {
     const parts = SEVERITIES.filter((s) => by[s] > 0).map((s) => `${by[s]} ${s}`);
     head.push(`## ${worst ? ICON[worst] : ''} nhi-guard: ${open.length} finding${open.length === 1 ? '' : 's'} (${parts.join(', ')})`.replace('##  ', '## '));
   }
   head.push('');
+  head.push(...gapLines(doc));
   head.push(
     `${doc.summary.identities} identities checked from ${doc.inputs.length} input(s) (${[...new Set(doc.inputs.map((i) => i.kind))].join(', ') || 'none'}); ` +
       `${waived.length} waived; evaluated at ${doc.now.slice(0, 10)} by ${doc.tool.name} ${doc.tool.version}.`,
@@ -126,6 +164,7 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
   for (const s of SEVERITIES) head.push(`| ${ICON[s]} ${s} | ${by[s]} |`);
   head.push(`| waived | ${doc.summary.waived} |`);
   head.push('');
+  head.push(...newIdentityLines(doc));
 
   const gs = groups(doc);
   const withOpen = gs.filter((g) => g.open.length > 0);

@@ -42,12 +42,19 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
       lines.push(`  ${sev(f.severity)} ${f.ruleId}  ${f.message}${f.waived ? '  [waived]' : ''}`);
       lines.push(`           at ${where}`);
       if (!f.waived && f.remediation) lines.push(`           fix: ${f.remediation}`);
+      if (f.waived && f.waiver) lines.push(`           waived until ${f.waiver.expiresOn} by ${f.waiver.owner}${f.waiver.ticket ? ` (${f.waiver.ticket})` : ''}: ${f.waiver.reason}`);
     }
   }
   const counts = SEVERITIES.map((s) => `${doc.summary.bySeverity[s]} ${s}`).join(', ');
   lines.push('');
   const total = doc.findings.length - doc.summary.waived;
-  const verdict = total === 0 ? 'no findings' : `${total} finding(s)`;
+  const gaps = doc.gaps ?? [];
+  if (gaps.length) {
+    lines.push(`INCOMPLETE: ${gaps.length} part(s) of the account could not be read; the result is not clean:`);
+    for (const g of gaps) lines.push(`  ${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`);
+    lines.push('');
+  }
+  const verdict = (gaps.length ? 'INCOMPLETE: ' : '') + (total === 0 ? 'no findings' : `${total} finding(s)`);
   lines.push(`${verdict} on ${doc.summary.identities} identities: ${counts}; ${doc.summary.waived} waived`);
   return lines.join('\n') + '\n';
 }

@@ -3,13 +3,15 @@ import { UserError } from '../errors.js';
 import { failsGate } from '../findings.js';
 import { isDirectory } from '../io/files.js';
 import { runCheck, type SourceSpec } from '../run.js';
-import { commonOptions, EXIT, parseNow, type Io } from './index.js';
+import { commonOptions, EXIT, liveOptions, parseNow, processIo, type Io } from './index.js';
+import { assertComplete, liveSpec, type LiveArgs } from './snapshot.js';
 import { emitReport } from './output.js';
 
-export interface SourceArgs {
+export interface SourceArgs extends LiveArgs {
   synth?: string[];
   plan?: string[];
   state?: string[];
+  snapshot?: string[];
 }
 
 /** The declared-source options shared by check and inventory: repeatable and mixable. */
@@ -20,7 +22,12 @@ export function sourceOptions<T>(y: Argv<T>) {
     .option('state', { type: 'string', array: true, describe: '`terraform show -json` state or a terraform.tfstate (v4), repeatable' });
 }
 
-export function sourcesOf(a: SourceArgs): SourceSpec[] {
+/** The live sources shared by check and inventory: `--live aws` (with --region, --profile, --endpoint) and `--snapshot FILE`. */
+export function liveSourceOptions<T>(y: Argv<T>) {
+  return liveOptions(y).option('snapshot', { type: 'string', array: true, describe: 'live snapshot file (nhi-guard snapshot --output), repeatable' });
+}
+
+export function sourcesOf(a: SourceArgs, io: Io = processIo()): SourceSpec[] {
   const sources: SourceSpec[] = [];
   for (const dir of a.synth ?? []) {
     if (!isDirectory(dir)) throw new UserError('is not a folder (--synth expects a cdktf output folder such as cdktf.out)', { file: dir });
@@ -28,6 +35,9 @@ export function sourcesOf(a: SourceArgs): SourceSpec[] {
   }
   for (const f of a.plan ?? []) sources.push({ kind: 'plan', path: f });
   for (const f of a.state ?? []) sources.push({ kind: 'state', path: f });
+  for (const f of a.snapshot ?? []) sources.push({ kind: 'live', path: f });
+  const live = liveSpec(a, io);
+  if (live) sources.push({ kind: 'live', path: 'aws', live });
   return sources;
 }
 
@@ -36,14 +46,15 @@ export function checkCommand(io: Io, setExit: (c: number) => void): CommandModul
     command: 'check',
     describe: 'check declared identities (cdktf synth, terraform plan or state) against the policy pack',
     builder: (y) =>
-      sourceOptions(commonOptions(y)),
+      liveSourceOptions(sourceOptions(commonOptions(y))),
     handler: async (argv) => {
-      const a = argv as unknown as SourceArgs & { policyDir: string[]; data?: string; format: string; output?: string; failOn: string; now?: string; sourceRoot?: string };
-      const sources = sourcesOf(a);
-      if (sources.length === 0) throw new UserError('nothing to check: give --synth DIR, --plan FILE or --state FILE');
+      const a = argv as unknown as SourceArgs & { policyDir: string[]; data?: string; waivers: string[]; format: string; output?: string; failOn: string; now?: string; sourceRoot?: string };
+      const sources = sourcesOf(a, io);
+      if (sources.length === 0) throw new UserError('nothing to check: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws');
       const now = parseNow(a.now);
-      const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data });
+      const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers });
       await emitReport(document, a.format, a.output, io, a.sourceRoot);
+      assertComplete(document);
       setExit(failsGate(document, a.failOn as never) ? EXIT.findings : EXIT.ok);
     },
   };

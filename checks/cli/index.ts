@@ -9,10 +9,13 @@ import { EngineError, IncompleteError, UserError, oneLine } from '../errors.js';
 import { SEVERITIES } from '../engine/metadata.js';
 import { FORMATS } from '../../reports/index.js';
 import { checkCommand } from './check.js';
+import { readConfigFile } from './config.js';
+import { driftCommand } from './drift.js';
 import { inventoryCommand } from './inventory.js';
 import { policiesCommand } from './policies.js';
 import { reportCommand } from './report.js';
 import { synthCommand } from './synth.js';
+import { snapshotCommand } from './snapshot.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
 
@@ -33,13 +36,25 @@ export const processIo = (): Io => ({
 /** Options shared by the commands that evaluate policies. */
 export function commonOptions<T>(y: Argv<T>) {
   return y
+    .option('config', { type: 'string', describe: 'defaults for these options from a YAML or JSON file (command-line options win; docs/config.md)' })
     .option('policy-dir', { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' })
     .option('data', { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults' })
+    .option('waivers', { type: 'string', array: true, default: [] as string[], describe: 'waivers file (YAML or JSON), repeatable; waived findings stay in the report and never fail the gate' })
     .option('format', { choices: FORMATS, default: 'text' as const, describe: 'report format' })
     .option('output', { type: 'string', describe: 'write the report to this file (atomically) instead of stdout' })
     .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'high' as const, describe: 'exit 1 when a finding is at or above this severity' })
     .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' })
     .option('source-root', { type: 'string', describe: 'sarif/github: file locations relative to this folder (default: the current folder)' });
+}
+
+/** Live AWS options (check, inventory, snapshot, drift): see checks/cli/snapshot.ts liveSpec(). */
+export function liveOptions<T>(y: Argv<T>) {
+  return y
+    .option('live', { choices: ['aws'] as const, describe: 'read the live AWS account, read-only (docs/live.md)' })
+    .option('region', { type: 'string', describe: 'live: AWS region (default AWS_REGION or AWS_DEFAULT_REGION)' })
+    .option('profile', { type: 'string', describe: 'live: profile of the shared AWS config and credentials files' })
+    .option('endpoint', { type: 'string', describe: 'live: AWS-compatible endpoint URL (e.g. a moto server)' })
+    .option('timeout', { type: 'number', describe: 'live: seconds per AWS request before it is retried or recorded as a gap (default 30)' });
 }
 
 export function parseNow(v: string | undefined): Date {
@@ -55,11 +70,13 @@ export function parser(io: Io, setExit: (code: number) => void): Argv {
     .scriptName('nhi-guard')
     .usage('$0 <command> [options]')
     .command(checkCommand(io, setExit))
+    .command(driftCommand(io, setExit))
     .command(inventoryCommand(io, setExit))
     .command(policiesCommand(io, setExit))
     .command(reportCommand(io, setExit))
     .command(synthCommand(io, setExit))
-    .demandCommand(1, 'a command is required: check, inventory, policies, report or synth')
+    .command(snapshotCommand(io, setExit))
+    .demandCommand(1, 'a command is required: check, drift, inventory, policies, report, snapshot or synth')
     .strict()
     .help()
     .version(false)
@@ -76,7 +93,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   let code: number = EXIT.ok;
   try {
     let helpShown = false;
-    await parser(io, (c) => (code = c)).parseAsync(argv, {}, (err, _argv, output) => {
+    // Read before parsing, so that a bad config file is a UserError like any other input.
+    const config = configFileOf(argv);
+    const y = parser(io, (c) => (code = c));
+    if (config) y.config(await readConfigFile(config));
+    await y.parseAsync(argv, {}, (err, _argv, output) => {
       if (output && !err) {
         helpShown = true;
         io.stdout(output + '\n');
@@ -87,6 +108,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   } catch (e) {
     return reportError(e, io);
   }
+}
+
+/** The value of --config in raw arguments (the last one wins, as for any option). */
+export function configFileOf(argv: string[]): string | undefined {
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--config') {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UserError('--config needs a file');
+      file = next;
+    } else if (a.startsWith('--config=')) file = a.slice('--config='.length);
+  }
+  return file;
 }
 
 export function reportError(e: unknown, io: Io): number {

@@ -15,6 +15,7 @@ export const SCHEMA_FILES = {
   inventory: 'inventory.schema.json',
   findings: 'findings.schema.json',
   policyData: 'policy-data.schema.json',
+  waiver: 'waiver.schema.json',
 } as const;
 export type SchemaName = keyof typeof SCHEMA_FILES;
 

@@ -6,12 +6,15 @@ import { BUILTIN_POLICY_DIR } from '../../checks/engine/index.js';
 import { rulesMarkdown } from '../../checks/cli/policies.js';
 
 const PACK = [
+  'NHI-DRIFT-001', 'NHI-DRIFT-002', 'NHI-DRIFT-003', 'NHI-DRIFT-004', 'NHI-DRIFT-005', 'NHI-DRIFT-006',
   'NHI-EXP-001', 'NHI-EXP-002', 'NHI-EXP-003', 'NHI-EXP-004',
-  'NHI-LP-001', 'NHI-LP-002', 'NHI-LP-003', 'NHI-LP-004', 'NHI-LP-005', 'NHI-LP-006', 'NHI-LP-007',
+  'NHI-ISO-001',
+  'NHI-LP-001', 'NHI-LP-002', 'NHI-LP-003', 'NHI-LP-004', 'NHI-LP-005', 'NHI-LP-006', 'NHI-LP-007', 'NHI-LP-008',
   'NHI-OWN-001', 'NHI-OWN-002', 'NHI-OWN-003', 'NHI-OWN-004',
-  'NHI-ROT-001', 'NHI-ROT-002', 'NHI-ROT-003', 'NHI-ROT-006', 'NHI-ROT-007',
+  'NHI-ROT-001', 'NHI-ROT-002', 'NHI-ROT-003', 'NHI-ROT-004', 'NHI-ROT-005', 'NHI-ROT-006', 'NHI-ROT-007',
   'NHI-TR-001', 'NHI-TR-002', 'NHI-TR-003', 'NHI-TR-004', 'NHI-TR-005', 'NHI-TR-006',
   'NHI-UNK-001',
+  'NHI-WVR-001', 'NHI-WVR-002',
 ];
 
 describe('the shipped rule pack', () => {

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../checks/engine/index.js';
-import { emptyInventory } from '../../checks/model.js';
+import { emptyInventory, type Inventory } from '../../checks/model.js';
+import { driftInput } from '../../checks/drift/match.js';
 
 interface Case {
   name: string;
@@ -18,6 +19,11 @@ interface Case {
   /** Optional policy-data overrides for this case (the shape of a --data file), e.g. an owners registry. */
   config?: Record<string, unknown>;
   inventory: Record<string, unknown>;
+  /** source "drift": the declared and live Inventories (matches are computed by checks/drift/match.ts). */
+  declared?: Record<string, unknown>;
+  live?: Record<string, unknown>;
+  /** Waivers as the policy sees them (input.waivers), for the NHI-WVR-* rules. */
+  waivers?: unknown[];
   /** Findings of `rule` expected, as "resource" ids (empty for a compliant look-alike). */
   expect: string[];
 }
@@ -48,8 +54,11 @@ beforeAll(async () => {
 
 describe('rule scenarios through the compiled WASM pack', () => {
   it.each(cases.map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name}`, c] as const))('%s', async (_n, c) => {
-    const input = { source: c.source, now: '2026-11-22T00:00:00Z', inventory: { ...emptyInventory(), ...c.inventory } };
-    const found = (await engineFor(c)).evaluate(JSON.stringify(input)).filter((f) => f.ruleId === c.rule);
+    const input =
+      c.source === 'drift'
+        ? driftInput({ ...emptyInventory(), ...c.declared } as Inventory, { ...emptyInventory(), ...c.live } as Inventory, new Date('2026-11-22T00:00:00Z'))
+        : JSON.stringify({ source: c.source, now: '2026-11-22T00:00:00Z', inventory: { ...emptyInventory(), ...c.inventory }, waivers: c.waivers ?? [] });
+    const found = (await engineFor(c)).evaluate(input).filter((f) => f.ruleId === c.rule);
     expect(found.map((f) => f.resource).sort()).toEqual([...c.expect].sort());
     for (const f of found) expect(f.message.length).toBeGreaterThan(10);
   });

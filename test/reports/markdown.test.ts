@@ -79,3 +79,24 @@ describe('markdown report', () => {
     expect(out).toMatch(/more findings not shown/);
   });
 });
+
+describe('markdown report of a real plan', () => {
+  it('lists the identities the plan creates with owner, data class, expiry and findings', async () => {
+    const { runCli } = await import('../support/cli.js');
+    const { ESTATE_PLAN, ESTATE_DELETE_PLAN } = await import('../support/estate.js');
+    const r = await runCli(['check', '--plan', ESTATE_PLAN, '--format', 'markdown', '--fail-on', 'none', '--now', '2026-11-22']);
+    expect(r.stderr).toBe('');
+    const section = r.stdout.slice(r.stdout.indexOf('### New identities'), r.stdout.indexOf('### Identities with findings'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Identity'));
+    expect(section.startsWith('### New identities (6)')).toBe(true);
+    expect(rows).toHaveLength(6);
+    expect(rows).toContain('| vendor-acme-sftp | user, vendor | team-vendors | phi | 2027-01-15 (in 54 d) | 1 |');
+    expect(rows).toContain('| legacy-batch | role | team-legacy | - | 2026-01-31 (expired 295 d ago) | 4 |');
+    // The name of aws_iam_role.etl is only known after apply (name_prefix): the address stands in.
+    expect(rows.some((l) => l.startsWith('| aws\\_iam\\_role.etl | role, automation | team-data |'))).toBe(true);
+
+    // A plan that only deletes creates no identity: no section.
+    const del = await runCli(['check', '--plan', ESTATE_DELETE_PLAN, '--format', 'markdown', '--fail-on', 'none', '--now', '2026-11-22']);
+    expect(del.stdout).not.toContain('### New identities');
+  });
+});
