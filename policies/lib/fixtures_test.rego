@@ -71,3 +71,10 @@ inventory(parts) := with_keys(
 )
 
 input_of(source, parts) := {"source": source, "now": "2026-11-22T00:00:00Z", "inventory": inventory(parts)}
+
+test_service_linked_roles_are_not_judged if {
+	slr := role("AWSServiceRoleForSupport", {"path": "/aws-service-role/support.amazonaws.com/", "tags": {}})
+	app := role("app", {"path": "/"})
+	ids := {i.name | some i in data.nhi.lib.identities} with input as input_of("live", {"identities": [slr, app]})
+	ids == {"app"}
+}

@@ -4,11 +4,16 @@ package nhi.lib
 
 config := data.nhi.config
 
-# Elements that exist or will exist: a resource being deleted is not judged.
+# Elements that exist or will exist: a resource being deleted is not judged. AWS service-linked
+# roles (path /aws-service-role/) are AWS's own: nobody can tag, scope or offboard them, so no
+# rule judges them (drift rules exempt them from NHI-DRIFT-001 separately).
 identities contains i if {
 	some i in input.inventory.identities
 	i.change != "delete"
+	not service_linked(i)
 }
+
+service_linked(i) if startswith(object.get(i, "path", ""), "/aws-service-role/")
 
 secrets contains c if {
 	some c in input.inventory.credentials
