@@ -3,6 +3,8 @@
  * fast when everything is present; prints what it did. Installs what it can:
  *   - opa v1.x: PATH, then $OPA_BIN, then .tools/bin/opa; else `go install` of the pinned version.
  *   - moto_server (AWS API emulator for the tests): PATH, else a .venv with moto[server].
+ *   - checkov (benchmark peer, `npm run bench` only): .tools/checkov-venv with the pinned checkov.
+ *   - chromium (renders the HTML report in a test): $CHROMIUM_BIN or /usr/bin/chromium; else, as root, apt-get.
  * A tool that cannot be installed is an error naming the command that would install it.
  *
  * `--need opa,moto` limits the tools (default: opa; `npm test` asks for all).
@@ -63,7 +65,50 @@ function ensureMoto(): void {
   log(`moto_server installed: ${now}`);
 }
 
-const TOOLS: Record<string, () => void> = { opa: ensureOpa, moto: ensureMoto };
+/** checkov (the peer the benchmark compares against), only for `npm run bench`. */
+const CHECKOV_VERSION = '3.3.30';
+const CHECKOV_VENV = path.join(PROJECT_ROOT, '.tools', 'checkov-venv');
+
+function ensureCheckov(): void {
+  const bin = path.join(CHECKOV_VENV, 'bin', 'checkov');
+  const cmd = `python3 -m venv ${CHECKOV_VENV} && ${CHECKOV_VENV}/bin/pip install 'checkov==${CHECKOV_VERSION}'`;
+  if (existsSync(bin) && spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 120_000 }).status === 0) {
+    log(`checkov: ${bin}`);
+    return;
+  }
+  const py = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
+  if (!py) throw new SetupError(`checkov not found and Python is missing; install Python 3, then run: ${cmd}`);
+  log(`installing checkov ${CHECKOV_VERSION} into ${CHECKOV_VENV}: ${cmd} (a few minutes, once)`);
+  try {
+    execFileSync(py, ['-m', 'venv', CHECKOV_VENV], { stdio: 'inherit' });
+    execFileSync(path.join(CHECKOV_VENV, 'bin', 'pip'), ['install', '--quiet', `checkov==${CHECKOV_VERSION}`], { stdio: 'inherit' });
+  } catch {
+    throw new SetupError(`installing checkov failed; run it by hand: ${cmd}`);
+  }
+  if (!existsSync(bin)) throw new SetupError(`checkov still missing after install; run: ${cmd}`);
+  log(`checkov installed: ${bin}`);
+}
+
+/** Debian chromium (the HTML report test renders the nightly report headless): $CHROMIUM_BIN or /usr/bin/chromium. */
+function ensureChromium(): void {
+  const bin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+  const cmd = 'apt-get update && apt-get install -y chromium';
+  if (existsSync(bin)) {
+    log(`chromium: ${bin}`);
+    return;
+  }
+  if (process.getuid?.() !== 0) throw new SetupError(`chromium not found at ${bin} (set CHROMIUM_BIN to use another); install it as root: ${cmd}`);
+  log(`installing chromium: ${cmd}`);
+  try {
+    execFileSync('sh', ['-c', cmd], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch {
+    throw new SetupError(`installing chromium failed; run it by hand: ${cmd}`);
+  }
+  if (!existsSync(bin)) throw new SetupError(`chromium still missing at ${bin} after install; run: ${cmd}`);
+  log(`chromium installed: ${bin}`);
+}
+
+const TOOLS: Record<string, () => void> = { opa: ensureOpa, moto: ensureMoto, checkov: ensureCheckov, chromium: ensureChromium };
 
 function main(): number {
   const arg = process.argv.find((a) => a.startsWith('--need='));
