@@ -9,8 +9,10 @@
  *   test/fixtures/tf/rules/          HCL: a violating case and a compliant look-alike per static rule
  *   test/fixtures/plans/rules-create.json         show -json of its plan
  *   test/fixtures/state/rules-show.json           show -json of the state after apply
+ *   test/fixtures/tf/instances/      HCL: for_each/count instances referencing each other by key
+ *   test/fixtures/plans/instances-create.json     show -json of its plan
  *
- * Usage: npx tsx scripts/gen-fixtures.ts [estate] [rules]   (default both; TF_PROVIDER_MIRROR:
+ * Usage: npx tsx scripts/gen-fixtures.ts [estate] [rules] [instances]   (default both; TF_PROVIDER_MIRROR:
  * folder with the AWS provider)
  * The fixtures are committed: tests read them without terraform.
  */
@@ -68,11 +70,27 @@ async function rules(): Promise<void> {
   }
 }
 
+/** Instances that reference each other by key: the plan only (nothing to apply). */
+async function instances(): Promise<void> {
+  const moto = await startMoto();
+  const work = terraformWorkdir(path.join(FIXTURES, 'tf', 'instances'), moto.url, { prefix: 'nhi-fixtures-instances-' });
+  try {
+    const { tf } = work;
+    tf.init();
+    await runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', '-out=create.tfplan']);
+    writeJson(path.join(FIXTURES, 'plans', 'instances-create.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', 'create.tfplan'])));
+  } finally {
+    work.cleanup();
+    await moto.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const which = process.argv.slice(2);
-  for (const w of which) if (w !== 'estate' && w !== 'rules') throw new Error(`unknown fixture set ${w}: estate or rules`);
+  for (const w of which) if (!['estate', 'rules', 'instances'].includes(w)) throw new Error(`unknown fixture set ${w}: estate, rules or instances`);
   if (which.length === 0 || which.includes('estate')) await estate();
   if (which.length === 0 || which.includes('rules')) await rules();
+  if (which.length === 0 || which.includes('instances')) await instances();
 }
 
 async function estate(): Promise<void> {

@@ -87,6 +87,16 @@ function collectRefs(expr: unknown, out: string[] = [], depth = 0): string[] {
   return out;
 }
 
+/** True for an expression that indexes by its own instance: references `each.key` or `count.index`, no `each.value`. */
+function sameInstanceIdiom(refs: string[]): boolean {
+  return refs.some((r) => r === 'each.key' || r === 'count.index') && !refs.some((r) => r.startsWith('each.value'));
+}
+
+/** The instance key of a resource address (`["adt"]`, `[0]`), or undefined. */
+function instanceKeyOf(address: string): string | undefined {
+  return /(\[(?:\d+|"(?:[^"\\]|\\.)*")\])$/.exec(address)?.[1];
+}
+
 /** The expression node for an attribute path (descending nested blocks where the config has them). */
 function exprAt(exprs: Record<string, unknown>, path: Array<string | number>): unknown {
   let node: unknown = exprs[path[0] as string];
@@ -227,8 +237,9 @@ class PlanReader {
       sensitive,
       unresolved: (path) => {
         const refs = collectRefs(exprAt(exprs, path));
+        const byInstance = sameInstanceIdiom(refs) ? instanceKeyOf(address) : undefined;
         if (refs.some((x) => /^(each|count)\./.test(x)) && cfg) refs.push(...collectRefs(cfg.for_each_expression ?? cfg.count_expression));
-        const resolved = this.resolveRefs(refs, modules);
+        const resolved = this.sameInstance(this.resolveRefs(refs, modules), byInstance);
         return new Unresolved(resolved, resolved.length ? `depends on ${resolved.join(', ')}` : 'computed at apply');
       },
     });
@@ -238,6 +249,23 @@ class PlanReader {
     if (literal.size) rec.literal = literal;
     this.records.push(rec);
     this.seen.add(address);
+  }
+
+  private addresses?: Set<string>;
+
+  /**
+   * `aws_iam_role.feed[each.key]` reaches the plan as the references `aws_iam_role.feed` and
+   * `each.key`: the index expression is gone. When the referencing resource is itself instance K
+   * and the target has an instance K, that instance is the one meant (the for_each/count idiom);
+   * otherwise every instance stays a candidate.
+   */
+  private sameInstance(refs: string[], key: string | undefined): string[] {
+    if (!key) return refs;
+    if (!this.addresses) {
+      const rcs = Array.isArray(this.doc.resource_changes) ? this.doc.resource_changes : [];
+      this.addresses = new Set(rcs.filter(isObject).map((rc) => rc.address).filter((a): a is string => typeof a === 'string'));
+    }
+    return refs.map((r) => (!r.endsWith(']') && this.addresses!.has(r + key) ? r + key : r));
   }
 
   read(): ResourceRecord[] {

@@ -152,3 +152,25 @@ describe('plan loader (terraform show -json of a real plan)', () => {
     expect(j.stdout).not.toContain(CANARY);
   });
 });
+
+describe('for_each and count instances referencing each other by key', () => {
+  const INSTANCES_PLAN = path.resolve('test/fixtures/plans/instances-create.json');
+
+  it('pairs instance K with instance K (terraform keeps only "x" and "each.key" of x[each.key])', async () => {
+    const inv = await loadPlan(INSTANCES_PLAN);
+    const links = Object.fromEntries(inv.identities.map((i) => [i.id, i.policies.map((l) => l.policy)]));
+    expect(links).toEqual({
+      'aws_iam_role.feed["adt"]': ['aws_iam_role_policy.feed["adt"]'],
+      'aws_iam_role.feed["orm"]': ['aws_iam_role_policy.feed["orm"]'],
+      'aws_iam_role.counted[0]': ['arn:aws:iam::aws:policy/AdministratorAccess'],
+      'aws_iam_role.counted[1]': ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    });
+  });
+
+  it('so the admin policy of one instance is not blamed on its sibling', async () => {
+    const r = await runCli(['check', '--plan', INSTANCES_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; identity?: string }> };
+    const admin = doc.findings.filter((f) => f.ruleId === 'NHI-LP-001' || f.ruleId === 'NHI-LP-004').map((f) => `${f.ruleId} ${f.identity}`).sort();
+    expect(admin).toEqual(['NHI-LP-001 aws_iam_role.feed["adt"]', 'NHI-LP-004 aws_iam_role.counted[0]']);
+  });
+});
