@@ -11,6 +11,7 @@
  *   test/fixtures/state/rules-show.json           show -json of the state after apply
  *   test/fixtures/tf/instances/      HCL: for_each/count instances referencing each other by key
  *   test/fixtures/plans/instances-create.json     show -json of its plan
+ *   test/fixtures/state/instances-refreshed.json  show -json of its state, applied and refreshed (echo attributes)
  *
  * Usage: npx tsx scripts/gen-fixtures.ts [estate] [rules] [instances]   (default both; TF_PROVIDER_MIRROR:
  * folder with the AWS provider)
@@ -70,7 +71,7 @@ async function rules(): Promise<void> {
   }
 }
 
-/** Instances that reference each other by key: the plan only (nothing to apply). */
+/** Instances that reference each other by key: the plan, and the state after apply and a refresh. */
 async function instances(): Promise<void> {
   const moto = await startMoto();
   const work = terraformWorkdir(path.join(FIXTURES, 'tf', 'instances'), moto.url, { prefix: 'nhi-fixtures-instances-' });
@@ -79,6 +80,10 @@ async function instances(): Promise<void> {
     tf.init();
     await runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', '-out=create.tfplan']);
     writeJson(path.join(FIXTURES, 'plans', 'instances-create.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', 'create.tfplan'])));
+    // Applied, then refreshed: the roles now echo their inline policies and attachments.
+    await runAsync(tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', 'create.tfplan']);
+    await runAsync(tf, ['apply', '-refresh-only', '-no-color', '-input=false', '-lock=false', '-auto-approve']);
+    writeJson(path.join(FIXTURES, 'state', 'instances-refreshed.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color'])));
   } finally {
     work.cleanup();
     await moto.stop();

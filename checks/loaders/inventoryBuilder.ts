@@ -140,7 +140,36 @@ class Builder {
       'credentials',
     ] as const;
     for (const phase of order) for (const r of this.records) this.visit(phase, r);
+    this.dropEchoes();
     return this.inv;
+  }
+
+  /**
+   * A refreshed state echoes on a role what separate resources declare: `inline_policy` repeats
+   * each aws_iam_role_policy and `managed_policy_arns` each attachment. The echo would report the
+   * same policy twice; the declaring resource is kept. Plans drop echoes by their configuration.
+   */
+  private dropEchoes(): void {
+    const byId = new Map(this.inv.policies.map((p) => [p.id, p]));
+    const dropped = new Set<string>();
+    for (const identity of this.inv.identities) {
+      const seen = new Set<string>();
+      const declared = new Set(
+        identity.policies
+          .map((l) => byId.get(l.policy))
+          .filter((p): p is Policy => !!p && p.type === 'inline' && !p.id.includes('#inline_policy[') && p.name !== null)
+          .map((p) => p.name),
+      );
+      identity.policies = identity.policies.filter((l) => {
+        if (seen.has(l.policy + (l.via ?? ''))) return false;
+        seen.add(l.policy + (l.via ?? ''));
+        const p = byId.get(l.policy);
+        const echo = !!p && p.id.startsWith(`${identity.id}#inline_policy[`) && p.name !== null && declared.has(p.name);
+        if (echo) dropped.add(p.id);
+        return !echo;
+      });
+    }
+    if (dropped.size) this.inv.policies = this.inv.policies.filter((p) => !dropped.has(p.id));
   }
 
   private visit(phase: string, r: ResourceRecord): void {

@@ -85,3 +85,23 @@ describe('state loader: show -json and tfstate agree', () => {
     expect(shape(b)).toEqual(shape(a));
   });
 });
+
+describe('a refreshed state, where roles echo what separate resources declare', () => {
+  const REFRESHED = path.resolve('test/fixtures/state/instances-refreshed.json');
+
+  it('keeps the declaring aws_iam_role_policy and drops the inline_policy echo; attachments are linked once', async () => {
+    const inv = await loadState(REFRESHED);
+    const adt = inv.identities.find((i) => i.id === 'aws_iam_role.feed["adt"]')!;
+    expect(adt.policies).toEqual([{ policy: 'aws_iam_role_policy.feed["adt"]' }]);
+    expect(inv.policies.some((p) => p.id.includes('#inline_policy['))).toBe(false);
+    const counted = inv.identities.find((i) => i.id === 'aws_iam_role.counted[0]')!;
+    expect(counted.policies).toEqual([{ policy: 'arn:aws:iam::aws:policy/AdministratorAccess' }]);
+  });
+
+  it('so each finding is reported once', async () => {
+    const r = await runCli(['check', '--state', REFRESHED, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { address?: string } }> };
+    const lp = doc.findings.filter((f) => f.ruleId.startsWith('NHI-LP-')).map((f) => `${f.ruleId} ${f.resource.address}`).sort();
+    expect(lp).toEqual(['NHI-LP-001 aws_iam_role_policy.feed["adt"]', 'NHI-LP-004 aws_iam_role.counted[0]', 'NHI-LP-005 aws_iam_role_policy.feed["adt"]', 'NHI-LP-006 aws_iam_role_policy.feed["adt"]']);
+  });
+});
