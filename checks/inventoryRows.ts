@@ -4,7 +4,7 @@
  * and the number of open findings on it. Reports render it (new identities in a pull request,
  * the nightly inventory table) without going back to the Inventory.
  */
-import type { Change, Credential, Identity, Inventory, SourceKind } from './model.js';
+import type { Change, Credential, Identity, Inventory, Origin, SourceKind } from './model.js';
 
 export interface InventoryRow {
   id: string;
@@ -31,6 +31,11 @@ export interface InventoryRow {
   lastUsed?: string | null;
   lastRotated?: string | null;
   rotationDays?: number | null;
+  /**
+   * Plan: what terraform found changed outside Terraform since the last apply: attribute names
+   * of the element (`tags.owner`), `deleted`, and `policy NAME` for a linked policy that changed.
+   */
+  changedOutside?: string[];
   /** Unwaived findings naming this element as resource or identity. */
   findings: number;
 }
@@ -76,20 +81,34 @@ function base(el: Identity | Credential, element: InventoryRow['element'], count
   return row;
 }
 
+function outOfBand(o: Origin): string[] {
+  if (!o.outOfBand) return [];
+  return o.outOfBand.change === 'delete' ? ['deleted'] : [...o.outOfBand.attributes];
+}
+
 /**
  * Rows for every identity and credential of the Inventory. `counts` maps element ids to their
  * unwaived findings (see countFindings).
  */
 export function inventoryRows(inv: Inventory, counts: Map<string, number>): InventoryRow[] {
   const rows: InventoryRow[] = [];
+  const policies = new Map(inv.policies.map((p) => [p.id, p]));
   for (const i of inv.identities) {
     const row = base(i, 'identity', counts);
+    const changed = outOfBand(i.origin);
+    for (const l of i.policies) {
+      const p = policies.get(l.policy);
+      if (p?.origin.outOfBand && p.origin.address !== i.origin.address) changed.push(`policy ${p.name ?? p.origin.address ?? p.id}`);
+    }
+    if (changed.length) row.changedOutside = changed;
     put(row, 'createDate', i.usage?.createDate);
     if (i.usage && 'lastUsed' in i.usage) row.lastUsed = i.usage.lastUsed ?? null;
     rows.push(row);
   }
   for (const c of inv.credentials) {
     const row = base(c, 'credential', counts);
+    const changed = outOfBand(c.origin);
+    if (changed.length) row.changedOutside = changed;
     put(row, 'identity', c.identity);
     put(row, 'status', c.status);
     put(row, 'createDate', c.createDate);

@@ -27,6 +27,11 @@ export interface Origin {
   stack?: string;
   /** The source file that declared the resource when known (stack .ts file). */
   sourceFile?: string;
+  /**
+   * Plan: terraform found the resource changed outside Terraform since the last apply
+   * (resource_drift). Attribute names only (`tags.owner`, `assume_role_policy`), never values.
+   */
+  outOfBand?: { change: 'update' | 'delete'; attributes: string[] };
 }
 
 export interface Condition {

@@ -139,6 +139,17 @@ function newIdentityLines(doc: FindingsDocument): string[] {
   return out;
 }
 
+/** What the plan found changed outside Terraform since the last apply (resource_drift). */
+function outOfBandLines(doc: FindingsDocument): string[] {
+  const changed = (doc.inventory ?? []).filter((r) => r.changedOutside?.length);
+  if (changed.length === 0) return [];
+  const out = [`### Changed outside Terraform since the last apply (${changed.length})`, '', 'This plan reverts these out-of-band changes; find out who made them and why.', '', '| Identity or credential | Owner | Changed |', '|---|---|---|'];
+  for (const r of changed.slice(0, NEW_IDENTITIES_SHOWN)) out.push(`| ${cell(r.name)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.changedOutside!.map(code).join(', ')} |`);
+  if (changed.length > NEW_IDENTITIES_SHOWN) out.push(`| … ${changed.length - NEW_IDENTITIES_SHOWN} more | | |`);
+  out.push('');
+  return out;
+}
+
 export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}): string {
   const budget = Math.min(opts.budget ?? MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT);
   const open = doc.findings.filter((f) => !f.waived);
@@ -165,6 +176,7 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
   head.push(`| waived | ${doc.summary.waived} |`);
   head.push('');
   head.push(...newIdentityLines(doc));
+  head.push(...outOfBandLines(doc));
 
   const gs = groups(doc);
   const withOpen = gs.filter((g) => g.open.length > 0);

@@ -12,6 +12,7 @@
  *   test/fixtures/tf/instances/      HCL: for_each/count instances referencing each other by key
  *   test/fixtures/plans/instances-create.json     show -json of its plan
  *   test/fixtures/state/instances-refreshed.json  show -json of its state, applied and refreshed (echo attributes)
+ *   test/fixtures/plans/instances-drift.json      a plan after out-of-band changes (resource_drift)
  *
  * Usage: npx tsx scripts/gen-fixtures.ts [estate] [rules] [instances]   (default both; TF_PROVIDER_MIRROR:
  * folder with the AWS provider)
@@ -21,6 +22,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IAMClient, PutRolePolicyCommand, TagRoleCommand } from '@aws-sdk/client-iam';
 import { startMoto } from '../test/support/moto.js';
 import { terraformWorkdir, type Terraform } from '../test/support/terraform.js';
 
@@ -83,7 +85,15 @@ async function instances(): Promise<void> {
     // Applied, then refreshed: the roles now echo their inline policies and attachments.
     await runAsync(tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', 'create.tfplan']);
     await runAsync(tf, ['apply', '-refresh-only', '-no-color', '-input=false', '-lock=false', '-auto-approve']);
-    writeJson(path.join(FIXTURES, 'state', 'instances-refreshed.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color'])));
+    const state = JSON.parse(await runAsync(tf, ['show', '-json', '-no-color'])) as { values: { root_module: { resources: Array<{ address: string; values: Record<string, unknown> }> } } };
+    writeJson(path.join(FIXTURES, 'state', 'instances-refreshed.json'), state);
+    // Out of band, as a colleague in the console would: a role's tags changed and a policy widened.
+    const nameOf = (address: string) => String(state.values.root_module.resources.find((r) => r.address === address)?.values.name);
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await iam.send(new TagRoleCommand({ RoleName: nameOf('aws_iam_role.counted[1]'), Tags: [{ Key: 'owner', Value: 'someone-in-the-console' }] }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: nameOf('aws_iam_role.feed["orm"]'), PolicyName: 'feed-orm', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }));
+    await runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', '-out=drift.tfplan']);
+    writeJson(path.join(FIXTURES, 'plans', 'instances-drift.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', 'drift.tfplan'])));
   } finally {
     work.cleanup();
     await moto.stop();

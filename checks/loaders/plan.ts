@@ -13,7 +13,7 @@
  */
 import { UserError, jsonPath, quote } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
-import type { Change, Inventory } from '../model.js';
+import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
 import { buildInventory } from './inventoryBuilder.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
@@ -85,6 +85,32 @@ function collectRefs(expr: unknown, out: string[] = [], depth = 0): string[] {
     for (const [k, v] of Object.entries(expr)) if (k !== 'references' && k !== 'constant_value') collectRefs(v, out, depth + 1);
   }
   return out;
+}
+
+/** Deep equality through JSON text; a value too deep to serialize counts as changed. */
+function sameJson(x: unknown, y: unknown): boolean {
+  try {
+    return JSON.stringify(x) === JSON.stringify(y);
+  } catch {
+    return false;
+  }
+}
+
+/** Names of the top-level attributes that differ (tags by key), sorted; never their values. */
+export function changedAttributes(before: unknown, after: unknown): string[] {
+  const b = isObject(before) ? before : {};
+  const a = isObject(after) ? after : {};
+  const out = new Set<string>();
+  for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (k === 'tags_all' && ('tags' in a || 'tags' in b)) continue;
+    if (sameJson(b[k], a[k])) continue;
+    if ((k === 'tags' || k === 'tags_all') && (isObject(b[k]) || isObject(a[k]))) {
+      const bt = isObject(b[k]) ? (b[k] as Record<string, unknown>) : {};
+      const at = isObject(a[k]) ? (a[k] as Record<string, unknown>) : {};
+      for (const t of new Set([...Object.keys(bt), ...Object.keys(at)])) if (bt[t] !== at[t]) out.add(`tags.${t}`);
+    } else out.add(k);
+  }
+  return [...out].sort();
 }
 
 /** True for an expression that indexes by its own instance: references `each.key` or `count.index`, no `each.value`. */
@@ -244,6 +270,8 @@ class PlanReader {
       },
     });
     const rec = recordOf(r, address, converted.values, converted.withheld, change, { source: 'plan', file: this.file });
+    const drift = this.drifted().get(address);
+    if (drift) rec.origin.outOfBand = drift;
     const literal = new Set<string>();
     for (const [k, e] of Object.entries(exprs)) if (isObject(e) && 'constant_value' in e) literal.add(k);
     if (literal.size) rec.literal = literal;
@@ -252,6 +280,22 @@ class PlanReader {
   }
 
   private addresses?: Set<string>;
+  private drift?: Map<string, NonNullable<Origin['outOfBand']>>;
+
+  /** resource_drift: what terraform found changed outside Terraform, by address (names, never values). */
+  private drifted(): Map<string, NonNullable<Origin['outOfBand']>> {
+    if (this.drift) return this.drift;
+    this.drift = new Map();
+    const entries = this.doc.resource_drift;
+    if (entries === undefined || entries === null) return this.drift;
+    if (!Array.isArray(entries)) throw new UserError('must be a list', { file: this.file, jsonPath: '$.resource_drift' });
+    entries.forEach((e, i) => {
+      if (!isObject(e) || typeof e.address !== 'string' || !isObject(e.change)) throw new UserError('must be a resource change with an address', { file: this.file, jsonPath: jsonPath(['resource_drift', i]) });
+      const change = this.changeOf(e.change.actions, ['resource_drift', i, 'change', 'actions']) === 'delete' ? 'delete' : 'update';
+      this.drift!.set(e.address, { change, attributes: change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after) });
+    });
+    return this.drift;
+  }
 
   /**
    * `aws_iam_role.feed[each.key]` reaches the plan as the references `aws_iam_role.feed` and

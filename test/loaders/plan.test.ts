@@ -174,3 +174,26 @@ describe('for_each and count instances referencing each other by key', () => {
     expect(admin).toEqual(['NHI-LP-001 aws_iam_role.feed["adt"]', 'NHI-LP-004 aws_iam_role.counted[0]']);
   });
 });
+
+describe('resource_drift: what terraform found changed outside Terraform', () => {
+  const DRIFT_PLAN = path.resolve('test/fixtures/plans/instances-drift.json');
+
+  it('marks the elements with the names of what changed, never the values', async () => {
+    const inv = await loadPlan(DRIFT_PLAN);
+    const byId = (id: string) => inv.identities.find((i) => i.id === id)!;
+    expect(byId('aws_iam_role.counted[1]').origin.outOfBand).toEqual({ change: 'update', attributes: ['tags.owner'] });
+    expect(byId('aws_iam_role.counted[0]').origin.outOfBand).toBeUndefined();
+    expect(inv.policies.find((p) => p.id === 'aws_iam_role_policy.feed["orm"]')!.origin.outOfBand).toEqual({ change: 'update', attributes: ['policy'] });
+    expect(check('inventory', inv)).toBeNull();
+    expect(JSON.stringify(inv)).not.toContain('someone-in-the-console');
+  });
+
+  it('the PR comment lists them, with the linked policy that was widened', async () => {
+    const r = await runCli(['check', '--plan', DRIFT_PLAN, '--format', 'markdown', '--fail-on', 'none', '--now', '2026-11-22']);
+    const section = r.stdout.slice(r.stdout.indexOf('### Changed outside Terraform'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Identity'));
+    expect(section.startsWith('### Changed outside Terraform since the last apply (2)')).toBe(true);
+    expect(rows[0]).toMatch(/^\| counted-1-\d+ \| \*\*no owner\*\* \| `tags.owner` \|$/);
+    expect(rows[1]).toMatch(/^\| feed-orm-\d+ \| team-orm \| `inline_policy`, `policy feed-orm` \|$/);
+  });
+});
