@@ -41,29 +41,45 @@ every_resource(stmt) if "*" in object.get(stmt, "resources", [])
 
 # --- identities, policies, holders ------------------------------------------------------------
 
-identity_by_id(id) := i if {
+# Lookup tables, each built once per evaluation (rules are memoized; functions are not, so a
+# function that scanned every identity per call made the pack quadratic on large plans).
+identities_by_id := {i.id: i | some i in lib.identities}
+
+groups_by_id := {g.id: g | some g in input.inventory.groups}
+
+policies_by_id := {p.id: p | some p in lib.policies}
+
+identity_by_id(id) := identities_by_id[id]
+
+# Policy ids that reach each identity: attached or inline, and through its groups.
+effective_policies[iid] contains pid if {
 	some i in lib.identities
-	i.id == id
+	iid := i.id
+	some l in i.policies
+	pid := l.policy
 }
 
-# Policy ids that reach an identity: attached or inline, and through its groups.
-policy_ids_of(identity) := direct | via_groups if {
-	direct := {l.policy | some l in identity.policies}
-	via_groups := {l.policy |
-		some gid in object.get(identity, "groups", [])
-		some g in input.inventory.groups
-		g.id == gid
-		some l in g.policies
-	}
+effective_policies[iid] contains pid if {
+	some i in lib.identities
+	iid := i.id
+	some gid in object.get(i, "groups", [])
+	some l in groups_by_id[gid].policies
+	pid := l.policy
 }
+
+# Identity ids holding each policy, directly or through a group.
+holders_of[pid] contains iid if {
+	some iid, pids in effective_policies
+	some pid in pids
+}
+
+policy_ids_of(identity) := effective_policies[identity.id]
+
+policy_ids_of(identity) := set() if not effective_policies[identity.id]
 
 # Identity ids that hold a policy directly or through a group, or {null} when none.
 holders(policy_id) := ids if {
-	ids := {i.id |
-		some i in lib.identities
-		policy_id in policy_ids_of(i)
-	}
-	count(ids) > 0
+	ids := holders_of[policy_id]
 } else := {null}
 
 # The policies whose Deny statements apply together with policy for holder.
@@ -71,14 +87,20 @@ scope(policy, holder) := {policy.id} if holder == null
 
 scope(policy, holder) := policy_ids_of(identity_by_id(holder)) | {policy.id} if holder != null
 
-# Deny statements without any condition in the given policies.
-plain_denies(policy_ids) := [s |
+# Deny statements without any condition, by policy id.
+plain_denies_of[pid] contains s if {
 	some p in lib.policies
-	p.id in policy_ids
+	pid := p.id
 	p.document.known
 	some s in p.document.document.statements
 	s.effect == "Deny"
 	count(object.get(s, "conditions", [])) == 0
+}
+
+# Deny statements without any condition in the given policies.
+plain_denies(policy_ids) := [s |
+	some pid in policy_ids
+	some s in plain_denies_of[pid]
 ]
 
 deny_covers_resource(stmt, resource) if any_matches(object.get(stmt, "resources", []), resource)

@@ -35,6 +35,7 @@ non_prod(account) := env if {
 prod(identity) if identity.governance.environment == "prod"
 
 findings contains lib.finding(identity.id, identity.id, msg) if {
+	count(accounts) > 0
 	some identity in lib.identities
 	prod(identity)
 	some stmt in iam.trust_allows(identity)
@@ -45,10 +46,11 @@ findings contains lib.finding(identity.id, identity.id, msg) if {
 }
 
 findings contains lib.finding(policy.id, identity.id, msg) if {
+	count(accounts) > 0
 	some identity in lib.identities
 	prod(identity)
-	some policy in lib.policies
-	policy.id in iam.policy_ids_of(identity)
+	some pid in iam.policy_ids_of(identity)
+	policy := iam.policies_by_id[pid]
 	some stmt in lib.allow_statements(policy)
 	some resource in object.get(stmt, "resources", [])
 	account := iam.resource_account(resource)

@@ -24,11 +24,11 @@ import data.nhi.lib.iam
 admin_equivalent := {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"}
 
 findings contains lib.finding(identity.id, identity.id, msg) if {
-	some identity in lib.identities
 	some policy in lib.policies
 	policy.type == "aws-managed"
 	policy.name in admin_equivalent
-	policy.id in iam.policy_ids_of(identity)
+	some holder in iam.holders(policy.id)
+	identity := iam.identity_by_id(holder)
 	not iam.denied(policy, identity.id, "*", "*")
 	msg := sprintf("%s %s has the AWS managed policy %s attached%s", [identity.kind, lib.label(identity), policy.name, through(identity, policy.id)])
 }

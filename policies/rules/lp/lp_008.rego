@@ -41,10 +41,9 @@ phi_stores contains d if {
 	d.dataClass == "phi"
 }
 
-store_by_id(id) := d if {
-	some d in phi_stores
-	d.id == id
-}
+phi_stores_by_id := {d.id: d | some d in phi_stores}
+
+store_by_id(id) := phi_stores_by_id[id]
 
 action_service(action) := "*" if action in {"*", "*:*"}
 
@@ -117,8 +116,7 @@ findings contains lib.finding(policy_id, holder, msg) if {
 	some key, labels in reaches
 	[policy_id, holder] := key
 	identity := iam.identity_by_id(holder)
-	some policy in lib.policies
-	policy.id == policy_id
+	policy := iam.policies_by_id[policy_id]
 	msg := sprintf(
 		"policy %s lets %s %s (%s) act on data-class phi stores: %s",
 		[lib.label(policy), identity.kind, lib.label(identity), class_of(identity), concat(", ", sort(labels))],

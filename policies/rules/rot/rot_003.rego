@@ -18,6 +18,7 @@
 package nhi.rules.rot_003
 
 import data.nhi.lib
+import data.nhi.lib.iam
 
 findings contains lib.finding(key.id, owner_id(key), msg) if {
 	some key in input.inventory.credentials
@@ -27,10 +28,7 @@ findings contains lib.finding(key.id, owner_id(key), msg) if {
 	msg := sprintf("access key %s of user %s is a long-lived credential%s (%s)", [key_label(key), user_label(key), status(key), lib.presence])
 }
 
-user(key) := i if {
-	some i in lib.identities
-	i.id == key.identity
-}
+user(key) := iam.identity_by_id(key.identity)
 
 owner_id(key) := key.identity if is_string(key.identity)
 
