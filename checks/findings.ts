@@ -5,7 +5,7 @@
  */
 import { ruleElementId, type RawFinding } from './engine/index.js';
 import { SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
-import { countFindings, inventoryRows, type InventoryRow } from './inventoryRows.js';
+import { countFindings, elementType, inventoryRows, type InventoryRow } from './inventoryRows.js';
 import type { Gap, Inventory, Origin, SourceKind } from './model.js';
 import { waiverCovers, type WaiverFact } from './waivers.js';
 
@@ -101,11 +101,10 @@ function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<st
     const name = w.origin.constructPath ?? w.id.slice(w.id.lastIndexOf('#') + 1);
     m.set(w.id, { type: 'waiver', name, origin: { source: 'synth', file: w.origin.file, constructPath: w.origin.constructPath, stack: w.origin.stack } });
   }
-  for (const i of inv.identities) m.set(i.id, { type: i.origin.source === 'live' ? `iam-${i.kind}` : i.kind === 'role' ? 'aws_iam_role' : 'aws_iam_user', name: i.name, arn: i.arn, origin: i.origin, governance: i.governance });
+  for (const i of inv.identities) m.set(i.id, { type: elementType(i.kind, i.origin.source), name: i.name, arn: i.arn, origin: i.origin, governance: i.governance });
   for (const p of inv.policies) m.set(p.id, { type: p.type === 'aws-managed' ? 'aws-managed-policy' : p.type === 'inline' ? 'inline-policy' : 'aws_iam_policy', name: p.name, arn: p.arn, origin: p.origin });
   for (const c of inv.credentials) {
-    const type = c.kind === 'secret' ? 'aws_secretsmanager_secret' : c.kind === 'access-key' ? 'aws_iam_access_key' : 'aws_iam_user_login_profile';
-    m.set(c.id, { type, name: c.name, arn: c.arn, origin: c.origin, governance: c.governance });
+    m.set(c.id, { type: elementType(c.kind, c.origin.source), name: c.name, arn: c.arn, origin: c.origin, governance: c.governance });
   }
   for (const d of inv.dataStores) m.set(d.id, { type: `data-store:${d.kind}`, name: d.name, arn: d.arn, origin: d.origin });
   for (const g of inv.groups) m.set(g.id, { type: 'aws_iam_group', name: g.name, origin: g.origin });

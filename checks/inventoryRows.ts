@@ -48,8 +48,10 @@ const TF_TYPE: Record<string, string> = {
   'login-profile': 'aws_iam_user_login_profile',
 };
 
-function typeOf(kind: string, source: SourceKind): string {
-  return source === 'live' ? `iam-${kind}` : (TF_TYPE[kind] ?? kind);
+/** The type reports show for an identity or credential: terraform's, or the AWS API's for live elements. */
+export function elementType(kind: string, source: SourceKind): string {
+  if (source !== 'live') return TF_TYPE[kind] ?? kind;
+  return kind === 'secret' ? 'secretsmanager-secret' : `iam-${kind}`;
 }
 
 function put<K extends keyof InventoryRow>(row: InventoryRow, key: K, value: InventoryRow[K] | undefined): void {
@@ -60,7 +62,7 @@ function base(el: Identity | Credential, element: InventoryRow['element'], count
   const row: InventoryRow = {
     id: el.id,
     element,
-    type: typeOf(el.kind, el.origin.source),
+    type: elementType(el.kind, el.origin.source),
     kind: el.kind,
     name: el.name ?? el.origin.address ?? el.id,
     source: el.origin.source,
@@ -105,8 +107,12 @@ export function inventoryRows(inv: Inventory, counts: Map<string, number>): Inve
     if (i.usage && 'lastUsed' in i.usage) row.lastUsed = i.usage.lastUsed ?? null;
     rows.push(row);
   }
+  const identities = new Map(inv.identities.map((i) => [i.id, i]));
   for (const c of inv.credentials) {
     const row = base(c, 'credential', counts);
+    // A key or password answers to its user's owner when it has no owner tag of its own.
+    const ownerOfUser = c.identity ? identities.get(c.identity)?.governance?.owner?.trim() : undefined;
+    if (!row.owner && ownerOfUser) row.owner = ownerOfUser;
     const changed = outOfBand(c.origin);
     if (changed.length) row.changedOutside = changed;
     put(row, 'identity', c.identity);

@@ -37,7 +37,6 @@ import {
   mapLoginProfiles,
   mapSecret,
   parseCredentialReport,
-  userId,
   userLastUsed,
   type LiveContext,
   type ReportRow,
@@ -234,7 +233,7 @@ export async function collectLive(opts: LiveOptions): Promise<Inventory> {
     const arnOf = new Map(users.map((u) => [u.id, u.arn]));
     const credentials: Credential[] = [];
     for (const k of keys) {
-      const cred = mapAccessKey(k, used.get(k.AccessKeyId ?? ''), ctx, arnOf.get(userId(k.UserName ?? '')));
+      const cred = mapAccessKey(k, used.get(k.AccessKeyId ?? ''), ctx);
       if (cred) credentials.push(cred);
     }
     if (report) credentials.push(...mapLoginProfiles(report, ctx).filter((l) => arnOf.has(l.identity!)));

@@ -131,7 +131,7 @@ class PolicyTable {
     return { policy: p.id };
   }
 
-  inline(owner: 'role' | 'user' | 'group', ownerName: string, ownerArn: string | undefined, d: PolicyDetail): PolicyLink | undefined {
+  inline(owner: 'role' | 'user' | 'group', ownerName: string, d: PolicyDetail): PolicyLink | undefined {
     if (!d.PolicyName) return undefined;
     const p: Policy = {
       id: inlineId(owner, ownerName, d.PolicyName),
@@ -139,17 +139,18 @@ class PolicyTable {
       type: 'inline',
       document: liveDocument(d.PolicyDocument),
       change: 'existing',
-      origin: origin(this.ctx, ownerArn),
+      // An inline policy has no ARN of its own; its owner's would name the wrong thing in reports.
+      origin: origin(this.ctx),
     };
     this.list.push(p);
     return { policy: p.id };
   }
 }
 
-function links(table: PolicyTable, owner: 'role' | 'user' | 'group', name: string, arn: string | undefined, inline: PolicyDetail[] | undefined, attached: AttachedPolicy[] | undefined): PolicyLink[] {
+function links(table: PolicyTable, owner: 'role' | 'user' | 'group', name: string, inline: PolicyDetail[] | undefined, attached: AttachedPolicy[] | undefined): PolicyLink[] {
   const out: PolicyLink[] = [];
   for (const d of inline ?? []) {
-    const l = table.inline(owner, name, arn, d);
+    const l = table.inline(owner, name, d);
     if (l) out.push(l);
   }
   for (const a of attached ?? []) {
@@ -167,7 +168,7 @@ function roleOf(r: RoleDetail, table: PolicyTable, ctx: LiveContext, extras: Rol
     name: r.RoleName,
     tags: tagsOf(r.Tags),
     trust: liveDocument(r.AssumeRolePolicyDocument),
-    policies: links(table, 'role', r.RoleName, r.Arn, r.RolePolicyList, r.AttachedManagedPolicies),
+    policies: links(table, 'role', r.RoleName, r.RolePolicyList, r.AttachedManagedPolicies),
     groups: [],
     change: 'existing',
     usage: { lastUsed: iso(r.RoleLastUsed?.LastUsedDate) ?? null },
@@ -189,7 +190,7 @@ function userOf(u: UserDetail, table: PolicyTable, ctx: LiveContext): Identity |
     kind: 'user',
     name: u.UserName,
     tags: tagsOf(u.Tags),
-    policies: links(table, 'user', u.UserName, u.Arn, u.UserPolicyList, u.AttachedManagedPolicies),
+    policies: links(table, 'user', u.UserName, u.UserPolicyList, u.AttachedManagedPolicies),
     groups: (u.GroupList ?? []).map(groupId),
     change: 'existing',
     usage: {},
@@ -204,7 +205,7 @@ function userOf(u: UserDetail, table: PolicyTable, ctx: LiveContext): Identity |
 
 function groupOf(g: GroupDetail, table: PolicyTable, ctx: LiveContext): Group | undefined {
   if (!g.GroupName) return undefined;
-  return { id: groupId(g.GroupName), name: g.GroupName, policies: links(table, 'group', g.GroupName, g.Arn, g.GroupPolicyList, g.AttachedManagedPolicies), origin: origin(ctx, g.Arn) };
+  return { id: groupId(g.GroupName), name: g.GroupName, policies: links(table, 'group', g.GroupName, g.GroupPolicyList, g.AttachedManagedPolicies), origin: origin(ctx, g.Arn) };
 }
 
 /** Every page of GetAccountAuthorizationDetails into identities, groups and policies. */
@@ -232,7 +233,7 @@ export function mapAuthorizationDetails(pages: GetAccountAuthorizationDetailsRes
 }
 
 /** One access key (ListAccessKeys) with its last use (GetAccessKeyLastUsed; undefined when it could not be read). */
-export function mapAccessKey(k: AccessKeyMetadata, lastUsed: Date | null | undefined, ctx: LiveContext, userArn?: string): Credential | undefined {
+export function mapAccessKey(k: AccessKeyMetadata, lastUsed: Date | null | undefined, ctx: LiveContext): Credential | undefined {
   if (!k.AccessKeyId || !k.UserName) return undefined;
   const c: Credential = {
     id: accessKeyId(k.AccessKeyId),
@@ -242,7 +243,8 @@ export function mapAccessKey(k: AccessKeyMetadata, lastUsed: Date | null | undef
     tags: {},
     status: k.Status === 'Inactive' ? 'Inactive' : 'Active',
     change: 'existing',
-    origin: origin(ctx, userArn),
+    // An access key has no ARN; the user's would make reports name the user as the resource.
+    origin: origin(ctx),
   };
   const created = iso(k.CreateDate);
   if (created) c.createDate = created;
@@ -284,7 +286,7 @@ export function mapLoginProfiles(rows: ReportRow[], ctx: LiveContext): Credentia
       tags: {},
       lastUsed: reportDate(row.password_last_used),
       change: 'existing',
-      origin: origin(ctx, row.arn || undefined),
+      origin: origin(ctx),
     };
     const changed = reportDate(row.password_last_changed);
     if (changed) c.createDate = changed;

@@ -22,7 +22,6 @@ import {
   asNumber,
   asObject,
   asString,
-  asStrings,
   asTags,
   isUnresolved,
   refTarget,

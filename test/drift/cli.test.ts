@@ -33,14 +33,14 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
     expect(code).toBe(0);
     const drift = doc.findings.filter((f) => f.source === 'drift').map((f) => `${f.ruleId} ${where(f)}`).sort();
     expect(drift).toEqual([
-      'NHI-DRIFT-001 aws_iam_access_key AKIASHADOW0000000001',
-      'NHI-DRIFT-001 aws_secretsmanager_secret ops/db-password',
+      'NHI-DRIFT-001 iam-access-key AKIASHADOW0000000001',
       'NHI-DRIFT-001 iam-user shadow-ci',
+      'NHI-DRIFT-001 secretsmanager-secret ops/db-password',
       'NHI-DRIFT-002 aws_iam_role module.integrations["billing"].aws_iam_role.this',
       'NHI-DRIFT-003 aws-managed-policy AdministratorAccess',
       'NHI-DRIFT-003 inline-policy read-lab',
       'NHI-DRIFT-004 aws_iam_role module.integrations["lab"].aws_iam_role.this',
-      'NHI-DRIFT-005 aws_iam_access_key AKIASHADOW0000000001',
+      'NHI-DRIFT-005 iam-access-key AKIASHADOW0000000001',
       'NHI-DRIFT-005 iam-role legacy-batch',
       'NHI-DRIFT-006 aws_secretsmanager_secret aws_secretsmanager_secret.lab_api',
     ]);

@@ -79,13 +79,13 @@ describe('nhi-guard drift against moto', () => {
     const drift = doc.findings.filter((f) => f.source === 'drift').map((f) => `${f.ruleId} ${where(f)}`).sort();
     expect(drift).toEqual(
       [
-        `NHI-DRIFT-001 aws_iam_access_key ${shadowKeyId}`,
+        `NHI-DRIFT-001 iam-access-key ${shadowKeyId}`,
         'NHI-DRIFT-001 iam-user shadow-ci',
         'NHI-DRIFT-002 aws_secretsmanager_secret aws_secretsmanager_secret.old_token',
         'NHI-DRIFT-003 aws-managed-policy AdministratorAccess',
         'NHI-DRIFT-003 inline-policy debug',
         'NHI-DRIFT-004 aws_iam_role aws_iam_role.reports',
-        `NHI-DRIFT-005 aws_iam_access_key ${shadowKeyId}`,
+        `NHI-DRIFT-005 iam-access-key ${shadowKeyId}`,
         'NHI-DRIFT-006 aws_secretsmanager_secret aws_secretsmanager_secret.lab_token',
       ].sort(),
     );

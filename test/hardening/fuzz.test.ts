@@ -23,7 +23,7 @@ import type { Value } from '../../checks/loaders/values.js';
 import { emptyInventory, type Inventory } from '../../checks/model.js';
 import { check } from '../../checks/schemas/index.js';
 import { ESTATE_DELETE_PLAN, ESTATE_PLAN, ESTATE_TFSTATE, FIXTURES } from '../support/estate.js';
-import { deepObjectText, ODD_STRINGS, pathsOf, setAt, type JsonPath } from '../support/hostile.js';
+import { deepObjectText, ODD_STRINGS, pathsOf, setAt } from '../support/hostile.js';
 
 const RUNS = Number(process.env.NHI_GUARD_FUZZ_RUNS ?? 120);
 const SEED = Number(process.env.NHI_GUARD_FUZZ_SEED ?? 20261122);

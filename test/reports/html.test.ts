@@ -45,7 +45,7 @@ describe('renderHtml', () => {
     ...makeDoc({ findings: [finding('NHI-LP-001', { message: `policy ${evil}`, owner: `team-${evil}`, resource: { type: 'iam-role', name: evil, arn: 'arn:aws:iam::1:role/x' } }), finding('NHI-OWN-001', { message: 'no owner' })] }),
     inventory: [
       row({ id: 'iam-role:a', name: evil, owner: 'team-a', expiresOn: '2026-12-01', daysLeft: 9, lastUsed: null, findings: 1 }),
-      row({ id: 'secret:s', element: 'credential', type: 'iam-secret', kind: 'secret', name: 'db', lastRotated: '2026-11-01T00:00:00Z', rotationDays: 30 }),
+      row({ id: 'secret:s', element: 'credential', type: 'secretsmanager-secret', kind: 'secret', name: 'db', lastRotated: '2026-11-01T00:00:00Z', rotationDays: 30 }),
     ],
     trend: [point('2026-11-20T00:00:00.000Z', 1, 2), point('2026-11-21T00:00:00.000Z', 0, 1), point('2026-11-22T00:00:00.000Z', 1, 0)],
   };
