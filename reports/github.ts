@@ -47,7 +47,12 @@ export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): s
     const body = `[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})${f.remediation ? `\nFix: ${f.remediation}` : ''}`;
     lines.push(`::${commandOf(f.severity)} ${props.join(',')}::${escapeData(body)}`);
   }
+  const gaps = doc.gaps ?? [];
+  if (gaps.length) {
+    const what = gaps.map((g) => `${g.service} ${g.operation}${g.target ? ` (${g.target})` : ''}: ${g.error}`).join('; ');
+    lines.push(`::error title=${escapeProperty('nhi-guard: incomplete scan')}::${escapeData(`${gaps.length} part(s) of the account could not be read; the result is not clean. ${what}`)}`);
+  }
   const open = doc.findings.length - doc.summary.waived;
-  lines.push(`nhi-guard: ${open} finding(s), ${doc.summary.waived} waived`);
+  lines.push(`nhi-guard: ${open} finding(s), ${doc.summary.waived} waived${gaps.length ? `, INCOMPLETE (${gaps.length} gap(s))` : ''}`);
   return lines.join('\n') + '\n';
 }

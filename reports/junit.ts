@@ -127,6 +127,29 @@ export function renderJunit(doc: FindingsDocument): string {
       testcase: nodes,
     });
   }
+  // An incomplete live scan fails a test case of its own: a CI dashboard never shows it green.
+  const gaps = doc.gaps ?? [];
+  if (gaps.length) {
+    const text = gaps.map((g) => `${g.service} ${g.operation}${g.target ? ` (${g.target})` : ''}${g.region ? ` in ${g.region}` : ''}: ${g.error}`).join('\n');
+    suites.push({
+      '@_name': 'nhi-guard.completeness',
+      '@_tests': '1',
+      '@_failures': '1',
+      '@_errors': '0',
+      '@_skipped': '0',
+      '@_time': '0',
+      testcase: [
+        {
+          '@_name': 'every part of the account was read',
+          '@_classname': 'nhi-guard.completeness',
+          '@_time': '0',
+          failure: { '@_message': xmlSafe(`incomplete: ${gaps.length} part(s) of the account could not be read`), '@_type': 'incomplete', '#text': xmlSafe(text) },
+        },
+      ],
+    });
+    totalTests++;
+    totalFailures++;
+  }
   const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true, processEntities: true });
   const body = builder.build({
     testsuites: {

@@ -192,6 +192,19 @@ export function sarifLog(doc: FindingsDocument, opts: SarifOptions = {}): Sarif.
       summary: doc.summary,
     },
   };
+  // An incomplete live scan is an unsuccessful run: code scanning must not read it as clean.
+  const gaps = doc.gaps ?? [];
+  if (gaps.length) {
+    run.invocations = [
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: gaps.map((g) => ({
+          level: 'error' as const,
+          message: { text: `could not read ${g.service} ${g.operation}${g.target ? ` for ${g.target}` : ''}${g.region ? ` in ${g.region}` : ''}: ${g.error}` },
+        })),
+      },
+    ];
+  }
   if (results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === SRCROOT)) {
     run.originalUriBaseIds = { [SRCROOT]: { description: { text: 'The folder nhi-guard was run from (the repository root).' } } };
   }
