@@ -5,6 +5,14 @@
 import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { EngineError } from '../errors.js';
 
+/**
+ * Initial WebAssembly memory, in 64 KiB pages: 1 GiB of address space, reserved but not touched
+ * (the resident size does not change). The policy's allocator grows a small memory in many steps,
+ * and on large inputs those steps dominated: a 16k-element evaluation took 3.7 s from the default
+ * 5 pages and 0.19 s from here.
+ */
+export const INITIAL_PAGES = 16_384;
+
 function describe(e: unknown): string {
   if (typeof e === 'string') return e;
   if (e instanceof Error) return e.message;
@@ -20,7 +28,7 @@ export class WasmPolicy {
       // Copy into a fresh ArrayBuffer: Buffer views may share a larger pool.
       const bytes = new Uint8Array(wasm.byteLength);
       bytes.set(wasm);
-      policy = await loadPolicy(bytes.buffer);
+      policy = await loadPolicy(bytes.buffer, { initial: INITIAL_PAGES });
     } catch (e) {
       throw new EngineError(`cannot load the compiled policy: ${describe(e)}`);
     }

@@ -78,15 +78,38 @@ denied(policy, holder, action, resource) if iam.denied(policy, holder, action, r
 
 denied(policy, holder, action, resource) if same_entry_denied(policy, holder, action, resource)
 
-# [store, action, resource entry] reached by one Allow statement.
-hits(stmt) := {[store, action, t.resource] |
+phi_kinds := {d.kind | some d in phi_stores}
+
+# Per kind of store, the phi stores' names, sorted (built once: a "*" grant reaches all of them).
+phi_names[kind] := names if {
+	some kind in phi_kinds
+	names := sort([lib.label(d) | some d in phi_stores; d.kind == kind])
+}
+
+shown := 3
+
+# The phi stores of a kind, for a message: the first few names and how many more.
+every_label(kind) := sprintf("every %s, including %d with data-class phi: %s%s", [kind, count(names), concat(", ", array.slice(names, 0, shown)), more(count(names))]) if {
+	names := phi_names[kind]
+}
+
+more(n) := "" if n <= shown
+
+more(n) := sprintf(" and %d more", [n - shown]) if n > shown
+
+# [label, action, resource entry] reached by one Allow statement: named phi stores, and for
+# Resource "*" each kind of store with phi (one entry per kind, not per store, so that a
+# wildcard grant costs the same whatever the number of stores).
+hits(stmt) := {[label, action, t.resource] |
 	some t in object.get(stmt, "resourceTargets", [])
 	store := store_by_id(t.dataStore)
 	some action in store_actions(stmt, store.kind)
-} | {[store, action, "*"] |
+	label := sprintf("%s %s", [store.kind, lib.label(store)])
+} | {[label, action, "*"] |
 	iam.every_resource(stmt)
-	some store in phi_stores
-	some action in store_actions(stmt, store.kind)
+	some kind in phi_kinds
+	some action in store_actions(stmt, kind)
+	label := every_label(kind)
 }
 
 not_phi(identity) if not identity.governance.dataClass
@@ -107,9 +130,8 @@ reaches[[policy.id, holder]] contains label if {
 	identity := iam.identity_by_id(holder)
 	not object.get(identity, "tagsUnknown", false)
 	not_phi(identity)
-	[store, action, resource] := hit
+	[label, action, resource] := hit
 	not denied(policy, holder, action, resource)
-	label := sprintf("%s %s", [store.kind, lib.label(store)])
 }
 
 findings contains lib.finding(policy_id, holder, msg) if {

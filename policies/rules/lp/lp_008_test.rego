@@ -53,6 +53,8 @@ test_service_action_on_every_resource_reaches_the_phi_bucket if {
 	p := fx.policy("any", [fx.allow(["s3:getobject"], ["*"])], {})
 	fs := run({"identities": [reader("pii", p)], "policies": [p]})
 	{f.identity | some f in fs} == {"role:reader"}
+	some f in fs
+	contains(f.message, "every s3, including 1 with data-class phi: ")
 }
 
 test_other_service_on_every_resource_does_not if {
