@@ -171,16 +171,71 @@ export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[],
 }
 
 /** Sets Statement.resourceTargets on every statement of every known policy document (in place). */
+/**
+ * Candidate stores for an entry, so that large plans do not pair every entry with every store:
+ * references look up the stores by address (without instance key), ARNs by service. The exact
+ * decision stays with targetsOfEntry; results are memoized per entry and scope.
+ */
+class StoreIndex {
+  private readonly byBase = new Map<string, DataStore[]>();
+  private readonly byService = new Map<string, DataStore[]>();
+  private readonly memo = new Map<string, string[]>();
+
+  constructor(
+    private readonly stores: DataStore[],
+    private readonly accountId?: string,
+  ) {
+    for (const d of stores) {
+      const a = d.origin.address;
+      if (a !== undefined) push(this.byBase, a.replace(/\[[^\]]*\]$/, ''), d);
+      const arn = cachedStoreArn(d, accountId).arn;
+      if (arn) push(this.byService, arn.service.toLowerCase(), d);
+    }
+  }
+
+  targets(entry: string, from: Origin): string[] {
+    if (entry === '*') return [];
+    const isRef = entry.includes('${');
+    const modulePrefix = isRef ? (/^(.*\.)?(module\.[^.]+\.)/.exec(from.address ?? '')?.[0] ?? '') : '';
+    const key = isRef ? `${entry}\u0000${from.stack ?? ''}\u0000${from.file ?? ''}\u0000${modulePrefix}` : entry;
+    const hit = this.memo.get(key);
+    if (hit) return hit;
+    let candidates: DataStore[];
+    if (isRef) {
+      const found = new Set<DataStore>();
+      for (const t of referencedAddresses(entry)) for (const x of [t, modulePrefix + t]) for (const d of this.byBase.get(x) ?? []) found.add(d);
+      candidates = this.stores.filter((d) => found.has(d));
+    } else {
+      const service = entry.split(':')[2] ?? '*';
+      candidates = /[*?]/.test(service) ? this.stores : (this.byService.get(service.toLowerCase()) ?? []);
+    }
+    const out = candidates.length ? targetsOfEntry(entry, from, candidates, this.accountId) : [];
+    this.memo.set(key, out);
+    return out;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
 export function addResourceTargets(inv: Inventory): void {
   const stores = inv.dataStores.filter((d) => d.change !== 'delete');
   if (stores.length === 0) return;
+  const index = new StoreIndex(stores, inv.accountId);
   for (const p of inv.policies) {
     if (!p.document.known || !p.document.document) continue;
     for (const s of p.document.document.statements) {
       const targets: ResourceTarget[] = [];
+      const seen = new Set<string>();
       for (const entry of s.resources ?? []) {
-        for (const dataStore of targetsOfEntry(entry, p.origin, stores, inv.accountId)) {
-          if (!targets.some((t) => t.resource === entry && t.dataStore === dataStore)) targets.push({ resource: entry, dataStore });
+        for (const dataStore of index.targets(entry, p.origin)) {
+          const k = `${entry}\u0000${dataStore}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          targets.push({ resource: entry, dataStore });
         }
       }
       if (targets.length > 0) s.resourceTargets = targets;
