@@ -158,6 +158,39 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw new UserError(fsProblem(e, 'cannot write'), { file });
   }
+  await removeStaleTemps(dir, path.basename(file));
+}
+
+/** True while a process with this pid exists (signal 0 only asks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Temporary files of earlier writes to the same target whose process is gone (killed mid-write):
+ * removed, best effort. A temporary file of a live process is its write in progress: kept.
+ */
+async function removeStaleTemps(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(n.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    await fs.rm(path.join(dir, n), { force: true }).catch(() => undefined);
+  }
 }
 
 /** A JSON or YAML document (by extension: .yaml/.yml are YAML), with the file named in errors. */

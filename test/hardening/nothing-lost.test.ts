@@ -4,11 +4,12 @@
  * leave one valid entry; a damaged cache entry is rebuilt; a fake `opa` of the wrong major version
  * on PATH is ignored. These run the real CLI as child processes (bin/nhi-guard.mjs).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../checks/io/files.js';
 import { PROJECT_ROOT } from '../../checks/engine/opaBinary.js';
 import { ESTATE_PLAN } from '../support/estate.js';
 
@@ -187,5 +188,25 @@ describe('the pinned opa', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/rejected .*version 0\.9\.1.*go install github\.com\/open-policy-agent\/opa@v1\./);
     }
+  });
+});
+
+describe('temporary files of a killed write', () => {
+  it('the next write to the same report removes those of dead processes and keeps those of live ones', async () => {
+    const outDir = path.join(dir, 'stale');
+    mkdirSync(outDir);
+    const target = path.join(outDir, 'report.json');
+    // A pid that is certainly gone: a child that has exited.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = path.join(outDir, `.report.json.${gone}.0123abcd.tmp`);
+    writeFileSync(stale, 'half a report');
+    // A write in progress in a live process (this test's parent process stands in for it).
+    const inProgress = path.join(outDir, `.report.json.${process.ppid}.89abcdef.tmp`);
+    writeFileSync(inProgress, 'being written');
+    const other = path.join(outDir, `.other.json.${gone}.0123abcd.tmp`);
+    writeFileSync(other, 'another report');
+    await writeFileAtomic(target, '{"complete": true}');
+    expect(readFileSync(target, 'utf8')).toBe('{"complete": true}');
+    expect(readdirSync(outDir).sort()).toEqual([path.basename(inProgress), path.basename(other), 'report.json'].sort());
   });
 });
