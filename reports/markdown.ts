@@ -8,6 +8,7 @@
  * findings that do not fit are counted in a closing note pointing at the SARIF/JSON report.
  */
 import type { Finding, FindingsDocument } from '../checks/findings.js';
+import { printable } from '../checks/errors.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 
@@ -31,7 +32,7 @@ const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
 /** Text safe inside a table cell or a line: no pipes, no newlines, no raw HTML, no emphasis. */
 function cell(s: string): string {
-  return s
+  return printable(s.replace(/\r?\n+/g, ' '))
     .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -43,7 +44,7 @@ function cell(s: string): string {
 
 /** Inline code that survives backticks in the value. */
 function code(s: string): string {
-  const v = s.replace(/\r?\n+/g, ' ');
+  const v = printable(s.replace(/\r?\n+/g, ' '));
   const ticks = (v.match(/`+/g) ?? []).reduce((m, t) => Math.max(m, t.length), 0);
   const fence = '`'.repeat(ticks + 1);
   const pad = v.startsWith('`') || v.endsWith('`') ? ' ' : '';

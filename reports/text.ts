@@ -3,6 +3,7 @@
  * a terminal (NO_COLOR respected by picocolors), the summary line last.
  */
 import pc from 'picocolors';
+import { printable } from '../checks/errors.js';
 import type { Finding, FindingsDocument } from '../checks/findings.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 
@@ -33,16 +34,19 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
     const k = groupKey(f);
     groups.set(k, [...(groups.get(k) ?? []), f]);
   }
+  // Names, messages and tags come from the input: control characters and bidirectional overrides
+  // are shown escaped, so nothing in a plan can rewrite or reorder what the terminal shows.
+  const p = printable;
   for (const [name, fs] of [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const owner = fs.find((f) => f.owner)?.owner ?? 'no owner';
     lines.push('');
-    lines.push(bold(`${name}`) + `  (owner: ${owner})`);
+    lines.push(bold(p(name)) + `  (owner: ${p(owner)})`);
     for (const f of fs) {
       const where = f.resource.constructPath ?? f.resource.address ?? f.resource.arn ?? f.resource.name;
-      lines.push(`  ${sev(f.severity)} ${f.ruleId}  ${f.message}${f.waived ? '  [waived]' : ''}`);
-      lines.push(`           at ${where}`);
-      if (!f.waived && f.remediation) lines.push(`           fix: ${f.remediation}`);
-      if (f.waived && f.waiver) lines.push(`           waived until ${f.waiver.expiresOn} by ${f.waiver.owner}${f.waiver.ticket ? ` (${f.waiver.ticket})` : ''}: ${f.waiver.reason}`);
+      lines.push(`  ${sev(f.severity)} ${f.ruleId}  ${p(f.message)}${f.waived ? '  [waived]' : ''}`);
+      lines.push(`           at ${p(where)}`);
+      if (!f.waived && f.remediation) lines.push(`           fix: ${p(f.remediation)}`);
+      if (f.waived && f.waiver) lines.push(p(`           waived until ${f.waiver.expiresOn} by ${f.waiver.owner}${f.waiver.ticket ? ` (${f.waiver.ticket})` : ''}: ${f.waiver.reason}`));
     }
   }
   const counts = SEVERITIES.map((s) => `${doc.summary.bySeverity[s]} ${s}`).join(', ');
