@@ -136,8 +136,20 @@ export interface Named {
   constructPath?: string;
 }
 
+/** Compiled globs: findingsDocument asks every finding against every waiver. */
+const compiled = new Map<string, RegExp>();
+
+function globOf(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = globToRegExp(pattern);
+    compiled.set(pattern, re);
+  }
+  return re;
+}
+
 export function waiverCovers(w: WaiverFact, ruleId: string, r: Named): boolean {
   if (w.ruleId !== ruleId || !w.resource) return false;
-  const re = globToRegExp(w.resource);
+  const re = globOf(w.resource);
   return [r.address, r.arn, r.constructPath, r.name, r.id].some((n) => n !== undefined && re.test(n));
 }

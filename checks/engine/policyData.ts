@@ -43,13 +43,12 @@ export function defaultsFromBundle(bundleData: Record<string, unknown>): unknown
   return isObject(nhi) ? nhi.config : undefined;
 }
 
-export const readPolicyDataFile = readJsonOrYaml;
 
 export async function resolvePolicyConfig(bundleData: Record<string, unknown>, dataFile?: string): Promise<PolicyConfig> {
   const defaults = defaultsFromBundle(bundleData);
   assertValid('policyData', defaults, 'policies/data.json', '$.nhi.config');
   if (!dataFile) return defaults as PolicyConfig;
-  const user = await readPolicyDataFile(dataFile);
+  const user = await readJsonOrYaml(dataFile);
   if (!isObject(user)) throw new UserError('must be an object of policy settings', { file: dataFile, jsonPath: '$' });
   assertValid('policyData', user, dataFile);
   const merged = mergeOver(defaults, user);

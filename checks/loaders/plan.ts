@@ -17,7 +17,7 @@ import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
 import { buildInventory } from './inventoryBuilder.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
-import { convertValues, MAX_DEPTH, recordOf, unionMarks, walkModule } from './tfjson.js';
+import { convertValues, indexSuffix, MAX_DEPTH, recordOf, unionMarks, walkModule } from './tfjson.js';
 import { splitAddress, Unresolved, type ResourceRecord } from './values.js';
 
 interface ConfigModule {
@@ -116,11 +116,6 @@ export function changedAttributes(before: unknown, after: unknown): string[] {
 /** True for an expression that indexes by its own instance: references `each.key` or `count.index`, no `each.value`. */
 function sameInstanceIdiom(refs: string[]): boolean {
   return refs.some((r) => r === 'each.key' || r === 'count.index') && !refs.some((r) => r.startsWith('each.value'));
-}
-
-/** The instance key of a resource address (`["adt"]`, `[0]`), or undefined. */
-function instanceKeyOf(address: string): string | undefined {
-  return /(\[(?:\d+|"(?:[^"\\]|\\.)*")\])$/.exec(address)?.[1];
 }
 
 /** The expression node for an attribute path (descending nested blocks where the config has them). */
@@ -263,7 +258,7 @@ class PlanReader {
       sensitive,
       unresolved: (path) => {
         const refs = collectRefs(exprAt(exprs, path));
-        const byInstance = sameInstanceIdiom(refs) ? instanceKeyOf(address) : undefined;
+        const byInstance = sameInstanceIdiom(refs) ? indexSuffix(r.index) || undefined : undefined;
         if (refs.some((x) => /^(each|count)\./.test(x)) && cfg) refs.push(...collectRefs(cfg.for_each_expression ?? cfg.count_expression));
         const resolved = this.sameInstance(this.resolveRefs(refs, modules), byInstance);
         return new Unresolved(resolved, resolved.length ? `depends on ${resolved.join(', ')}` : 'computed at apply');
