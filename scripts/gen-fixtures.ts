@@ -54,50 +54,53 @@ function runAsync(tf: Terraform, args: string[], timeoutMs = 1_200_000): Promise
   });
 }
 
-/** The rules estate, against a moto server of its own (an empty account). */
-async function rules(): Promise<void> {
+/** One HCL folder in a terraform work folder against a moto server of its own (an empty account). */
+async function withEstate(name: string, work: (tf: Terraform, motoUrl: string) => Promise<void>): Promise<void> {
   const moto = await startMoto();
-  const work = terraformWorkdir(path.join(FIXTURES, 'tf', 'rules'), moto.url, { prefix: 'nhi-fixtures-rules-' });
+  const dir = terraformWorkdir(path.join(FIXTURES, 'tf', name), moto.url, { prefix: `nhi-fixtures-${name}-` });
   try {
-    const { tf } = work;
-    tf.init();
-    // About a hundred resources: terraform runs asynchronously so that moto's request log keeps
-    // draining (a synchronous run blocks the event loop, the log pipe fills and moto stalls).
-    await runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', '-out=create.tfplan']);
-    writeJson(path.join(FIXTURES, 'plans', 'rules-create.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', 'create.tfplan'])));
-    await runAsync(tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', 'create.tfplan']);
-    writeJson(path.join(FIXTURES, 'state', 'rules-show.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color'])));
+    dir.tf.init();
+    await work(dir.tf, moto.url);
   } finally {
-    work.cleanup();
+    dir.cleanup();
     await moto.stop();
   }
 }
 
-/** Instances that reference each other by key: the plan, and the state after apply and a refresh. */
+// Terraform runs asynchronously so that moto's request log keeps draining (a synchronous run
+// blocks the event loop; a large apply would stall moto).
+const planTo = (tf: Terraform, planFile: string) => runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', `-out=${planFile}`]);
+const showJson = async (tf: Terraform, planFile?: string) => JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', ...(planFile ? [planFile] : [])])) as unknown;
+const applyPlan = (tf: Terraform, planFile: string) => runAsync(tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', planFile]);
+
+/** The rules estate: about a hundred resources, planned and applied. */
+async function rules(): Promise<void> {
+  await withEstate('rules', async (tf) => {
+    await planTo(tf, 'create.tfplan');
+    writeJson(path.join(FIXTURES, 'plans', 'rules-create.json'), await showJson(tf, 'create.tfplan'));
+    await applyPlan(tf, 'create.tfplan');
+    writeJson(path.join(FIXTURES, 'state', 'rules-show.json'), await showJson(tf));
+  });
+}
+
+/** Instances that reference each other by key: the plan, the state after apply and a refresh, and a plan after out-of-band changes. */
 async function instances(): Promise<void> {
-  const moto = await startMoto();
-  const work = terraformWorkdir(path.join(FIXTURES, 'tf', 'instances'), moto.url, { prefix: 'nhi-fixtures-instances-' });
-  try {
-    const { tf } = work;
-    tf.init();
-    await runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', '-out=create.tfplan']);
-    writeJson(path.join(FIXTURES, 'plans', 'instances-create.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', 'create.tfplan'])));
+  await withEstate('instances', async (tf, motoUrl) => {
+    await planTo(tf, 'create.tfplan');
+    writeJson(path.join(FIXTURES, 'plans', 'instances-create.json'), await showJson(tf, 'create.tfplan'));
     // Applied, then refreshed: the roles now echo their inline policies and attachments.
-    await runAsync(tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', 'create.tfplan']);
+    await applyPlan(tf, 'create.tfplan');
     await runAsync(tf, ['apply', '-refresh-only', '-no-color', '-input=false', '-lock=false', '-auto-approve']);
-    const state = JSON.parse(await runAsync(tf, ['show', '-json', '-no-color'])) as { values: { root_module: { resources: Array<{ address: string; values: Record<string, unknown> }> } } };
+    const state = (await showJson(tf)) as { values: { root_module: { resources: Array<{ address: string; values: Record<string, unknown> }> } } };
     writeJson(path.join(FIXTURES, 'state', 'instances-refreshed.json'), state);
     // Out of band, as a colleague in the console would: a role's tags changed and a policy widened.
     const nameOf = (address: string) => String(state.values.root_module.resources.find((r) => r.address === address)?.values.name);
-    const iam = new IAMClient({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: motoUrl, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     await iam.send(new TagRoleCommand({ RoleName: nameOf('aws_iam_role.counted[1]'), Tags: [{ Key: 'owner', Value: 'someone-in-the-console' }] }));
     await iam.send(new PutRolePolicyCommand({ RoleName: nameOf('aws_iam_role.feed["orm"]'), PolicyName: 'feed-orm', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }));
-    await runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', '-out=drift.tfplan']);
-    writeJson(path.join(FIXTURES, 'plans', 'instances-drift.json'), JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', 'drift.tfplan'])));
-  } finally {
-    work.cleanup();
-    await moto.stop();
-  }
+    await planTo(tf, 'drift.tfplan');
+    writeJson(path.join(FIXTURES, 'plans', 'instances-drift.json'), await showJson(tf, 'drift.tfplan'));
+  });
 }
 
 async function main(): Promise<void> {
