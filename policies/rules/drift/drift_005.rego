@@ -54,11 +54,11 @@ findings contains lib.finding(k.id, user_of(k), msg) if {
 	msg := sprintf("access key %s of %s was last used %d days ago (dormant after %d days)", [lib.label(k), user_label(k), days, lib.config.dormantDays])
 }
 
-active_keys contains k if {
+active_keys := [k |
 	some k in drift.live_inventory.credentials
 	k.kind == "access-key"
 	object.get(k, "status", "Active") == "Active"
-}
+]
 
 user_of(k) := k.identity if is_string(object.get(k, "identity", null))
 

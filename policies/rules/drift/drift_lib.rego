@@ -15,16 +15,16 @@ live_inventory := input.live if input.source == "drift"
 
 live_inventory := input.inventory if input.source == "live"
 
-declared_identities contains i if {
+declared_identities := [i |
 	some i in input.declared.identities
 	i.change != "delete"
-}
+]
 
-declared_secrets contains c if {
+declared_secrets := [c |
 	some c in input.declared.credentials
 	c.kind == "secret"
 	c.change != "delete"
-}
+]
 
 matched_declared := {m.declared | some m in input.matches.identities} | {m.declared | some m in input.matches.credentials}
 

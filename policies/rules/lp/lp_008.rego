@@ -35,11 +35,11 @@ service_prefixes := {
 	"kms": {"kms"},
 }
 
-phi_stores contains d if {
+phi_stores := [d |
 	some d in input.inventory.dataStores
 	d.change != "delete"
 	d.dataClass == "phi"
-}
+]
 
 phi_stores_by_id := {d.id: d | some d in phi_stores}
 

@@ -21,10 +21,10 @@ package nhi.rules.tr_004
 import data.nhi.lib
 import data.nhi.lib.iam
 
-break_glass contains identity if {
+break_glass := [identity |
 	some identity in lib.identities
 	identity.governance.identityKind == "break-glass"
-}
+]
 
 findings contains lib.finding(identity.id, identity.id, msg) if {
 	some identity in break_glass
