@@ -170,27 +170,40 @@ export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[],
     .map((d) => d.id);
 }
 
-/** Sets Statement.resourceTargets on every statement of every known policy document (in place). */
 /**
  * Candidate stores for an entry, so that large plans do not pair every entry with every store:
- * references look up the stores by address (without instance key), ARNs by service. The exact
- * decision stays with targetsOfEntry; results are memoized per entry and scope.
+ * references look up the stores by address (without instance key); ARNs look up the stores of the
+ * entry's service by their ARN text, with the same necessary condition targetsOfEntry applies
+ * (the entry's literal start and the store's `ARN/` text agree), found by binary search instead
+ * of a scan. The exact decision stays with targetsOfEntry; results are memoized per entry and scope.
  */
 class StoreIndex {
+  private readonly order = new Map<DataStore, number>();
   private readonly byBase = new Map<string, DataStore[]>();
-  private readonly byService = new Map<string, DataStore[]>();
+  /** Per service: stores whose ARN text is fixed, by that text; the texts sorted. */
+  private readonly fixed = new Map<string, { texts: string[]; byText: Map<string, DataStore[]> }>();
+  /** Per service: stores whose ARN is partly unknown (candidates for every entry of the service). */
+  private readonly loose = new Map<string, DataStore[]>();
   private readonly memo = new Map<string, string[]>();
 
   constructor(
     private readonly stores: DataStore[],
     private readonly accountId?: string,
   ) {
-    for (const d of stores) {
+    stores.forEach((d, i) => {
+      this.order.set(d, i);
       const a = d.origin.address;
       if (a !== undefined) push(this.byBase, a.replace(/\[[^\]]*\]$/, ''), d);
-      const arn = cachedStoreArn(d, accountId).arn;
-      if (arn) push(this.byService, arn.service.toLowerCase(), d);
-    }
+      const { arn, fixed } = cachedStoreArn(d, accountId);
+      if (!arn) return;
+      const service = arn.service.toLowerCase();
+      if (fixed === undefined) return push(this.loose, service, d);
+      let f = this.fixed.get(service);
+      if (!f) this.fixed.set(service, (f = { texts: [], byText: new Map() }));
+      if (!f.byText.has(fixed)) f.texts.push(fixed);
+      push(f.byText, fixed, d);
+    });
+    for (const f of this.fixed.values()) f.texts.sort();
   }
 
   targets(entry: string, from: Origin): string[] {
@@ -200,19 +213,47 @@ class StoreIndex {
     const key = isRef ? `${entry}\u0000${from.stack ?? ''}\u0000${from.file ?? ''}\u0000${modulePrefix}` : entry;
     const hit = this.memo.get(key);
     if (hit) return hit;
-    let candidates: DataStore[];
+    const found = new Set<DataStore>();
     if (isRef) {
-      const found = new Set<DataStore>();
       for (const t of referencedAddresses(entry)) for (const x of [t, modulePrefix + t]) for (const d of this.byBase.get(x) ?? []) found.add(d);
-      candidates = this.stores.filter((d) => found.has(d));
-    } else {
-      const service = entry.split(':')[2] ?? '*';
-      candidates = /[*?]/.test(service) ? this.stores : (this.byService.get(service.toLowerCase()) ?? []);
+    } else if (entry.toLowerCase().startsWith('arn:')) {
+      this.arnCandidates(entry, found);
     }
+    // Candidates in Inventory order, so that results do not depend on the index.
+    const candidates = [...found].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
     const out = candidates.length ? targetsOfEntry(entry, from, candidates, this.accountId) : [];
     this.memo.set(key, out);
     return out;
   }
+
+  private arnCandidates(entry: string, into: Set<DataStore>): void {
+    const service = entry.split(':')[2] ?? '*';
+    if (/[*?]/.test(service)) {
+      for (const d of this.stores) into.add(d);
+      return;
+    }
+    const s = service.toLowerCase();
+    for (const d of this.loose.get(s) ?? []) into.add(d);
+    const f = this.fixed.get(s);
+    if (!f) return;
+    const lit = literalPrefix(entry);
+    // Texts that start with the literal: a contiguous run of the sorted texts.
+    for (let i = lowerBound(f.texts, lit); i < f.texts.length && f.texts[i]!.startsWith(lit); i++) for (const d of f.byText.get(f.texts[i]!)!) into.add(d);
+    // Texts the literal starts with: each ends with '/', so it is the literal cut after a '/'.
+    for (let j = lit.indexOf('/'); j >= 0; j = lit.indexOf('/', j + 1)) for (const d of f.byText.get(lit.slice(0, j + 1)) ?? []) into.add(d);
+  }
+}
+
+/** The first index of the sorted `xs` whose value is not below `x`. */
+function lowerBound(xs: string[], x: string): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -221,6 +262,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
+/** Sets Statement.resourceTargets on every statement of every known policy document (in place). */
 export function addResourceTargets(inv: Inventory): void {
   const stores = inv.dataStores.filter((d) => d.change !== 'delete');
   if (stores.length === 0) return;

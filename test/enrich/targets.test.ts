@@ -125,3 +125,34 @@ describe('addResourceTargets', () => {
     expect(s2!.resourceTargets).toBeUndefined();
   });
 });
+
+describe('the store index of addResourceTargets', () => {
+  // Stores of every ARN shape: known ARNs, names that prefix each other, unknown region/account.
+  const stores: DataStore[] = [
+    store('aws_s3_bucket.a', 's3', 'records'),
+    store('aws_s3_bucket.b', 's3', 'records-archive'),
+    store('aws_s3_bucket.c', 's3', 'Rec'),
+    store('aws_s3_bucket.d', 's3', null, { arn: 'arn:aws:s3:::records/x' }),
+    store('aws_dynamodb_table.t', 'dynamodb', 'msgs'),
+    store('aws_dynamodb_table.u', 'dynamodb', null, { arn: 'arn:aws:dynamodb:us-east-1:123456789012:table/msgs' }),
+    store('aws_db_instance.e', 'rds', 'ehr'),
+    store('aws_kms_key.k', 'kms', null, { arn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }),
+  ];
+  const piece = fc.constantFrom('arn:aws:s3:::', 'arn:aws:dynamodb:us-east-1:123456789012:', 'arn:aws:dynamodb:*:*:', 'arn:aws:rds:*:*:', 'arn:aws:*:', 'arn:', 'table/', 'db:', 'records', 'rec', 'REC', 'msgs', 'ehr', '-archive', '/', 'x', '*', '?', ':');
+
+  it('finds exactly the stores that targetsOfEntry finds among all of them (property)', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (parts) => {
+        const entry = parts.join('');
+        const inv = emptyInventory();
+        inv.dataStores.push(...stores);
+        const p: Policy = { id: 'p', name: 'p', type: 'inline', change: 'create', origin: plan, document: { known: true, document: { statements: [{ effect: 'Allow', actions: ['s3:getobject'], resources: [entry], conditions: [] }] } } };
+        inv.policies.push(p);
+        addResourceTargets(inv);
+        const indexed = (p.document.document!.statements[0]!.resourceTargets ?? []).map((t) => t.dataStore);
+        expect(indexed).toEqual(targetsOfEntry(entry, plan, stores));
+      }),
+      { seed: 8, numRuns: 2000 },
+    );
+  });
+});
