@@ -2,8 +2,11 @@
  * Compiles the Rego policy pack to WebAssembly with `opa build -t wasm`, one aggregator entrypoint,
  * and caches the result by the hash of the sources, the policy data and the opa version.
  *
- * Cache layout: <cacheRoot>/<hash>/{policy.wasm, data.json, rules.json}. A build happens in a
- * temporary folder renamed into place, so concurrent runs never see half a bundle.
+ * Cache layout: <cacheRoot>/<hash>/{policy.wasm, data.json, rules.json, sums.json}. A build happens
+ * in a temporary folder renamed into place, so concurrent runs never see half a bundle; sums.json
+ * holds the SHA-256 of the other three, so an entry damaged later (a truncated disk write, an
+ * edit) is found on load and rebuilt. The policy data defaults are validated before an entry is
+ * written, so a cache hit needs no schema validation.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,14 +16,20 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as tar from 'tar';
 import { EngineError, UserError, oneLine } from '../errors.js';
+import { isObject } from '../io/files.js';
 import { findOpa } from './opaBinary.js';
+import { assertValidDefaults } from './policyData.js';
 import { rulesFromInspect, type RuleMeta } from './metadata.js';
 
 const execFileP = promisify(execFile);
 
 export const ENTRYPOINT = 'nhi/main/findings';
 /** Bumped when the build command or cache layout changes. */
-const BUILD_FORMAT = 'nhi-guard-build-2';
+const BUILD_FORMAT = 'nhi-guard-build-4';
+const ENTRY_FILES = ['policy.wasm', 'data.json', 'rules.json'] as const;
+const SUMS = 'sums.json';
+
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 /** The entrypoint of one rule package: evaluated alone when the aggregator fails, to name the rule at fault. */
 export function ruleEntrypoint(pkg: string): string {
@@ -134,20 +143,37 @@ export async function hashPack(files: PolicyFile[], opaVersion: string): Promise
   return h.digest('hex');
 }
 
-async function loadCached(dir: string, hash: string, opaVersion: string, cacheHit: boolean): Promise<CompiledPack> {
-  const [wasm, dataText, rulesText] = await Promise.all([
-    fs.readFile(path.join(dir, 'policy.wasm')),
-    fs.readFile(path.join(dir, 'data.json'), 'utf8'),
-    fs.readFile(path.join(dir, 'rules.json'), 'utf8'),
-  ]);
-  // A truncated or overwritten module is caught here (the magic number and a plausible size); opa-wasm checks the rest.
-  if (wasm.length < 1024 || !wasm.subarray(0, 4).equals(Buffer.from([0x00, 0x61, 0x73, 0x6d]))) throw new EngineError(`damaged cache entry ${dir}: policy.wasm is not WebAssembly`);
+/**
+ * Rule files are cached by their key (folder index and relative path, as hashed), not their
+ * absolute path: the same sources in another folder share the entry, and a finding must name the
+ * file of this run, not of the run that built the entry.
+ */
+function rulesForCache(rules: RuleMeta[], files: PolicyFile[]): RuleMeta[] {
+  return rules.map((r) => ({ ...r, file: files.find((f) => f.path === r.file)?.key ?? r.file }));
+}
+
+function rulesFromCache(rules: RuleMeta[], files: PolicyFile[]): RuleMeta[] {
+  return rules.map((r) => ({ ...r, file: files.find((f) => f.key === r.file)?.path ?? r.file }));
+}
+
+async function loadCached(dir: string, hash: string, opaVersion: string, cacheHit: boolean, files: PolicyFile[]): Promise<CompiledPack> {
+  const [wasm, dataBytes, rulesBytes, sumsText] = await Promise.all([...ENTRY_FILES, SUMS].map((f) => fs.readFile(path.join(dir, f))));
+  let sums: unknown;
+  try {
+    sums = JSON.parse(sumsText!.toString('utf8'));
+  } catch {
+    throw new EngineError(`damaged cache entry ${dir}: ${SUMS} is not JSON`);
+  }
+  [wasm, dataBytes, rulesBytes].forEach((bytes, i) => {
+    const name = ENTRY_FILES[i]!;
+    if (!isObject(sums) || sums[name] !== sha256(bytes!)) throw new EngineError(`damaged cache entry ${dir}: ${name} does not match its checksum`);
+  });
   return {
     hash,
     dir,
-    wasm,
-    data: JSON.parse(dataText) as Record<string, unknown>,
-    rules: JSON.parse(rulesText) as RuleMeta[],
+    wasm: wasm!,
+    data: JSON.parse(dataBytes!.toString('utf8')) as Record<string, unknown>,
+    rules: rulesFromCache(JSON.parse(rulesBytes!.toString('utf8')) as RuleMeta[], files),
     opaVersion,
     cacheHit,
   };
@@ -180,9 +206,9 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
   const cacheRoot = opts.cacheRoot ?? defaultCacheRoot();
   const dir = path.join(cacheRoot, hash);
   let damaged = false;
-  if (!opts.force && existsSync(path.join(dir, 'rules.json'))) {
+  if (!opts.force && existsSync(path.join(dir, SUMS))) {
     try {
-      return await loadCached(dir, hash, opa.version, true);
+      return await loadCached(dir, hash, opa.version, true, files);
     } catch {
       // A damaged cache entry is rebuilt below, and replaced.
       damaged = true;
@@ -216,8 +242,15 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
     const rules = rulesFromInspect(JSON.parse(inspectOut), files);
     await fs.rename(path.join(extracted, 'policy.wasm'), path.join(tmp, 'policy.wasm'));
     const dataFile = path.join(extracted, 'data.json');
-    await fs.writeFile(path.join(tmp, 'data.json'), existsSync(dataFile) ? await fs.readFile(dataFile) : '{}');
-    await fs.writeFile(path.join(tmp, 'rules.json'), JSON.stringify(rules, null, 2));
+    const dataText = existsSync(dataFile) ? await fs.readFile(dataFile, 'utf8') : '{}';
+    const data: unknown = JSON.parse(dataText);
+    assertValidDefaults(isObject(data) ? data : {});
+    const rulesText = JSON.stringify(rulesForCache(rules, files), null, 2);
+    await fs.writeFile(path.join(tmp, 'data.json'), dataText);
+    await fs.writeFile(path.join(tmp, 'rules.json'), rulesText);
+    const wasmBytes = await fs.readFile(path.join(tmp, 'policy.wasm'));
+    // Written last: an entry without it is never taken for a complete one.
+    await fs.writeFile(path.join(tmp, SUMS), JSON.stringify({ 'policy.wasm': sha256(wasmBytes), 'data.json': sha256(dataText), 'rules.json': sha256(rulesText) }, null, 2));
     await fs.rm(extracted, { recursive: true, force: true });
     await fs.rm(bundle, { force: true });
     try {
@@ -234,7 +267,7 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
         });
       }
     }
-    return await loadCached(dir, hash, opa.version, false);
+    return await loadCached(dir, hash, opa.version, false, files);
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }

@@ -45,7 +45,8 @@ export function policyDirsOf(opts: EngineOptions): string[] {
 
 export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
   const pack = await compilePack({ policyDirs: policyDirsOf(opts), cacheRoot: opts.cacheRoot });
-  const config = await resolvePolicyConfig(pack.data, opts.dataFile);
+  // The pack's defaults were validated when it was built (compilePack); only a --data file is checked here.
+  const config = await resolvePolicyConfig(pack.data, opts.dataFile, { defaultsValid: true });
   const data = { ...pack.data, nhi: { ...(pack.data.nhi as object), config, meta: metaData(pack.rules) } };
   const policy = await WasmPolicy.load(pack.wasm, data);
   return {

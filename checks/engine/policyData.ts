@@ -44,9 +44,19 @@ export function defaultsFromBundle(bundleData: Record<string, unknown>): unknown
 }
 
 
-export async function resolvePolicyConfig(bundleData: Record<string, unknown>, dataFile?: string): Promise<PolicyConfig> {
+/** Validates the defaults of a bundle's data (done once, when the pack is built and cached). */
+export function assertValidDefaults(bundleData: Record<string, unknown>): void {
+  assertValid('policyData', defaultsFromBundle(bundleData), 'policies/data.json', '$.nhi.config');
+}
+
+/**
+ * The policy settings: the bundle's defaults, with the user's --data file merged over them.
+ * `defaultsValid` skips validating the defaults again when the compiled pack already did (compiling
+ * the schema is a noticeable part of a run); a user file is always validated.
+ */
+export async function resolvePolicyConfig(bundleData: Record<string, unknown>, dataFile?: string, opts: { defaultsValid?: boolean } = {}): Promise<PolicyConfig> {
   const defaults = defaultsFromBundle(bundleData);
-  assertValid('policyData', defaults, 'policies/data.json', '$.nhi.config');
+  if (!opts.defaultsValid) assertValidDefaults(bundleData);
   if (!dataFile) return defaults as PolicyConfig;
   const user = await readJsonOrYaml(dataFile);
   if (!isObject(user)) throw new UserError('must be an object of policy settings', { file: dataFile, jsonPath: '$' });

@@ -101,12 +101,12 @@ describe('concurrent runs share a cold compile cache', () => {
     const entries = readdirSync(cache);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatch(/^[0-9a-f]{64}$/);
-    expect(readdirSync(path.join(cache, entries[0]!)).sort()).toEqual(['data.json', 'policy.wasm', 'rules.json']);
+    expect(readdirSync(path.join(cache, entries[0]!)).sort()).toEqual(['data.json', 'policy.wasm', 'rules.json', 'sums.json']);
     const build = await cli(['policies', 'build'], env);
     expect(build.stdout).toMatch(/^cache hit: \d+ rules/);
   });
 
-  it('a damaged cache entry (truncated policy.wasm, broken rules.json) is rebuilt, not fatal', async () => {
+  it('a damaged cache entry (not wasm, wasm cut after its header, broken rules.json or checksums) is rebuilt, not fatal', async () => {
     const cache = path.join(dir, 'cache-damaged');
     const env = { NHI_GUARD_CACHE_DIR: cache };
     const first = await cli(['policies', 'build'], env);
@@ -115,7 +115,9 @@ describe('concurrent runs share a cold compile cache', () => {
     const args = ['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
     const good = await cli(args, env);
     expect(good.code).toBe(0);
-    for (const [name, damage] of [['policy.wasm', 'not wasm'], ['rules.json', '{"truncated":']] as const) {
+    const wasm = readFileSync(path.join(entry, 'policy.wasm'));
+    const cut = wasm.subarray(0, Math.floor(wasm.length / 2)); // a valid header and half a module
+    for (const [name, damage] of [['policy.wasm', 'not wasm'], ['policy.wasm', cut], ['rules.json', '{"truncated":'], ['sums.json', '{']] as const) {
       writeFileSync(path.join(entry, name), damage);
       const r = await cli(args, env);
       expect(ownLines(r.stderr), name).toEqual([]);
