@@ -38,6 +38,39 @@ const DATA_STORE_TYPES: Record<string, { kind: DataStore['kind']; nameAttrs: str
   aws_kms_key: { kind: 'kms', nameAttrs: ['description'] },
 };
 
+/**
+ * Resource types the builder reads (managed resources), besides the data stores above. Plans and
+ * states carry thousands of resources of other types (queues, functions, alarms...): readers skip
+ * them before converting their values, which also keeps their secrets out of memory.
+ */
+const READ_TYPES = new Set([
+  'aws_iam_role',
+  'aws_iam_user',
+  'aws_iam_group',
+  'aws_iam_policy',
+  'aws_iam_role_policy',
+  'aws_iam_user_policy',
+  'aws_iam_group_policy',
+  'aws_iam_role_policy_attachment',
+  'aws_iam_user_policy_attachment',
+  'aws_iam_group_policy_attachment',
+  'aws_iam_policy_attachment',
+  'aws_iam_group_membership',
+  'aws_iam_user_group_membership',
+  'aws_iam_access_key',
+  'aws_iam_user_login_profile',
+  'aws_secretsmanager_secret',
+  'aws_secretsmanager_secret_version',
+  'aws_secretsmanager_secret_rotation',
+  'aws_kms_alias',
+  ...Object.keys(DATA_STORE_TYPES),
+]);
+
+/** True when the builder reads records of this mode and type (data sources: policy documents only). */
+export function readsResource(mode: unknown, type: unknown): boolean {
+  return mode === 'data' ? type === 'aws_iam_policy_document' : typeof type === 'string' && READ_TYPES.has(type);
+}
+
 const AWS_MANAGED_PREFIX = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
 /** Days from a Secrets Manager schedule expression: rate(N days|hours), cron (treated as daily or less). */
@@ -172,7 +205,7 @@ class Builder {
   }
 
   private visit(phase: string, r: ResourceRecord): void {
-    if (r.mode === 'data') return;
+    if (r.mode === 'data' || !READ_TYPES.has(r.type)) return;
     const t = r.type;
     if (phase === 'identities' && (t === 'aws_iam_role' || t === 'aws_iam_user')) this.identity(r);
     else if (phase === 'groups' && t === 'aws_iam_group') this.group(r);

@@ -15,7 +15,7 @@ import { UserError, jsonPath, quote } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
 import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
-import { buildInventory } from './inventoryBuilder.js';
+import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
 import { convertValues, indexSuffix, MAX_DEPTH, recordOf, unionMarks, walkModule } from './tfjson.js';
 import { splitAddress, Unresolved, type ResourceRecord } from './values.js';
@@ -237,6 +237,8 @@ class PlanReader {
   }
 
   private record(r: Record<string, unknown>, address: string, values: unknown, unknown: unknown, sensitive: unknown, change: Change, at: Array<string | number>): void {
+    this.seen.add(address);
+    if (!readsResource(r.mode, r.type)) return;
     const { cfg, exprs, modules } = this.configFor(address);
     let unk = unknown;
     let vals = values;
@@ -267,11 +269,22 @@ class PlanReader {
     const rec = recordOf(r, address, converted.values, converted.withheld, change, { source: 'plan', file: this.file });
     const drift = this.drifted().get(address);
     if (drift) rec.origin.outOfBand = drift;
-    const literal = new Set<string>();
-    for (const [k, e] of Object.entries(exprs)) if (isObject(e) && 'constant_value' in e) literal.add(k);
-    if (literal.size) rec.literal = literal;
+    const literal = cfg ? this.literalsOf(cfg, exprs) : undefined;
+    if (literal?.size) rec.literal = literal;
     this.records.push(rec);
-    this.seen.add(address);
+  }
+
+  private readonly literals = new WeakMap<Record<string, unknown>, Set<string>>();
+
+  /** Attributes the configuration writes as constants, once per configuration block (instances share it). */
+  private literalsOf(cfg: Record<string, unknown>, exprs: Record<string, unknown>): Set<string> {
+    let literal = this.literals.get(cfg);
+    if (!literal) {
+      literal = new Set<string>();
+      for (const [k, e] of Object.entries(exprs)) if (isObject(e) && 'constant_value' in e) literal.add(k);
+      this.literals.set(cfg, literal);
+    }
+    return literal;
   }
 
   private addresses?: Set<string>;
@@ -379,12 +392,15 @@ export function planProviderAccount(doc: unknown): string | undefined {
 }
 
 export async function loadPlan(file: string): Promise<Inventory> {
-  const doc = await readJson(file);
-  const inv = buildInventory(planRecords(doc, file), [{ kind: 'plan', file }]);
+  let doc: unknown = await readJson(file);
+  const records = planRecords(doc, file);
   const accountId = planProviderAccount(doc);
-  if (accountId) inv.accountId = accountId;
   const pv = isObject(doc) && isObject(doc.planned_values) ? doc.planned_values.outputs : undefined;
   const waivers = waiversFromOutputs(pv, { source: 'plan', file });
+  // The parsed plan is by far the largest object of a run: let it go before building.
+  doc = undefined;
+  const inv = buildInventory(records, [{ kind: 'plan', file }]);
+  if (accountId) inv.accountId = accountId;
   if (waivers.length) inv.waivers = waivers;
   return inv;
 }

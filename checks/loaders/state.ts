@@ -7,7 +7,7 @@ import { UserError, jsonPath } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
 import type { Inventory } from '../model.js';
 import { expectState } from './detect.js';
-import { buildInventory } from './inventoryBuilder.js';
+import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { convertValues, indexSuffix, recordOf, requireString, walkModule } from './tfjson.js';
 import type { ResourceRecord } from './values.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
@@ -41,6 +41,7 @@ function showStateRecords(doc: Record<string, unknown>, file: string): ResourceR
   if (values === undefined || values === null) return records;
   if (!isObject(values)) throw new UserError('must be an object', { file, jsonPath: '$.values' });
   walkModule(values.root_module, file, ['values', 'root_module'], (r, address, at) => {
+    if (!readsResource(r.mode, r.type)) return;
     const { values: v, withheld } = convertValues(r.values, { file, at: [...at, 'values'], sensitive: r.sensitive_values });
     records.push(recordOf(r, address, v, withheld, 'existing', { source: 'state', file }));
   });
@@ -58,6 +59,7 @@ function tfstateRecords(doc: Record<string, unknown>, file: string): ResourceRec
     const name = requireString(r.name, file, [...at, 'name'], 'the resource name');
     const mode = r.mode === 'data' ? 'data' : 'managed';
     const module = r.module === undefined ? '' : requireString(r.module, file, [...at, 'module'], 'the module address');
+    if (!readsResource(mode, type)) return;
     const instances = r.instances ?? [];
     if (!Array.isArray(instances)) throw new UserError('must be a list of instances', { file, jsonPath: jsonPath([...at, 'instances']) });
     instances.forEach((inst, j) => {
@@ -80,11 +82,14 @@ export function stateRecords(doc: unknown, file: string): ResourceRecord[] {
 }
 
 export async function loadState(file: string): Promise<Inventory> {
-  const doc = await readJson(file);
-  const inv = buildInventory(stateRecords(doc, file), [{ kind: 'state', file }]);
+  let doc: unknown = await readJson(file);
+  const records = stateRecords(doc, file);
   // Waivers declared in the stacks are root outputs: values.outputs (show -json) or outputs (tfstate).
   const outputs = isObject(doc) ? (isObject(doc.values) ? doc.values.outputs : doc.outputs) : undefined;
   const waivers = waiversFromOutputs(outputs, { source: 'state', file });
+  // The parsed document is by far the largest object of a run: let it go before building.
+  doc = undefined;
+  const inv = buildInventory(records, [{ kind: 'state', file }]);
   if (waivers.length) inv.waivers = waivers;
   return inv;
 }

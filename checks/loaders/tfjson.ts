@@ -60,38 +60,49 @@ export interface ConvertOptions {
 export function convertValues(values: unknown, opts: ConvertOptions): { values: Record<string, Value>; withheld: Set<string> } {
   const withheld = new Set<string>();
   const unresolved = opts.unresolved ?? (() => new Unresolved([], 'known only after apply'));
-  const conv = (v: unknown, unk: unknown, sens: unknown, path: Array<string | number>, depth: number): Value | undefined => {
-    if (depth > MAX_DEPTH) throw new UserError(`is nested more than ${MAX_DEPTH} levels deep`, { file: opts.file, jsonPath: jsonPath([...opts.at, ...path]) });
+  // One path, pushed and popped on the way down (plans have millions of values: no array per value).
+  const path: Array<string | number> = [];
+  const conv = (v: unknown, unk: unknown, sens: unknown): Value | undefined => {
+    if (path.length > MAX_DEPTH) throw new UserError(`is nested more than ${MAX_DEPTH} levels deep`, { file: opts.file, jsonPath: jsonPath([...opts.at, ...path]) });
     if (sens === true || (path.length === 1 && typeof path[0] === 'string' && isSecretAttribute(path[0]))) {
       if (present(v) || unk === true) withheld.add(path.join('.'));
       return undefined;
     }
-    if (unk === true) return unresolved(path);
+    if (unk === true) return unresolved([...path]);
     if (Array.isArray(v)) {
       const uArr = Array.isArray(unk) ? unk : [];
       const sArr = Array.isArray(sens) ? sens : [];
-      const out: Value[] = v.map((x, i) => conv(x, uArr[i], sArr[i], [...path, i], depth + 1) ?? null);
+      const out: Value[] = new Array<Value>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        out[i] = conv(v[i], uArr[i], sArr[i]) ?? null;
+        path.pop();
+      }
       // Unknown elements beyond the known ones (a list whose length is known, values not).
       for (let i = v.length; i < uArr.length; i++) if (uArr[i] === true) out.push(unresolved([...path, i]));
       return out;
     }
     if (isObject(v) || (path.length === 0 && (v === undefined || v === null))) {
       const obj = isObject(v) ? v : {};
-      const uObj = isObject(unk) ? unk : {};
-      const sObj = isObject(sens) ? sens : {};
+      const uObj = isObject(unk) ? unk : undefined;
+      const sObj = isObject(sens) ? sens : undefined;
       const out: Record<string, Value> = {};
-      const keys = new Set([...Object.keys(obj), ...Object.keys(uObj).filter((k) => uObj[k] === true)]);
-      for (const k of keys) {
-        const c = conv(obj[k], uObj[k], sObj[k], [...path, k], depth + 1);
+      const put = (k: string) => {
+        path.push(k);
+        const c = conv(obj[k], uObj?.[k], sObj?.[k]);
+        path.pop();
         if (c !== undefined) out[k] = c;
-      }
+      };
+      for (const k of Object.keys(obj)) put(k);
+      // Attributes unknown until apply that the values do not list.
+      if (uObj) for (const k of Object.keys(uObj)) if (uObj[k] === true && !Object.hasOwn(obj, k)) put(k);
       return out;
     }
     if (v === undefined) return undefined;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
     return null;
   };
-  const out = conv(values, opts.unknown, opts.sensitive, [], 0);
+  const out = conv(values, opts.unknown, opts.sensitive);
   return { values: (isObject(out) ? out : {}) as Record<string, Value>, withheld };
 }
 
