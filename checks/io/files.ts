@@ -193,10 +193,70 @@ async function removeStaleTemps(dir: string, base: string): Promise<void> {
   }
 }
 
+/** Deepest YAML nesting read: settings and waivers are a few levels deep. */
+export const MAX_YAML_DEPTH = 256;
+
+/**
+ * An upper bound of the nesting depth of a YAML text, without parsing it: flow brackets outside
+ * quotes and comments, plus, per line, the indentation and the compact `- - ` entries. The parser
+ * recurses per level, and deep enough input exhausts the stack where V8 cannot recover cleanly.
+ */
+export function yamlDepthBound(text: string): number {
+  let flow = 0;
+  let maxFlow = 0;
+  let maxBlock = 0;
+  let quote: '"' | "'" | null = null;
+  let lineStart = true;
+  let indent = 0;
+  let dashes = 0;
+  /** The last character outside a quote that is not a blank, on this line ('' at its start). */
+  let prev = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      dashes = 0;
+      prev = '';
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '\t') {
+        indent++;
+        continue;
+      }
+      if (c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        dashes++;
+        maxBlock = Math.max(maxBlock, indent + dashes);
+        i++;
+        continue;
+      }
+      lineStart = false;
+      maxBlock = Math.max(maxBlock, indent + dashes);
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    // A quote opens a quoted scalar only where a scalar starts (an apostrophe inside a plain
+    // scalar, as in "don't", is text and must not hide the brackets after it).
+    if ((c === '"' || c === "'") && (prev === '' || ':-[{,?'.includes(prev))) quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '[' || c === '{') maxFlow = Math.max(maxFlow, ++flow);
+    else if ((c === ']' || c === '}') && flow > 0) flow--;
+    if (c !== ' ' && c !== '\t') prev = c;
+  }
+  // The top level itself is one level (a mapping or list at indentation 0).
+  return maxFlow + maxBlock + 1;
+}
+
 /** A JSON or YAML document (by extension: .yaml/.yml are YAML), with the file named in errors. */
 export async function readJsonOrYaml(file: string): Promise<unknown> {
   const text = await readText(file);
   if (!/\.ya?ml$/i.test(file)) return parseJson(text, file);
+  if (yamlDepthBound(text) > MAX_YAML_DEPTH) throw new UserError(`is nested more than ${MAX_YAML_DEPTH} levels deep`, { file, jsonPath: '$' });
   try {
     return YAML.parse(text, { maxAliasCount: 100 });
   } catch (e) {
