@@ -8,6 +8,7 @@
  * report uses), which escapes text and attribute values; the page shell around it is constant.
  */
 import XMLBuilder from 'fast-xml-builder';
+import { printable } from '../checks/errors.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
@@ -18,11 +19,15 @@ type Node = Record<string, unknown>;
 type Attrs = Record<string, string | number>;
 type Child = Node | string | number | null | undefined | false;
 
-/** One HTML or SVG element; strings become (escaped) text nodes, empty children are dropped. */
+/**
+ * One HTML or SVG element; strings become (escaped) text nodes, empty children are dropped. Control
+ * characters and bidirectional overrides from the input are shown as `\uXXXX`, as in the text and
+ * Markdown reports: a name with U+202E must not read reversed in a report an auditor relies on.
+ */
 export function h(tag: string, attrs: Attrs | null, ...children: Child[]): Node {
-  const kids = children.filter((c) => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'object' ? c : { '#text': String(c) }));
+  const kids = children.filter((c) => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'object' ? c : { '#text': printable(String(c)) }));
   const node: Node = { [tag]: kids };
-  if (attrs && Object.keys(attrs).length) node[':@'] = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, String(v)]));
+  if (attrs && Object.keys(attrs).length) node[':@'] = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, printable(String(v))]));
   return node;
 }
 

@@ -102,11 +102,11 @@ describe('markdown report of a real plan', () => {
 });
 
 describe('bidirectional overrides and control characters from the input', () => {
-  it('are shown escaped in the Markdown and text reports, never applied', async () => {
+  it('are shown escaped in the Markdown, text and HTML reports, never applied', async () => {
     const { render } = await import('../../reports/index.js');
     const f = finding('NHI-LP-002', { message: 'role admin\u202etxt.exe allows s3:*', identity: 'admin\u202etxt.exe', owner: 'team\u0007' });
     const doc = makeDoc({ findings: [f] });
-    for (const format of ['markdown', 'text'] as const) {
+    for (const format of ['markdown', 'text', 'html'] as const) {
       const out = await render(format, doc, { color: false });
       expect(out, format).not.toMatch(/[\u202e\u0007]/);
       expect(out, format).toContain('u202etxt.exe');
