@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// nhi-guard command line. TypeScript sources run through tsx; the CLI module owns exit codes.
-import { register } from 'tsx/esm/api';
+// nhi-guard command line: the CLI module (bundled from the TypeScript sources, see launch.mjs)
+// owns exit codes.
+import { loadCli } from './launch.mjs';
 
-register();
-const { main } = await import('../checks/cli/index.ts');
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

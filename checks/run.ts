@@ -5,11 +5,11 @@
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
-import { collectLive, type LiveOptions } from './live/collect.js';
 import { loadPlan } from './loaders/plan.js';
 import { loadSnapshot } from './loaders/snapshot.js';
 import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
+import type { LiveOptions } from './live/options.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
 import { declaredWaiverFacts, loadWaiverFile, type WaiverFact } from './waivers.js';
 
@@ -37,7 +37,8 @@ export async function loadSource(spec: SourceSpec): Promise<Inventory> {
     case 'state':
       return loadState(spec.path);
     case 'live':
-      return spec.live ? collectLive(spec.live) : loadSnapshot(spec.path);
+      // The AWS SDK is loaded only when a run collects (a plan check never pays for it).
+      return spec.live ? (await import('./live/collect.js')).collectLive(spec.live) : loadSnapshot(spec.path);
     default:
       throw new Error(`source kind ${spec.kind} is not supported yet`);
   }

@@ -7,8 +7,7 @@
 import type { CommandModule } from 'yargs';
 import { IncompleteError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
-import { checkEndpoint, resolveRegion } from '../live/aws.js';
-import { collectLive, type LiveOptions } from '../live/collect.js';
+import { checkEndpoint, resolveRegion, type LiveOptions } from '../live/options.js';
 import { silentProgress, ttyProgress } from '../live/progress.js';
 import type { Inventory } from '../model.js';
 import { assertValid } from '../schemas/index.js';
@@ -67,6 +66,8 @@ export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandMo
       if (a.live !== 'aws') throw new UserError('snapshot needs --live aws');
       if (!a.output) throw new UserError('snapshot needs --output FILE');
       const opts = liveSpec(a, io, a.now === undefined ? undefined : parseNow(a.now))!;
+      // The SDK is loaded only by the commands that collect.
+      const { collectLive } = await import('../live/collect.js');
       const inv = await collectLive(opts);
       // The collector's own output must satisfy the schema the loader enforces.
       assertValid('inventory', inv, a.output);

@@ -11,13 +11,14 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as tar from 'tar';
 import { EngineError, UserError, oneLine } from '../errors.js';
 import { isObject } from '../io/files.js';
-import { findOpa } from './opaBinary.js';
+import { defaultCacheRoot, findOpa } from './opaBinary.js';
+
+export { defaultCacheRoot } from './opaBinary.js';
 import { assertValidDefaults } from './policyData.js';
 import { rulesFromInspect, type RuleMeta } from './metadata.js';
 
@@ -73,11 +74,6 @@ export interface CompiledPack {
   cacheHit: boolean;
 }
 
-export function defaultCacheRoot(): string {
-  if (process.env.NHI_GUARD_CACHE_DIR) return path.resolve(process.env.NHI_GUARD_CACHE_DIR);
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'nhi-guard');
-}
 
 /** Lists .rego and data files of the policy folders, following no symlink loops. */
 export async function collectPolicyFiles(dirs: string[]): Promise<PolicyFile[]> {

@@ -3,7 +3,9 @@
  * scripts/setup.ts with `go install`). One place, shared by the set-up script and the engine.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
@@ -12,7 +14,18 @@ import { UserError } from '../errors.js';
 export const OPA_VERSION = '1.22.2';
 export const OPA_INSTALL_COMMAND = `go install github.com/open-policy-agent/opa@v${OPA_VERSION}`;
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The project folder: the nearest folder above this module with package.json and policies/ (the
+ * sources sit two levels below it, the CLI bundle deeper, in checks/.build/).
+ */
+export const PROJECT_ROOT = projectRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function projectRoot(from: string): string {
+  for (let d = from; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'package.json')) && existsSync(path.join(d, 'policies'))) return d;
+    if (path.dirname(d) === d) return path.resolve(from, '..', '..');
+  }
+}
 export const TOOLS_BIN = path.join(PROJECT_ROOT, '.tools', 'bin');
 
 export interface OpaBinary {
@@ -54,6 +67,51 @@ export function isSupportedVersion(v: string): boolean {
   return /^1\.\d+\.\d+/.test(v);
 }
 
+/** Where compiled packs (and the versions of opa binaries) are cached. */
+export function defaultCacheRoot(): string {
+  if (process.env.NHI_GUARD_CACHE_DIR) return path.resolve(process.env.NHI_GUARD_CACHE_DIR);
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'nhi-guard');
+}
+
+const VERSIONS_FILE = 'opa-versions.json';
+
+/**
+ * `opa version` of a binary, remembered in the cache folder by the binary's path, size, inode and
+ * modification time: starting opa costs some 30 ms of every run otherwise. A replaced or rebuilt
+ * binary has another key and is asked again. The memo is best effort: any failure just asks opa.
+ */
+export function opaVersionMemo(bin: string, cacheRoot: string = defaultCacheRoot()): string | null {
+  let key: string;
+  try {
+    const st = statSync(bin);
+    key = `${path.resolve(bin)}|${st.size}|${st.ino}|${st.mtimeMs}`;
+  } catch {
+    return null;
+  }
+  const file = path.join(cacheRoot, VERSIONS_FILE);
+  let memo: Record<string, string> = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) memo = parsed as Record<string, string>;
+  } catch {
+    // no memo yet, or a damaged one: rebuilt below
+  }
+  const known = memo[key];
+  if (typeof known === 'string') return known;
+  const v = opaVersionOf(bin);
+  if (v === null) return null;
+  try {
+    mkdirSync(cacheRoot, { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...memo, [key]: v }));
+    renameSync(tmp, file);
+  } catch {
+    // a read-only cache folder: ask opa next time too
+  }
+  return v;
+}
+
 let cached: OpaBinary | undefined;
 
 /** The first working opa v1.x, or a UserError naming the command that installs it. */
@@ -62,7 +120,7 @@ export function findOpa(): OpaBinary {
   const rejected: string[] = [];
   for (const c of candidates()) {
     if (!existsSync(c.path)) continue;
-    const v = opaVersionOf(c.path);
+    const v = opaVersionMemo(c.path);
     if (v && isSupportedVersion(v)) {
       cached = { path: c.path, version: v, from: c.from };
       return cached;

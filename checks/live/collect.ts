@@ -30,7 +30,7 @@ import { paginateListSecrets, type SecretListEntry } from '@aws-sdk/client-secre
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { UserError } from '../errors.js';
 import { emptyInventory, type Credential, type Gap, type Inventory } from '../model.js';
-import { createClients, type AwsClients, type AwsOptions } from './aws.js';
+import { createClients, type AwsClients } from './aws.js';
 import {
   mapAccessKey,
   mapAuthorizationDetails,
@@ -43,16 +43,9 @@ import {
 } from './map.js';
 import { silentProgress, type Progress } from './progress.js';
 
-export interface LiveOptions extends AwsOptions {
-  /** Concurrent per-user / per-key calls (default 8). */
-  concurrency?: number;
-  /** The collection time recorded in the Inventory (default: the current time). */
-  now?: Date;
-  progress?: Progress;
-  /** Attempts to fetch the credential report while AWS generates it (default 10, one second apart). */
-  reportPolls?: number;
-  reportPollMs?: number;
-}
+import type { LiveOptions } from './options.js';
+
+export type { LiveOptions } from './options.js';
 
 /** Upper bound of pages read from one paginated API (a runaway NextToken loop stops here). */
 const MAX_PAGES = 10_000;

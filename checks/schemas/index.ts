@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { UserError, jsonPath } from '../errors.js';
+import { PROJECT_ROOT } from '../engine/opaBinary.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// From the project folder, not this module's: the CLI runs from a bundle in checks/.build/.
+const here = path.join(PROJECT_ROOT, 'checks', 'schemas');
 
 export const SCHEMA_FILES = {
   inventory: 'inventory.schema.json',

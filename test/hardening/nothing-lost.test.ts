@@ -5,7 +5,7 @@
  * on PATH is ignored. These run the real CLI as child processes (bin/nhi-guard.mjs).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,7 +98,11 @@ describe('concurrent runs share a cold compile cache', () => {
     expect(docs[0]!.findings.length).toBeGreaterThan(5);
     expect(docs[1]).toEqual(docs[0]);
     expect(docs[2]).toEqual(docs[0]);
-    const entries = readdirSync(cache);
+    // One compiled pack, and the memo of opa versions (written atomically: no temporary left).
+    const all = readdirSync(cache);
+    expect(all.filter((f) => !statSync(path.join(cache, f)).isDirectory())).toEqual(['opa-versions.json']);
+    expect(() => JSON.parse(readFileSync(path.join(cache, 'opa-versions.json'), 'utf8')) as unknown).not.toThrow();
+    const entries = all.filter((f) => statSync(path.join(cache, f)).isDirectory());
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(readdirSync(path.join(cache, entries[0]!)).sort()).toEqual(['data.json', 'policy.wasm', 'rules.json', 'sums.json']);
@@ -111,7 +115,7 @@ describe('concurrent runs share a cold compile cache', () => {
     const env = { NHI_GUARD_CACHE_DIR: cache };
     const first = await cli(['policies', 'build'], env);
     expect(first.code).toBe(0);
-    const entry = path.join(cache, readdirSync(cache)[0]!);
+    const entry = path.join(cache, readdirSync(cache).find((f) => /^[0-9a-f]{64}$/.test(f))!);
     const args = ['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
     const good = await cli(args, env);
     expect(good.code).toBe(0);
