@@ -66,7 +66,7 @@ function stage(run: number, name: string, value: number): void {
   process.stdout.write(JSON.stringify({ run, stage: name, ms: value }) + '\n');
 }
 
-async function once(file: string, now: Date, writeInput?: string, run = 0, skipEvaluate = false): Promise<{ t: StageTimes; findings: number; inv: { identities: number; credentials: number; policies: number; unknowns: number }; inputBytes: number; cacheHit: boolean }> {
+async function floorOf(file: string, run: number): Promise<{ read: number; parse: number }> {
   let t0 = process.hrtime.bigint();
   const text = await readFile(file, 'utf8');
   const read = ms(t0);
@@ -76,8 +76,14 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
   const parse = ms(t0);
   stage(run, 'parse', parse);
   if (parsed === null) throw new Error('unreachable');
+  return { read, parse };
+}
 
-  t0 = process.hrtime.bigint();
+async function once(file: string, now: Date, writeInput?: string, run = 0, skipEvaluate = false): Promise<{ t: StageTimes; findings: number; inv: { identities: number; credentials: number; policies: number; unknowns: number }; inputBytes: number; cacheHit: boolean }> {
+  // The floor in a function of its own: its text and parsed tree are garbage before the pipeline
+  // runs, as in a real run (kept alive, they would weigh on every later stage's collections).
+  const { read, parse } = await floorOf(file, run);
+  let t0 = process.hrtime.bigint();
   const engine = await loadEngine({});
   const engineMs = ms(t0);
   stage(run, 'engine', engineMs);

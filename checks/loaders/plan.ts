@@ -74,6 +74,8 @@ function parseAddress(address: string): { modules: Array<{ name: string; instanc
   return { modules, local: rest.join('.') };
 }
 
+const NO_EXPRESSIONS: Record<string, unknown> = Object.freeze({});
+
 const NON_RESOURCE_REF = /^(each|count|path|self|terraform|local)\b/;
 
 /** All `references` lists inside an expression tree. */
@@ -137,7 +139,8 @@ class PlanReader {
   private readonly root: ConfigModule;
   readonly records: ResourceRecord[] = [];
   private readonly seen = new Set<string>();
-  private readonly changes = new Map<string, Record<string, unknown>>();
+  /** resource_changes by address, with their index (for error paths). */
+  private readonly changes = new Map<string, { rc: Record<string, unknown>; index: number }>();
 
   constructor(
     private readonly doc: Record<string, unknown>,
@@ -205,10 +208,11 @@ class PlanReader {
     return isObject(mod) && isObject(mod.outputs) ? mod.outputs : undefined;
   }
 
-  private configFor(address: string): { cfg?: Record<string, unknown>; exprs: Record<string, unknown>; modules: Array<{ name: string; instance: string }> } {
-    const { modules, local } = parseAddress(address);
-    const cfg = this.moduleFor(modules.map((m) => m.name))?.resources.get(local);
-    return { ...(cfg ? { cfg } : {}), exprs: cfg && isObject(cfg.expressions) ? cfg.expressions : {}, modules };
+  private configFor(address: string): { cfg: Record<string, unknown> | undefined; exprs: Record<string, unknown>; modules: Array<{ name: string; instance: string }> } {
+    // Root-module addresses (most of a plan) need no parsing: the instance key is the only suffix.
+    const { modules, local } = address.startsWith('module.') ? parseAddress(address) : { modules: [], local: address.endsWith(']') ? address.slice(0, address.indexOf('[')) : address };
+    const cfg = (modules.length ? this.moduleFor(modules.map((m) => m.name)) : this.root)?.resources.get(local);
+    return { cfg, exprs: cfg && isObject(cfg.expressions) ? cfg.expressions : NO_EXPRESSIONS, modules };
   }
 
   private changeOf(actions: unknown, at: Array<string | number>): Change {
@@ -238,26 +242,20 @@ class PlanReader {
 
   private record(r: Record<string, unknown>, address: string, values: unknown, unknown: unknown, sensitive: unknown, change: Change, at: Array<string | number>): void {
     this.seen.add(address);
-    if (!readsResource(r.mode, r.type)) return;
     const { cfg, exprs, modules } = this.configFor(address);
-    let unk = unknown;
-    let vals = values;
+    // Undeclared attributes the provider computes: an unknown there is nothing the configuration
+    // asked for, and echo attributes duplicate resources declared on their own. Skipped, not copied.
+    let skip: Set<string> | undefined;
     if (cfg) {
-      // Undeclared attributes the provider computes: an unknown there is nothing the configuration
-      // asked for, and echo attributes duplicate resources declared on their own.
-      const drop = new Set<string>();
-      if (isObject(unknown)) for (const [k, u] of Object.entries(unknown)) if (u === true && !(k in exprs)) drop.add(k);
-      for (const k of ECHO_ATTRS[String(r.type)] ?? []) if (!(k in exprs)) drop.add(k);
-      if (drop.size) {
-        if (isObject(unknown)) unk = Object.fromEntries(Object.entries(unknown).filter(([k]) => !drop.has(k)));
-        if (isObject(values)) vals = Object.fromEntries(Object.entries(values).filter(([k]) => !drop.has(k)));
-      }
+      if (isObject(unknown)) for (const k in unknown) if (unknown[k] === true && !(k in exprs)) (skip ??= new Set()).add(k);
+      for (const k of ECHO_ATTRS[String(r.type)] ?? []) if (!(k in exprs)) (skip ??= new Set()).add(k);
     }
-    const converted = convertValues(vals, {
+    const converted = convertValues(values, {
       file: this.file,
       at,
-      unknown: unk,
+      unknown,
       sensitive,
+      ...(skip ? { skip } : {}),
       unresolved: (path) => {
         const refs = collectRefs(exprAt(exprs, path));
         const byInstance = sameInstanceIdiom(refs) ? indexSuffix(r.index) || undefined : undefined;
@@ -329,24 +327,26 @@ class PlanReader {
       if (rc.deposed !== undefined) return;
       if (typeof rc.address !== 'string' || rc.address === '') throw new UserError('must be the resource address', { file, jsonPath: jsonPath(['resource_changes', i, 'address']) });
       if (!isObject(rc.change)) throw new UserError('must be an object', { file, jsonPath: jsonPath(['resource_changes', i, 'change']) });
-      this.changes.set(rc.address, { ...rc, _index: i });
+      this.changes.set(rc.address, { rc, index: i });
     });
 
     const planned = this.doc.planned_values;
     if (planned !== undefined && planned !== null && !isObject(planned)) throw new UserError('must be an object', { file, jsonPath: '$.planned_values' });
     walkModule(isObject(planned) ? planned.root_module : undefined, file, ['planned_values', 'root_module'], (r, address, at) => {
-      const rc = this.changes.get(address);
-      const ch = rc && isObject(rc.change) ? rc.change : undefined;
-      const change = ch ? this.changeOf(ch.actions, ['resource_changes', rc!._index as number, 'change', 'actions']) : r.mode === 'data' ? 'read' : 'no-op';
+      const entry = this.changes.get(address);
+      const ch = entry && isObject(entry.rc.change) ? entry.rc.change : undefined;
+      const change = ch ? this.changeOf(ch.actions, ['resource_changes', entry!.index, 'change', 'actions']) : r.mode === 'data' ? 'read' : 'no-op';
+      this.seen.add(address);
+      if (!readsResource(r.mode, r.type)) return;
       this.record(r, address, r.values, ch?.after_unknown, unionMarks(r.sensitive_values, ch?.after_sensitive), change, [...at, 'values']);
     });
 
     // Deleted resources are no longer in planned_values: their last known values are `before`.
-    for (const [address, rc] of this.changes) {
+    for (const [address, { rc, index: i }] of this.changes) {
       if (this.seen.has(address)) continue;
       const ch = rc.change as Record<string, unknown>;
-      const i = rc._index as number;
       const change = this.changeOf(ch.actions, ['resource_changes', i, 'change', 'actions']);
+      if (!readsResource(rc.mode, rc.type)) continue;
       if (change === 'delete') {
         this.record(rc, address, ch.before, undefined, ch.before_sensitive, 'delete', ['resource_changes', i, 'change', 'before']);
       } else if (ch.after !== null && ch.after !== undefined) {
@@ -358,7 +358,7 @@ class PlanReader {
     const prior = this.doc.prior_state;
     if (isObject(prior) && isObject(prior.values)) {
       walkModule(prior.values.root_module, file, ['prior_state', 'values', 'root_module'], (r, address, at) => {
-        if (r.mode !== 'data' || this.seen.has(address)) return;
+        if (r.mode !== 'data' || this.seen.has(address) || !readsResource(r.mode, r.type)) return;
         this.record(r, address, r.values, undefined, r.sensitive_values, 'read', [...at, 'values']);
       });
     }

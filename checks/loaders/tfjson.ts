@@ -48,6 +48,8 @@ export interface ConvertOptions {
   unknown?: unknown;
   /** `sensitive_values` / `after_sensitive` / `before_sensitive`: true or a tree of booleans. */
   sensitive?: unknown;
+  /** Top-level attributes left out (neither converted nor withheld). */
+  skip?: Set<string>;
   /** The Unresolved for an unknown value at `path` (attribute path from the resource). */
   unresolved?: (path: Array<string | number>) => Unresolved;
 }
@@ -87,21 +89,23 @@ export function convertValues(values: unknown, opts: ConvertOptions): { values: 
       const uObj = isObject(unk) ? unk : undefined;
       const sObj = isObject(sens) ? sens : undefined;
       const out: Record<string, Value> = {};
-      const put = (k: string) => {
-        path.push(k);
-        const c = conv(obj[k], uObj?.[k], sObj?.[k]);
-        path.pop();
-        if (c !== undefined) out[k] = c;
-      };
-      for (const k of Object.keys(obj)) put(k);
+      for (const k of Object.keys(obj)) put(out, k, obj[k], uObj?.[k], sObj?.[k]);
       // Attributes unknown until apply that the values do not list.
-      if (uObj) for (const k of Object.keys(uObj)) if (uObj[k] === true && !Object.hasOwn(obj, k)) put(k);
+      if (uObj) for (const k of Object.keys(uObj)) if (uObj[k] === true && !Object.hasOwn(obj, k)) put(out, k, undefined, true, sObj?.[k]);
       return out;
     }
     if (v === undefined) return undefined;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
     return null;
   };
+  const skip = opts.skip;
+  function put(out: Record<string, Value>, k: string, v: unknown, unk: unknown, sens: unknown): void {
+    if (skip && path.length === 0 && skip.has(k)) return;
+    path.push(k);
+    const c = conv(v, unk, sens);
+    path.pop();
+    if (c !== undefined) out[k] = c;
+  }
   const out = conv(values, opts.unknown, opts.sensitive);
   return { values: (isObject(out) ? out : {}) as Record<string, Value>, withheld };
 }
@@ -151,7 +155,7 @@ export function recordOf(
     address,
     values,
     change,
-    origin: { ...origin, address, ...(arn ? { arn } : {}) },
+    origin: arn ? { ...origin, address, arn } : { ...origin, address },
   };
   if (withheld.size) rec.sensitive = withheld;
   return rec;
