@@ -13,7 +13,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import * as tar from 'tar';
 import { EngineError, UserError, oneLine } from '../errors.js';
 import { isObject } from '../io/files.js';
 import { defaultCacheRoot, findOpa } from './opaBinary.js';
@@ -228,6 +227,8 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
     }
     const extracted = path.join(tmp, 'bundle');
     await fs.mkdir(extracted);
+    // Loaded only here: a cache hit (almost every run) never extracts a bundle.
+    const tar = await import('tar');
     await tar.x({ file: bundle, cwd: extracted, filter: (p) => /(^|\/)(policy\.wasm|data\.json)$/.test(p) });
     let inspectOut: string;
     try {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
 import { UserError, oneLine, quote } from '../errors.js';
 
 const MB = 1024 * 1024;
@@ -258,6 +258,8 @@ export async function readJsonOrYaml(file: string): Promise<unknown> {
   if (!/\.ya?ml$/i.test(file)) return parseJson(text, file);
   if (yamlDepthBound(text) > MAX_YAML_DEPTH) throw new UserError(`is nested more than ${MAX_YAML_DEPTH} levels deep`, { file, jsonPath: '$' });
   try {
+    // Loaded on first use: most runs read no YAML.
+    const YAML = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     return YAML.parse(text, { maxAliasCount: 100 });
   } catch (e) {
     // The parser's first line names the problem and the position; whatever follows a colon (an

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { UserError, jsonPath } from '../errors.js';
 import { PROJECT_ROOT } from '../engine/opaBinary.js';
 
@@ -28,15 +28,29 @@ export function loadSchema(name: SchemaName): object {
   return JSON.parse(readFileSync(schemaPath(name), 'utf8')) as object;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-const addFormats = addFormatsModule as unknown as (a: Ajv) => void;
-addFormats(ajv);
+let ajv: Ajv | undefined;
+
+/**
+ * The ajv instance, loaded on first use: most runs validate nothing (a plan check without --data
+ * or --waivers), and loading ajv with its formats is a noticeable part of a short run.
+ */
+function ajvInstance(): Ajv {
+  if (!ajv) {
+    const load = createRequire(import.meta.url);
+    const { Ajv: AjvClass } = load('ajv') as typeof import('ajv');
+    const addFormats = load('ajv-formats') as (a: Ajv) => void;
+    ajv = new AjvClass({ allErrors: false, strict: true });
+    addFormats(ajv);
+  }
+  return ajv;
+}
+
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    v = ajv.compile(loadSchema(name));
+    v = ajvInstance().compile(loadSchema(name));
     compiled.set(name, v);
   }
   return v;
