@@ -7,7 +7,7 @@ import path from 'node:path';
 import { UserError, jsonPath } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
 import type { DeclaredWaiver, InputRef, Inventory } from '../model.js';
-import { buildInventory } from './inventoryBuilder.js';
+import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
 import { isSecretAttribute } from './tfjson.js';
 import { isUnresolved, Unresolved, type ResourceRecord, type Value } from './values.js';
@@ -66,6 +66,10 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
     if (!isObject(block)) throw new UserError('must be an object of resource types', { file, jsonPath: `$.${mode}` });
     for (const [type, byName] of Object.entries(block)) {
       if (!isObject(byName)) throw new UserError('must be an object of resources', { file, jsonPath: jsonPath([mode, type]) });
+      // Types no rule reads are left out, as in plan and state: their attributes (an SSM parameter's
+      // value, a random password's result) can be secrets without saying so, and a reference to
+      // them from a read resource then stays a reference instead of becoming the value.
+      if (!readsResource(mode === 'data' ? 'data' : 'managed', type)) continue;
       for (const [name, body] of Object.entries(byName)) {
         const at = [mode, type, name];
         if (!isObject(body)) throw new UserError('must be an object', { file, jsonPath: jsonPath(at) });

@@ -156,7 +156,7 @@ function canarySynth(): string {
         app: {
           name: 'synth-app',
           assume_role_policy: TRUST,
-          tags: { owner: 'team', fromsecret: '${aws_secretsmanager_secret_version.v.secret_string}', fromvar: '${var.db_password}', fromdb: '${aws_db_instance.db.password}' },
+          tags: { owner: 'team', fromsecret: '${aws_secretsmanager_secret_version.v.secret_string}', fromvar: '${var.db_password}', fromdb: '${aws_db_instance.db.password}', fromssm: '${aws_ssm_parameter.p.value}', fromrandom: '${random_password.r.result}' },
           '//': { metadata: { path: 'canary/app' } },
         },
       },
@@ -165,6 +165,9 @@ function canarySynth(): string {
       aws_iam_access_key: { k: { user: 'u', pgp_key: 'keybase:x', secret: c('synth-akey') } },
       aws_iam_user_login_profile: { p: { user: 'u', password: c('synth-password') } },
       aws_db_instance: { db: { identifier: 'db', password: c('synth-db-password'), tags: { 'data-class': 'phi' } } },
+      // Secrets in attributes whose names do not say so, of types no rule reads: never resolved into another resource.
+      aws_ssm_parameter: { p: { name: '/app/db', type: 'SecureString', value: c('synth-ssm-value') } },
+      random_password: { r: { length: 32, result: c('synth-random-result') } },
     },
   };
   writeFileSync(path.join(d, 'stacks', 'canary', 'cdk.tf.json'), JSON.stringify(stack));
