@@ -15,11 +15,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EngineError, UserError, oneLine } from '../errors.js';
 import { isObject } from '../io/files.js';
-import { defaultCacheRoot, findOpa } from './opaBinary.js';
-
-export { defaultCacheRoot } from './opaBinary.js';
-import { assertValidDefaults } from './policyData.js';
 import { rulesFromInspect, type RuleMeta } from './metadata.js';
+import { defaultCacheRoot, findOpa } from './opaBinary.js';
+import { assertValidDefaults } from './policyData.js';
 
 const execFileP = promisify(execFile);
 
@@ -72,7 +70,6 @@ export interface CompiledPack {
   opaVersion: string;
   cacheHit: boolean;
 }
-
 
 /** Lists .rego and data files of the policy folders, following no symlink loops. */
 export async function collectPolicyFiles(dirs: string[]): Promise<PolicyFile[]> {

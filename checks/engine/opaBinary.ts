@@ -26,6 +26,7 @@ function projectRoot(from: string): string {
     if (path.dirname(d) === d) return path.resolve(from, '..', '..');
   }
 }
+
 export const TOOLS_BIN = path.join(PROJECT_ROOT, '.tools', 'bin');
 
 export interface OpaBinary {
