@@ -5,8 +5,10 @@
  * run). Modules only some commands need (the AWS SDK for live collection) stay in chunks of their
  * own, loaded when used. Without esbuild, or with NHI_GUARD_NO_BUNDLE=1, the sources run through tsx.
  *
- * checks/.build/current.json names the bundle folder, the time its build started and its inputs;
- * it is replaced atomically, so concurrent runs see either the old bundle or the new one.
+ * checks/.build/current.json names the bundle folder, the time its build started and its inputs:
+ * the sources, and the lock files npm rewrites on every install (dependencies are bundled too, so
+ * an upgrade must rebuild). It is replaced atomically, so concurrent runs see either the old
+ * bundle or the new one.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'checks', 'cli', 'index.ts');
 const BUILD = path.join(ROOT, 'checks', '.build');
 const CURRENT = path.join(BUILD, 'current.json');
+/** Packages left out of the bundle: they read files of their own at run time, or only live collection loads them. */
 const EXTERNAL = ['@cloud-copilot/*', '@aws-sdk/*', '@smithy/*', 'esbuild', 'tsx', 'tsx/*'];
+/** Files whose change means the dependencies or the way of bundling changed (this file). */
+const LOCKS = ['package.json', 'package-lock.json', path.join('node_modules', '.package-lock.json'), path.join('bin', 'launch.mjs')];
 /** Bundle folders older than this, other than the current one, are removed after a build. */
 const KEEP_OLD_MS = 60 * 60 * 1000;
 
@@ -66,7 +71,8 @@ export async function buildBundle() {
     metafile: true,
     logLevel: 'silent',
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  const inputs = [...sources, ...LOCKS.filter((f) => existsSync(path.join(ROOT, f)))];
   const tmp = `${CURRENT}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, JSON.stringify({ dir, builtAt, inputs }));
   renameSync(tmp, CURRENT);
