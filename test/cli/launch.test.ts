@@ -2,27 +2,14 @@
  * bin/nhi-guard.mjs runs the CLI from an esbuild bundle of the sources (bin/launch.mjs): the bundle
  * decides exactly as the sources do, and a source newer than the bundle makes the next run rebuild.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../checks/engine/opaBinary.js';
+import { runBin } from '../support/cli.js';
 import { ESTATE_PLAN } from '../support/estate.js';
 
-const BIN = path.join(PROJECT_ROOT, 'bin', 'nhi-guard.mjs');
 const CURRENT = path.join(PROJECT_ROOT, 'checks', '.build', 'current.json');
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const current = () => JSON.parse(readFileSync(CURRENT, 'utf8')) as { dir: string; builtAt: number; inputs: string[] };
 const check = ['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
@@ -30,7 +17,7 @@ const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: unknow
 
 describe('the CLI bundle', () => {
   it('finds what the sources run through tsx find, and lists every source it was built from', async () => {
-    const [bundled, sources] = await Promise.all([run(check), run(check, { NHI_GUARD_NO_BUNDLE: '1' })]);
+    const [bundled, sources] = await Promise.all([runBin(check), runBin(check, { NHI_GUARD_NO_BUNDLE: '1' })]);
     expect(bundled.stderr).toBe('');
     expect(bundled.code).toBe(0);
     expect(sources.code).toBe(0);
@@ -46,19 +33,19 @@ describe('the CLI bundle', () => {
   });
 
   it('is rebuilt after a source changes, and reused while none does', async () => {
-    expect((await run(['policies', 'list'])).code).toBe(0);
+    expect((await runBin(['policies', 'list'])).code).toBe(0);
     const before = current();
     const source = path.join(PROJECT_ROOT, 'checks', 'errors.ts');
     const mtime = statSync(source).mtime;
     // The file as it is, marked as changed now: the bundle is older than it.
     utimesSync(source, new Date(), new Date());
     try {
-      const r = await run(['policies', 'list']);
+      const r = await runBin(['policies', 'list']);
       expect(r.code).toBe(0);
       const after = current();
       expect(after.dir).not.toBe(before.dir);
       expect(after.builtAt).toBeGreaterThan(before.builtAt);
-      const again = await run(['policies', 'list']);
+      const again = await runBin(['policies', 'list']);
       expect(again.stdout).toBe(r.stdout);
       expect(current().dir).toBe(after.dir);
     } finally {

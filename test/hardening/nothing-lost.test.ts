@@ -4,38 +4,18 @@
  * leave one valid entry; a damaged cache entry is rebuilt; a fake `opa` of the wrong major version
  * on PATH is ignored. These run the real CLI as child processes (bin/nhi-guard.mjs).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../checks/io/files.js';
 import { PROJECT_ROOT } from '../../checks/engine/opaBinary.js';
+import { runBin, runNode } from '../support/cli.js';
 import { ESTATE_PLAN } from '../support/estate.js';
 
-const BIN = path.join(PROJECT_ROOT, 'bin', 'nhi-guard.mjs');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-lost-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (pid: number) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    if (onSpawn && child.pid) onSpawn(child.pid);
-  });
-}
 
 /** npm prints a warning about the environment on some machines; only our own lines count. */
 const ownLines = (s: string) => s.split('\n').filter((l) => l && !l.startsWith('npm warn'));
@@ -63,7 +43,7 @@ describe('a run killed mid-write leaves the previous report', () => {
           process.kill(pid, 'SIGKILL');
         }
       });
-      const r = await cli(['inventory', '--plan', big, '--format', 'json', '--output', target, '--now', '2026-11-22'], {}, (p) => (pid = p));
+      const r = await runBin(['inventory', '--plan', big, '--format', 'json', '--output', target, '--now', '2026-11-22'], {}, (p) => (pid = p));
       watcher.close();
       const content = readFileSync(target, 'utf8');
       const leftovers = readdirSync(outDir).filter((n) => n.endsWith('.tmp'));
@@ -85,7 +65,7 @@ describe('concurrent runs share a cold compile cache', () => {
     const cache = path.join(dir, 'cache');
     const env = { NHI_GUARD_CACHE_DIR: cache };
     const args = ['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
-    const runs = await Promise.all([cli(args, env), cli(args, env), cli(args, env)]);
+    const runs = await Promise.all([runBin(args, env), runBin(args, env), runBin(args, env)]);
     for (const r of runs) {
       expect(ownLines(r.stderr)).toEqual([]);
       expect(r.code).toBe(0);
@@ -106,24 +86,24 @@ describe('concurrent runs share a cold compile cache', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(readdirSync(path.join(cache, entries[0]!)).sort()).toEqual(['data.json', 'policy.wasm', 'rules.json', 'sums.json']);
-    const build = await cli(['policies', 'build'], env);
+    const build = await runBin(['policies', 'build'], env);
     expect(build.stdout).toMatch(/^cache hit: \d+ rules/);
   });
 
   it('a damaged cache entry (not wasm, wasm cut after its header, broken rules.json or checksums) is rebuilt, not fatal', async () => {
     const cache = path.join(dir, 'cache-damaged');
     const env = { NHI_GUARD_CACHE_DIR: cache };
-    const first = await cli(['policies', 'build'], env);
+    const first = await runBin(['policies', 'build'], env);
     expect(first.code).toBe(0);
     const entry = path.join(cache, readdirSync(cache).find((f) => /^[0-9a-f]{64}$/.test(f))!);
     const args = ['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
-    const good = await cli(args, env);
+    const good = await runBin(args, env);
     expect(good.code).toBe(0);
     const wasm = readFileSync(path.join(entry, 'policy.wasm'));
     const cut = wasm.subarray(0, Math.floor(wasm.length / 2)); // a valid header and half a module
     for (const [name, damage] of [['policy.wasm', 'not wasm'], ['policy.wasm', cut], ['rules.json', '{"truncated":'], ['sums.json', '{']] as const) {
       writeFileSync(path.join(entry, name), damage);
-      const r = await cli(args, env);
+      const r = await runBin(args, env);
       expect(ownLines(r.stderr), name).toEqual([]);
       expect(r.code, name).toBe(0);
       expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual((JSON.parse(good.stdout) as { findings: unknown[] }).findings);
@@ -136,7 +116,7 @@ describe('the drift history folder under concurrent runs', () => {
     const history = path.join(dir, 'history');
     const snapshot = path.join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'handmade-estate-drift.json');
     const args = ['drift', '--declared-plan', ESTATE_PLAN, '--snapshot', snapshot, '--history', history, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
-    const runs = await Promise.all([cli(args), cli(args), cli(args)]);
+    const runs = await Promise.all([runBin(args), runBin(args), runBin(args)]);
     for (const r of runs) {
       expect(ownLines(r.stderr)).toEqual([]);
       expect(r.code).toBe(0);
@@ -145,7 +125,7 @@ describe('the drift history folder under concurrent runs', () => {
     expect(files.filter((f) => f.endsWith('.tmp') || f.startsWith('.'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(3);
     for (const f of files) expect(() => JSON.parse(readFileSync(path.join(history, f), 'utf8')) as unknown).not.toThrow();
-    const next = await cli(args);
+    const next = await runBin(args);
     expect(next.code).toBe(0);
     expect((JSON.parse(next.stdout) as { trend: unknown[] }).trend).toHaveLength(4);
   });
@@ -163,19 +143,11 @@ describe('the pinned opa', () => {
   it('a fake opa 0.x first on PATH is ignored by the engine and by the set-up script', async () => {
     const fake = fakeOpa('0.70.0');
     const env = { PATH: `${fake}${path.delimiter}${process.env.PATH ?? ''}`, NHI_GUARD_CACHE_DIR: path.join(dir, 'cache-fake') };
-    const r = await cli(['policies', 'build'], env);
+    const r = await runBin(['policies', 'build'], env);
     expect(ownLines(r.stderr)).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^compiled: \d+ rules, opa 1\.\d+\.\d+/);
-    const setup = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'setup.ts'), '--need=opa'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    });
+    const setup = await runNode(['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'setup.ts'), '--need=opa'], env);
     expect(setup.code, setup.stderr).toBe(0);
     expect(setup.stdout).toContain(`ignoring ${path.join(fake, 'opa')}: version 0.70.0 is not 1.x`);
     expect(setup.stdout).toMatch(/opa 1\.\d+\.\d+ \(pinned/);
@@ -185,7 +157,7 @@ describe('the pinned opa', () => {
     const fake = fakeOpa('0.9.1');
     const env = { PATH: fake, OPA_BIN: path.join(fake, 'opa'), NHI_GUARD_CACHE_DIR: path.join(dir, 'cache-none') };
     // .tools/bin/opa of the project is still a candidate; point the check at a copy of the CLI's view.
-    const r = await cli(['policies', 'build'], env);
+    const r = await runBin(['policies', 'build'], env);
     if (existsSync(path.join(PROJECT_ROOT, '.tools', 'bin', 'opa'))) {
       // The project's own pinned opa is found after the fakes.
       expect(r.code).toBe(0);
