@@ -181,28 +181,3 @@ export async function planStack(w: StackWorkdir): Promise<PlannedStack> {
   writeFileSync(jsonFile, stdout);
   return { name: w.name, dir: w.dir, planFile, jsonFile, doc: JSON.parse(stdout) as Record<string, unknown> };
 }
-
-/**
- * `fn` over `items` with at most `limit` running at once; results in input order. The first error
- * rejects once the running calls have ended, and no further item starts.
- */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
-  return results;
-}
