@@ -80,7 +80,9 @@ export async function startMoto(opts: MotoOptions = {}): Promise<MotoServer> {
     const logDir = mkdtempSync(path.join(os.tmpdir(), 'nhi-moto-'));
     const logFile = path.join(logDir, 'moto.log');
     const logFd = openSync(logFile, 'w');
+    let finalOutput: string | undefined;
     const output = () => {
+      if (finalOutput !== undefined) return finalOutput;
       try {
         return readFileSync(logFile, 'utf8').slice(-20_000);
       } catch {
@@ -99,7 +101,11 @@ export async function startMoto(opts: MotoOptions = {}): Promise<MotoServer> {
       },
     });
     closeSync(logFd); // the child has its own copy
-    child.once('exit', () => rmSync(logDir, { recursive: true, force: true }));
+    // The log is kept for the error message of a server that exits early, then removed.
+    child.once('exit', () => {
+      finalOutput = output();
+      rmSync(logDir, { recursive: true, force: true });
+    });
     try {
       await waitReady(url, child, output, opts.timeoutMs ?? 120_000);
       await configureMoto(url, { lambda: { use_docker: opts.lambdaDocker === true } });
