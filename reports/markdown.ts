@@ -38,7 +38,6 @@ function cell(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
-    .replace(/\r?\n+/g, ' ')
     .trim();
 }
 

@@ -12,9 +12,8 @@ import { runDrift } from '../drift/run.js';
 import { extensionOf, splitByOwner } from '../drift/split.js';
 import { UserError } from '../errors.js';
 import { failsGate, type FindingsDocument } from '../findings.js';
-import { isDirectory, writeFileAtomic } from '../io/files.js';
+import { isDirectory } from '../io/files.js';
 import { loadSource, type SourceSpec } from '../run.js';
-import { render } from '../../reports/index.js';
 import { commonOptions, EXIT, liveOptions, parseNow, type Io } from './index.js';
 import { emitReport } from './output.js';
 import { assertComplete, liveSpec, type LiveArgs } from './snapshot.js';
@@ -92,10 +91,6 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
 async function writeSplit(doc: FindingsDocument, history: HistoryEntry[] | undefined, a: DriftArgs, io: Io): Promise<void> {
   const dir = a.output!;
   const parts = splitByOwner(doc, history);
-  const sourceRoot = path.resolve(a.sourceRoot ?? '.');
-  for (const p of parts) {
-    const file = path.join(dir, `${p.name}.${extensionOf(a.format)}`);
-    await writeFileAtomic(file, render(a.format, p.document, { color: false, sourceRoot }));
-  }
+  for (const p of parts) await emitReport(p.document, a.format, path.join(dir, `${p.name}.${extensionOf(a.format)}`), io, a.sourceRoot);
   io.stderr(`nhi-guard: ${parts.length} per-owner report(s) written to ${dir}\n`);
 }

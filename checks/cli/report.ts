@@ -50,8 +50,10 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
     for (const i of fresh) seenInputs.add(`${i.kind}\u0000${i.file}`);
     inputs.push(...fresh);
     // An incomplete live scan stays incomplete once merged (exit 3, never clean).
-    if (fresh.length > 0 || d.inputs.length === 0) gaps.push(...(d.gaps ?? []));
-    if (fresh.length > 0 || d.inputs.length === 0) identities += d.summary.identities;
+    if (fresh.length > 0 || d.inputs.length === 0) {
+      gaps.push(...(d.gaps ?? []));
+      identities += d.summary.identities;
+    }
     generatedAt = later(generatedAt, d.generatedAt);
     now = later(now, d.now);
   }

@@ -8,7 +8,7 @@ import type { CommandModule } from 'yargs';
 import { IncompleteError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { checkEndpoint, resolveRegion, type LiveOptions } from '../live/options.js';
-import { silentProgress, ttyProgress } from '../live/progress.js';
+import { progressFor } from '../live/progress.js';
 import type { Inventory } from '../model.js';
 import { assertValid } from '../schemas/index.js';
 import { EXIT, liveOptions, parseNow, type Io } from './index.js';
@@ -32,7 +32,7 @@ export function liveSpec(a: LiveArgs, io: Io, now?: Date): LiveOptions | undefin
   const opts: LiveOptions = {
     region: resolveRegion(a.region, io.env),
     // A progress line only on an interactive terminal, on stderr.
-    progress: process.stderr.isTTY === true ? ttyProgress(io.stderr) : silentProgress,
+    progress: progressFor({ isTTY: process.stderr.isTTY, write: io.stderr }),
   };
   if (a.profile !== undefined) {
     if (!a.profile.trim()) throw new UserError('--profile must not be empty');

@@ -10,8 +10,6 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS, type AwsOptions } from './options.js';
 
-export { checkEndpoint, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS, resolveRegion, type AwsOptions } from './options.js';
-
 export interface AwsClients {
   iam: IAMClient;
   secrets: SecretsManagerClient;

@@ -28,7 +28,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { paginateListSecrets, type SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { UserError } from '../errors.js';
+import { clip, UserError } from '../errors.js';
 import { emptyInventory, type Credential, type Gap, type Inventory } from '../model.js';
 import { createClients, type AwsClients } from './aws.js';
 import {
@@ -45,8 +45,6 @@ import { silentProgress, type Progress } from './progress.js';
 
 import type { LiveOptions } from './options.js';
 
-export type { LiveOptions } from './options.js';
-
 /** Upper bound of pages read from one paginated API (a runaway NextToken loop stops here). */
 const MAX_PAGES = 10_000;
 const MAX_ERROR_CHARS = 300;
@@ -60,7 +58,7 @@ export function errorText(e: unknown): string {
   msg = msg.replace(/\s*Deserialization error: to see the raw response.*$/i, '');
   const status = err?.$metadata?.httpStatusCode;
   const text = `${code}${status ? ` (HTTP ${status})` : ''}: ${msg}`;
-  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text;
+  return clip(text, MAX_ERROR_CHARS);
 }
 
 function isCredentialsError(e: unknown): boolean {
@@ -234,15 +232,19 @@ export async function collectLive(opts: LiveOptions): Promise<Inventory> {
     const users = iam.identities.filter((i) => i.kind === 'user');
     const keys = await c.accessKeys(users.map((u) => u.name!));
     const used = await c.lastUsed(keys);
-    const arnOf = new Map(users.map((u) => [u.id, u.arn]));
+    const userIds = new Set(users.map((u) => u.id));
     const credentials: Credential[] = [];
     for (const k of keys) {
       const cred = mapAccessKey(k, used.get(k.AccessKeyId ?? ''), ctx);
       if (cred) credentials.push(cred);
     }
-    if (report) credentials.push(...mapLoginProfiles(report, ctx).filter((l) => arnOf.has(l.identity!)));
+    if (report) credentials.push(...mapLoginProfiles(report, ctx).filter((l) => userIds.has(l.identity!)));
     const byUser = new Map<string, Credential[]>();
-    for (const x of credentials) byUser.set(x.identity!, [...(byUser.get(x.identity!) ?? []), x]);
+    for (const x of credentials) {
+      const list = byUser.get(x.identity!);
+      if (list) list.push(x);
+      else byUser.set(x.identity!, [x]);
+    }
     for (const u of users) {
       const last = report && !c.keysUnknown.has(u.name!) ? userLastUsed(byUser.get(u.id) ?? []) : undefined;
       if (last !== undefined) u.usage!.lastUsed = last;
@@ -251,7 +253,6 @@ export async function collectLive(opts: LiveOptions): Promise<Inventory> {
       const cred = mapSecret(s, ctx);
       if (cred) credentials.push(cred);
     }
-    progress.done();
     const inv = emptyInventory([{ kind: 'live', file: ctx.file }]);
     if (accountId) inv.accountId = accountId;
     inv.region = clients.region;

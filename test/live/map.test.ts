@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { credentialUsage, enrichUsage, identityUsage } from '../../checks/enrich/usage.js';
-import { resolveRegion, checkEndpoint } from '../../checks/live/aws.js';
+import { resolveRegion, checkEndpoint } from '../../checks/live/options.js';
 import { errorText, mapLimit } from '../../checks/live/collect.js';
 import { progressFor } from '../../checks/live/progress.js';
 import { liveDocument, mapAuthorizationDetails, mapLoginProfiles, mapSecret, parseCredentialReport, reportDate, userLastUsed } from '../../checks/live/map.js';
