@@ -18,16 +18,14 @@ import type {
   UserDetail,
 } from '@aws-sdk/client-iam';
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
-import { scheduleDays } from '../loaders/inventoryBuilder.js';
-import { documentOf } from '../loaders/policyDocument.js';
+import { AWS_MANAGED_PREFIX, scheduleDays } from '../loaders/inventoryBuilder.js';
+import { documentFromJson } from '../loaders/policyDocument.js';
 import type { Credential, DocRef, Group, Identity, Origin, Policy, PolicyLink } from '../model.js';
 
 export interface LiveContext {
   /** `aws:<account>/<region>` or the snapshot file. */
   file: string;
 }
-
-const AWS_MANAGED_PREFIX = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
 export const roleId = (name: string) => `iam-role:${name}`;
 export const userId = (name: string) => `iam-user:${name}`;
@@ -68,13 +66,7 @@ export function liveDocument(encoded: string | undefined): DocRef {
       return { known: false, reason: 'policy document is not valid URL-encoded text' };
     }
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { known: false, reason: 'policy document is not valid JSON' };
-  }
-  return documentOf(parsed);
+  return documentFromJson(text);
 }
 
 export interface IamMapping {

@@ -71,7 +71,8 @@ export function readsResource(mode: unknown, type: unknown): boolean {
   return mode === 'data' ? type === 'aws_iam_policy_document' : typeof type === 'string' && READ_TYPES.has(type);
 }
 
-const AWS_MANAGED_PREFIX = /^arn:aws[a-z-]*:iam::aws:policy\//;
+/** ARNs of AWS managed policies (`arn:aws:iam::aws:policy/...`). */
+export const AWS_MANAGED_PREFIX = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
 /** Days from a Secrets Manager schedule expression: rate(N days|hours), cron (treated as daily or less). */
 export function scheduleDays(expr: string): number | null {

@@ -100,9 +100,14 @@ export function documentFromText(text: string): DocRef {
     }
   }
   if (t.includes('${')) return { known: false, reason: 'policy document contains an unresolved interpolation' };
+  return documentFromJson(t);
+}
+
+/** Policy JSON text (already decoded) into a document, or why it is not one. */
+export function documentFromJson(text: string): DocRef {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(t);
+    parsed = JSON.parse(text);
   } catch {
     return { known: false, reason: 'policy document is not valid JSON' };
   }
