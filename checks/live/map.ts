@@ -80,6 +80,8 @@ export interface RoleExtras {
   maxSessionDuration: Map<string, number>;
 }
 
+const awsManagedDoc = (): DocRef => ({ known: false, reason: 'AWS managed policy: judged by name' });
+
 class PolicyTable {
   readonly list: Policy[] = [];
   private readonly byArn = new Map<string, Policy>();
@@ -87,40 +89,39 @@ class PolicyTable {
 
   addManaged(p: ManagedPolicyDetail): void {
     if (!p.Arn) return;
-    const version = (p.PolicyVersionList ?? []).find((v) => v.IsDefaultVersion) ?? (p.PolicyVersionList ?? []).find((v) => v.VersionId === p.DefaultVersionId);
-    const policy: Policy = {
-      id: p.Arn,
-      name: p.PolicyName ?? p.Arn.split('/').pop() ?? null,
-      type: AWS_MANAGED_PREFIX.test(p.Arn) ? 'aws-managed' : 'managed',
-      arn: p.Arn,
-      document: version ? liveDocument(version.Document) : { known: false, reason: 'the default policy version is missing from the API response' },
-      change: 'existing',
-      origin: origin(this.ctx, p.Arn),
-    };
-    if (policy.type === 'aws-managed') policy.document = { known: false, reason: 'AWS managed policy: judged by name' };
-    this.byArn.set(p.Arn, policy);
-    this.list.push(policy);
+    const versions = p.PolicyVersionList ?? [];
+    const version = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
+    const document: DocRef = AWS_MANAGED_PREFIX.test(p.Arn)
+      ? awsManagedDoc()
+      : version
+        ? liveDocument(version.Document)
+        : { known: false, reason: 'the default policy version is missing from the API response' };
+    this.managed(p.Arn, p.PolicyName, document);
   }
 
   /** The policy of an attachment; AWS managed policies (not listed) are judged by name, like the other loaders. */
   attached(a: AttachedPolicy): PolicyLink | undefined {
     if (!a.PolicyArn) return undefined;
-    let p = this.byArn.get(a.PolicyArn);
-    if (!p) {
-      const aws = AWS_MANAGED_PREFIX.test(a.PolicyArn);
-      p = {
-        id: a.PolicyArn,
-        name: a.PolicyName ?? a.PolicyArn.split('/').pop() ?? null,
-        type: aws ? 'aws-managed' : 'managed',
-        arn: a.PolicyArn,
-        document: { known: false, reason: aws ? 'AWS managed policy: judged by name' : 'the policy was not in the authorization details that could be read' },
-        change: 'existing',
-        origin: origin(this.ctx, a.PolicyArn),
-      };
-      this.byArn.set(a.PolicyArn, p);
-      this.list.push(p);
-    }
+    const p =
+      this.byArn.get(a.PolicyArn) ??
+      this.managed(a.PolicyArn, a.PolicyName, AWS_MANAGED_PREFIX.test(a.PolicyArn) ? awsManagedDoc() : { known: false, reason: 'the policy was not in the authorization details that could be read' });
     return { policy: p.id };
+  }
+
+  /** A managed policy (customer or AWS) by ARN, recorded once. */
+  private managed(arn: string, name: string | undefined, document: DocRef): Policy {
+    const policy: Policy = {
+      id: arn,
+      name: name ?? arn.split('/').pop() ?? null,
+      type: AWS_MANAGED_PREFIX.test(arn) ? 'aws-managed' : 'managed',
+      arn,
+      document,
+      change: 'existing',
+      origin: origin(this.ctx, arn),
+    };
+    this.byArn.set(arn, policy);
+    this.list.push(policy);
+    return policy;
   }
 
   inline(owner: 'role' | 'user' | 'group', ownerName: string, d: PolicyDetail): PolicyLink | undefined {
@@ -152,6 +153,14 @@ function links(table: PolicyTable, owner: 'role' | 'user' | 'group', name: strin
   return out;
 }
 
+/** The ARN, path and creation date that roles and users carry alike. */
+function arnPathCreated(identity: Identity, d: { Arn?: string; Path?: string; CreateDate?: Date }): void {
+  if (d.Arn) identity.arn = d.Arn;
+  if (d.Path) identity.path = d.Path;
+  const created = iso(d.CreateDate);
+  if (created) identity.usage!.createDate = created;
+}
+
 function roleOf(r: RoleDetail, table: PolicyTable, ctx: LiveContext, extras: RoleExtras): Identity | undefined {
   if (!r.RoleName) return undefined;
   const role: Identity = {
@@ -166,10 +175,7 @@ function roleOf(r: RoleDetail, table: PolicyTable, ctx: LiveContext, extras: Rol
     usage: { lastUsed: iso(r.RoleLastUsed?.LastUsedDate) ?? null },
     origin: origin(ctx, r.Arn),
   };
-  if (r.Arn) role.arn = r.Arn;
-  if (r.Path) role.path = r.Path;
-  const created = iso(r.CreateDate);
-  if (created) role.usage!.createDate = created;
+  arnPathCreated(role, r);
   const msd = extras.maxSessionDuration.get(r.RoleName);
   if (msd !== undefined) role.maxSessionDuration = msd;
   return role;
@@ -188,10 +194,7 @@ function userOf(u: UserDetail, table: PolicyTable, ctx: LiveContext): Identity |
     usage: {},
     origin: origin(ctx, u.Arn),
   };
-  if (u.Arn) user.arn = u.Arn;
-  if (u.Path) user.path = u.Path;
-  const created = iso(u.CreateDate);
-  if (created) user.usage!.createDate = created;
+  arnPathCreated(user, u);
   return user;
 }
 
