@@ -10,6 +10,7 @@
  */
 import { UserError, jsonPath } from './errors.js';
 import { daysUntil, parseIsoDate } from './enrich/expiry.js';
+import { globMatch } from './glob.js';
 import { isObject, readJsonOrYaml } from './io/files.js';
 import type { DeclaredWaiver } from './model.js';
 import { check } from './schemas/index.js';
@@ -117,15 +118,6 @@ export function declaredWaiverFacts(declared: DeclaredWaiver[], now: Date): Waiv
   });
 }
 
-/**
- * A glob over addresses and ARNs: `*` matches any run of characters (dots, slashes and brackets
- * included), `?` exactly one; everything else is literal, so `aws_iam_role.x["a"]` needs no escaping.
- */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
-
 /** The names a finding's resource goes by: a waiver's `resource` may use any of them. */
 export interface Named {
   /** The element id in the Inventory. */
@@ -136,20 +128,10 @@ export interface Named {
   constructPath?: string;
 }
 
-/** Compiled globs: findingsDocument asks every finding against every waiver. */
-const compiled = new Map<string, RegExp>();
-
-function globOf(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = globToRegExp(pattern);
-    compiled.set(pattern, re);
-  }
-  return re;
-}
-
 export function waiverCovers(w: WaiverFact, ruleId: string, r: Named): boolean {
   if (w.ruleId !== ruleId || !w.resource) return false;
-  const re = globOf(w.resource);
-  return [r.address, r.arn, r.constructPath, r.name, r.id].some((n) => n !== undefined && re.test(n));
+  // Addresses and ARNs as globs: `*` any run (dots, slashes and brackets included), `?` one
+  // character, the rest literal and case-sensitive, so `aws_iam_role.x["a"]` needs no escaping.
+  const pattern = w.resource;
+  return [r.address, r.arn, r.constructPath, r.name, r.id].some((n) => n !== undefined && globMatch(pattern, n, 'full', { ignoreCase: false }));
 }

@@ -16,12 +16,11 @@
  * `*` alone reaches nothing here: "every resource of a service" is the rule's own decision.
  */
 import type { DataStore, Inventory, Origin, ResourceTarget } from '../model.js';
+import { globMatch } from '../glob.js';
 import { refTarget } from '../loaders/values.js';
 
 const PLACEHOLDER = /\$\{([^{}]*)\}/g;
 const REF = /(?:module\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.)*(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?/g;
-/** Bounds the pattern matcher: IAM caps a Resource entry at a few kilobytes. */
-const MAX_PATTERN = 4096;
 
 /** Resource addresses referenced by `${...}` placeholders of an entry (deduplicated, in order). */
 export function referencedAddresses(entry: string): string[] {
@@ -33,35 +32,6 @@ export function referencedAddresses(entry: string): string[] {
     }
   }
   return out;
-}
-
-/**
- * IAM glob (`*` any run, `?` one character, case-insensitive) against `text`: `full` when the
- * pattern matches all of it, `prefix` when some string starting with `text` matches.
- */
-export function globMatch(pattern: string, text: string, mode: 'full' | 'prefix'): boolean {
-  if (pattern.length > MAX_PATTERN || text.length > MAX_PATTERN) return false;
-  const p = pattern.toLowerCase();
-  const t = text.toLowerCase();
-  const close = (states: Set<number>): Set<number> => {
-    for (const i of [...states]) {
-      let j = i;
-      while (p[j] === '*') states.add(++j);
-    }
-    return states;
-  };
-  let states = close(new Set([0]));
-  for (const c of t) {
-    const next = new Set<number>();
-    for (const i of states) {
-      if (i >= p.length) continue;
-      if (p[i] === '*') next.add(i);
-      else if (p[i] === '?' || p[i] === c) next.add(i + 1);
-    }
-    if (next.size === 0) return false;
-    states = close(next);
-  }
-  return mode === 'prefix' ? states.size > 0 : states.has(p.length);
 }
 
 interface StoreArn {

@@ -1,7 +1,8 @@
 /** Statement.resourceTargets: which data stores of the Inventory a Resource entry points at. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addResourceTargets, arnReaches, globMatch, referencedAddresses, storeArn, targetsOfEntry } from '../../checks/enrich/targets.js';
+import { addResourceTargets, arnReaches, referencedAddresses, storeArn, targetsOfEntry } from '../../checks/enrich/targets.js';
+import { globMatch } from '../../checks/glob.js';
 import { emptyInventory, type DataStore, type Origin, type Policy } from '../../checks/model.js';
 
 const store = (address: string, kind: DataStore['kind'], name: string | null, extra: Partial<DataStore> = {}): DataStore => ({
