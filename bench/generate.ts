@@ -27,7 +27,7 @@ const TF_VERSION = '1.11.4';
 export type Action = 'create' | 'no-op' | 'update' | 'delete' | 'replace' | 'read';
 
 /** Mulberry32: a small, fast, seeded PRNG (deterministic across platforms). */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -47,7 +47,7 @@ export function oneLine(s: string): string {
 /** Longest file name, JSON path and problem in an error line; a file can hold keys and values of any length. */
 const MAX_PART = 320;
 /** Longest piece of the input an error line quotes (a value or a key). */
-export const MAX_QUOTE = 80;
+const MAX_QUOTE = 80;
 
 /**
  * Control characters, line breaks and bidirectional overrides as `\\uXXXX` escapes: an error line
@@ -66,7 +66,7 @@ export function clip(s: string, max: number): string {
 }
 
 /** The start and the end of a long path, `…` between (where a long JSON path says the most). */
-export function middle(s: string, max: number): string {
+function middle(s: string, max: number): string {
   if (s.length <= max) return s;
   const half = Math.floor((max - 1) / 2);
   return clip(s, half + 1).slice(0, -1) + '…' + s.slice(s.length - half);

@@ -3,8 +3,8 @@
  * the engine joined with rule metadata and the Inventory elements they name. Every report format
  * is a pure function of this document.
  */
-import { ruleElementId, type RawFinding } from './engine/index.js';
-import { SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
+import type { RawFinding } from './engine/index.js';
+import { ruleElementId, SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
 import { countFindings, elementType, inventoryRows, type InventoryRow } from './inventoryRows.js';
 import type { Gap, Inventory, Origin, SourceKind } from './model.js';
 import { waiverCovers, type WaiverFact } from './waivers.js';

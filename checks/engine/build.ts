@@ -41,7 +41,7 @@ const FINDINGS_HEAD = /^[ \t]*findings[ \t]*(?:contains\b|:=|=|\[|if\b)/m;
  * Rule packages that define `findings`, read from the package clause of each policy file. The
  * compiled bundle gets one entrypoint per package besides the aggregator.
  */
-export async function rulePackages(files: PolicyFile[]): Promise<string[]> {
+async function rulePackages(files: PolicyFile[]): Promise<string[]> {
   const pkgs = new Set<string>();
   for (const f of files) {
     if (!f.path.endsWith('.rego') || f.path.endsWith('_test.rego')) continue;

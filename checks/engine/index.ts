@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from './opaBinary.js';
 import { compilePack, ENTRYPOINT, ruleEntrypoint, type CompiledPack } from './build.js';
-import { metaData, type RuleMeta, type Severity } from './metadata.js';
+import { metaData, ruleElementId, type RuleMeta, type Severity } from './metadata.js';
 import { resolvePolicyConfig, type PolicyConfig } from './policyData.js';
 import { WasmPolicy } from './wasm.js';
 import { EngineError } from '../errors.js';
@@ -67,8 +67,6 @@ export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
   };
 }
 
-/** Id of the pseudo-element that an error finding names: the rule package that failed. */
-export const ruleElementId = (pkg: string) => `rule:${pkg}`;
 
 /**
  * The aggregator failed (a rule raised an error, such as a conflict between two values of a

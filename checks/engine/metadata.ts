@@ -129,3 +129,6 @@ export function metaData(rules: RuleMeta[]): Record<string, { id: string; severi
   }
   return out;
 }
+
+/** Id of the pseudo-element that an error finding names: the rule package that failed. */
+export const ruleElementId = (pkg: string) => `rule:${pkg}`;

@@ -4,11 +4,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { isObject } from '../io/files.js';
 
 /** The pinned OPA release. Bundles are cached per opa version, so a change rebuilds them. */
 export const OPA_VERSION = '1.22.2';
@@ -94,7 +95,7 @@ export function opaVersionMemo(bin: string, cacheRoot: string = defaultCacheRoot
   let memo: Record<string, string> = {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) memo = parsed as Record<string, string>;
+    if (isObject(parsed)) memo = parsed as Record<string, string>;
   } catch {
     // no memo yet, or a damaged one: rebuilt below
   }
@@ -102,13 +103,14 @@ export function opaVersionMemo(bin: string, cacheRoot: string = defaultCacheRoot
   if (typeof known === 'string') return known;
   const v = opaVersionOf(bin);
   if (v === null) return null;
+  // Named like writeFileAtomic's temporary files (that one is asynchronous; findOpa is not).
+  const tmp = path.join(cacheRoot, `.${VERSIONS_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     mkdirSync(cacheRoot, { recursive: true });
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(tmp, JSON.stringify({ ...memo, [key]: v }));
     renameSync(tmp, file);
   } catch {
-    // a read-only cache folder: ask opa next time too
+    rmSync(tmp, { force: true }); // a read-only cache folder: ask opa next time too
   }
   return v;
 }

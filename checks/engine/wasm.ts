@@ -12,7 +12,7 @@ import { EngineError } from '../errors.js';
  * and on large inputs those steps dominated: a 16k-element evaluation took 3.7 s from the default
  * 5 pages and 0.19 s from here.
  */
-export const INITIAL_PAGES = 16_384;
+const INITIAL_PAGES = 16_384;
 
 // A CommonJS module: Node's ES module loader exposes its exports as the default export only (the
 // names of its object literal are not detected), tsx and the types as named exports.

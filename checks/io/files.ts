@@ -7,10 +7,10 @@ import { UserError, oneLine, quote } from '../errors.js';
 
 const MB = 1024 * 1024;
 /** Largest input file read unless NHI_GUARD_MAX_INPUT_MB says otherwise (plans of very large estates stay well below). */
-export const DEFAULT_MAX_INPUT_MB = 512;
+const DEFAULT_MAX_INPUT_MB = 512;
 
 /** The input size limit in bytes: NHI_GUARD_MAX_INPUT_MB (whole megabytes), else the default. */
-export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
+function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.NHI_GUARD_MAX_INPUT_MB?.trim();
   if (raw === undefined || raw === '') return DEFAULT_MAX_INPUT_MB * MB;
   if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) {

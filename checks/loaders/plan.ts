@@ -99,7 +99,7 @@ function sameJson(x: unknown, y: unknown): boolean {
 }
 
 /** Names of the top-level attributes that differ (tags by key), sorted; never their values. */
-export function changedAttributes(before: unknown, after: unknown): string[] {
+function changedAttributes(before: unknown, after: unknown): string[] {
   const b = isObject(before) ? before : {};
   const a = isObject(after) ? after : {};
   const out = new Set<string>();
@@ -285,7 +285,6 @@ class PlanReader {
     return literal;
   }
 
-  private addresses?: Set<string>;
   private drift?: Map<string, NonNullable<Origin['outOfBand']>>;
 
   /** resource_drift: what terraform found changed outside Terraform, by address (names, never values). */
@@ -311,11 +310,7 @@ class PlanReader {
    */
   private sameInstance(refs: string[], key: string | undefined): string[] {
     if (!key) return refs;
-    if (!this.addresses) {
-      const rcs = Array.isArray(this.doc.resource_changes) ? this.doc.resource_changes : [];
-      this.addresses = new Set(rcs.filter(isObject).map((rc) => rc.address).filter((a): a is string => typeof a === 'string'));
-    }
-    return refs.map((r) => (!r.endsWith(']') && this.addresses!.has(r + key) ? r + key : r));
+    return refs.map((r) => (!r.endsWith(']') && this.changes.has(r + key) ? r + key : r));
   }
 
   read(): ResourceRecord[] {

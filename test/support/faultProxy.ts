@@ -51,7 +51,7 @@ interface Parsed {
 }
 
 /** The AWS operation of a request: X-Amz-Target (JSON protocol) or Action= (query protocol). */
-export function operationOf(headers: http.IncomingHttpHeaders, body: string): Parsed {
+function operationOf(headers: http.IncomingHttpHeaders, body: string): Parsed {
   const target = headers['x-amz-target'];
   const auth = String(headers.authorization ?? '');
   const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
