@@ -298,22 +298,18 @@ function role(b: PlanBuilder, o: { module?: Res['module']; name: string; tfName:
   return r;
 }
 
+/** A resource that belongs to a role (inline policy, attachment), in or out of a module. */
+function roleChild(type: string, o: { module?: Res['module']; tfName: string; action: Action }, after: Obj, unknown: Obj, expressions: Obj): Res {
+  return { type, name: o.tfName, action: o.action, after, afterUnknown: unknown, sensitive: {}, expressions, ...(o.module ? { module: o.module } : {}) };
+}
+
 /** An inline role policy: known JSON, or unknown until apply when its document is deferred. */
-function rolePolicy(b: PlanBuilder, o: { module?: Res['module']; tfName: string; name: string; roleName: string; roleRef: string; action: Action; policy: string | null; policyRefs?: string[] }): Res {
+function rolePolicy(o: { module?: Res['module']; tfName: string; name: string; roleName: string; roleRef: string; action: Action; policy: string | null; policyRefs: string[] }): Res {
   const roleKnown = o.action !== 'create';
   const after: Obj = { name: o.name, ...(o.policy !== null ? { policy: o.policy } : {}), ...(roleKnown ? { role: o.roleName, id: `${o.roleName}:${o.name}`, name_prefix: '' } : {}) };
   const unknown: Obj = roleKnown ? {} : { id: true, name_prefix: true, role: true };
   if (o.policy === null) unknown.policy = true;
-  return {
-    type: 'aws_iam_role_policy',
-    name: o.tfName,
-    action: o.action,
-    after,
-    afterUnknown: unknown,
-    sensitive: {},
-    expressions: { name: constant(o.name), policy: o.policyRefs ? ref(...o.policyRefs) : constant(o.policy), role: ref(`${o.roleRef}.id`, o.roleRef) },
-    ...(o.module ? { module: o.module } : {}),
-  };
+  return roleChild('aws_iam_role_policy', o, after, unknown, { name: constant(o.name), policy: ref(...o.policyRefs), role: ref(`${o.roleRef}.id`, o.roleRef) });
 }
 
 function attachment(o: { module?: Res['module']; tfName: string; roleName: string; roleRef: string; action: Action; policyArn: string | null; policyRef?: string }): Res {
@@ -321,16 +317,12 @@ function attachment(o: { module?: Res['module']; tfName: string; roleName: strin
   const after: Obj = { ...(o.policyArn !== null ? { policy_arn: o.policyArn } : {}), ...(known ? { role: o.roleName, id: `${o.roleName}-20250302100000000000000001` } : {}) };
   const unknown: Obj = known ? {} : { id: true, role: true };
   if (o.policyArn === null) unknown.policy_arn = true;
-  return {
-    type: 'aws_iam_role_policy_attachment',
-    name: o.tfName,
-    action: o.action,
-    after,
-    afterUnknown: unknown,
-    sensitive: {},
-    expressions: { policy_arn: o.policyRef ? ref(`${o.policyRef}.arn`, o.policyRef) : constant(o.policyArn), role: ref(`${o.roleRef}.name`, o.roleRef) },
-    ...(o.module ? { module: o.module } : {}),
-  };
+  return roleChild('aws_iam_role_policy_attachment', o, after, unknown, { policy_arn: o.policyRef ? ref(`${o.policyRef}.arn`, o.policyRef) : constant(o.policyArn), role: ref(`${o.roleRef}.name`, o.roleRef) });
+}
+
+/** What a resource that depends on a unit's main resource does: created with it, deleted with it, else kept. */
+function follow(a: Action): Action {
+  return a === 'create' || a === 'delete' ? a : 'no-op';
 }
 
 function filler(b: PlanBuilder, module: Res['module'] | undefined, tfName: string, owner: string): Res {
@@ -384,11 +376,11 @@ function integrationUnit(b: PlanBuilder, violate: boolean): void {
   const bucket = `arn:aws:s3:::hl7-${key}`;
   const wide = violate && b.chance(0.4);
   const stmts = wide ? [{ Action: b.pick(['s3:*', '*', 's3:Put*']), Effect: 'Allow', Resource: '*' }] : [{ Action: b.pick(READ_ACTIONS), Effect: 'Allow', Resource: `${bucket}/*` }];
-  const pa = action === 'delete' ? 'delete' : action === 'create' ? 'create' : 'no-op';
+  const pa = follow(action);
   // A new integration's bucket is created with it: its ARN, and so the policy, is known only after apply.
   const deferred = pa === 'create' && !wide;
   if (deferred) b.stats.unknownPolicyDocuments++;
-  b.add(rolePolicy(b, { module, tfName: 'read', name: `read-${key}`, roleName: name, roleRef: 'aws_iam_role.this', action: pa, policy: deferred ? null : doc(stmts), policyRefs: ['var.bucket_arn'] }));
+  b.add(rolePolicy({ module, tfName: 'read', name: `read-${key}`, roleName: name, roleRef: 'aws_iam_role.this', action: pa, policy: deferred ? null : doc(stmts), policyRefs: ['var.bucket_arn'] }));
   const admin = violate && !wide && b.chance(0.3);
   b.add(attachment({ module, tfName: 'logs', roleName: name, roleRef: 'aws_iam_role.this', action: pa, policyArn: admin ? 'arn:aws:iam::aws:policy/AdministratorAccess' : b.pick(MANAGED_OK) }));
   b.add(filler(b, module, 'inbox', tags.owner ?? 'unowned'));
@@ -439,7 +431,7 @@ function automationUnit(b: PlanBuilder, violate: boolean): void {
   const actions = violate && b.chance(0.4) ? ['iam:PassRole', 's3:*'] : ['s3:GetObject', 's3:PutObject'];
   const resources = violate && actions[0] === 'iam:PassRole' ? ['*'] : [`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`];
   const docExpr = { statement: [{ actions: constant(actions), resources: resources[0] === '*' ? constant(['*']) : ref(`aws_s3_bucket.${id}_exports.arn`, `aws_s3_bucket.${id}_exports`) }] };
-  const policyAction = action === 'delete' ? 'delete' : action === 'create' ? 'create' : 'no-op';
+  const policyAction = follow(action);
   if (bucketAction === 'create' && resources[0] !== '*') {
     // Deferred read: the document is unknown until apply (NHI-UNK-001).
     b.add({
@@ -453,11 +445,11 @@ function automationUnit(b: PlanBuilder, violate: boolean): void {
       expressions: docExpr,
     });
     // The loader still reads the document from the data source (unknown resources become placeholders).
-    b.add(rolePolicy(b, { tfName: id, name: `${name}-access`, roleName: name, roleRef: `aws_iam_role.${id}`, action: policyAction, policy: null, policyRefs: [`${docRef}.json`, docRef] }));
+    b.add(rolePolicy({ tfName: id, name: `${name}-access`, roleName: name, roleRef: `aws_iam_role.${id}`, action: policyAction, policy: null, policyRefs: [`${docRef}.json`, docRef] }));
   } else {
     const text = doc([{ Action: actions.length === 1 ? actions[0] : actions, Effect: 'Allow', Resource: resources.length === 1 ? resources[0] : resources }]);
     b.addPriorData({ mode: 'data', type: 'aws_iam_policy_document', name: docName, action: 'read', after: { id: '1', json: text, minified_json: text, statement: [{ actions, resources, effect: 'Allow', condition: [], not_actions: [], not_principals: [], not_resources: [], principals: [], sid: '' }], version: '2012-10-17' }, sensitive: {}, expressions: docExpr });
-    b.add(rolePolicy(b, { tfName: id, name: `${name}-access`, roleName: name, roleRef: `aws_iam_role.${id}`, action: policyAction, policy: text, policyRefs: [`${docRef}.json`, docRef] }));
+    b.add(rolePolicy({ tfName: id, name: `${name}-access`, roleName: name, roleRef: `aws_iam_role.${id}`, action: policyAction, policy: text, policyRefs: [`${docRef}.json`, docRef] }));
   }
   // A customer managed policy (logs) and its attachment by reference.
   const polName = `${name}-logs`;
@@ -487,7 +479,7 @@ function vendorUserUnit(b: PlanBuilder, violate: boolean): void {
   b.add({ type: 'aws_iam_user', name: id, action, after: action === 'create' ? userVals : existing, afterUnknown: action === 'create' ? { arn: true, id: true, tags: {}, tags_all: {}, unique_id: true } : { tags: {}, tags_all: {} }, sensitive: { tags: {}, tags_all: {} }, expressions: { name: constant(name), path: constant('/vendors/'), tags: constant(tags) } });
   b.stats.users++;
   b.stats.identities++;
-  const dep = action === 'create' ? 'create' : action === 'delete' ? 'delete' : 'no-op';
+  const dep = follow(action);
   const keyKnown = dep !== 'create';
   b.add({
     type: 'aws_iam_access_key',
@@ -544,7 +536,7 @@ function trustUnit(b: PlanBuilder, violate: boolean): void {
   const name = `${id.replace(/_/g, '-')}-${flavour}`;
   const tags = governance(b, kind, false);
   b.add(role(b, { name, tfName: id, action, trust, tags, msd }));
-  const pa = action === 'create' ? 'create' : action === 'delete' ? 'delete' : 'no-op';
+  const pa = follow(action);
   b.add(attachment({ tfName: id, roleName: name, roleRef: `aws_iam_role.${id}`, action: pa, policyArn: flavour === 'break-glass' ? 'arn:aws:iam::aws:policy/ReadOnlyAccess' : b.pick(MANAGED_OK) }));
 }
 
@@ -555,7 +547,7 @@ function secretUnit(b: PlanBuilder, violate: boolean): void {
   const name = `integrations/${id}/api-token`;
   const tags = governance(b, 'service', false);
   const defect = violate ? b.pick(['no-rotation', 'slow-rotation', 'literal', 'aws-key'] as const) : null;
-  const dep = action === 'create' ? 'create' : action === 'delete' ? 'delete' : 'no-op';
+  const dep = follow(action);
   const cmk = defect !== 'aws-key';
   if (cmk) b.add(dataStore(b, 'aws_kms_key', `${id}_key`, `${name} key`, dep, tags['data-class'] ?? 'phi'));
   const keyArn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0000-${id}`;

@@ -93,7 +93,6 @@ interface OpaEvalResult {
   wallMs: number;
   /** opa --metrics timers in ms: input parse, query eval, and everything else it reports. */
   metrics: Record<string, number>;
-  parseMs: number;
   evalMs: number;
   findings: number | null;
   error?: string;
@@ -128,19 +127,23 @@ interface SizeResult {
   checkov: CheckovResult | null;
 }
 
+/** An `opa eval` that did not run, or did not finish, and why. */
+function opaFailed(error: string, wallMs = NaN): OpaEvalResult {
+  return { wallMs, metrics: {}, evalMs: NaN, findings: null, error };
+}
+
 async function opaEval(regoFiles: string[], dir: string, timeoutMs: number): Promise<OpaEvalResult> {
   const opa = findOpa();
   const args = ['eval', '--format', 'json', '--metrics', ...regoFiles.flatMap((f) => ['--data', f]), '--data', path.join(dir, 'data.json'), '--input', path.join(dir, 'input.json'), 'data.nhi.main.findings'];
   const r = await run(opa.path, args, { timeoutMs });
-  if (r.timedOut) return { wallMs: r.wallMs, metrics: {}, parseMs: NaN, evalMs: NaN, findings: null, error: `timed out after ${timeoutMs / 1000} s` };
-  if (r.code !== 0) return { wallMs: r.wallMs, metrics: {}, parseMs: NaN, evalMs: NaN, findings: null, error: r.stderr.split('\n')[0] || r.stdout.slice(0, 200) };
+  if (r.timedOut) return opaFailed(`timed out after ${timeoutMs / 1000} s`, r.wallMs);
+  if (r.code !== 0) return opaFailed(r.stderr.split('\n')[0] || r.stdout.slice(0, 200), r.wallMs);
   const out = JSON.parse(r.stdout) as { result?: Array<{ expressions: Array<{ value: unknown[] }> }>; metrics?: Record<string, number> };
   const metrics = Object.fromEntries(Object.entries(out.metrics ?? {}).filter(([k]) => k.startsWith('timer_')).map(([k, v]) => [k, v / 1e6]));
   const value = out.result?.[0]?.expressions?.[0]?.value;
   return {
     wallMs: r.wallMs,
     metrics,
-    parseMs: metrics.timer_rego_input_parse_ns ?? NaN,
     evalMs: metrics.timer_rego_query_eval_ns ?? NaN,
     findings: Array.isArray(value) ? value.length : null,
   };
@@ -341,8 +344,9 @@ async function main(argv: string[]): Promise<void> {
     // Re-render the Markdown and the targets of an earlier run's JSON.
     const report = JSON.parse(readFileSync(render, 'utf8')) as Report;
     report.targets = targets(report.sizes, report.build, report.idleRssBytes);
-    await writeFileAtomic(path.join(outDir, 'latest.md'), markdown(report));
-    process.stdout.write(markdown(report) + '\n');
+    const md = markdown(report);
+    await writeFileAtomic(path.join(outDir, 'latest.md'), md);
+    process.stdout.write(md + '\n');
     return;
   }
   const sizes = (arg('sizes') ?? '1000,10000,50000').split(',').map(Number);
@@ -416,8 +420,8 @@ async function main(argv: string[]): Promise<void> {
 
       let opaResult: OpaEvalResult;
       const opaGuess = predicted(prev?.opaEval.error ? Infinity : prev?.opaEval.wallMs, prev?.size, size);
-      if (!existsSync(path.join(inputDir, 'input.json'))) opaResult = { wallMs: NaN, metrics: {}, parseMs: NaN, evalMs: NaN, findings: null, error: 'skipped: no enriched input (the in-process run stopped before it)' };
-      else if (opaGuess > opaTimeoutS * 1000) opaResult = { wallMs: NaN, metrics: {}, parseMs: NaN, evalMs: NaN, findings: null, error: `skipped: linear extrapolation ${fmt(opaGuess / 1000)} s > ${opaTimeoutS} s` };
+      if (!existsSync(path.join(inputDir, 'input.json'))) opaResult = opaFailed('skipped: no enriched input (the in-process run stopped before it)');
+      else if (opaGuess > opaTimeoutS * 1000) opaResult = opaFailed(`skipped: linear extrapolation ${fmt(opaGuess / 1000)} s > ${opaTimeoutS} s`);
       else opaResult = await opaEval(regoFiles, inputDir, opaTimeoutS * 1000);
       log(`${size}: opa eval wall ${fmt(opaResult.wallMs)} ms (eval ${fmt(opaResult.evalMs)}), ${opaResult.findings ?? 'n/a'} findings${opaResult.error ? `, ${opaResult.error}` : ''}`);
       if (opaResult.findings !== null && Number.isFinite(inProcess.findings) && opaResult.findings !== inProcess.findings) log(`${size}: WARNING opa eval found ${opaResult.findings} findings, the WASM engine ${inProcess.findings}`);
