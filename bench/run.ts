@@ -32,10 +32,10 @@ import { findOpa, PROJECT_ROOT } from '../checks/engine/opaBinary.js';
 import { writeFileAtomic } from '../checks/io/files.js';
 import { writePlan, type PlanStats } from './generate.js';
 import { median, type MeasureResult } from './measure.js';
+import { CHECKOV_BIN } from '../test/support/tools.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
-const CHECKOV_BIN = path.join(PROJECT_ROOT, '.tools', 'checkov-venv', 'bin', 'checkov');
 const NOW = '2026-11-22T00:00:00Z';
 const MB = 1024 * 1024;
 

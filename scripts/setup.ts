@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { candidates, isSupportedVersion, OPA_INSTALL_COMMAND, OPA_VERSION, opaVersionOf, PROJECT_ROOT, TOOLS_BIN } from '../checks/engine/opaBinary.js';
-import { MOTO_VERSION, motoServerPath, VENV_DIR } from '../test/support/tools.js';
+import { CHECKOV_BIN, CHECKOV_VENV, CHECKOV_VERSION, chromiumBin, MOTO_VERSION, motoServerPath, VENV_DIR } from '../test/support/tools.js';
 
 const log = (s: string) => process.stdout.write(`setup: ${s}\n`);
 
@@ -50,48 +50,43 @@ function ensureMoto(): void {
     log(`moto_server: ${found}`);
     return;
   }
-  const py = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
-  const cmd = `python3 -m venv ${VENV_DIR} && ${VENV_DIR}/bin/pip install 'moto[server]==${MOTO_VERSION}'`;
-  if (!py) throw new SetupError(`moto_server not found and Python is missing; install Python 3, then run: ${cmd}`);
-  log(`installing moto ${MOTO_VERSION} into ${VENV_DIR}: ${cmd}`);
-  try {
-    execFileSync(py, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
-    execFileSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', `moto[server]==${MOTO_VERSION}`], { stdio: 'inherit' });
-  } catch {
-    throw new SetupError(`installing moto failed; run it by hand: ${cmd}`);
-  }
+  installInVenv('moto_server', VENV_DIR, `moto[server]==${MOTO_VERSION}`, '');
   const now = motoServerPath();
-  if (!now) throw new SetupError(`moto_server still missing after install; run: ${cmd}`);
+  if (!now) throw new SetupError(`moto_server still missing after install; run: ${venvCommand(VENV_DIR, `moto[server]==${MOTO_VERSION}`)}`);
   log(`moto_server installed: ${now}`);
 }
 
 /** checkov (the peer the benchmark compares against), only for `npm run bench`. */
-const CHECKOV_VERSION = '3.3.30';
-const CHECKOV_VENV = path.join(PROJECT_ROOT, '.tools', 'checkov-venv');
-
 function ensureCheckov(): void {
-  const bin = path.join(CHECKOV_VENV, 'bin', 'checkov');
-  const cmd = `python3 -m venv ${CHECKOV_VENV} && ${CHECKOV_VENV}/bin/pip install 'checkov==${CHECKOV_VERSION}'`;
-  if (existsSync(bin) && spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 120_000 }).status === 0) {
-    log(`checkov: ${bin}`);
+  const spec = `checkov==${CHECKOV_VERSION}`;
+  if (existsSync(CHECKOV_BIN) && spawnSync(CHECKOV_BIN, ['--version'], { encoding: 'utf8', timeout: 120_000 }).status === 0) {
+    log(`checkov: ${CHECKOV_BIN}`);
     return;
   }
+  installInVenv('checkov', CHECKOV_VENV, spec, ' (a few minutes, once)');
+  if (!existsSync(CHECKOV_BIN)) throw new SetupError(`checkov still missing after install; run: ${venvCommand(CHECKOV_VENV, spec)}`);
+  log(`checkov installed: ${CHECKOV_BIN}`);
+}
+
+const venvCommand = (venv: string, spec: string) => `python3 -m venv ${venv} && ${venv}/bin/pip install '${spec}'`;
+
+/** A Python tool into a venv of its own (pip from the registry); fails with the command to run by hand. */
+function installInVenv(tool: string, venv: string, spec: string, note: string): void {
+  const cmd = venvCommand(venv, spec);
   const py = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
-  if (!py) throw new SetupError(`checkov not found and Python is missing; install Python 3, then run: ${cmd}`);
-  log(`installing checkov ${CHECKOV_VERSION} into ${CHECKOV_VENV}: ${cmd} (a few minutes, once)`);
+  if (!py) throw new SetupError(`${tool} not found and Python is missing; install Python 3, then run: ${cmd}`);
+  log(`installing ${spec} into ${venv}: ${cmd}${note}`);
   try {
-    execFileSync(py, ['-m', 'venv', CHECKOV_VENV], { stdio: 'inherit' });
-    execFileSync(path.join(CHECKOV_VENV, 'bin', 'pip'), ['install', '--quiet', `checkov==${CHECKOV_VERSION}`], { stdio: 'inherit' });
+    execFileSync(py, ['-m', 'venv', venv], { stdio: 'inherit' });
+    execFileSync(path.join(venv, 'bin', 'pip'), ['install', '--quiet', spec], { stdio: 'inherit' });
   } catch {
-    throw new SetupError(`installing checkov failed; run it by hand: ${cmd}`);
+    throw new SetupError(`installing ${tool} failed; run it by hand: ${cmd}`);
   }
-  if (!existsSync(bin)) throw new SetupError(`checkov still missing after install; run: ${cmd}`);
-  log(`checkov installed: ${bin}`);
 }
 
 /** Debian chromium (the HTML report test renders the nightly report headless): $CHROMIUM_BIN or /usr/bin/chromium. */
 function ensureChromium(): void {
-  const bin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+  const bin = chromiumBin();
   const cmd = 'apt-get update && apt-get install -y chromium';
   if (existsSync(bin)) {
     log(`chromium: ${bin}`);

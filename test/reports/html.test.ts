@@ -11,13 +11,14 @@ import type { FindingsDocument, TrendPoint } from '../../checks/findings.js';
 import type { InventoryRow } from '../../checks/inventoryRows.js';
 import { renderHtml } from '../../reports/html.js';
 import { runCli } from '../support/cli.js';
+import { chromiumBin } from '../support/tools.js';
 import { ESTATE_TFSTATE } from '../support/estate.js';
 import { finding, makeDoc } from './fixture.js';
 
 export const CHROMIUM_INSTALL_COMMAND = 'npm run setup -- --need=chromium  (or, as root: apt-get update && apt-get install -y chromium)';
 
 function chromiumPath(): string {
-  const bin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+  const bin = chromiumBin();
   if (!existsSync(bin)) throw new Error(`chromium is not installed (looked for ${bin}; set CHROMIUM_BIN to another path); install it with: ${CHROMIUM_INSTALL_COMMAND}`);
   return bin;
 }

@@ -18,3 +18,13 @@ export function motoServerPath(): string | null {
   if (process.env.MOTO_SERVER && existsSync(process.env.MOTO_SERVER)) return process.env.MOTO_SERVER;
   return onPath('moto_server') ?? (existsSync(path.join(VENV_DIR, 'bin', 'moto_server')) ? path.join(VENV_DIR, 'bin', 'moto_server') : null);
 }
+
+/** checkov, the peer `npm run bench` compares against, in its own venv. */
+export const CHECKOV_VERSION = '3.3.30';
+export const CHECKOV_VENV = path.join(PROJECT_ROOT, '.tools', 'checkov-venv');
+export const CHECKOV_BIN = path.join(CHECKOV_VENV, 'bin', 'checkov');
+
+/** Debian's chromium (the HTML report test renders the nightly report headless): $CHROMIUM_BIN or /usr/bin/chromium. */
+export function chromiumBin(): string {
+  return process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+}
