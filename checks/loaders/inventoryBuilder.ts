@@ -7,6 +7,7 @@ import {
   emptyInventory,
   type Credential,
   type DataStore,
+  type DeclaredWaiver,
   type DocRef,
   type Group,
   type Identity,
@@ -510,7 +511,11 @@ class Builder {
   }
 }
 
-export function buildInventory(records: ResourceRecord[], inputs: InputRef[]): Inventory {
-  return new Builder(records, inputs).build();
+/** Records into an Inventory; the loader's own facts (the pinned account, declared waivers) are added as given. */
+export function buildInventory(records: ResourceRecord[], inputs: InputRef[], facts: { accountId?: string; waivers?: DeclaredWaiver[] } = {}): Inventory {
+  const inv = new Builder(records, inputs).build();
+  if (facts.accountId) inv.accountId = facts.accountId;
+  if (facts.waivers?.length) inv.waivers = facts.waivers;
+  return inv;
 }
 

@@ -394,8 +394,5 @@ export async function loadPlan(file: string): Promise<Inventory> {
   const waivers = waiversFromOutputs(pv, { source: 'plan', file });
   // The parsed plan is by far the largest object of a run: let it go before building.
   doc = undefined;
-  const inv = buildInventory(records, [{ kind: 'plan', file }]);
-  if (accountId) inv.accountId = accountId;
-  if (waivers.length) inv.waivers = waivers;
-  return inv;
+  return buildInventory(records, [{ kind: 'plan', file }], { accountId, waivers });
 }

@@ -89,7 +89,5 @@ export async function loadState(file: string): Promise<Inventory> {
   const waivers = waiversFromOutputs(outputs, { source: 'state', file });
   // The parsed document is by far the largest object of a run: let it go before building.
   doc = undefined;
-  const inv = buildInventory(records, [{ kind: 'state', file }]);
-  if (waivers.length) inv.waivers = waivers;
-  return inv;
+  return buildInventory(records, [{ kind: 'state', file }], { waivers });
 }

@@ -209,8 +209,5 @@ export async function loadSynthRecords(dir: string): Promise<{ records: Resource
 
 export async function loadSynth(dir: string): Promise<Inventory> {
   const { records, inputs, accountId, waivers } = await loadSynthRecords(dir);
-  const inv = buildInventory(records, inputs);
-  if (accountId) inv.accountId = accountId;
-  if (waivers.length) inv.waivers = waivers;
-  return inv;
+  return buildInventory(records, inputs, { accountId, waivers });
 }
