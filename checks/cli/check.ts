@@ -1,11 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
-import { failsGate } from '../findings.js';
 import { isDirectory } from '../io/files.js';
 import { runCheck, type SourceSpec } from '../run.js';
-import { commonOptions, EXIT, liveOptions, parseNow, processIo, type Io } from './index.js';
-import { assertComplete, liveSpec, type LiveArgs } from './snapshot.js';
-import { emitReport } from './output.js';
+import { commonOptions, liveOptions, parseNow, type Io } from './index.js';
+import { emitReport, exitFor } from './output.js';
+import { liveSpec, type LiveArgs } from './snapshot.js';
 
 export interface SourceArgs extends LiveArgs {
   synth?: string[];
@@ -27,12 +26,15 @@ export function liveSourceOptions<T>(y: Argv<T>) {
   return liveOptions(y).option('snapshot', { type: 'string', array: true, describe: 'live snapshot file (nhi-guard snapshot --output), repeatable' });
 }
 
-export function sourcesOf(a: SourceArgs, io: Io = processIo()): SourceSpec[] {
+/** A cdktf output folder given with `flag`, checked to be a folder. */
+export function synthSource(dir: string, flag: string): SourceSpec {
+  if (!isDirectory(dir)) throw new UserError(`is not a folder (${flag} expects a cdktf output folder such as cdktf.out)`, { file: dir });
+  return { kind: 'synth', path: dir };
+}
+
+export function sourcesOf(a: SourceArgs, io: Io): SourceSpec[] {
   const sources: SourceSpec[] = [];
-  for (const dir of a.synth ?? []) {
-    if (!isDirectory(dir)) throw new UserError('is not a folder (--synth expects a cdktf output folder such as cdktf.out)', { file: dir });
-    sources.push({ kind: 'synth', path: dir });
-  }
+  for (const dir of a.synth ?? []) sources.push(synthSource(dir, '--synth'));
   for (const f of a.plan ?? []) sources.push({ kind: 'plan', path: f });
   for (const f of a.state ?? []) sources.push({ kind: 'state', path: f });
   for (const f of a.snapshot ?? []) sources.push({ kind: 'live', path: f });
@@ -54,8 +56,7 @@ export function checkCommand(io: Io, setExit: (c: number) => void): CommandModul
       const now = parseNow(a.now);
       const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers });
       await emitReport(document, a.format, a.output, io, a.sourceRoot);
-      assertComplete(document);
-      setExit(failsGate(document, a.failOn as never) ? EXIT.findings : EXIT.ok);
+      exitFor(document, a.failOn, setExit);
     },
   };
 }

@@ -11,12 +11,12 @@ import { appendHistory, readHistory, trendOf, type HistoryEntry } from '../drift
 import { runDrift } from '../drift/run.js';
 import { extensionOf, splitByOwner } from '../drift/split.js';
 import { UserError } from '../errors.js';
-import { failsGate, type FindingsDocument } from '../findings.js';
-import { isDirectory } from '../io/files.js';
+import type { FindingsDocument } from '../findings.js';
 import { loadSource, type SourceSpec } from '../run.js';
-import { commonOptions, EXIT, liveOptions, parseNow, type Io } from './index.js';
-import { emitReport } from './output.js';
-import { assertComplete, liveSpec, type LiveArgs } from './snapshot.js';
+import { commonOptions, liveOptions, parseNow, type Io } from './index.js';
+import { synthSource } from './check.js';
+import { emitReport, exitFor } from './output.js';
+import { liveSpec, type LiveArgs } from './snapshot.js';
 
 interface DriftArgs extends LiveArgs {
   declaredSynth?: string;
@@ -36,14 +36,10 @@ interface DriftArgs extends LiveArgs {
 }
 
 export function declaredSpec(a: DriftArgs): SourceSpec {
-  const given: SourceSpec[] = [];
-  if (a.declaredSynth !== undefined) given.push({ kind: 'synth', path: a.declaredSynth });
-  if (a.declaredPlan !== undefined) given.push({ kind: 'plan', path: a.declaredPlan });
-  if (a.declaredState !== undefined) given.push({ kind: 'state', path: a.declaredState });
+  const given = [a.declaredSynth, a.declaredPlan, a.declaredState].filter((x) => x !== undefined);
   if (given.length !== 1) throw new UserError('drift needs exactly one of --declared-synth DIR, --declared-plan FILE, --declared-state FILE');
-  const spec = given[0]!;
-  if (spec.kind === 'synth' && !isDirectory(spec.path)) throw new UserError('is not a folder (--declared-synth expects a cdktf output folder such as cdktf.out)', { file: spec.path });
-  return spec;
+  if (a.declaredSynth !== undefined) return synthSource(a.declaredSynth, '--declared-synth');
+  return a.declaredPlan !== undefined ? { kind: 'plan', path: a.declaredPlan } : { kind: 'state', path: a.declaredState! };
 }
 
 export function driftCommand(io: Io, setExit: (c: number) => void): CommandModule {
@@ -82,8 +78,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
       }
       if (a.splitBy === 'owner') await writeSplit(document, history, a, io);
       else await emitReport(document, a.format, a.output, io, a.sourceRoot);
-      assertComplete(document);
-      setExit(failsGate(document, a.failOn as never) ? EXIT.findings : EXIT.ok);
+      exitFor(document, a.failOn, setExit);
     },
   };
 }

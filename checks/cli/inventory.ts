@@ -13,7 +13,7 @@ import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
 import { loadSource, mergeInto } from '../run.js';
 import { liveSourceOptions, sourceOptions, sourcesOf, type SourceArgs } from './check.js';
-import { assertComplete } from './snapshot.js';
+import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './index.js';
 
 

@@ -5,13 +5,12 @@
  */
 import type { CommandModule } from 'yargs';
 import { SEVERITIES, type Severity } from '../engine/metadata.js';
-import { compareFindings, failsGate, FINDINGS_SCHEMA_VERSION, summarize, TOOL, type Finding, type FindingsDocument, type RuleSummary } from '../findings.js';
+import { compareFindings, FINDINGS_SCHEMA_VERSION, summarize, TOOL, type Finding, type FindingsDocument, type RuleSummary } from '../findings.js';
 import { readJson } from '../io/files.js';
 import { assertValid } from '../schemas/index.js';
 import { FORMATS } from '../../reports/index.js';
-import { EXIT, type Io } from './index.js';
-import { emitReport } from './output.js';
-import { assertComplete } from './snapshot.js';
+import type { Io } from './index.js';
+import { emitReport, exitFor } from './output.js';
 
 /** Same rule, same resource, same identity, same message: one finding. */
 function dedupeKey(f: Finding): string {
@@ -94,8 +93,7 @@ export function reportCommand(io: Io, setExit: (c: number) => void): CommandModu
       for (const f of a.files) docs.push(await readFindingsDocument(f));
       const merged = mergeDocuments(docs);
       await emitReport(merged, a.format, a.output, io);
-      assertComplete(merged);
-      setExit(failsGate(merged, a.failOn) ? EXIT.findings : EXIT.ok);
+      exitFor(merged, a.failOn, setExit);
     },
   };
 }

@@ -5,13 +5,13 @@
  * Also the live-source helpers shared by check, inventory and drift.
  */
 import type { CommandModule } from 'yargs';
-import { IncompleteError, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { checkEndpoint, resolveRegion, type LiveOptions } from '../live/options.js';
 import { progressFor } from '../live/progress.js';
-import type { Inventory } from '../model.js';
 import { assertValid } from '../schemas/index.js';
 import { EXIT, liveOptions, parseNow, type Io } from './index.js';
+import { assertComplete } from './output.js';
 
 export interface LiveArgs {
   live?: 'aws';
@@ -43,14 +43,6 @@ export function liveSpec(a: LiveArgs, io: Io, now?: Date): LiveOptions | undefin
   if (a.timeout !== undefined) opts.timeoutMs = Math.round(a.timeout * 1000);
   if (now) opts.now = now;
   return opts;
-}
-
-/** Exit 3 for an incomplete live result; called after the report or snapshot is written. */
-export function assertComplete(inv: { gaps?: Inventory['gaps'] }): void {
-  const gaps = inv.gaps ?? [];
-  if (gaps.length === 0) return;
-  const first = gaps[0]!;
-  throw new IncompleteError(`${gaps.length} part(s) of the account could not be read (first: ${first.service} ${first.operation}${first.target ? ` ${first.target}` : ''}: ${first.error}); the output lists them`);
 }
 
 export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandModule {
