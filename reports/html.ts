@@ -174,9 +174,13 @@ function findingRow(f: Finding): Node {
 }
 
 export function ownersOf(doc: FindingsDocument): string[] {
-  const owners = [...new Set(doc.findings.map((f) => f.owner ?? UNOWNED))];
-  const worst = (o: string) => Math.min(99, ...doc.findings.filter((f) => (f.owner ?? UNOWNED) === o && !f.waived).map((f) => rank(f.severity)));
-  return owners.sort((a, b) => (a === UNOWNED ? 1 : 0) - (b === UNOWNED ? 1 : 0) || worst(a) - worst(b) || a.localeCompare(b));
+  // The worst open severity of each owner, in one pass (not one per comparison).
+  const worst = new Map<string, number>();
+  for (const f of doc.findings) {
+    const o = f.owner ?? UNOWNED;
+    worst.set(o, Math.min(worst.get(o) ?? 99, f.waived ? 99 : rank(f.severity)));
+  }
+  return [...worst.keys()].sort((a, b) => (a === UNOWNED ? 1 : 0) - (b === UNOWNED ? 1 : 0) || worst.get(a)! - worst.get(b)! || a.localeCompare(b));
 }
 
 function findingsSection(doc: FindingsDocument): Node[] {

@@ -50,11 +50,22 @@ function pairPolicies(d: Holder, l: Holder, declared: Map<string, Policy>, live:
 
 function matchKeys(declared: Inventory, live: Inventory, identityPairs: Pair[], out: Pair[], unnamed: Unnamed[]): void {
   const liveKeys = live.credentials.filter((c) => c.kind === 'access-key');
+  // Live keys by name (the first of a name wins) and by user, oldest first: one pass each, not a scan per declared key.
+  const byName = new Map<string, Credential>();
+  const byUser = new Map<string, Credential[]>();
+  for (const x of liveKeys) {
+    if (x.name && !byName.has(x.name)) byName.set(x.name, x);
+    if (!x.identity) continue;
+    const list = byUser.get(x.identity);
+    if (list) list.push(x);
+    else byUser.set(x.identity, [x]);
+  }
+  for (const list of byUser.values()) list.sort((a, b) => (a.createDate ?? '').localeCompare(b.createDate ?? '') || a.id.localeCompare(b.id));
   const taken = new Set<string>();
   const dKeys = declared.credentials.filter((c) => c.kind === 'access-key' && c.change !== 'delete');
   for (const k of dKeys) {
     if (!k.name) continue;
-    const hit = liveKeys.find((x) => x.name === k.name);
+    const hit = byName.get(k.name);
     if (hit) {
       out.push({ declared: k.id, live: hit.id });
       taken.add(hit.id);
@@ -65,11 +76,7 @@ function matchKeys(declared: Inventory, live: Inventory, identityPairs: Pair[], 
   for (const k of dKeys) {
     if (k.name) continue;
     const user = k.identity ? liveUserOf.get(k.identity) : undefined;
-    const hit = user
-      ? liveKeys
-          .filter((x) => x.identity === user && !taken.has(x.id))
-          .sort((a, b) => (a.createDate ?? '').localeCompare(b.createDate ?? '') || a.id.localeCompare(b.id))[0]
-      : undefined;
+    const hit = user ? byUser.get(user)?.find((x) => !taken.has(x.id)) : undefined;
     if (hit) {
       out.push({ declared: k.id, live: hit.id });
       taken.add(hit.id);
