@@ -91,7 +91,7 @@ function literalPrefix(pattern: string): string {
 interface CachedArn {
   accountId: string | undefined;
   arn: StoreArn | undefined;
-  /** Lower-cased `ARN/` when region and account are known (the text arnReaches matches then). */
+  /** Lower-cased `ARN/` when region and account are known (the text arnReaches matches then; the index sorts by it). */
   fixed: string | undefined;
 }
 
@@ -109,6 +109,11 @@ function cachedStoreArn(d: DataStore, accountId?: string): CachedArn {
   return entry;
 }
 
+/** Inside a module, synth-style references name resources of the same module without its prefix. */
+function modulePrefixOf(from: Origin): string {
+  return /^(.*\.)?(module\.[^.]+\.)/.exec(from.address ?? '')?.[0] ?? '';
+}
+
 function sameScope(a: Origin, b: Origin): boolean {
   return (a.stack ?? '') === (b.stack ?? '') && (a.file === undefined || b.file === undefined || a.file === b.file);
 }
@@ -118,8 +123,7 @@ export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[],
   if (entry === '*') return [];
   if (entry.includes('${')) {
     const addrs = referencedAddresses(entry);
-    // Inside a module, synth-style references name resources of the same module without the prefix.
-    const modulePrefix = /^(.*\.)?(module\.[^.]+\.)/.exec(from.address ?? '')?.[0] ?? '';
+    const modulePrefix = modulePrefixOf(from);
     return stores
       .filter((d) => sameScope(d.origin, from) && d.origin.address !== undefined)
       .filter((d) => {
@@ -129,13 +133,10 @@ export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[],
       .map((d) => d.id);
   }
   if (!entry.toLowerCase().startsWith('arn:')) return [];
-  const lit = literalPrefix(entry);
   return stores
     .filter((d) => {
-      const { arn, fixed } = cachedStoreArn(d, accountId);
-      if (arn === undefined) return false;
-      if (fixed !== undefined && !fixed.startsWith(lit) && !lit.startsWith(fixed)) return false;
-      return arnReaches(entry, arn);
+      const { arn } = cachedStoreArn(d, accountId);
+      return arn !== undefined && arnReaches(entry, arn);
     })
     .map((d) => d.id);
 }
@@ -179,7 +180,7 @@ class StoreIndex {
   targets(entry: string, from: Origin): string[] {
     if (entry === '*') return [];
     const isRef = entry.includes('${');
-    const modulePrefix = isRef ? (/^(.*\.)?(module\.[^.]+\.)/.exec(from.address ?? '')?.[0] ?? '') : '';
+    const modulePrefix = isRef ? modulePrefixOf(from) : '';
     const key = isRef ? `${entry}\u0000${from.stack ?? ''}\u0000${from.file ?? ''}\u0000${modulePrefix}` : entry;
     const hit = this.memo.get(key);
     if (hit) return hit;
