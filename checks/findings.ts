@@ -3,13 +3,15 @@
  * the engine joined with rule metadata and the Inventory elements they name. Every report format
  * is a pure function of this document.
  */
+import { fingerprint, type BaselineState, type BaselineSummary } from './baseline.js';
 import type { RawFinding } from './engine/index.js';
 import { ruleElementId, SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
 import { countFindings, elementType, inventoryRows, type InventoryRow } from './inventoryRows.js';
 import type { Gap, Inventory, Origin, SourceKind } from './model.js';
 import { waiverCovers, type WaiverFact } from './waivers.js';
 
-export const FINDINGS_SCHEMA_VERSION = '1.0.0';
+/** 1.1.0: findings carry a fingerprint and, against a baseline, a baseline state; the document its baseline. */
+export const FINDINGS_SCHEMA_VERSION = '1.1.0';
 export const TOOL = { name: 'nhi-guard', version: '0.1.0' } as const;
 
 export interface FindingResource {
@@ -44,6 +46,10 @@ export interface Finding {
   references: References;
   waived: boolean;
   waiver?: Waiver;
+  /** Stable identity of the finding across runs (checks/baseline.ts). */
+  fingerprint?: string;
+  /** With --baseline: new in this run, or already in the baseline (resolved: only in `baseline.resolved`). */
+  baseline?: BaselineState;
 }
 
 export interface RuleSummary {
@@ -74,6 +80,8 @@ export interface FindingsDocument {
   trend?: TrendPoint[];
   /** Live: parts of the account that could not be read. Present and non-empty: the result is incomplete (exit 3), never clean. */
   gaps?: Gap[];
+  /** With --baseline: what this run was compared against, and the baseline's findings that are gone. */
+  baseline?: BaselineSummary;
 }
 
 export interface TrendPoint {
@@ -204,6 +212,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
       out.waiver = waiverOf(waiver);
     }
     const alias = (id: string) => opts.aliases?.get(id) ?? id;
+    out.fingerprint = fingerprint(out);
     counted.push({ resource: alias(f.resource), ...(f.identity ? { identity: alias(f.identity) } : {}), waived: out.waived });
     return out;
   });
@@ -231,9 +240,14 @@ export function summarize(findings: Finding[], identities: number): FindingsDocu
   return { bySeverity, identities, waived: findings.filter((f) => f.waived).length };
 }
 
-/** True when an unwaived finding is at or above the threshold (`none` never fails). */
+/** The findings the gate judges: unwaived, and against a baseline only the new ones. */
+export function gatedFindings(doc: FindingsDocument): Finding[] {
+  return doc.findings.filter((f) => !f.waived && f.baseline !== 'existing');
+}
+
+/** True when a gated finding is at or above the threshold (`none` never fails). */
 export function failsGate(doc: FindingsDocument, failOn: Severity | 'none'): boolean {
   if (failOn === 'none') return false;
   const limit = severityRank(failOn);
-  return doc.findings.some((f) => !f.waived && severityRank(f.severity) <= limit);
+  return gatedFindings(doc).some((f) => severityRank(f.severity) <= limit);
 }

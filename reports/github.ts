@@ -40,7 +40,8 @@ function where(f: Finding): string {
 export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): string {
   const lines: string[] = [];
   for (const f of doc.findings) {
-    if (f.waived) continue;
+    // Against a baseline the annotations are what the change adds; existing debt is only counted.
+    if (f.waived || f.baseline === 'existing') continue;
     const props: string[] = [`title=${escapeProperty(`${f.ruleId} ${f.title}`)}`];
     const file = f.resource.file ? relativeFile(f.resource.file, opts.sourceRoot) : undefined;
     if (file) props.push(`file=${escapeProperty(file)}`);
@@ -53,6 +54,9 @@ export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): s
     lines.push(`::error title=${escapeProperty('nhi-guard: incomplete scan')}::${escapeData(`${gaps.length} part(s) of the account could not be read; the result is not clean. ${what}`)}`);
   }
   const open = doc.findings.length - doc.summary.waived;
-  lines.push(`nhi-guard: ${open} finding(s), ${doc.summary.waived} waived${gaps.length ? `, INCOMPLETE (${gaps.length} gap(s))` : ''}`);
+  const unwaived = doc.findings.filter((f) => !f.waived);
+  const fresh = unwaived.filter((f) => f.baseline !== 'existing').length;
+  const base = doc.baseline ? `, against the baseline ${fresh} new, ${unwaived.length - fresh} existing, ${doc.baseline.resolved.length} resolved` : '';
+  lines.push(`nhi-guard: ${open} finding(s), ${doc.summary.waived} waived${base}${gaps.length ? `, INCOMPLETE (${gaps.length} gap(s))` : ''}`);
   return lines.join('\n') + '\n';
 }

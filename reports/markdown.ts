@@ -152,6 +152,7 @@ function outOfBandLines(doc: FindingsDocument): string[] {
 
 export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}): string {
   const budget = Math.min(opts.budget ?? MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT);
+  if (doc.baseline) return renderAgainstBaseline(doc, doc.baseline, budget);
   const open = doc.findings.filter((f) => !f.waived);
   const waived = doc.findings.filter((f) => f.waived);
   const by = doc.summary.bySeverity;
@@ -250,4 +251,85 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
     text = compose(headLines, sections, open.length - shown, tailText);
   }
   return text;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function severityCounts(fs: Finding[]): string {
+  return SEVERITIES.map((s) => [s, fs.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+}
+
+/** One finding as a list item with the identity it concerns (the baseline view lists findings, not groups). */
+function baselineItem(f: Finding): string {
+  const [first, ...rest] = findingLines(f);
+  const subject = f.identity ?? f.resource.name;
+  return [`${first} (${cell(subject)}; owner: ${f.owner ? cell(f.owner) : '**none**'})`, ...rest].join('\n') + '\n';
+}
+
+/**
+ * Against a baseline, the comment a reviewer reads top-down: the new findings (what this change
+ * adds, the only ones the gate judges), then what it resolved, then the existing debt collapsed.
+ * Whatever does not fit the budget is counted in a note, new findings first to be kept.
+ */
+function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<FindingsDocument['baseline']>, budget: number): string {
+  const open = doc.findings.filter((f) => !f.waived);
+  const fresh = open.filter((f) => f.baseline !== 'existing');
+  const existing = open.filter((f) => f.baseline === 'existing');
+  const resolved = base.resolved;
+  const waived = doc.findings.filter((f) => f.waived);
+  const worst = SEVERITIES.find((s) => fresh.some((f) => f.severity === s));
+  const tallies = `${resolved.length} resolved, ${existing.length} existing`;
+  const head: string[] = ['<!-- nhi-guard-report -->'];
+  if (fresh.length === 0) head.push(doc.gaps?.length ? `## ⚠️ nhi-guard: INCOMPLETE, no new findings in the part that could be read (${tallies})` : `## ✅ nhi-guard: no new findings (${tallies})`);
+  else head.push(`## ${worst ? ICON[worst] : ''} nhi-guard: ${plural(fresh.length, 'new finding')} (${severityCounts(fresh)}); ${tallies}`.replace('##  ', '## '));
+  head.push('', ...gapLines(doc));
+  head.push(
+    `${doc.summary.identities} identities checked from ${doc.inputs.length} input(s) (${[...new Set(doc.inputs.map((i) => i.kind))].join(', ') || 'none'}) ` +
+      `against the baseline ${code(base.file)} of ${base.generatedAt.slice(0, 10)}; ${waived.length} waived; evaluated at ${doc.now.slice(0, 10)} by ${doc.tool.name} ${doc.tool.version}.`,
+  );
+  if (base.notEvaluated > 0) head.push('', `> ${plural(base.notEvaluated, 'finding')} of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`);
+  head.push('');
+
+  const out: string[] = [head.join('\n')];
+  let used = out[0]!.length;
+  let hidden = 0;
+  const room = (s: string) => used + s.length + 200 <= budget;
+  const add = (s: string) => {
+    out.push(s);
+    used += s.length + 1;
+  };
+  const list = (items: Finding[], item: (f: Finding) => string): void => {
+    for (const f of items) {
+      const text = item(f);
+      if (room(text)) add(text);
+      else hidden++;
+    }
+  };
+
+  add(`### New findings (${fresh.length})\n`);
+  if (fresh.length === 0) add('This change adds no finding.\n');
+  list(fresh, baselineItem);
+
+  add(`### Resolved (${resolved.length})\n`);
+  if (resolved.length === 0) add('This change resolves no finding of the baseline.\n');
+  list(resolved, (f) => `- ✔️ ~~${f.severity}~~ ${code(f.ruleId)} ${cell(f.message)} (${cell(f.identity ?? f.resource.name)})\n`);
+
+  if (existing.length) {
+    add(`<details>\n<summary><b>Existing findings (${existing.length})</b>: already in the baseline, not judged by the gate (${severityCounts(existing)})</summary>\n`);
+    list(existing, baselineItem);
+    add('</details>\n');
+  }
+  const extras = [...newIdentityLines(doc), ...outOfBandLines(doc)].join('\n');
+  if (extras && room(extras)) add(extras);
+  if (waived.length) {
+    const rows = ['### Waived', '', '| Rule | Identity | Reason | Waiver owner | Expires |', '|---|---|---|---|---|'];
+    for (const f of waived) rows.push(`| ${code(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${f.waiver ? cell(f.waiver.reason) : 'waived'} | ${f.waiver ? cell(f.waiver.owner) : ''} | ${f.waiver?.expiresOn ?? ''} |`);
+    const table = rows.join('\n') + '\n';
+    add(room(table) ? table : `### Waived\n\n${waived.length} waived finding(s); see the SARIF/JSON report.\n`);
+  }
+  if (hidden > 0) out.push(`> ⚠️ ${plural(hidden, 'more finding')} not shown; see the SARIF/JSON report.\n`);
+  return out.join('\n');
 }

@@ -171,6 +171,8 @@ export function sarifLog(doc: FindingsDocument, opts: SarifOptions = {}): Sarif.
       partialFingerprints: { [FINGERPRINT_KEY]: sha256(n === 0 ? key : `${key}\u0000${n}`) },
       properties,
     };
+    // Against a baseline (--baseline): SARIF's own vocabulary, new or unchanged.
+    if (f.baseline) result.baselineState = f.baseline === 'existing' ? 'unchanged' : 'new';
     if (f.waived) result.suppressions = [{ kind: 'external', status: 'accepted', justification: waiverJustification(f) }];
     return result;
   });
@@ -190,6 +192,11 @@ export function sarifLog(doc: FindingsDocument, opts: SarifOptions = {}): Sarif.
       now: doc.now,
       inputs: doc.inputs.map((i) => ({ kind: i.kind, file: i.file })),
       summary: doc.summary,
+      // Resolved findings are counted, not listed as `absent` results: a consumer that ignores
+      // baselineState (GitHub code scanning) would open an alert for each of them.
+      ...(doc.baseline
+        ? { baseline: { file: doc.baseline.file, generatedAt: doc.baseline.generatedAt, new: doc.baseline.new, existing: doc.baseline.existing, resolved: doc.baseline.resolved.length, notEvaluated: doc.baseline.notEvaluated } }
+        : {}),
     },
   };
   // An incomplete live scan is an unsuccessful run: code scanning must not read it as clean.

@@ -37,13 +37,17 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
   // Names, messages and tags come from the input: control characters and bidirectional overrides
   // are shown escaped, so nothing in a plan can rewrite or reorder what the terminal shows.
   const p = printable;
-  for (const [name, fs] of [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+  // Worst first, as in the Markdown report: the group with the worst unwaived finding, then more findings, then by name.
+  const rank = (fs: Finding[]) => Math.min(...fs.filter((f) => !f.waived).map((f) => SEVERITIES.indexOf(f.severity)), SEVERITIES.length);
+  const order = [...groups.entries()].sort((a, b) => rank(a[1]) - rank(b[1]) || b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  for (const [name, fs] of order) {
     const owner = fs.find((f) => f.owner)?.owner ?? 'no owner';
     lines.push('');
     lines.push(bold(p(name)) + `  (owner: ${p(owner)})`);
     for (const f of fs) {
       const where = f.resource.constructPath ?? f.resource.address ?? f.resource.arn ?? f.resource.name;
-      lines.push(`  ${sev(f.severity)} ${f.ruleId}  ${p(f.message)}${f.waived ? '  [waived]' : ''}`);
+      const state = f.waived ? '  [waived]' : f.baseline === 'existing' ? '  [existing]' : f.baseline === 'new' ? '  [new]' : '';
+      lines.push(`  ${sev(f.severity)} ${f.ruleId}  ${p(f.message)}${state}`);
       lines.push(`           at ${p(where)}`);
       if (!f.waived && f.remediation) lines.push(`           fix: ${p(f.remediation)}`);
       if (f.waived && f.waiver) lines.push(p(`           waived until ${f.waiver.expiresOn} by ${f.waiver.owner}${f.waiver.ticket ? ` (${f.waiver.ticket})` : ''}: ${f.waiver.reason}`));
@@ -58,7 +62,15 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
     for (const g of gaps) lines.push(`  ${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`);
     lines.push('');
   }
+  const base = doc.baseline;
+  if (base) {
+    lines.push(`resolved since the baseline ${p(base.file)} (${base.resolved.length}):`);
+    for (const f of base.resolved) lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}  ${p(f.message)}  [resolved]`);
+    lines.push('');
+  }
   const verdict = (gaps.length ? 'INCOMPLETE: ' : '') + (total === 0 ? 'no findings' : `${total} finding(s)`);
-  lines.push(`${verdict} on ${doc.summary.identities} identities: ${counts}; ${doc.summary.waived} waived`);
+  const fresh = doc.findings.filter((f) => !f.waived && f.baseline !== 'existing').length;
+  const against = base ? ` (against the baseline: ${fresh} new, ${total - fresh} existing, ${base.resolved.length} resolved)` : '';
+  lines.push(`${verdict} on ${doc.summary.identities} identities: ${counts}; ${doc.summary.waived} waived${against}`);
   return lines.join('\n') + '\n';
 }

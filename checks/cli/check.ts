@@ -1,5 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
+import { compareWithBaseline } from '../baseline.js';
 import { UserError } from '../errors.js';
+import type { FindingsDocument } from '../findings.js';
 import { isDirectory } from '../io/files.js';
 import { runCheck, type SourceSpec } from '../run.js';
 import { commonOptions, liveOptions, parseNow, type Io } from './index.js';
@@ -43,6 +45,24 @@ export function sourcesOf(a: SourceArgs, io: Io): SourceSpec[] {
   return sources;
 }
 
+/** The parsed options of check (and baseline) that decide what is evaluated. */
+export interface CheckArgs extends SourceArgs {
+  policyDir: string[];
+  data?: string;
+  waivers: string[];
+  now?: string;
+  baseline?: string;
+}
+
+/** Loads the sources, evaluates them once and, with --baseline, marks findings new or existing. */
+export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promise<FindingsDocument> {
+  const sources = sourcesOf(a, io);
+  if (sources.length === 0) throw new UserError(`nothing to ${verb}: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws`);
+  const now = parseNow(a.now);
+  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers });
+  return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
+}
+
 export function checkCommand(io: Io, setExit: (c: number) => void): CommandModule {
   return {
     command: 'check',
@@ -50,11 +70,8 @@ export function checkCommand(io: Io, setExit: (c: number) => void): CommandModul
     builder: (y) =>
       liveSourceOptions(sourceOptions(commonOptions(y))),
     handler: async (argv) => {
-      const a = argv as unknown as SourceArgs & { policyDir: string[]; data?: string; waivers: string[]; format: string; output?: string; failOn: string; now?: string; sourceRoot?: string };
-      const sources = sourcesOf(a, io);
-      if (sources.length === 0) throw new UserError('nothing to check: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws');
-      const now = parseNow(a.now);
-      const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers });
+      const a = argv as unknown as CheckArgs & { format: string; output?: string; failOn: string; sourceRoot?: string };
+      const document = await checkDocument(a, io);
       await emitReport(document, a.format, a.output, io, a.sourceRoot);
       exitFor(document, a.failOn, setExit);
     },

@@ -10,6 +10,7 @@ import type { CommandModule } from 'yargs';
 import { appendHistory, readHistory, trendOf, type HistoryEntry } from '../drift/history.js';
 import { runDrift } from '../drift/run.js';
 import { extensionOf, splitByOwner } from '../drift/split.js';
+import { compareWithBaseline } from '../baseline.js';
 import { UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { loadSource, type SourceSpec } from '../run.js';
@@ -33,6 +34,7 @@ interface DriftArgs extends LiveArgs {
   failOn: string;
   now?: string;
   sourceRoot?: string;
+  baseline?: string;
 }
 
 export function declaredSpec(a: DriftArgs): SourceSpec {
@@ -62,7 +64,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
       const now = parseNow(a.now);
       const live = liveSpec(a, io, now);
       const liveSource: SourceSpec = live ? { kind: 'live', path: 'aws', live } : { kind: 'live', path: a.snapshot! };
-      const { document } = await runDrift({
+      let { document } = await runDrift({
         declared,
         live: () => loadSource(liveSource),
         now,
@@ -70,6 +72,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
         dataFile: a.data,
         waiverFiles: a.waivers,
       });
+      if (a.baseline !== undefined) document = await compareWithBaseline(document, a.baseline);
       let history: HistoryEntry[] | undefined;
       if (a.history !== undefined) {
         history = await readHistory(a.history, (m) => io.stderr(`nhi-guard: warning: ${m}\n`));

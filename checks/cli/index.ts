@@ -8,6 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { EngineError, IncompleteError, UserError, oneLine } from '../errors.js';
 import { SEVERITIES } from '../engine/metadata.js';
 import { FORMATS } from '../../reports/index.js';
+import { baselineCommand } from './baseline.js';
 import { checkCommand } from './check.js';
 import { readConfigFile } from './config.js';
 import { driftCommand } from './drift.js';
@@ -44,6 +45,7 @@ export function commonOptions<T>(y: Argv<T>) {
     .option('output', { type: 'string', describe: 'write the report to this file (atomically) instead of stdout' })
     .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'high' as const, describe: 'exit 1 when a finding is at or above this severity' })
     .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' })
+    .option('baseline', { type: 'string', describe: 'findings document of an earlier run (e.g. the default branch, or `nhi-guard baseline`): findings are new, existing or resolved, and --fail-on gates on new findings only' })
     .option('source-root', { type: 'string', describe: 'sarif/github: file locations relative to this folder (default: the current folder)' });
 }
 
@@ -70,13 +72,14 @@ export function parser(io: Io, setExit: (code: number) => void): Argv {
     .scriptName('nhi-guard')
     .usage('$0 <command> [options]')
     .command(checkCommand(io, setExit))
+    .command(baselineCommand(io, setExit))
     .command(driftCommand(io, setExit))
     .command(inventoryCommand(io, setExit))
     .command(policiesCommand(io, setExit))
     .command(reportCommand(io, setExit))
     .command(synthCommand(io, setExit))
     .command(snapshotCommand(io, setExit))
-    .demandCommand(1, 'a command is required: check, drift, inventory, policies, report, snapshot or synth')
+    .demandCommand(1, 'a command is required: check, baseline, drift, inventory, policies, report, snapshot or synth')
     .strict()
     .help()
     .version(false)

@@ -4,10 +4,9 @@
  * the findings schema first; a bad file is a usage error naming it.
  */
 import type { CommandModule } from 'yargs';
+import { loadFindingsDocument } from '../baseline.js';
 import { SEVERITIES, type Severity } from '../engine/metadata.js';
 import { compareFindings, FINDINGS_SCHEMA_VERSION, summarize, TOOL, type Finding, type FindingsDocument, type RuleSummary } from '../findings.js';
-import { readJson } from '../io/files.js';
-import { assertValid } from '../schemas/index.js';
 import { FORMATS } from '../../reports/index.js';
 import type { Io } from './index.js';
 import { emitReport, exitFor } from './output.js';
@@ -70,12 +69,6 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
   };
 }
 
-export async function readFindingsDocument(file: string): Promise<FindingsDocument> {
-  const doc = await readJson(file);
-  assertValid('findings', doc, file);
-  return doc as FindingsDocument;
-}
-
 export function reportCommand(io: Io, setExit: (c: number) => void): CommandModule {
   return {
     command: 'report <action> <files..>',
@@ -90,7 +83,7 @@ export function reportCommand(io: Io, setExit: (c: number) => void): CommandModu
     handler: async (argv) => {
       const a = argv as unknown as { files: string[]; format: string; output?: string; failOn: Severity | 'none' };
       const docs: FindingsDocument[] = [];
-      for (const f of a.files) docs.push(await readFindingsDocument(f));
+      for (const f of a.files) docs.push(await loadFindingsDocument(f));
       const merged = mergeDocuments(docs);
       await emitReport(merged, a.format, a.output, io);
       exitFor(merged, a.failOn, setExit);

@@ -1,0 +1,38 @@
+/**
+ * `nhi-guard baseline`: the findings document of the current state, to be given to a later
+ * `check --baseline FILE` so that the gate judges only what a change adds. Writes JSON (to --output,
+ * atomically, or stdout) and exits 0 whatever it found (3 when a live scan was incomplete).
+ */
+import type { CommandModule } from 'yargs';
+import { writeFileAtomic } from '../io/files.js';
+import { renderJson } from '../../reports/json.js';
+import { checkDocument, liveSourceOptions, sourceOptions, type CheckArgs } from './check.js';
+import { EXIT, type Io } from './index.js';
+import { assertComplete } from './output.js';
+
+export function baselineCommand(io: Io, setExit: (c: number) => void): CommandModule {
+  return {
+    command: 'baseline',
+    describe: 'write the findings document of the current state, for a later `check --baseline FILE` (the gate then judges new findings only)',
+    builder: (y) =>
+      liveSourceOptions(sourceOptions(y))
+        .option('policy-dir', { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' })
+        .option('data', { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults' })
+        .option('waivers', { type: 'string', array: true, default: [] as string[], describe: 'waivers file (YAML or JSON), repeatable' })
+        .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' })
+        .option('output', { type: 'string', describe: 'write the baseline to this file (atomically) instead of stdout' })
+        .example('$0 baseline --plan main-plan.json --output nhi-baseline.json', 'the default branch\'s findings')
+        .example('$0 check --plan plan.json --baseline nhi-baseline.json', 'then gate a change on what it adds'),
+    handler: async (argv) => {
+      const a = argv as unknown as CheckArgs & { output?: string };
+      const document = await checkDocument({ ...a, baseline: undefined }, io, 'record');
+      const text = renderJson(document);
+      if (a.output) {
+        await writeFileAtomic(a.output, text);
+        io.stderr(`nhi-guard: baseline of ${document.findings.length} finding(s) written to ${a.output}\n`);
+      } else io.stdout(text);
+      assertComplete(document);
+      setExit(EXIT.ok);
+    },
+  };
+}
