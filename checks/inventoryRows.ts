@@ -4,6 +4,7 @@
  * and the number of open findings on it. Reports render it (new identities in a pull request,
  * the nightly inventory table) without going back to the Inventory.
  */
+import { own } from './dict.js';
 import type { Change, Credential, Identity, Inventory, Origin, SourceKind } from './model.js';
 
 export interface InventoryRow {
@@ -50,7 +51,7 @@ const TF_TYPE: Record<string, string> = {
 
 /** The type reports show for an identity or credential: terraform's, or the AWS API's for live elements. */
 export function elementType(kind: string, source: SourceKind): string {
-  if (source !== 'live') return TF_TYPE[kind] ?? kind;
+  if (source !== 'live') return own(TF_TYPE, kind) ?? kind;
   return kind === 'secret' ? 'secretsmanager-secret' : `iam-${kind}`;
 }
 

@@ -11,6 +11,7 @@
 import { UserError, jsonPath } from './errors.js';
 import { daysUntil, parseIsoDate } from './enrich/expiry.js';
 import { globMatch } from './glob.js';
+import { dict, own } from './dict.js';
 import { isObject, readJsonOrYaml } from './io/files.js';
 import type { DeclaredWaiver } from './model.js';
 import { check } from './schemas/index.js';
@@ -49,11 +50,11 @@ const ALIASES: Record<string, (typeof FIELDS)[number]> = {
 
 /** Renames aliases to the canonical field names; two spellings of one field is a problem. */
 function normalize(raw: Record<string, unknown>): { fields: Record<string, unknown>; problems: string[] } {
-  const fields: Record<string, unknown> = {};
+  const fields = dict<unknown>();
   const problems: string[] = [];
   for (const [k, v] of Object.entries(raw)) {
-    const name = ALIASES[k] ?? k;
-    if (name in fields) problems.push(`${jsonPath([k])}: repeats the field ${name}`);
+    const name = own(ALIASES, k) ?? k;
+    if (Object.hasOwn(fields, name)) problems.push(`${jsonPath([k])}: repeats the field ${name}`);
     fields[name] = v;
   }
   return { fields, problems };
@@ -91,7 +92,7 @@ export async function loadWaiverFile(file: string, now: Date): Promise<WaiverFac
   if (Array.isArray(doc)) {
     list = doc;
     base = [];
-  } else if (isObject(doc) && 'waivers' in doc) {
+  } else if (isObject(doc) && Object.hasOwn(doc, 'waivers')) {
     const extra = Object.keys(doc).find((k) => k !== 'waivers' && k !== 'version');
     if (extra !== undefined) throw new UserError('is not a known property (a waivers file has "version" and "waivers")', { file, jsonPath: jsonPath([extra]) });
     if (doc.version !== undefined && doc.version !== 1) throw new UserError('must be 1 (the only waivers file version)', { file, jsonPath: '$.version' });

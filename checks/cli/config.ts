@@ -14,6 +14,7 @@
 import path from 'node:path';
 import { UserError, jsonPath } from '../errors.js';
 import { SEVERITIES } from '../engine/metadata.js';
+import { own } from '../dict.js';
 import { isObject, readJsonOrYaml } from '../io/files.js';
 import { FORMATS } from '../../reports/index.js';
 
@@ -38,7 +39,7 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
   const base = path.dirname(path.resolve(file));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
-    const spec = KEYS[key];
+    const spec = own(KEYS, key);
     if (!spec) throw new UserError(`is not a known option; known: ${Object.keys(KEYS).join(', ')}`, { file, jsonPath: jsonPath([key]) });
     if (spec.paths === 'many') {
       const list = Array.isArray(value) ? value : [value];

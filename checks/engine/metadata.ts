@@ -4,6 +4,7 @@
  * METADATA block: title, custom.id, custom.severity; optionally custom.sources,
  * custom.remediation, custom.references {owasp, nistCsf, hipaa}, custom.deprecated.
  */
+import { dict } from '../dict.js';
 import { UserError } from '../errors.js';
 import type { PolicyFile } from './build.js';
 
@@ -122,7 +123,7 @@ export function rulesFromInspect(raw: unknown, files: PolicyFile[]): RuleMeta[] 
 
 /** The policy data the aggregator reads to decide which rules apply to which source. */
 export function metaData(rules: RuleMeta[]): Record<string, { id: string; severity: string; sources: string[] }> {
-  const out: Record<string, { id: string; severity: string; sources: string[] }> = {};
+  const out = dict<{ id: string; severity: string; sources: string[] }>();
   for (const r of rules) {
     if (r.deprecated) continue;
     out[r.package] = { id: r.id, severity: r.severity, sources: r.sources };

@@ -3,6 +3,7 @@
  * file merged over them key by key, validated against checks/schemas/policy-data.schema.json.
  */
 import { UserError } from '../errors.js';
+import { dictFrom, own } from '../dict.js';
 import { isObject, readJsonOrYaml } from '../io/files.js';
 import { assertValid } from '../schemas/index.js';
 
@@ -30,11 +31,11 @@ export interface PolicyConfig {
   driftExemptPaths: string[];
 }
 
-/** Objects merge recursively; arrays and scalars replace. */
+/** Objects merge recursively (into maps without a prototype: keys of the user's file are data); arrays and scalars replace. */
 export function mergeOver(base: unknown, over: unknown): unknown {
   if (!isObject(base) || !isObject(over)) return over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeOver(base[k], v) : v;
+  const out = dictFrom<unknown>(base);
+  for (const [k, v] of Object.entries(over)) out[k] = Object.hasOwn(base, k) ? mergeOver(own(base, k), v) : v;
   return out;
 }
 

@@ -3,6 +3,7 @@
  * run. Governance tags through the configured keys, days to expiry from a fixed `now`, and IAM
  * actions expanded with the AWS catalog.
  */
+import { own } from '../dict.js';
 import type { PolicyConfig } from '../engine/policyData.js';
 import type { Governance, Inventory } from '../model.js';
 import { expandActions } from './actions.js';
@@ -17,9 +18,10 @@ export interface EnrichOptions {
 
 export function governanceOf(tags: Record<string, string>, opts: EnrichOptions): Governance {
   const k = opts.config.tagKeys;
-  const g: Governance = { expiry: expiryOf(tags[k.expiresOn], opts.now) };
+  const g: Governance = { expiry: expiryOf(own(tags, k.expiresOn), opts.now) };
   const put = (field: keyof Omit<Governance, 'expiry'>, key: string) => {
-    if (tags[key] !== undefined) g[field] = tags[key];
+    const v = own(tags, key);
+    if (v !== undefined) g[field] = v;
   };
   put('owner', k.owner);
   put('purpose', k.purpose);
@@ -35,7 +37,7 @@ export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inven
   for (const c of inv.credentials) c.governance = governanceOf(c.tags, opts);
   enrichUsage(inv, opts.now);
   for (const d of inv.dataStores) {
-    const dc = d.tags[opts.config.tagKeys.dataClass];
+    const dc = own(d.tags, opts.config.tagKeys.dataClass);
     if (dc !== undefined) d.dataClass = dc;
   }
   const jobs: Promise<void>[] = [];

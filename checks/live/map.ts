@@ -18,6 +18,7 @@ import type {
   UserDetail,
 } from '@aws-sdk/client-iam';
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
+import { dict } from '../dict.js';
 import { AWS_MANAGED_PREFIX, scheduleDays } from '../loaders/inventoryBuilder.js';
 import { documentFromJson } from '../loaders/policyDocument.js';
 import type { Credential, DocRef, Group, Identity, Origin, Policy, PolicyLink } from '../model.js';
@@ -46,7 +47,7 @@ export function iso(d: Date | string | undefined | null): string | undefined {
 }
 
 export function tagsOf(tags: Tag[] | Array<{ Key?: string; Value?: string }> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
   return out;
 }

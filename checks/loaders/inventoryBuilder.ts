@@ -25,6 +25,7 @@ import {
   asString,
   asTags,
   isUnresolved,
+  mergeTags,
   refTarget,
   type ResourceRecord,
   type Value,
@@ -213,7 +214,7 @@ class Builder {
     else if (phase === 'groups' && t === 'aws_iam_group') this.group(r);
     else if (phase === 'policies' && t === 'aws_iam_policy') this.managedPolicy(r);
     else if (phase === 'secrets' && t === 'aws_secretsmanager_secret') this.secret(r);
-    else if (phase === 'datastores' && t in DATA_STORE_TYPES) this.dataStore(r);
+    else if (phase === 'datastores' && Object.hasOwn(DATA_STORE_TYPES, t)) this.dataStore(r);
     else if (phase === 'links') this.link(r);
     else if (phase === 'credentials') this.credential(r);
   }
@@ -225,7 +226,7 @@ class Builder {
       id: this.idOf(r),
       kind,
       name: this.nameOf(r),
-      tags: { ...asTags(r.values.tags_all), ...asTags(r.values.tags) },
+      tags: mergeTags(asTags(r.values.tags_all), asTags(r.values.tags)),
       policies: [],
       groups: [],
       change: r.change,
@@ -457,7 +458,7 @@ class Builder {
       id: this.idOf(r),
       kind: 'secret',
       name: this.nameOf(r),
-      tags: { ...asTags(v.tags_all), ...asTags(v.tags) },
+      tags: mergeTags(asTags(v.tags_all), asTags(v.tags)),
       kms: { customerManaged, ...(keyId ? { keyId } : {}) },
       rotation: asBool(v.rotation_enabled) ? this.rotationOf(asBlocks(v.rotation_rules)[0]) : { enabled: false, intervalDays: null },
       value: { present: false, literal: false },
@@ -502,7 +503,7 @@ class Builder {
 
   private dataStore(r: ResourceRecord): void {
     const spec = DATA_STORE_TYPES[r.type]!;
-    const tags = { ...asTags(r.values.tags_all), ...asTags(r.values.tags) };
+    const tags = mergeTags(asTags(r.values.tags_all), asTags(r.values.tags));
     const name = spec.nameAttrs.map((a) => asString(r.values[a])).find(Boolean) ?? null;
     const d: DataStore = { id: this.idOf(r), kind: spec.kind, name, tags, change: r.change, origin: r.origin };
     const arn = asString(r.values.arn);

@@ -12,6 +12,7 @@
  * - Sensitive and secret attribute values are dropped: a record only says they exist.
  */
 import { UserError, jsonPath, quote } from '../errors.js';
+import { own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
 import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
@@ -104,12 +105,14 @@ function changedAttributes(before: unknown, after: unknown): string[] {
   const a = isObject(after) ? after : {};
   const out = new Set<string>();
   for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (k === 'tags_all' && ('tags' in a || 'tags' in b)) continue;
-    if (sameJson(b[k], a[k])) continue;
-    if ((k === 'tags' || k === 'tags_all') && (isObject(b[k]) || isObject(a[k]))) {
-      const bt = isObject(b[k]) ? (b[k] as Record<string, unknown>) : {};
-      const at = isObject(a[k]) ? (a[k] as Record<string, unknown>) : {};
-      for (const t of new Set([...Object.keys(bt), ...Object.keys(at)])) if (bt[t] !== at[t]) out.add(`tags.${t}`);
+    if (k === 'tags_all' && (Object.hasOwn(a, 'tags') || Object.hasOwn(b, 'tags'))) continue;
+    const bk = own(b, k);
+    const ak = own(a, k);
+    if (sameJson(bk, ak)) continue;
+    if ((k === 'tags' || k === 'tags_all') && (isObject(bk) || isObject(ak))) {
+      const bt = isObject(bk) ? bk : {};
+      const at = isObject(ak) ? ak : {};
+      for (const t of new Set([...Object.keys(bt), ...Object.keys(at)])) if (own(bt, t) !== own(at, t)) out.add(`tags.${t}`);
     } else out.add(k);
   }
   return [...out].sort();
@@ -122,13 +125,13 @@ function sameInstanceIdiom(refs: string[]): boolean {
 
 /** The expression node for an attribute path (descending nested blocks where the config has them). */
 function exprAt(exprs: Record<string, unknown>, path: Array<string | number>): unknown {
-  let node: unknown = exprs[path[0] as string];
+  let node: unknown = own(exprs, path[0] as string);
   for (const step of path.slice(1)) {
     if (Array.isArray(node)) {
       const next: unknown = typeof step === 'number' ? node[step] ?? node[0] : undefined;
       if (next === undefined) break;
       node = next;
-    } else if (isObject(node) && !('references' in node) && !('constant_value' in node) && typeof step === 'string' && step in node) {
+    } else if (isObject(node) && !Object.hasOwn(node, 'references') && !Object.hasOwn(node, 'constant_value') && typeof step === 'string' && Object.hasOwn(node, step)) {
       node = node[step];
     } else break;
   }
@@ -171,7 +174,7 @@ class PlanReader {
         if (modules.length === 0 || !parts[1]) continue;
         const parentMods = modules.slice(0, -1);
         const call = this.moduleFor(parentMods.map((m) => m.name))?.calls.get(modules[modules.length - 1]!.name);
-        const expr = call?.expressions[parts[1]];
+        const expr = own(call?.expressions, parts[1]);
         if (expr) {
           const refs = collectRefs(expr);
           // each.value / count.index: the value comes from the module's for_each or count expression.
@@ -187,7 +190,7 @@ class PlanReader {
         if (!call || !outputName) continue;
         // Output expressions are in the module's own configuration section (module.outputs).
         const outputs = this.outputsOf(modules.map((m) => m.name), name!);
-        const oexpr = outputs?.[outputName];
+        const oexpr = own(outputs, outputName);
         if (isObject(oexpr)) out.push(...this.resolveRefs(collectRefs(oexpr.expression), [...modules, { name: name!, instance: parts[1]! }], depth + 1));
         continue;
       }
@@ -202,7 +205,7 @@ class PlanReader {
     let mod: unknown = isObject(this.doc.configuration) ? this.doc.configuration.root_module : undefined;
     for (const n of [...names, call]) {
       const calls: unknown = isObject(mod) ? mod.module_calls : undefined;
-      const c: unknown = isObject(calls) ? calls[n] : undefined;
+      const c: unknown = isObject(calls) ? own(calls, n) : undefined;
       mod = isObject(c) ? c.module : undefined;
     }
     return isObject(mod) && isObject(mod.outputs) ? mod.outputs : undefined;
@@ -247,8 +250,8 @@ class PlanReader {
     // asked for, and echo attributes duplicate resources declared on their own. Skipped, not copied.
     let skip: Set<string> | undefined;
     if (cfg) {
-      if (isObject(unknown)) for (const k in unknown) if (unknown[k] === true && !(k in exprs)) (skip ??= new Set()).add(k);
-      for (const k of ECHO_ATTRS[String(r.type)] ?? []) if (!(k in exprs)) (skip ??= new Set()).add(k);
+      if (isObject(unknown)) for (const k of Object.keys(unknown)) if (unknown[k] === true && !Object.hasOwn(exprs, k)) (skip ??= new Set()).add(k);
+      for (const k of own(ECHO_ATTRS, String(r.type)) ?? []) if (!Object.hasOwn(exprs, k)) (skip ??= new Set()).add(k);
     }
     const converted = convertValues(values, {
       file: this.file,
@@ -279,7 +282,7 @@ class PlanReader {
     let literal = this.literals.get(cfg);
     if (!literal) {
       literal = new Set<string>();
-      for (const [k, e] of Object.entries(exprs)) if (isObject(e) && 'constant_value' in e) literal.add(k);
+      for (const [k, e] of Object.entries(exprs)) if (isObject(e) && Object.hasOwn(e, 'constant_value')) literal.add(k);
       this.literals.set(cfg, literal);
     }
     return literal;

@@ -3,6 +3,7 @@
  * trust policies, live documents) and from `aws_iam_policy_document` data source blocks.
  * Invalid documents come back as data ({known:false, reason}), never as a throw.
  */
+import { dict, own } from '../dict.js';
 import type { Condition, DocRef, PolicyDocument, Principals, Statement } from '../model.js';
 import { asBlocks, asString, asStrings, isUnresolved, Unresolved, type Value } from './values.js';
 
@@ -140,13 +141,13 @@ export function documentFromDataSource(values: Record<string, Value>): DocRef {
     for (const [blockName, slot] of [['principals', 'principals'], ['not_principals', 'notPrincipals']] as const) {
       const ps = asBlocks(b[blockName]);
       if (ps.length === 0) continue;
-      const merged: Record<string, string[]> = {};
+      const merged = dict<string[]>();
       for (const p of ps) {
         const type = asString(p.type) ?? '';
-        merged[type] = [...(merged[type] ?? []), ...stringsKeepingUnknown(p.identifiers)];
+        merged[type] = [...(own(merged, type) ?? []), ...stringsKeepingUnknown(p.identifiers)];
       }
       try {
-        st[slot] = principalsOf(merged['*'] ? '*' : merged);
+        st[slot] = principalsOf(own(merged, '*') ? '*' : merged);
       } catch (e) {
         return { known: false, reason: (e as Error).message };
       }

@@ -4,6 +4,7 @@
  * resource is `existing`. Secret values never enter a record (see tfjson.ts).
  */
 import { UserError, jsonPath } from '../errors.js';
+import { dict, own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
 import type { Inventory } from '../model.js';
 import { expectState } from './detect.js';
@@ -12,25 +13,44 @@ import { convertValues, indexSuffix, recordOf, requireString, walkModule } from 
 import type { ResourceRecord } from './values.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
 
-/** Terraform's sensitive_attributes paths ([[{type:'get_attr', value:'x'}, ...], ...]) as a tree of booleans. */
+/** Largest list index a sensitive_attributes path may name (a list of attribute values is never longer). */
+const MAX_INDEX = 1 << 20;
+
+/**
+ * Terraform's sensitive_attributes paths ([[{type:'get_attr', value:'x'}, ...], ...]) as a tree of
+ * booleans. Objects of the tree have no prototype and a step only ever descends into a node this
+ * function created, so `__proto__` or `constructor` is a key like any other; a list index must be
+ * a whole number. A step of any other shape marks everything below the steps before it.
+ */
 function sensitiveTree(paths: unknown): unknown {
   if (!Array.isArray(paths)) return undefined;
-  const root: Record<string, unknown> = {};
+  type Node = Record<string, unknown> | unknown[];
+  const root: Record<string, unknown> = dict();
+  const keyOf = (s: unknown): unknown => (isObject(s) ? (s.type === 'index' && isObject(s.value) ? s.value.value : s.value) : undefined);
   for (const p of paths) {
-    const steps = Array.isArray(p) ? p : isObject(p) && Array.isArray(p.path) ? p.path : [];
-    let node: Record<string, unknown> | unknown[] = root;
-    steps.forEach((s: unknown, i: number) => {
-      if (!isObject(s)) return;
-      const key = s.type === 'index' && isObject(s.value) ? s.value.value : s.value;
-      if (typeof key !== 'string' && typeof key !== 'number') return;
-      const last = i === steps.length - 1;
-      const container = node as Record<string | number, unknown>;
-      if (last) container[key] = true;
-      else {
-        if (!isObject(container[key]) && !Array.isArray(container[key])) container[key] = typeof (steps[i + 1] as Record<string, unknown>)?.value === 'number' ? [] : {};
-        node = container[key] as Record<string, unknown>;
+    const steps: unknown[] = Array.isArray(p) ? p : isObject(p) && Array.isArray(p.path) ? p.path : [];
+    if (steps.length === 0) continue;
+    let node: Node = root;
+    let parent: { node: Node; key: string | number } | undefined;
+    for (let i = 0; i < steps.length; i++) {
+      const key = keyOf(steps[i]);
+      const k = Array.isArray(node)
+        ? typeof key === 'number' && Number.isInteger(key) && key >= 0 && key < MAX_INDEX ? key : undefined
+        : typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
+      if (k === undefined) {
+        // A step this reader cannot follow: what lies below its parent may be the secret.
+        if (parent) (parent.node as Record<string | number, unknown>)[parent.key] = true;
+        break;
       }
-    });
+      const slot = node as Record<string | number, unknown>;
+      const child = Array.isArray(node) ? node[k as number] : own(node, k as string);
+      if (i === steps.length - 1 || child === true) {
+        slot[k] = true;
+        break;
+      }
+      parent = { node, key: k };
+      node = (Array.isArray(child) || isObject(child) ? child : (slot[k] = typeof keyOf(steps[i + 1]) === 'number' ? [] : dict())) as Node;
+    }
   }
   return root;
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { UserError, jsonPath } from '../errors.js';
+import { dict, own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
 import type { DeclaredWaiver, InputRef, Inventory } from '../model.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
@@ -49,7 +50,7 @@ function clean(v: unknown, depth: number, file: string, at: Array<string | numbe
   if (depth > MAX_DEPTH) throw new UserError(`is nested more than ${MAX_DEPTH} levels deep`, { file, jsonPath: jsonPath(at) });
   if (Array.isArray(v)) return v.map((x, i) => clean(x, depth + 1, file, [...at, i]));
   if (isObject(v)) {
-    const out: Record<string, Value> = {};
+    const out = dict<Value>();
     for (const [k, x] of Object.entries(v)) if (k !== '//') out[k] = clean(x, depth + 1, file, [...at, k]);
     return out;
   }
@@ -73,7 +74,8 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
       for (const [name, body] of Object.entries(byName)) {
         const at = [mode, type, name];
         if (!isObject(body)) throw new UserError('must be an object', { file, jsonPath: jsonPath(at) });
-        const meta = isObject(body['//']) && isObject(body['//'].metadata) ? body['//'].metadata : {};
+        const cdktf = own(body, '//');
+        const meta = isObject(cdktf) && isObject(own(cdktf, 'metadata')) ? (cdktf.metadata as Record<string, unknown>) : {};
         const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
         const values = clean(body, 0, file, at) as Record<string, Value>;
         const literal = new Set<string>();
@@ -98,7 +100,7 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
             file,
             address,
             stack: stack.name,
-            ...(typeof meta.path === 'string' ? { constructPath: meta.path } : {}),
+            ...(typeof own(meta, 'path') === 'string' ? { constructPath: meta.path as string } : {}),
           },
         });
       }
@@ -120,7 +122,7 @@ export function resolveReferences(records: ResourceRecord[]): void {
     const target = byAddress.get(address);
     const unresolved = new Unresolved([ref], 'computed at apply', `\${${ref}}`);
     if (!target || attrPath.length === 0) return unresolved;
-    let v: Value | undefined = target.values[attrPath[0]!];
+    let v: Value | undefined = own(target.values, attrPath[0]!);
     // The id of IAM roles, users, groups and secrets' names is their name.
     if (v === undefined && attrPath[0] === 'id' && ['aws_iam_role', 'aws_iam_user', 'aws_iam_group'].includes(target.type)) v = target.values.name;
     if (v === undefined || attrPath.length > 1) return unresolved;
@@ -160,7 +162,7 @@ export function resolveReferences(records: ResourceRecord[]): void {
     if (typeof v === 'string') return resolveString(v, 0);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object' && !isUnresolved(v)) {
-      const out: Record<string, Value> = {};
+      const out = dict<Value>();
       for (const [k, x] of Object.entries(v)) out[k] = walk(x);
       return out;
     }

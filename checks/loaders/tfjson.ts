@@ -5,6 +5,7 @@
  * are dropped and only the fact that they exist is kept.
  */
 import { UserError, jsonPath } from '../errors.js';
+import { dict, own } from '../dict.js';
 import { isObject } from '../io/files.js';
 import type { Change, Origin, SourceKind } from '../model.js';
 import { Unresolved, type ResourceRecord, type Value } from './values.js';
@@ -85,13 +86,15 @@ export function convertValues(values: unknown, opts: ConvertOptions): { values: 
       return out;
     }
     if (isObject(v) || (path.length === 0 && (v === undefined || v === null))) {
+      // Keys are data: the map has no prototype and markers are looked up as own keys only, so a
+      // key or marker named `__proto__` or `constructor` marks or hides nothing but itself.
       const obj = isObject(v) ? v : {};
       const uObj = isObject(unk) ? unk : undefined;
       const sObj = isObject(sens) ? sens : undefined;
-      const out: Record<string, Value> = {};
-      for (const k of Object.keys(obj)) put(out, k, obj[k], uObj?.[k], sObj?.[k]);
+      const out = dict<Value>();
+      for (const k of Object.keys(obj)) put(out, k, obj[k], own(uObj, k), own(sObj, k));
       // Attributes unknown until apply that the values do not list.
-      if (uObj) for (const k of Object.keys(uObj)) if (uObj[k] === true && !Object.hasOwn(obj, k)) put(out, k, undefined, true, sObj?.[k]);
+      if (uObj) for (const k of Object.keys(uObj)) if (uObj[k] === true && !Object.hasOwn(obj, k)) put(out, k, undefined, true, own(sObj, k));
       return out;
     }
     if (v === undefined) return undefined;
@@ -107,7 +110,7 @@ export function convertValues(values: unknown, opts: ConvertOptions): { values: 
     if (c !== undefined) out[k] = c;
   }
   const out = conv(values, opts.unknown, opts.sensitive);
-  return { values: (isObject(out) ? out : {}) as Record<string, Value>, withheld };
+  return { values: (isObject(out) ? out : dict()) as Record<string, Value>, withheld };
 }
 
 /**
@@ -126,8 +129,8 @@ export function unionMarks(a: unknown, b: unknown, depth = 0): unknown {
     return Array.from({ length: Math.max(x.length, y.length) }, (_, i) => unionMarks(x[i], y[i], depth + 1));
   }
   if (isObject(a) && isObject(b)) {
-    const out: Record<string, unknown> = {};
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) out[k] = unionMarks(a[k], b[k], depth + 1);
+    const out = dict<unknown>();
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) out[k] = unionMarks(own(a, k), own(b, k), depth + 1);
     return out;
   }
   return isObject(a) || Array.isArray(a) ? a : b;
@@ -148,14 +151,14 @@ export function recordOf(
   change: Change,
   origin: Omit<Origin, 'address' | 'arn'> & { source: SourceKind },
 ): ResourceRecord {
-  const arn = typeof values.arn === 'string' ? values.arn : undefined;
+  const arn = own(values, 'arn');
   const rec: ResourceRecord = {
     mode: r.mode === 'data' ? 'data' : 'managed',
     type: String(r.type),
     address,
     values,
     change,
-    origin: arn ? { ...origin, address, arn } : { ...origin, address },
+    origin: typeof arn === 'string' ? { ...origin, address, arn } : { ...origin, address },
   };
   if (withheld.size) rec.sensitive = withheld;
   return rec;

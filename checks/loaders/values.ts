@@ -4,6 +4,7 @@
  * depends on another resource, is an `Unresolved` carrying the addresses it refers to, so that
  * links (a policy to its role) can still be made by reference.
  */
+import { dict } from '../dict.js';
 import type { Change, Origin } from '../model.js';
 
 export class Unresolved {
@@ -71,10 +72,17 @@ export function asStrings(v: Value | undefined): string[] {
   return [];
 }
 
-/** String tags only; unresolved tag maps are reported separately by the caller. */
+/** Tag maps merged left to right into one map without a prototype (`tags_all`, then `tags`). */
+export function mergeTags(...maps: Array<Record<string, string>>): Record<string, string> {
+  const out = dict<string>();
+  for (const m of maps) for (const k of Object.keys(m)) out[k] = m[k]!;
+  return out;
+}
+
+/** String tags only, as a map without a prototype; unresolved tag maps are reported separately by the caller. */
 export function asTags(v: Value | undefined): Record<string, string> {
   const o = asObject(v);
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   if (!o) return out;
   for (const [k, val] of Object.entries(o)) {
     if (typeof val === 'string') out[k] = val;
