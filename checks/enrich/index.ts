@@ -5,8 +5,9 @@
  */
 import { own } from '../dict.js';
 import type { PolicyConfig } from '../engine/policyData.js';
-import type { Governance, Inventory } from '../model.js';
+import type { Governance, Inventory, Statement } from '../model.js';
 import { expandActions } from './actions.js';
+import { notActionGrants, notResourceExcludes } from './complement.js';
 import { expiryOf } from './expiry.js';
 import { enrichUsage } from './usage.js';
 import { addResourceTargets } from './targets.js';
@@ -32,6 +33,19 @@ export function governanceOf(tags: Record<string, string>, opts: EnrichOptions):
   return g;
 }
 
+/** Catalog facts of one statement: expanded actions, the NotAction complement, the NotResource exclusions. */
+async function enrichStatement(s: Statement): Promise<void> {
+  const every = (list: string[] | undefined) => !!list && list.some((a) => a === '*' || a === '*:*');
+  if (s.actions && !every(s.actions)) s.expandedActions = await expandActions(s.actions);
+  if (s.effect === 'Allow' && s.notActions?.length) s.notActionGrants = await notActionGrants(s.notActions);
+  if (s.notResources?.length) {
+    const services = new Set<string>();
+    for (const a of s.expandedActions ?? []) services.add(a.action.split(':')[0]!);
+    for (const g of s.notActionGrants ?? []) services.add(g.service);
+    s.notResourceExcludes = await notResourceExcludes(s.notResources, [...services].sort());
+  }
+}
+
 export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inventory> {
   for (const i of inv.identities) i.governance = governanceOf(i.tags, opts);
   for (const c of inv.credentials) c.governance = governanceOf(c.tags, opts);
@@ -43,10 +57,7 @@ export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inven
   const jobs: Promise<void>[] = [];
   for (const p of inv.policies) {
     if (!p.document.known || !p.document.document) continue;
-    for (const s of p.document.document.statements) {
-      if (!s.actions || s.actions.some((a) => a === '*' || a === '*:*')) continue;
-      jobs.push(expandActions(s.actions).then((x) => void (s.expandedActions = x)));
-    }
+    for (const s of p.document.document.statements) jobs.push(enrichStatement(s));
   }
   await Promise.all(jobs);
   addResourceTargets(inv);

@@ -51,6 +51,15 @@ allow(actions, resources) := {"effect": "Allow", "actions": actions, "resources"
 
 deny(actions, resources) := {"effect": "Deny", "actions": actions, "resources": resources, "conditions": []}
 
+# An Allow with NotAction on resources, with the enrichment facts of its complement (grants).
+allow_not(not_actions, resources, grants) := {"effect": "Allow", "notActions": not_actions, "resources": resources, "conditions": [], "notActionGrants": grants}
+
+# An Allow of actions on every resource but not_resources, with the enrichment facts.
+allow_not_resource(actions, not_resources, expanded, excludes) := {"effect": "Allow", "actions": actions, "notResources": not_resources, "conditions": [], "expandedActions": expanded, "notResourceExcludes": excludes}
+
+# A service NotAction leaves whole, with its write/read counts.
+whole(service) := {"service": service, "all": true, "resourceLevels": {"Read": 3, "Write": 4, "Permissions management, Write": 1, "Tagging, Write": 2}}
+
 secret(name, overrides) := with_keys(
 	{
 		"id": sprintf("secret:%s", [name]),

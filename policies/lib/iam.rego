@@ -39,6 +39,91 @@ covers_action(stmt, action) if {
 # The statement's Resource list holds "*".
 every_resource(stmt) if "*" in object.get(stmt, "resources", [])
 
+# --- NotAction and NotResource, through the catalog facts of checks/enrich/complement.ts ------
+
+# An Allow that names resources by exception: a non-empty NotResource list without "*".
+open_not_resource(stmt) if {
+	nots := stmt.notResources
+	is_array(nots)
+	count(nots) > 0
+	not "*" in nots
+}
+
+service_of(action) := split(lower(action), ":")[0]
+
+not_resource_excludes(stmt) := {x | some x in object.get(stmt, "notResourceExcludes", [])}
+
+# NotResource excludes every resource type of the service.
+service_excluded(stmt, service) if concat(":", [service, "*"]) in not_resource_excludes(stmt)
+
+# NotResource excludes every resource type the expanded action e accepts.
+types_excluded(stmt, e) if service_excluded(stmt, service_of(e.action))
+
+types_excluded(stmt, e) if {
+	rts := object.get(e, "resourceTypes", [])
+	count(rts) > 0
+	excl := not_resource_excludes(stmt)
+	service := service_of(e.action)
+	every rt in rts {
+		concat(":", [service, rt]) in excl
+	}
+}
+
+# The statement grants the expanded action e on every resource (but those a NotResource list
+# names): Resource "*", or NotResource that leaves some resource type of the action in.
+every_resource_for(stmt, e) if every_resource(stmt)
+
+every_resource_for(stmt, e) if {
+	open_not_resource(stmt)
+	not types_excluded(stmt, e)
+}
+
+# The same by action name (lower-case), for rules that name actions: the catalog facts of the
+# statement say which resource types the action accepts when it was expanded.
+reaches_every(stmt, action) if every_resource(stmt)
+
+reaches_every(stmt, action) if {
+	open_not_resource(stmt)
+	not service_excluded(stmt, service_of(action))
+	not named_types_excluded(stmt, action)
+}
+
+named_types_excluded(stmt, action) if {
+	some e in granted_actions(stmt)
+	lower(e.action) == action
+	types_excluded(stmt, e)
+}
+
+# Every resource of a service (a service wildcard, or a service NotAction grants whole).
+every_resource_of_service(stmt, service) if every_resource(stmt)
+
+every_resource_of_service(stmt, service) if {
+	open_not_resource(stmt)
+	not service_excluded(stmt, service)
+}
+
+# The catalog actions an Allow grants: its expanded Action list and, for NotAction, the actions
+# left in the services it excludes in part. Services it leaves whole are whole_services.
+granted_actions(stmt) := array.concat(object.get(stmt, "expandedActions", []), [a |
+	some g in object.get(stmt, "notActionGrants", [])
+	not g.all
+	some a in g.actions
+])
+
+# The services an Allow with NotAction grants whole (every action, present and future).
+whole_services(stmt) := [g |
+	some g in object.get(stmt, "notActionGrants", [])
+	g.all
+]
+
+# How a statement reaches every resource, for messages.
+resource_scope(stmt) := "Resource \"*\"" if every_resource(stmt)
+
+resource_scope(stmt) := sprintf("every resource but NotResource [%s]", [concat(", ", stmt.notResources)]) if {
+	not every_resource(stmt)
+	open_not_resource(stmt)
+}
+
 # --- identities, policies, holders ------------------------------------------------------------
 
 # Lookup tables, each built once per evaluation (rules are memoized; functions are not, so a

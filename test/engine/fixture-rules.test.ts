@@ -37,13 +37,19 @@ const pair = (rule: string, at: (k: string) => string, key: string): Case => ({ 
 
 const CASES: Case[] = [
   pair('NHI-LP-001', inline, 'lp001'),
-  pair('NHI-LP-002', inline, 'lp002'),
-  pair('NHI-LP-003', inline, 'lp003'),
+  // NotAction and NotResource count for what they grant: the complement through the IAM catalog.
+  { rule: 'NHI-LP-002', bad: [inline('lp002-bad'), inline('lp002-notaction-bad')], good: [inline('lp002-good'), inline('lp007-bad')] },
+  {
+    rule: 'NHI-LP-003',
+    bad: [inline('lp003-bad'), inline('lp003-notresource-bad'), inline('lp002-notaction-bad')],
+    good: [inline('lp003-good'), inline('lp003-notresource-good')],
+  },
   pair('NHI-LP-004', (k) => `aws_iam_role.managed["${k}"]`, 'lp004'),
   pair('NHI-LP-005', inline, 'lp005'),
   pair('NHI-LP-006', inline, 'lp006'),
   pair('NHI-LP-007', inline, 'lp007'),
   { rule: 'NHI-LP-008', bad: ['aws_iam_role_policy.lp008_bad'], good: ['aws_iam_role_policy.lp008_good', 'aws_iam_role_policy.lp008_good_phi'] },
+  { rule: 'NHI-LP-009', bad: [inline('lp009-bad'), inline('lp002-notaction-bad')], good: [inline('lp009-good'), inline('lp001-good')] },
   pair('NHI-OWN-001', role, 'own001'),
   pair('NHI-OWN-002', role, 'own002'),
   pair('NHI-OWN-003', role, 'own003'),

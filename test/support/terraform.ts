@@ -17,7 +17,7 @@ export const TERRAFORM_INSTALL_COMMAND =
   'install terraform >= 1.5 (https://developer.hashicorp.com/terraform/install, e.g. `apt-get install terraform` from the HashiCorp apt repository) and put the AWS provider in a filesystem mirror: `terraform providers mirror $TF_PROVIDER_MIRROR` in a folder with `required_providers { aws = { source = "hashicorp/aws" } }`';
 
 /** Services pointed at moto by default. */
-export const MOTO_SERVICES = ['iam', 'sts', 'secretsmanager', 'kms', 's3', 'dynamodb', 'lambda'] as const;
+export const MOTO_SERVICES = ['iam', 'sts', 'secretsmanager', 'kms', 's3', 'dynamodb', 'lambda', 'ec2', 'ssm', 'ecs', 'autoscaling'] as const;
 
 export function terraformPath(): string | null {
   const env = process.env.TERRAFORM_BIN;

@@ -5,6 +5,11 @@
 #   An unconditioned Deny reaching the same identity that covers the wildcard removes the finding.
 #   Conditions on the Allow are shown in the message but do not clear it: the grant is still
 #   service-wide. Action "*" is NHI-LP-001, not this rule.
+#   NotAction and NotResource count for what they grant (catalog facts of checks/enrich/complement.ts):
+#   an Allow with NotAction grants every action of each service its list does not touch, so such a
+#   statement on every resource is one finding naming those services; a service wildcard with
+#   NotResource reaches every resource of the service but the listed ones unless the list excludes
+#   all of the service's resource types.
 # custom:
 #   id: NHI-LP-002
 #   severity: high
@@ -24,10 +29,31 @@ import data.nhi.lib.iam
 findings contains lib.finding(policy.id, holder, msg) if {
 	some policy in lib.policies
 	some stmt in lib.allow_statements(policy)
-	iam.every_resource(stmt)
 	some action in object.get(stmt, "actions", [])
 	regex.match(`^[a-z0-9-]+:\*$`, lower(action))
+	iam.every_resource_of_service(stmt, iam.service_of(action))
 	some holder in iam.holders(policy.id)
 	not iam.denied(policy, holder, lower(action), "*")
-	msg := sprintf("policy %s allows every %s action (Action \"%s\") on Resource \"*\"%s", [lib.label(policy), split(lower(action), ":")[0], action, iam.condition_note(stmt)])
+	msg := sprintf("policy %s allows every %s action (Action \"%s\") on %s%s", [lib.label(policy), split(lower(action), ":")[0], action, iam.resource_scope(stmt), iam.condition_note(stmt)])
 }
+
+shown := 5
+
+# NotAction: the services granted whole on every resource, one finding per statement.
+findings contains lib.finding(policy.id, holder, msg) if {
+	some policy in lib.policies
+	some stmt in lib.allow_statements(policy)
+	count(iam.whole_services(stmt)) > 0
+	some holder in iam.holders(policy.id)
+	services := sort([g.service |
+		some g in iam.whole_services(stmt)
+		iam.every_resource_of_service(stmt, g.service)
+		not iam.denied(policy, holder, concat(":", [g.service, "*"]), "*")
+	])
+	count(services) > 0
+	msg := sprintf("policy %s allows every action of %d service(s) through NotAction [%s] on %s%s: %s%s", [lib.label(policy), count(services), concat(", ", stmt.notActions), iam.resource_scope(stmt), iam.condition_note(stmt), concat(", ", array.slice(services, 0, shown)), more(count(services))])
+}
+
+more(n) := "" if n <= shown
+
+more(n) := sprintf(" and %d more", [n - shown]) if n > shown

@@ -40,3 +40,29 @@ test_deny_of_one_action_does_not_override if {
 	p := fx.policy("s3all", [fx.allow(["s3:*"], ["*"]), fx.deny(["s3:DeleteBucket"], ["*"])], {})
 	count(run([p], [])) == 1
 }
+
+test_not_action_grants_every_other_service_whole if {
+	p := fx.policy("most", [fx.allow_not(["iam:*", "organizations:*"], ["*"], [fx.whole("dynamodb"), fx.whole("s3"), {"service": "sts", "all": false, "actions": []}])], {})
+	app := fx.role("app", {"policies": [{"policy": p.id}]})
+	[f.message | some f in run([p], [app])] == ["policy most allows every action of 2 service(s) through NotAction [iam:*, organizations:*] on Resource \"*\": dynamodb, s3"]
+}
+
+test_not_action_on_a_scoped_resource_is_not_service_wide_on_every_resource if {
+	p := fx.policy("most", [fx.allow_not(["iam:*"], ["arn:aws:sqs:us-east-1:111122223333:q"], [fx.whole("sqs")])], {})
+	count(run([p], [])) == 0
+}
+
+test_not_action_service_denied_whole_is_dropped if {
+	p := fx.policy("most", [fx.allow_not(["iam:*"], ["*"], [fx.whole("s3")]), fx.deny(["s3:*"], ["*"])], {})
+	count(run([p], [])) == 0
+}
+
+test_service_wildcard_with_not_resource_reaches_every_other_resource if {
+	p := fx.policy("s3most", [fx.allow_not_resource(["s3:*"], ["arn:aws:s3:::phi/*"], [], [])], {})
+	[f.message | some f in run([p], [])] == ["policy s3most allows every s3 action (Action \"s3:*\") on every resource but NotResource [arn:aws:s3:::phi/*]"]
+}
+
+test_service_wildcard_with_not_resource_excluding_the_service_passes if {
+	p := fx.policy("s3none", [fx.allow_not_resource(["s3:*"], ["arn:aws:s3:::*", "arn:aws:s3:*:*:*"], [], ["s3:*"])], {})
+	count(run([p], [])) == 0
+}

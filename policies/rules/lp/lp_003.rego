@@ -5,8 +5,13 @@
 #   Resource "*". Wildcards such as "s3:Put*" count through the AWS IAM action catalog
 #   (expandedActions); actions that accept only "*" (wildcardOnly) are excluded, and so is each
 #   action covered by an unconditioned Deny reaching the same identity. Action "*" is left to
-#   NHI-LP-001 and NotAction to NHI-LP-007. One finding per policy and identity, naming the
-#   first actions found.
+#   NHI-LP-001. NotAction and NotResource count for what they grant (catalog facts of
+#   checks/enrich/complement.ts): the actions NotAction leaves in a service it excludes in part,
+#   and for each service it leaves whole, the count of that service's write actions that accept a
+#   resource ARN (named "<service>:*"); NotResource reaches every resource but the listed ones,
+#   unless it excludes every resource type of the action. The catalog files permissions actions as
+#   "Permissions management, Write" and tagging actions as "Tagging, Write": the former count,
+#   tagging does not. One finding per policy and identity, naming the first actions found.
 # custom:
 #   id: NHI-LP-003
 #   severity: high
@@ -23,25 +28,42 @@ package nhi.rules.lp_003
 import data.nhi.lib
 import data.nhi.lib.iam
 
-levels := {"Write", "Permissions management"}
+# Write and permissions-management access levels; the catalog combines them ("Permissions
+# management, Write"), and files tagging as "Tagging, Write", which is not counted.
+write_level(level) if level == "Write"
+
+write_level(level) if "Permissions management" in split(level, ", ")
 
 shown := 5
 
 findings contains lib.finding(policy.id, holder, msg) if {
 	some policy in lib.policies
 	some holder in iam.holders(policy.id)
-	actions := sort(writes_on_every_resource(policy, holder))
-	count(actions) > 0
-	msg := sprintf("policy %s allows %d write or permissions-management action(s) on Resource \"*\": %s%s", [lib.label(policy), count(actions), concat(", ", array.slice(actions, 0, shown)), more(count(actions))])
+	actions := writes_on_every_resource(policy, holder)
+	whole := whole_service_writes(policy, holder)
+	total := count(actions) + sum([n | some [_, n] in whole])
+	total > 0
+	names := array.concat(sort(actions), sort([sprintf("%s:* (%d)", [svc, n]) | some [svc, n] in whole]))
+	msg := sprintf("policy %s allows %d write or permissions-management action(s) on Resource \"*\": %s%s", [lib.label(policy), total, concat(", ", array.slice(names, 0, shown)), more(count(names))])
 }
 
 writes_on_every_resource(policy, holder) := {e.action |
 	some stmt in lib.allow_statements(policy)
-	iam.every_resource(stmt)
-	some e in object.get(stmt, "expandedActions", [])
-	e.accessLevel in levels
+	some e in iam.granted_actions(stmt)
+	write_level(e.accessLevel)
 	not e.wildcardOnly
+	iam.every_resource_for(stmt, e)
 	not iam.denied(policy, holder, lower(e.action), "*")
+}
+
+# [service, number of its write actions that take a resource] for the services NotAction grants whole.
+whole_service_writes(policy, holder) := {[g.service, n] |
+	some stmt in lib.allow_statements(policy)
+	some g in iam.whole_services(stmt)
+	iam.every_resource_of_service(stmt, g.service)
+	not iam.denied(policy, holder, concat(":", [g.service, "*"]), "*")
+	n := sum([c | some level, c in object.get(g, "resourceLevels", {}); write_level(level)])
+	n > 0
 }
 
 more(n) := "" if n <= shown

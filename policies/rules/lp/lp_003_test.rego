@@ -48,3 +48,35 @@ test_denied_actions_are_dropped if {
 	p := fx.policy("writer", [expanded(["s3:put*", "s3:createbucket"], [put_object, create_bucket]), fx.deny(["s3:Put*"], ["*"])], {})
 	[f.message | some f in run([p], [])] == ["policy writer allows 1 write or permissions-management action(s) on Resource \"*\": s3:CreateBucket"]
 }
+
+attach_role_policy := {"action": "iam:AttachRolePolicy", "accessLevel": "Permissions management, Write", "wildcardOnly": false, "resourceTypes": ["role"]}
+
+tag_role := {"action": "iam:TagRole", "accessLevel": "Tagging, Write", "wildcardOnly": false, "resourceTypes": ["role"]}
+
+test_permissions_management_as_the_catalog_spells_it_counts_and_tagging_does_not if {
+	p := fx.policy("perm", [expanded(["iam:attachrolepolicy", "iam:tagrole"], [attach_role_policy, tag_role])], {})
+	[f.message | some f in run([p], [])] == ["policy perm allows 1 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy"]
+}
+
+test_not_action_counts_the_write_actions_it_leaves if {
+	grants := [fx.whole("s3"), {"service": "iam", "all": false, "actions": [attach_role_policy, tag_role]}]
+	p := fx.policy("most", [fx.allow_not(["iam:Tag*", "kms:*"], ["*"], grants)], {})
+	[f.message | some f in run([p], [])] == ["policy most allows 6 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy, s3:* (5)"]
+}
+
+test_not_action_on_a_scoped_resource_passes if {
+	p := fx.policy("most", [fx.allow_not(["iam:*"], ["arn:aws:s3:::claims/*"], [fx.whole("s3")])], {})
+	count(run([p], [])) == 0
+}
+
+test_not_resource_reaches_every_other_resource if {
+	put := object.union(put_object, {"resourceTypes": ["object"]})
+	p := fx.policy("most", [fx.allow_not_resource(["s3:PutObject"], ["arn:aws:s3:::phi/*"], [put], [])], {})
+	[f.message | some f in run([p], [])] == ["policy most allows 1 write or permissions-management action(s) on Resource \"*\": s3:PutObject"]
+}
+
+test_not_resource_excluding_the_action_resource_types_passes if {
+	put := object.union(put_object, {"resourceTypes": ["object"]})
+	p := fx.policy("none", [fx.allow_not_resource(["s3:PutObject"], ["arn:aws:s3:::*"], [put], ["s3:bucket", "s3:object"])], {})
+	count(run([p], [])) == 0
+}

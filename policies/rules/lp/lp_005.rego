@@ -7,6 +7,8 @@
 #   the finding. It limits which service receives the role, not which role is passed, so an
 #   administrator role can still be handed to a compute service; the message names the condition.
 #   An unconditioned Deny of iam:PassRole on that resource reaching the identity removes it.
+#   NotResource counts as every role but the listed ones unless the list excludes the role
+#   resource type whole (catalog fact notResourceExcludes).
 # custom:
 #   id: NHI-LP-005
 #   severity: high
@@ -32,6 +34,19 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	some holder in iam.holders(policy.id)
 	not iam.denied(policy, holder, "iam:passrole", resource)
 	msg := sprintf("policy %s allows iam:PassRole%s on Resource \"%s\"%s", [lib.label(policy), how(stmt), resource, iam.condition_note(stmt)])
+}
+
+# NotResource: every role but the listed ones, unless the list excludes the role resource type.
+findings contains lib.finding(policy.id, holder, msg) if {
+	some policy in lib.policies
+	some stmt in lib.allow_statements(policy)
+	iam.covers_action(stmt, "iam:passrole")
+	iam.open_not_resource(stmt)
+	not iam.service_excluded(stmt, "iam")
+	not "iam:role" in iam.not_resource_excludes(stmt)
+	some holder in iam.holders(policy.id)
+	not iam.denied(policy, holder, "iam:passrole", "*")
+	msg := sprintf("policy %s allows iam:PassRole%s on every role but NotResource [%s]%s", [lib.label(policy), how(stmt), concat(", ", stmt.notResources), iam.condition_note(stmt)])
 }
 
 every_role("*")

@@ -43,3 +43,13 @@ test_deny_of_passrole_overrides if {
 	p := fx.policy("deploy", [fx.allow(["iam:*"], ["*"]), fx.deny(["iam:PassRole"], ["*"])], {})
 	count(run([p])) == 0
 }
+
+test_passrole_with_not_resource_reaches_every_other_role if {
+	p := fx.policy("deploy", [fx.allow_not_resource(["iam:PassRole"], ["arn:aws:iam::111122223333:role/admin"], [], [])], {})
+	[f.message | some f in run([p])] == ["policy deploy allows iam:PassRole on every role but NotResource [arn:aws:iam::111122223333:role/admin]"]
+}
+
+test_passrole_with_not_resource_excluding_every_role_passes if {
+	p := fx.policy("deploy", [fx.allow_not_resource(["iam:PassRole"], ["arn:aws:iam::*:role/*"], [], ["iam:role"])], {})
+	count(run([p])) == 0
+}

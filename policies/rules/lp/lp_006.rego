@@ -35,15 +35,15 @@ escalation := {
 findings contains lib.finding(policy.id, holder, msg) if {
 	some policy in lib.policies
 	some stmt in lib.allow_statements(policy)
-	iam.every_resource(stmt)
 	some holder in iam.holders(policy.id)
 	granted := {a |
 		some a in escalation
 		iam.covers_action(stmt, lower(a))
+		iam.reaches_every(stmt, lower(a))
 		not iam.denied(policy, holder, lower(a), "*")
 	}
 	count(granted) > 0
-	msg := sprintf("policy %s%s allows privilege escalation on Resource \"*\": %s%s", [lib.label(policy), sid(stmt), concat(", ", sort(granted)), iam.condition_note(stmt)])
+	msg := sprintf("policy %s%s allows privilege escalation on %s: %s%s", [lib.label(policy), sid(stmt), iam.resource_scope(stmt), concat(", ", sort(granted)), iam.condition_note(stmt)])
 }
 
 sid(stmt) := sprintf(" (statement %s)", [stmt.sid]) if is_string(stmt.sid)

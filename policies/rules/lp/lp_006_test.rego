@@ -36,3 +36,15 @@ test_denied_actions_are_dropped if {
 	p := fx.policy("ops", [fx.allow(["iam:put*", "iam:attachrolepolicy"], ["*"]), fx.deny(["iam:Put*"], ["*"])], {})
 	[f.message | some f in run([p])] == ["policy ops allows privilege escalation on Resource \"*\": iam:AttachRolePolicy"]
 }
+
+test_not_resource_reaches_every_other_user if {
+	cak := {"action": "iam:CreateAccessKey", "accessLevel": "Write", "wildcardOnly": false, "resourceTypes": ["user"]}
+	p := fx.policy("keys", [fx.allow_not_resource(["iam:CreateAccessKey"], ["arn:aws:iam::111122223333:user/admin"], [cak], [])], {})
+	[f.message | some f in lp_006.findings with input as fx.input_of("synth", {"policies": [p]})] == ["policy keys allows privilege escalation on every resource but NotResource [arn:aws:iam::111122223333:user/admin]: iam:CreateAccessKey"]
+}
+
+test_not_resource_excluding_every_user_passes if {
+	cak := {"action": "iam:CreateAccessKey", "accessLevel": "Write", "wildcardOnly": false, "resourceTypes": ["user"]}
+	p := fx.policy("keys", [fx.allow_not_resource(["iam:CreateAccessKey"], ["arn:aws:iam::*:user/*"], [cak], ["iam:user"])], {})
+	count(lp_006.findings) == 0 with input as fx.input_of("synth", {"policies": [p]})
+}

@@ -6,7 +6,7 @@
 #   cluster, HealthLake datastore, KMS key): a Resource entry points at the store (by terraform
 #   reference or by ARN, the enrichment fact resourceTargets) with an action of the store's
 #   service, or Resource "*" with an action of that service (s3:GetObject on "*" reaches every
-#   phi bucket). Policies reach identities directly or through groups; an unconditioned Deny on
+#   phi bucket), or NotResource that does not exclude the service's every resource type. Policies reach identities directly or through groups; an unconditioned Deny on
 #   the same action and resource entry overrides. Identities whose tags are unknown until apply
 #   are left to NHI-UNK-001; a policy attached to nobody is not judged.
 # custom:
@@ -106,9 +106,9 @@ hits(stmt) := {[label, action, t.resource] |
 	some action in store_actions(stmt, store.kind)
 	label := sprintf("%s %s", [store.kind, lib.label(store)])
 } | {[label, action, "*"] |
-	iam.every_resource(stmt)
 	some kind in phi_kinds
 	some action in store_actions(stmt, kind)
+	iam.every_resource_of_service(stmt, iam.service_of(action))
 	label := every_label(kind)
 }
 

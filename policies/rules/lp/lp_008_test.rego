@@ -100,3 +100,15 @@ test_identity_with_tags_unknown_until_apply_is_left_to_unk if {
 test_unattached_policy_is_not_judged if {
 	count(run({"policies": [read_phi]})) == 0
 }
+
+test_not_resource_reaches_the_phi_stores_it_does_not_exclude if {
+	p := fx.policy("most", [fx.allow_not_resource(["s3:GetObject"], ["arn:aws:s3:::exports/*"], [], [])], {})
+	fs := lp_008.findings with input as fx.input_of("synth", {"identities": [reader("internal", p)], "policies": [p], "dataStores": [phi_bucket]})
+	count(fs) == 1
+}
+
+test_not_resource_excluding_the_service_passes if {
+	p := fx.policy("most", [fx.allow_not_resource(["s3:GetObject"], ["arn:aws:s3:::*"], [], ["s3:*"])], {})
+	fs := lp_008.findings with input as fx.input_of("synth", {"identities": [reader("internal", p)], "policies": [p], "dataStores": [phi_bucket]})
+	count(fs) == 0
+}

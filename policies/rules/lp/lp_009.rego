@@ -1,0 +1,112 @@
+# METADATA
+# title: Broad data read on every resource
+# description: |
+#   An Allow statement grants actions that read data (objects, secret values, decryption, table
+#   items, FHIR records, parameters) on Resource "*", whether or not a PHI store is declared in
+#   the same input: a store created later, or in another stack, is readable the day it exists.
+#   The actions come from the AWS IAM catalog (expandedActions, and for NotAction the complement
+#   facts of checks/enrich/complement.ts): access level Read on a data-bearing resource type of
+#   data_bearing below (wildcards such as "s3:Get*" expand through the catalog), except reads of
+#   metadata only (Describe*, List*, ACLs, tags, policies, retention), plus the few actions that
+#   return data but are filed under Write (kms:Decrypt, rds-data statements). NotResource counts as
+#   every resource but the listed ones unless it excludes every resource type of the action. An
+#   unconditioned Deny reaching the same identity removes an action. Conditions are shown and do
+#   not clear the finding (they narrow the request, not the set of stores). Action "*" is
+#   NHI-LP-001. One finding per policy and identity.
+# custom:
+#   id: NHI-LP-009
+#   severity: high
+#   sources: [synth, plan, state, live]
+#   remediation: >-
+#     Scope Resource to the ARNs of the buckets, secrets, keys and tables the workload reads
+#     (ServiceIdentity.grant() in stacks/ does), or guard the statement with an
+#     aws:ResourceTag/data-class condition and a Deny for data-class phi.
+#   references:
+#     owasp: [NHI5]
+#     nistCsf: [PR.AA-05, PR.DS-01]
+#     hipaa: ["164.308(a)(4)", "164.312(a)(1)"]
+package nhi.rules.lp_009
+
+import data.nhi.lib
+import data.nhi.lib.iam
+
+# Resource types (catalog keys, lower-case) whose Read actions return the data they hold.
+data_bearing := {
+	"s3": {"object", "accesspointobject"},
+	"s3-object-lambda": {"objectlambdaaccesspoint"},
+	"secretsmanager": {"secret"},
+	"dynamodb": {"table", "index"},
+	"healthlake": {"datastore"},
+	"ssm": {"parameter"},
+	"rds-data": {"cluster"},
+	"kms": {"key"},
+}
+
+# Actions that return data but that the catalog files under Write.
+data_actions := {
+	"kms:decrypt",
+	"rds-data:executestatement",
+	"rds-data:batchexecutestatement",
+	"rds-data:executesql",
+}
+
+# Read actions on a data-bearing type that return only metadata (action names, after the colon).
+metadata_names := [
+	"describe*", "list*", "get*policy*", "*acl", "*tagging", "*retention", "*legalhold",
+	"*attributes", "getcapabilities", "getkeyrotationstatus", "getkeylastusage",
+	"getparametersforimport", "getpublickey",
+]
+
+metadata(action) if {
+	name := split(lower(action), ":")[1]
+	some p in metadata_names
+	glob.match(p, [], name)
+}
+
+data_read(e) if {
+	types := data_bearing[iam.service_of(e.action)]
+	"Read" in split(e.accessLevel, ", ")
+	some rt in object.get(e, "resourceTypes", [])
+	rt in types
+	not metadata(e.action)
+}
+
+data_read(e) if lower(e.action) in data_actions
+
+# Services of data-bearing types, for the services NotAction grants whole.
+data_services := {s | some s, _ in data_bearing}
+
+reads(policy, holder) := {e.action |
+	some stmt in lib.allow_statements(policy)
+	some e in iam.granted_actions(stmt)
+	data_read(e)
+	iam.every_resource_for(stmt, e)
+	not iam.denied(policy, holder, lower(e.action), "*")
+}
+
+whole_reads(policy, holder) := {sprintf("every read of %s (through NotAction)", [g.service]) |
+	some stmt in lib.allow_statements(policy)
+	some g in iam.whole_services(stmt)
+	g.service in data_services
+	iam.every_resource_of_service(stmt, g.service)
+	not iam.denied(policy, holder, concat(":", [g.service, "*"]), "*")
+}
+
+notes(policy) := concat("", {iam.condition_note(stmt) |
+	some stmt in lib.allow_statements(policy)
+	count(object.get(stmt, "conditions", [])) > 0
+})
+
+shown := 5
+
+findings contains lib.finding(policy.id, holder, msg) if {
+	some policy in lib.policies
+	some holder in iam.holders(policy.id)
+	names := array.concat(sort(reads(policy, holder)), sort(whole_reads(policy, holder)))
+	count(names) > 0
+	msg := sprintf("policy %s allows reading data on every resource: %s%s%s", [lib.label(policy), concat(", ", array.slice(names, 0, shown)), more(count(names)), notes(policy)])
+}
+
+more(n) := "" if n <= shown
+
+more(n) := sprintf(" and %d more", [n - shown]) if n > shown
