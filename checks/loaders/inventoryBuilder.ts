@@ -27,6 +27,7 @@ import {
   isUnresolved,
   mergeTags,
   refTarget,
+  splitAddress,
   type ResourceRecord,
   type Value,
 } from './values.js';
@@ -86,24 +87,48 @@ export function scheduleDays(expr: string): number | null {
   return null;
 }
 
+/** `x.y["k"]` -> `x.y`: the address a reference without instance key names; undefined without a key. */
+function withoutInstanceKey(address: string): string | undefined {
+  if (!address.endsWith(']')) return undefined;
+  const parts = splitAddress(address);
+  const last = parts[parts.length - 1]!;
+  const open = last.indexOf('[');
+  if (open < 0) return undefined;
+  return address.slice(0, address.length - last.length + open);
+}
+
 class Builder {
   readonly inv: Inventory;
   private readonly byKey = new Map<string, ResourceRecord>();
+  /** Records of count/for_each resources by scope and address without the instance key, in record order. */
+  private readonly byBase = new Map<string, ResourceRecord[]>();
   private readonly identityByRecord = new Map<ResourceRecord, Identity>();
   private readonly identityByName = new Map<string, Identity>();
   private readonly groupByRecord = new Map<ResourceRecord, Group>();
   private readonly groupByName = new Map<string, Group>();
   private readonly policyByRecord = new Map<ResourceRecord, Policy>();
   private readonly policyByArn = new Map<string, Policy>();
+  /** The first customer managed policy declared with each name. */
+  private readonly managedByName = new Map<string, Policy>();
   private readonly secretByRecord = new Map<ResourceRecord, Credential>();
   private readonly secretByName = new Map<string, Credential>();
+  /** The first secret declared with each ARN. */
+  private readonly secretByArn = new Map<string, Credential>();
 
   constructor(
     private readonly records: ResourceRecord[],
     inputs: InputRef[],
   ) {
     this.inv = emptyInventory(inputs);
-    for (const r of records) this.byKey.set(this.key(r.origin.stack, r.address), r);
+    for (const r of records) {
+      this.byKey.set(this.key(r.origin.stack, r.address), r);
+      const base = withoutInstanceKey(r.address);
+      if (base === undefined) continue;
+      const k = this.key(r.origin.stack, base);
+      const list = this.byBase.get(k);
+      if (list) list.push(r);
+      else this.byBase.set(k, [r]);
+    }
   }
 
   private key(scope: string | undefined, address: string): string {
@@ -133,9 +158,8 @@ class Builder {
       if (t && types.includes(t.type) && !out.includes(t)) out.push(t);
       // count/for_each: a reference without instance key matches every instance.
       if (!t) {
-        const base = refTarget(ref);
-        for (const r of this.records) {
-          if (r.origin.stack === from.origin.stack && types.includes(r.type) && r.address.startsWith(base + '[') && !out.includes(r)) out.push(r);
+        for (const r of this.byBase.get(this.key(from.origin.stack, refTarget(ref))) ?? []) {
+          if (types.includes(r.type) && !out.includes(r)) out.push(r);
         }
       }
     }
@@ -277,6 +301,7 @@ class Builder {
   private addPolicy(p: Policy): Policy {
     this.inv.policies.push(p);
     if (p.arn) this.policyByArn.set(p.arn, p);
+    if (p.type === 'managed' && p.name !== null && !this.managedByName.has(p.name)) this.managedByName.set(p.name, p);
     return p;
   }
 
@@ -312,7 +337,7 @@ class Builder {
       }
       // A customer managed policy declared elsewhere: link by name from its ARN.
       const name = v.split('/').pop();
-      return this.inv.policies.find((p) => p.type === 'managed' && p.name === name);
+      return name === undefined ? undefined : this.managedByName.get(name);
     }
     const [t] = this.targets(from, v, ['aws_iam_policy']);
     return t ? this.policyByRecord.get(t) : undefined;
@@ -435,7 +460,7 @@ class Builder {
   }
 
   private secretFor(from: ResourceRecord, v: Value | undefined): Credential | undefined {
-    if (typeof v === 'string') return this.secretByName.get(v) ?? this.inv.credentials.find((c) => c.kind === 'secret' && c.arn === v);
+    if (typeof v === 'string') return this.secretByName.get(v) ?? this.secretByArn.get(v);
     const [t] = this.targets(from, v, ['aws_secretsmanager_secret']);
     return t ? this.secretByRecord.get(t) : undefined;
   }
@@ -468,6 +493,7 @@ class Builder {
     const arn = asString(v.arn);
     if (arn) c.arn = arn;
     this.inv.credentials.push(c);
+    if (arn && !this.secretByArn.has(arn)) this.secretByArn.set(arn, c);
     this.secretByRecord.set(r, c);
     if (c.name) this.secretByName.set(c.name, c);
   }
