@@ -1,5 +1,8 @@
 /**
- * Loads the CLI module. The TypeScript sources are bundled with esbuild into checks/.build/ on
+ * Loads the CLI module. An installed package carries the CLI bundled at pack time in dist/cli/
+ * (scripts/build.ts) and no TypeScript sources: that bundle runs, nothing is built on a user's run.
+ *
+ * In a checkout, the TypeScript sources are bundled with esbuild into checks/.build/ on
  * first use and again whenever one of them is newer than the bundle: a run then starts from one
  * plain ES module instead of compiling some sixty files through tsx (about half a second of every
  * run). Modules only some commands need (the AWS SDK for live collection) stay in chunks of their
@@ -19,6 +22,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'checks', 'cli', 'index.ts');
 const BUILD = path.join(ROOT, 'checks', '.build');
 const CURRENT = path.join(BUILD, 'current.json');
+/** The bundle an installed package runs (built by scripts/build.ts at pack time). */
+export const DIST_CLI = path.join(ROOT, 'dist', 'cli');
 /** Packages left out of the bundle: they read files of their own at run time, or only live collection loads them. */
 const EXTERNAL = ['@cloud-copilot/*', '@aws-sdk/*', '@smithy/*', 'esbuild', 'tsx', 'tsx/*'];
 /** Files whose change means the dependencies or the way of bundling changed (this file). */
@@ -47,13 +52,9 @@ export function freshBundle() {
   return entry;
 }
 
-/** Bundles the CLI into a new folder and makes it current; returns its entry file. */
-export async function buildBundle() {
+/** Bundles the CLI into `outdir` (entry cli.mjs, chunks beside it); returns esbuild's metafile. */
+export async function bundleCli(outdir) {
   const esbuild = await import('esbuild');
-  const builtAt = Date.now();
-  const dir = `${builtAt}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const outdir = path.join(BUILD, dir);
-  mkdirSync(BUILD, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: { cli: ENTRY },
@@ -71,7 +72,17 @@ export async function buildBundle() {
     metafile: true,
     logLevel: 'silent',
   });
-  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  return result.metafile;
+}
+
+/** Bundles the CLI into a new folder of checks/.build and makes it current; returns its entry file. */
+export async function buildBundle() {
+  const builtAt = Date.now();
+  const dir = `${builtAt}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const outdir = path.join(BUILD, dir);
+  mkdirSync(BUILD, { recursive: true });
+  const metafile = await bundleCli(outdir);
+  const sources = Object.keys(metafile.inputs).filter((f) => !f.includes('node_modules/'));
   const inputs = [...sources, ...LOCKS.filter((f) => existsSync(path.join(ROOT, f)))];
   const tmp = `${CURRENT}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, JSON.stringify({ dir, builtAt, inputs }));
@@ -95,6 +106,11 @@ function removeOld(keep) {
 
 /** The CLI module: `{ main }`. */
 export async function loadCli() {
+  if (!existsSync(ENTRY)) {
+    const dist = path.join(DIST_CLI, 'cli.mjs');
+    if (!existsSync(dist)) throw new Error(`nhi-guard is incomplete: neither its sources (${ENTRY}) nor its bundle (${dist}) exist; reinstall it`);
+    return import(pathToFileURL(dist).href);
+  }
   if (process.env.NHI_GUARD_NO_BUNDLE !== '1') {
     let entry = freshBundle();
     if (!entry) {

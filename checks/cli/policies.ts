@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import type { CommandModule } from 'yargs';
 import { compilePack } from '../engine/build.js';
-import { policyDirsOf } from '../engine/index.js';
+import { loadPack, policyDirsOf } from '../engine/index.js';
 import type { RuleMeta } from '../engine/metadata.js';
 import { findOpa } from '../engine/opaBinary.js';
 import { writeFileAtomic } from '../io/files.js';
@@ -56,13 +56,15 @@ export function policiesCommand(io: Io, setExit: (c: number) => void): CommandMo
         setExit(r.status === 0 ? EXIT.ok : EXIT.findings);
         return;
       }
-      const t0 = performance.now();
-      const pack = await compilePack({ policyDirs: dirs, force: a.force });
-      const ms = performance.now() - t0;
       if (a.action === 'build') {
+        const t0 = performance.now();
+        const pack = await compilePack({ policyDirs: dirs, force: a.force });
+        const ms = performance.now() - t0;
         io.stdout(`${pack.cacheHit ? 'cache hit' : 'compiled'}: ${pack.rules.length} rules, opa ${pack.opaVersion}, ${ms.toFixed(0)} ms, ${pack.dir}\n`);
         return;
       }
+      // The shipped pack when there are no extra folders: listing needs no opa.
+      const pack = await loadPack({ policyDirs: a.policyDir });
       const out = a.format === 'json' ? JSON.stringify(pack.rules, null, 2) + '\n' : a.format === 'markdown' ? rulesMarkdown(pack.rules) : rulesText(pack.rules);
       if (a.output) await writeFileAtomic(a.output, out);
       else io.stdout(out);

@@ -1,9 +1,25 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError, oneLine } from '../errors.js';
 import { PROJECT_ROOT } from '../engine/opaBinary.js';
 import { EXIT, type Io } from './index.js';
+
+/**
+ * tsx runs the TypeScript app: a development tool, found next to the app or in a checkout of
+ * nhi-guard, never installed with the package.
+ */
+function tsxCli(app: string): string {
+  for (const from of [path.resolve(app), path.join(PROJECT_ROOT, 'package.json')]) {
+    try {
+      return createRequire(from).resolve('tsx/cli');
+    } catch {
+      // not installed there
+    }
+  }
+  throw new UserError('synth runs a TypeScript cdktf app through tsx, which is not installed; add it to the app\'s project (npm install --save-dev tsx) or run `cdktf synth` and check its output with --synth', { file: app });
+}
 
 /** Runs the cdktf app in stacks/ directly (no terraform or cdktf CLI needed). */
 export function synthCommand(io: Io, setExit: (c: number) => void): CommandModule {
@@ -17,7 +33,7 @@ export function synthCommand(io: Io, setExit: (c: number) => void): CommandModul
         .option('quiet', { type: 'boolean', default: false }),
     handler: (argv) => {
       const a = argv as unknown as { outdir: string; app: string; quiet: boolean };
-      const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+      const tsx = tsxCli(a.app);
       const r = spawnSync(process.execPath, [tsx, a.app], {
         encoding: 'utf8',
         env: { ...io.env, CDKTF_OUTDIR: path.resolve(a.outdir) },

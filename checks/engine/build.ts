@@ -69,6 +69,8 @@ export interface CompiledPack {
   rules: RuleMeta[];
   opaVersion: string;
   cacheHit: boolean;
+  /** The pack shipped in the package (dist/pack, built at pack time), not compiled here. */
+  shipped?: boolean;
 }
 
 /** Lists .rego and data files of the policy folders, following no symlink loops. */
@@ -140,11 +142,11 @@ export async function hashPack(files: PolicyFile[], opaVersion: string): Promise
  * absolute path: the same sources in another folder share the entry, and a finding must name the
  * file of this run, not of the run that built the entry.
  */
-function rulesForCache(rules: RuleMeta[], files: PolicyFile[]): RuleMeta[] {
+export function rulesForCache(rules: RuleMeta[], files: PolicyFile[]): RuleMeta[] {
   return rules.map((r) => ({ ...r, file: files.find((f) => f.path === r.file)?.key ?? r.file }));
 }
 
-function rulesFromCache(rules: RuleMeta[], files: PolicyFile[]): RuleMeta[] {
+export function rulesFromCache(rules: RuleMeta[], files: PolicyFile[]): RuleMeta[] {
   return rules.map((r) => ({ ...r, file: files.find((f) => f.key === r.file)?.path ?? r.file }));
 }
 
@@ -186,6 +188,11 @@ export interface CompileOptions {
   cacheRoot?: string;
   /** Ignore the cache and rebuild. */
   force?: boolean;
+  /**
+   * Run opa in this folder with the policy folders relative to it: the module then names files
+   * as `policies/...`, not by this machine's paths (the shipped pack is built so, reproducibly).
+   */
+  sourceRoot?: string;
 }
 
 export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
@@ -213,9 +220,11 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
   try {
     const bundle = path.join(tmp, 'bundle.tar.gz');
     const entrypoints = [ENTRYPOINT, ...(await rulePackages(files)).map(ruleEntrypoint)].flatMap((e) => ['-e', e]);
-    const args = ['build', '-t', 'wasm', ...entrypoints, '--ignore', '*_test.rego', '-o', bundle, ...opts.policyDirs.map((d) => path.resolve(d))];
+    const root = opts.sourceRoot;
+    const dirArgs = opts.policyDirs.map((d) => (root ? path.relative(root, path.resolve(d)) : path.resolve(d)));
+    const args = ['build', '-t', 'wasm', ...entrypoints, '--ignore', '*_test.rego', '-o', bundle, ...dirArgs];
     try {
-      await execFileP(opa.path, args, { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+      await execFileP(opa.path, args, { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, ...(root ? { cwd: root } : {}) });
     } catch (e) {
       // opa prints compile errors on stdout, other failures on stderr.
       const out = e as { stdout?: string; stderr?: string; message?: string };

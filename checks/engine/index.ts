@@ -1,11 +1,13 @@
 /**
  * The policy engine: the compiled pack, its rule metadata and policy data, evaluated once per input.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from './opaBinary.js';
-import { compilePack, ENTRYPOINT, ruleEntrypoint, type CompiledPack } from './build.js';
+import { collectPolicyFiles, compilePack, ENTRYPOINT, ruleEntrypoint, type CompiledPack } from './build.js';
 import { metaData, ruleElementId, type RuleMeta, type Severity } from './metadata.js';
 import { resolvePolicyConfig, type PolicyConfig } from './policyData.js';
+import { loadShippedPack } from './shipped.js';
 import { WasmPolicy } from './wasm.js';
 import { EngineError } from '../errors.js';
 import type { SourceKind } from '../model.js';
@@ -43,8 +45,23 @@ export function policyDirsOf(opts: EngineOptions): string[] {
   return [BUILTIN_POLICY_DIR, ...(opts.policyDirs ?? [])];
 }
 
+/**
+ * The compiled pack for these options: the pack shipped in the package (dist/pack) when only the
+ * built-in rules are asked for and it was built from the policies/ beside it (no opa needed), else
+ * policies/ and the extra folders compiled with opa (cached).
+ */
+export async function loadPack(opts: Pick<EngineOptions, 'policyDirs' | 'cacheRoot'> = {}): Promise<CompiledPack> {
+  // NHI_GUARD_NO_SHIPPED_PACK=1 compiles policies/ even then (to compare the two).
+  if ((opts.policyDirs ?? []).length === 0 && process.env.NHI_GUARD_NO_SHIPPED_PACK !== '1') {
+    const files = existsSync(BUILTIN_POLICY_DIR) ? await collectPolicyFiles([BUILTIN_POLICY_DIR]) : null;
+    const shipped = await loadShippedPack(files);
+    if (shipped) return shipped;
+  }
+  return compilePack({ policyDirs: policyDirsOf(opts), cacheRoot: opts.cacheRoot });
+}
+
 export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
-  const pack = await compilePack({ policyDirs: policyDirsOf(opts), cacheRoot: opts.cacheRoot });
+  const pack = await loadPack(opts);
   // The pack's defaults were validated when it was built (compilePack); only a --data file is checked here.
   const config = await resolvePolicyConfig(pack.data, opts.dataFile, { defaultsValid: true });
   const data = { ...pack.data, nhi: { ...(pack.data.nhi as object), config, meta: metaData(pack.rules) } };

@@ -14,6 +14,7 @@ import { isObject } from '../io/files.js';
 /** The pinned OPA release. Bundles are cached per opa version, so a change rebuilds them. */
 export const OPA_VERSION = '1.22.2';
 export const OPA_INSTALL_COMMAND = `go install github.com/open-policy-agent/opa@v${OPA_VERSION}`;
+export const OPA_RELEASES = `https://github.com/open-policy-agent/opa/releases/tag/v${OPA_VERSION}`;
 
 /**
  * The project folder: the nearest folder above this module with package.json and policies/ (the
@@ -131,7 +132,18 @@ export function findOpa(): OpaBinary {
     rejected.push(`${c.path} (${v ? `version ${v}` : 'does not run'})`);
   }
   const seen = rejected.length ? `; rejected ${rejected.join(', ')}` : '';
-  throw new UserError(
-    `opa v1.x not found on PATH, in $OPA_BIN or in .tools/bin${seen}; install it with \`npm run setup\` (runs: GOBIN=${TOOLS_BIN} ${OPA_INSTALL_COMMAND})`,
-  );
+  const where = inCheckout() ? 'on PATH, in $OPA_BIN or in .tools/bin' : 'on PATH or in $OPA_BIN';
+  throw new UserError(`opa v1.x not found ${where}${seen}: it compiles Rego (--policy-dir, policies build|test); ${opaInstallHint()}`);
+}
+
+/** A checkout of nhi-guard (with its set-up script), not an installed package. */
+const inCheckout = () => existsSync(path.join(PROJECT_ROOT, 'scripts', 'setup.ts'));
+
+/**
+ * How to get opa: in a checkout the set-up script builds the pinned one; an installed package has
+ * no set-up script, so the released binary (or Go) it is.
+ */
+export function opaInstallHint(): string {
+  if (inCheckout()) return `install it with \`npm run setup\` (runs: GOBIN=${TOOLS_BIN} ${OPA_INSTALL_COMMAND})`;
+  return `download opa ${OPA_VERSION} from ${OPA_RELEASES} onto PATH (or set OPA_BIN), or run: ${OPA_INSTALL_COMMAND}`;
 }

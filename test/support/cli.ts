@@ -27,10 +27,13 @@ export interface NodeRun {
   stderr: string;
 }
 
-/** `node ...args` from the project folder, the environment extended by `env`; `onSpawn` gets the pid. */
-export function runNode(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (pid: number) => void): Promise<NodeRun> {
+/**
+ * `node ...args` from the project folder (or `cwd`), the environment extended by `env` (a key set
+ * to undefined is removed); `onSpawn` gets the pid.
+ */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (pid: number) => void, cwd: string = PROJECT_ROOT): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
