@@ -328,14 +328,19 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
     expect(r.steps[2]!.stdout).toContain('::error title=nhi-guard::findings at or above high');
   });
 
-  it('passes the gate when nothing is at or above fail-on, and needs a source', async () => {
-    const pass = await runAction({ package: tarball, plan: 'plans/estate-create.json', 'fail-on': 'none' });
+  it('with a baseline of the same plan, passes the gate (nothing new); without a source, stops', async () => {
+    const baseline = path.join(work, 'baseline.json');
+    ok(await fromTarball(['baseline', '--plan', 'plans/estate-create.json', '--output', baseline, '--now', NOW]), 'nhi-guard baseline');
+    const pass = await runAction({ package: tarball, plan: 'plans/estate-create.json', baseline, 'fail-on': 'high' });
     expect(pass.steps.map((s) => [s.name, s.code])).toEqual([
       ['install nhi-guard', 0],
       ['check', 0],
       ['gate', 0],
     ]);
     expect(pass.outputs.sarif).toBe('');
+    const doc = JSON.parse(readFileSync(path.join(pass.workspace, pass.outputs.json!), 'utf8')) as { findings: Array<{ baseline?: string }> };
+    expect(doc.findings.length).toBeGreaterThan(5);
+    expect(pass.steps[2]!.stdout).toContain('nothing at or above high');
     const none = await runAction({ package: tarball });
     expect(none.steps.map((s) => [s.name, s.code])).toEqual([
       ['install nhi-guard', 0],
