@@ -159,6 +159,11 @@ export interface Identity {
   trust?: DocRef;
   maxSessionDuration?: number;
   policies: PolicyLink[];
+  /**
+   * The permissions boundary: the id of its policy in Inventory.policies, or why it is not known
+   * (an ARN computed at apply). Identity-policy grants count only where the boundary allows too.
+   */
+  permissionsBoundary?: { policy?: string; reason?: string };
   /** Users: group ids. */
   groups: string[];
   change: Change;
@@ -221,6 +226,8 @@ export interface Credential {
   kms?: { keyId?: string; customerManaged: boolean | null };
   /** Never the value: only that it exists and whether the configuration wrote it literally. */
   value?: { present: boolean; literal: boolean };
+  /** Secrets: the resource policy (aws_secretsmanager_secret_policy) when one is declared. */
+  resourcePolicy?: DocRef;
   /** Live: creation time, last use (access keys; null when never used). */
   createDate?: string;
   lastUsed?: string | null;
@@ -239,6 +246,13 @@ export interface DataStore {
   tags: Record<string, string>;
   /** Value of the data-class tag when present. */
   dataClass?: string;
+  /**
+   * The resource policy: an S3 bucket policy, a KMS key policy. Absent when none is declared (a
+   * KMS key then has the default key policy, which leaves access to IAM policies of its account).
+   */
+  resourcePolicy?: DocRef;
+  /** The customer-managed KMS key that encrypts the store: a KMS store id of this Inventory, or the key as written. */
+  kmsKey?: string;
   change: Change;
   origin: Origin;
 }
@@ -296,6 +310,97 @@ export interface Inventory {
   unknowns: Unknown[];
   /** Synth: waivers declared in the stacks. */
   waivers?: DeclaredWaiver[];
+  /** Enrichment: the effective access to data stores of data-class phi and pii (checks/access/). */
+  access?: AccessFacts;
+}
+
+/** How much a principal can do on a data store: read its data, change it, or control who can. */
+export type AccessLevel = 'read' | 'write' | 'admin';
+
+/** How a reach starts: the principal's own IAM policy, the store's resource policy, or assuming roles first. */
+export type AccessVia = 'identity-policy' | 'resource-policy' | 'role-chain';
+
+/**
+ * One hop of an access path. `assume`: `from` may call sts:AssumeRole on role `to` (policy
+ * statement of `from`, when it is an identity of this Inventory) and the trust policy of `to`
+ * admits it (trust statement). `grant`: an IAM policy statement of `from` allows actions on store
+ * `to`. `resource-grant`: the resource policy of store `to` allows `from`. `key`: the KMS key `to`
+ * lets `from` decrypt the store's data (key policy statement, and the IAM statement when the key
+ * policy leaves it to IAM).
+ */
+export interface AccessStep {
+  kind: 'assume' | 'grant' | 'resource-grant' | 'key';
+  from: string;
+  to: string;
+  /** Policy id (Inventory.policies) of the IAM statement, when one is part of the hop. */
+  policy?: string;
+  /** Index of that statement in the policy document. */
+  statement?: number;
+  sid?: string;
+  /** Index of the trust (assume) or resource/key policy statement. */
+  resourceStatement?: number;
+  /** Actions as written in the statement that make the hop. */
+  actions?: string[];
+  /** Condition keys of the statements of the hop (the hop holds only when they match). */
+  conditions?: string[];
+  /** The permissions boundary of `from` could not be read, so it was not applied. */
+  boundaryUnknown?: boolean;
+}
+
+/** A principal outside this Inventory's identities that reaches a store (named in a trust or resource policy). */
+export interface AccessPrincipal {
+  /** `arn:...` of an IAM role or user, `account:<id>` for every principal of an account, `*` for anyone. */
+  id: string;
+  kind: 'external' | 'account' | 'any';
+  /** The account it belongs to, when known. */
+  account?: string;
+  /** True when it belongs to the Inventory's own account. */
+  ownAccount: boolean;
+}
+
+export interface AccessStore {
+  id: string;
+  kind: DataStore['kind'] | 'secret';
+  name: string | null;
+  dataClass: string;
+  owner?: string;
+  /** The raw value of the store's max-reach tag, when it has one. */
+  maxReach?: string;
+}
+
+/** One principal's access to one store, by one way in (the strongest level, on the shortest path found for it). */
+export interface AccessReach {
+  /** An identity id of this Inventory, or an AccessPrincipal id. */
+  principal: string;
+  store: string;
+  /** The strongest level, the one whose path is shown. */
+  level: AccessLevel;
+  /** Every level held this way, weakest first (write without read is possible). */
+  levels: AccessLevel[];
+  via: AccessVia;
+  /** Role ids assumed on the way, in order (empty unless via is role-chain). */
+  chain: string[];
+  path: AccessStep[];
+}
+
+/** The whole map: every reach with its path (the `access` command; computed by checks/access/compute.ts). */
+export interface AccessMapData {
+  stores: AccessStore[];
+  principals: AccessPrincipal[];
+  reaches: AccessReach[];
+}
+
+/**
+ * What the rules judge (Inventory.access), kept small for the policy input: per store, who
+ * reaches it (indexes into principalIds); the paths only of reaches through a role chain or a
+ * resource policy (the direct ones are judged by NHI-LP-008 from the policies themselves).
+ */
+export interface AccessFacts {
+  stores: Array<AccessStore & { reachedBy: number[] }>;
+  /** Identity ids and AccessPrincipal ids of every principal that reaches a store. */
+  principalIds: string[];
+  principals: AccessPrincipal[];
+  indirect: AccessReach[];
 }
 
 export function emptyInventory(inputs: InputRef[] = []): Inventory {

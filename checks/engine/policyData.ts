@@ -16,6 +16,8 @@ export interface PolicyConfig {
     expiresOn: string;
     identityKind: string;
     ticket: string;
+    /** NHI-LP-011: the tag of a data store that caps how many principals may reach it. */
+    maxReach?: string;
   };
   validValues: { dataClass: string[]; environment: string[]; identityKind: string[] };
   maxLifetimeDays: Record<string, number>;
@@ -29,6 +31,8 @@ export interface PolicyConfig {
   owners: string[];
   accounts: Record<string, string>;
   driftExemptPaths: string[];
+  /** NHI-LP-011: how many principals may reach a PHI store without a max-reach tag. */
+  phiMaxReach?: number;
 }
 
 /** Objects merge recursively (into maps without a prototype: keys of the user's file are data); arrays and scalars replace. */

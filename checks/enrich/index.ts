@@ -11,6 +11,7 @@ import { notActionGrants, notResourceExcludes } from './complement.js';
 import { expiryOf } from './expiry.js';
 import { enrichUsage } from './usage.js';
 import { addResourceTargets } from './targets.js';
+import { accessFacts, computeAccess } from '../access/compute.js';
 
 export interface EnrichOptions {
   config: PolicyConfig;
@@ -61,5 +62,6 @@ export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inven
   }
   await Promise.all(jobs);
   addResourceTargets(inv);
+  inv.access = accessFacts(computeAccess(inv, opts.config));
   return inv;
 }

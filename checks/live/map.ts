@@ -154,8 +154,10 @@ function links(table: PolicyTable, owner: 'role' | 'user' | 'group', name: strin
   return out;
 }
 
-/** The ARN, path and creation date that roles and users carry alike. */
-function arnPathCreated(identity: Identity, d: { Arn?: string; Path?: string; CreateDate?: Date }): void {
+/** The ARN, path, creation date and permissions boundary that roles and users carry alike. */
+function arnPathCreated(identity: Identity, d: { Arn?: string; Path?: string; CreateDate?: Date; PermissionsBoundary?: { PermissionsBoundaryArn?: string } }, table: PolicyTable): void {
+  const boundary = d.PermissionsBoundary?.PermissionsBoundaryArn;
+  if (boundary) identity.permissionsBoundary = { policy: table.attached({ PolicyArn: boundary })!.policy };
   if (d.Arn) identity.arn = d.Arn;
   if (d.Path) identity.path = d.Path;
   const created = iso(d.CreateDate);
@@ -176,7 +178,7 @@ function roleOf(r: RoleDetail, table: PolicyTable, ctx: LiveContext, extras: Rol
     usage: { lastUsed: iso(r.RoleLastUsed?.LastUsedDate) ?? null },
     origin: origin(ctx, r.Arn),
   };
-  arnPathCreated(role, r);
+  arnPathCreated(role, r, table);
   const msd = extras.maxSessionDuration.get(r.RoleName);
   if (msd !== undefined) role.maxSessionDuration = msd;
   return role;
@@ -195,7 +197,7 @@ function userOf(u: UserDetail, table: PolicyTable, ctx: LiveContext): Identity |
     usage: {},
     origin: origin(ctx, u.Arn),
   };
-  arnPathCreated(user, u);
+  arnPathCreated(user, u, table);
   return user;
 }
 

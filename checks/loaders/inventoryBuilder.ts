@@ -66,6 +66,10 @@ const READ_TYPES = new Set([
   'aws_secretsmanager_secret_version',
   'aws_secretsmanager_secret_rotation',
   'aws_kms_alias',
+  // Resource policies and encryption of data stores (the PHI access map, checks/access/).
+  'aws_s3_bucket_policy',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_secretsmanager_secret_policy',
   ...Object.keys(DATA_STORE_TYPES),
 ]);
 
@@ -114,6 +118,8 @@ class Builder {
   private readonly secretByName = new Map<string, Credential>();
   /** The first secret declared with each ARN. */
   private readonly secretByArn = new Map<string, Credential>();
+  private readonly storeByRecord = new Map<ResourceRecord, DataStore>();
+  private readonly bucketByName = new Map<string, DataStore>();
 
   constructor(
     private readonly records: ResourceRecord[],
@@ -440,6 +446,38 @@ class Builder {
         else for (const g of groups) if (!u.groups.includes(g.id)) u.groups.push(g.id);
         return;
       }
+      case 'aws_iam_role':
+      case 'aws_iam_user':
+        return this.boundary(r);
+      case 'aws_s3_bucket_policy': {
+        const [d] = this.storesFor(r, v.bucket, 'aws_s3_bucket');
+        if (!d || r.change === 'delete') return;
+        d.resourcePolicy = this.doc(r, v.policy, 'policy');
+        return;
+      }
+      case 'aws_secretsmanager_secret_policy': {
+        const s = this.secretFor(r, v.secret_arn);
+        if (!s || r.change === 'delete') return;
+        s.resourcePolicy = this.doc(r, v.policy, 'policy');
+        return;
+      }
+      case 'aws_s3_bucket_server_side_encryption_configuration': {
+        const [d] = this.storesFor(r, v.bucket, 'aws_s3_bucket');
+        if (!d || r.change === 'delete') return;
+        for (const rule of asBlocks(v.rule)) {
+          for (const def of asBlocks(rule.apply_server_side_encryption_by_default)) {
+            const key = this.keyFor(r, def.kms_master_key_id);
+            if (key) d.kmsKey = key;
+          }
+        }
+        return;
+      }
+      case 'aws_dynamodb_table': {
+        const d = this.storeByRecord.get(r);
+        const key = d && this.keyFor(r, asBlocks(v.server_side_encryption)[0]?.kms_key_arn);
+        if (d && key) d.kmsKey = key;
+        return;
+      }
       case 'aws_secretsmanager_secret_rotation': {
         const s = this.secretFor(r, v.secret_id);
         if (!s) return void this.unknown(r, 'attachment', `the secret rotated by ${r.address} is known only after apply`);
@@ -450,6 +488,34 @@ class Builder {
       default:
         return;
     }
+  }
+
+  /** The permissions boundary of a role or user: its policy, or why it is not known. */
+  private boundary(r: ResourceRecord): void {
+    const identity = this.identityByRecord.get(r);
+    const v = r.values.permissions_boundary;
+    if (!identity || v === undefined || v === null || v === '') return;
+    const p = this.policyFor(r, v);
+    identity.permissionsBoundary = p ? { policy: p.id } : { reason: isUnresolved(v) ? `permissions_boundary of ${r.address} is known only after apply` : `permissions_boundary ${String(v)} is not in this input` };
+  }
+
+  /** Stores of one type referenced by an attribute: by name (S3 buckets) or by reference. */
+  private storesFor(from: ResourceRecord, v: Value | undefined, type: string): DataStore[] {
+    if (typeof v === 'string') {
+      const hit = type === 'aws_s3_bucket' ? this.bucketByName.get(v) : undefined;
+      return hit ? [hit] : [];
+    }
+    return this.targets(from, v, [type]).map((t) => this.storeByRecord.get(t)).filter((x): x is DataStore => !!x);
+  }
+
+  /** A KMS key attribute: the id of a declared key when it is one (by reference or ARN), else the key as written. */
+  private keyFor(from: ResourceRecord, v: Value | undefined): string | undefined {
+    if (typeof v === 'string' && v !== '') {
+      const known = this.inv.dataStores.find((d) => d.kind === 'kms' && d.arn !== undefined && (d.arn === v || d.arn.endsWith(`/${v}`)));
+      return known?.id ?? v;
+    }
+    const [k] = this.targets(from, v, ['aws_kms_key']);
+    return k ? this.idOf(k) : undefined;
   }
 
   private rotationOf(rules: Record<string, Value> | undefined): Credential['rotation'] {
@@ -534,7 +600,13 @@ class Builder {
     const d: DataStore = { id: this.idOf(r), kind: spec.kind, name, tags, change: r.change, origin: r.origin };
     const arn = asString(r.values.arn);
     if (arn) d.arn = arn;
+    // A key policy or an inline bucket policy. A key without one (or with one computed at apply
+    // and no reference) has the default key policy, which leaves access to IAM: recorded as absent.
+    const pv = r.values.policy;
+    if (typeof pv === 'string' ? pv.trim() !== '' : isUnresolved(pv) && pv.refs.length > 0) d.resourcePolicy = this.doc(r, pv, 'policy');
     this.inv.dataStores.push(d);
+    this.storeByRecord.set(r, d);
+    if (d.kind === 's3' && name) this.bucketByName.set(name, d);
   }
 }
 
