@@ -25,7 +25,7 @@ const CURRENT = path.join(BUILD, 'current.json');
 /** The bundle an installed package runs (built by scripts/build.ts at pack time). */
 export const DIST_CLI = path.join(ROOT, 'dist', 'cli');
 /** Packages left out of the bundle: they read files of their own at run time, or only live collection loads them. */
-const EXTERNAL = ['@cloud-copilot/*', '@aws-sdk/*', '@smithy/*', 'esbuild', 'tsx', 'tsx/*'];
+const EXTERNAL = ['@cloud-copilot/*', 'web-tree-sitter', '@tree-sitter-grammars/*', '@aws-sdk/*', '@smithy/*', 'esbuild', 'tsx', 'tsx/*'];
 /** Files whose change means the dependencies or the way of bundling changed (this file). */
 const LOCKS = ['package.json', 'package-lock.json', path.join('node_modules', '.package-lock.json'), path.join('bin', 'launch.mjs')];
 /** Bundle folders older than this, other than the current one, are removed after a build. */

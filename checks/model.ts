@@ -25,8 +25,14 @@ export interface Origin {
   constructPath?: string;
   /** cdktf stack name. */
   stack?: string;
-  /** The source file that declared the resource when known (stack .ts file). */
+  /**
+   * The source file that declared the resource when known: the `.tf` file of a plan's resource
+   * block (read with the configuration, checks/loaders/hcl), or the stack `.ts` file of a construct.
+   */
   sourceFile?: string;
+  /** 1-based first and last line of the declaration in sourceFile, when known. */
+  line?: number;
+  endLine?: number;
   /**
    * Plan: terraform found the resource changed outside Terraform since the last apply
    * (resource_drift). Attribute names only (`tags.owner`, `assume_role_policy`), never values.
@@ -97,6 +103,19 @@ export interface Statement {
 }
 
 /** One Resource entry as written and the id of a data store (Inventory.dataStores) it reaches. */
+/**
+ * Placeholders. A value the plan does not know, inside a policy document evaluated from the
+ * configuration (or a synth/plan reference), is written in its string as `${ADDRESS.ATTRIBUTE}`:
+ * the module-prefixed terraform address of the resource and the attribute path, e.g.
+ * `${aws_s3_bucket.derm_images.arn}/*` or `${module.feed["lab"].aws_sqs_queue.in.arn}`. No colon
+ * appears inside the braces, which tells it from an IAM policy variable (`${aws:username}`).
+ * Placeholders appear only where a rule can still decide without the value: Resource and
+ * NotResource entries, Principal values, Condition values and Sid. A document whose Effect,
+ * Action or NotAction (or its structure) would hold one is not known (NHI-UNK-001) instead.
+ * `referencedAddresses` (checks/enrich/targets.ts) reads the addresses back.
+ */
+export const PLACEHOLDER = /\$\{[^{}:]*\}/;
+
 export interface ResourceTarget {
   resource: string;
   dataStore: string;

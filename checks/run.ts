@@ -19,6 +19,8 @@ export interface SourceSpec {
   path: string;
   /** kind 'live': collect from AWS with these options; without them `path` is a snapshot file. */
   live?: LiveOptions;
+  /** kind 'plan': the root module's .tf files (--tf-dir); default the plan file's folder. */
+  tfDir?: string;
 }
 
 export interface CheckOptions extends EngineOptions {
@@ -33,7 +35,7 @@ export async function loadSource(spec: SourceSpec): Promise<Inventory> {
     case 'synth':
       return loadSynth(spec.path);
     case 'plan':
-      return loadPlan(spec.path);
+      return loadPlan(spec.path, spec.tfDir ? { tfDir: spec.tfDir } : {});
     case 'state':
       return loadState(spec.path);
     case 'live':

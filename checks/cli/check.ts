@@ -13,6 +13,7 @@ export interface SourceArgs extends LiveArgs {
   plan?: string[];
   state?: string[];
   snapshot?: string[];
+  tfDir?: string;
 }
 
 /** The declared-source options shared by check and inventory: repeatable and mixable. */
@@ -20,7 +21,8 @@ export function sourceOptions<T>(y: Argv<T>) {
   return y
     .option('synth', { type: 'string', array: true, describe: 'cdktf output folder (manifest.json + stacks), repeatable' })
     .option('plan', { type: 'string', array: true, describe: '`terraform show -json PLANFILE` output, repeatable' })
-    .option('state', { type: 'string', array: true, describe: '`terraform show -json` state or a terraform.tfstate (v4), repeatable' });
+    .option('state', { type: 'string', array: true, describe: '`terraform show -json` state or a terraform.tfstate (v4), repeatable' })
+    .option('tf-dir', { type: 'string', describe: "folder of the plan's root module .tf files (default: the plan file's folder)" });
 }
 
 /** The live sources shared by check and inventory: `--live aws` (with --region, --profile, --endpoint) and `--snapshot FILE`. */
@@ -37,7 +39,7 @@ export function synthSource(dir: string, flag: string): SourceSpec {
 export function sourcesOf(a: SourceArgs, io: Io): SourceSpec[] {
   const sources: SourceSpec[] = [];
   for (const dir of a.synth ?? []) sources.push(synthSource(dir, '--synth'));
-  for (const f of a.plan ?? []) sources.push({ kind: 'plan', path: f });
+  for (const f of a.plan ?? []) sources.push({ kind: 'plan', path: f, ...(a.tfDir ? { tfDir: a.tfDir } : {}) });
   for (const f of a.state ?? []) sources.push({ kind: 'state', path: f });
   for (const f of a.snapshot ?? []) sources.push({ kind: 'live', path: f });
   const live = liveSpec(a, io);

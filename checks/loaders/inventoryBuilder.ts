@@ -16,7 +16,7 @@ import {
   type Policy,
   type Unknown,
 } from '../model.js';
-import { documentFromDataSource, documentFromText } from './policyDocument.js';
+import { documentFromConfiguration, documentFromDataSource, documentFromText } from './policyDocument.js';
 import {
   asBlocks,
   asBool,
@@ -185,6 +185,7 @@ class Builder {
     if (typeof v === 'string') return documentFromText(v);
     const obj = asObject(v);
     if (obj) return { known: false, reason: `${what} is not JSON text` };
+    if (isUnresolved(v) && v.json !== undefined) return documentFromConfiguration(v.json);
     if (isUnresolved(v)) {
       const [ds] = this.targets(r, v, ['aws_iam_policy_document']);
       if (ds && v.refs.length === 1) return documentFromDataSource(ds.values);

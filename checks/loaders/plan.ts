@@ -11,15 +11,17 @@
  * - Attributes written as constants in the configuration are marked `literal`.
  * - Sensitive and secret attribute values are dropped: a record only says they exist.
  */
+import path from 'node:path';
 import { UserError, jsonPath, quote } from '../errors.js';
 import { own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
 import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
+import { applyConfiguration } from './hcl/records.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
 import { convertValues, indexSuffix, MAX_DEPTH, recordOf, unionMarks, walkModule } from './tfjson.js';
-import { splitAddress, Unresolved, type ResourceRecord } from './values.js';
+import { splitAddress, Unresolved, type ResourceRecord, type Value } from './values.js';
 
 interface ConfigModule {
   /** Resources by their in-module address (`aws_iam_role.x`, `data.aws_iam_policy_document.y`). */
@@ -138,9 +140,31 @@ function exprAt(exprs: Record<string, unknown>, path: Array<string | number>): u
   return node;
 }
 
+/**
+ * Attributes of resources the builder does not read that a policy document may reference, kept
+ * so that a reference the plan knows takes its value: ARNs (never secrets) and the account,
+ * region and partition data sources. Nothing else of those resources is copied.
+ */
+const SAFE_KNOWN: Record<string, string[]> = {
+  aws_caller_identity: ['account_id', 'arn'],
+  aws_region: ['name', 'id', 'region'],
+  aws_partition: ['partition', 'dns_suffix'],
+};
+
+function safeKnown(r: Record<string, unknown>): Record<string, Value> | undefined {
+  const values = isObject(r.values) ? r.values : undefined;
+  if (!values) return undefined;
+  const attrs = r.mode === 'data' ? SAFE_KNOWN[String(r.type)] ?? ['arn'] : ['arn'];
+  const out = Object.create(null) as Record<string, Value>;
+  for (const a of attrs) if (typeof values[a] === 'string') out[a] = values[a];
+  return Object.keys(out).length ? out : undefined;
+}
+
 class PlanReader {
   private readonly root: ConfigModule;
   readonly records: ResourceRecord[] = [];
+  /** Safe known attributes of the resources the builder does not read (SAFE_KNOWN). */
+  readonly otherKnown = new Map<string, Record<string, Value>>();
   private readonly seen = new Set<string>();
   /** resource_changes by address, with their index (for error paths). */
   private readonly changes = new Map<string, { rc: Record<string, unknown>; index: number }>();
@@ -316,6 +340,11 @@ class PlanReader {
     return refs.map((r) => (!r.endsWith(']') && this.changes.has(r + key) ? r + key : r));
   }
 
+  private noteKnown(r: Record<string, unknown>, address: string): void {
+    const k = safeKnown(r);
+    if (k) this.otherKnown.set(address, k);
+  }
+
   read(): ResourceRecord[] {
     const file = this.file;
     const rcs = this.doc.resource_changes ?? [];
@@ -335,7 +364,7 @@ class PlanReader {
       const ch = entry && isObject(entry.rc.change) ? entry.rc.change : undefined;
       const change = ch ? this.changeOf(ch.actions, ['resource_changes', entry!.index, 'change', 'actions']) : r.mode === 'data' ? 'read' : 'no-op';
       this.seen.add(address);
-      if (!readsResource(r.mode, r.type)) return;
+      if (!readsResource(r.mode, r.type)) return void this.noteKnown(r, address);
       this.record(r, address, r.values, ch?.after_unknown, unionMarks(r.sensitive_values, ch?.after_sensitive), change, [...at, 'values']);
     });
 
@@ -356,7 +385,8 @@ class PlanReader {
     const prior = this.doc.prior_state;
     if (isObject(prior) && isObject(prior.values)) {
       walkModule(prior.values.root_module, file, ['prior_state', 'values', 'root_module'], (r, address, at) => {
-        if (r.mode !== 'data' || this.seen.has(address) || !readsResource(r.mode, r.type)) return;
+        if (r.mode !== 'data' || this.seen.has(address)) return;
+        if (!readsResource(r.mode, r.type)) return void this.noteKnown(r, address);
         this.record(r, address, r.values, undefined, r.sensitive_values, 'read', [...at, 'values']);
       });
     }
@@ -367,6 +397,14 @@ class PlanReader {
 /** Plan document into records (already parsed; `file` names it in errors). */
 export function planRecords(doc: unknown, file: string): ResourceRecord[] {
   return new PlanReader(expectPlan(doc, file), file).read();
+}
+
+export interface PlanOptions {
+  /**
+   * The folder of the plan's root module `.tf` files (--tf-dir); default the plan file's folder.
+   * Without .tf files there the plan is read alone.
+   */
+  tfDir?: string;
 }
 
 /**
@@ -389,9 +427,13 @@ export function planProviderAccount(doc: unknown): string | undefined {
   return providers > 0 && accounts.size === 1 ? [...accounts][0] : undefined;
 }
 
-export async function loadPlan(file: string): Promise<Inventory> {
+export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<Inventory> {
   let doc: unknown = await readJson(file);
-  const records = planRecords(doc, file);
+  const reader = new PlanReader(expectPlan(doc, file), file);
+  const records = reader.read();
+  const dir = opts.tfDir ?? path.dirname(path.resolve(file));
+  const configured = await applyConfiguration({ doc: doc as Record<string, unknown>, records, otherKnown: reader.otherKnown, dir });
+  if (opts.tfDir && !configured) throw new UserError('has no .tf files (--tf-dir names the folder of the plan\'s root module)', { file: opts.tfDir });
   const accountId = planProviderAccount(doc);
   const pv = isObject(doc) && isObject(doc.planned_values) ? doc.planned_values.outputs : undefined;
   const waivers = waiversFromOutputs(pv, { source: 'plan', file });

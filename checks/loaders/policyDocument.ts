@@ -4,7 +4,7 @@
  * Invalid documents come back as data ({known:false, reason}), never as a throw.
  */
 import { dict, own } from '../dict.js';
-import type { Condition, DocRef, PolicyDocument, Principals, Statement } from '../model.js';
+import { PLACEHOLDER, type Condition, type DocRef, type PolicyDocument, type Principals, type Statement } from '../model.js';
 import { asBlocks, asString, asStrings, isUnresolved, Unresolved, type Value } from './values.js';
 
 const MAX_STATEMENTS = 10_000;
@@ -113,6 +113,70 @@ export function documentFromJson(text: string): DocRef {
     return { known: false, reason: 'policy document is not valid JSON' };
   }
   return documentOf(parsed);
+}
+
+/** The first placeholder inside a JSON value, if any. */
+function placeholderIn(v: unknown, depth = 0): string | undefined {
+  if (typeof v === 'string') return PLACEHOLDER.exec(v)?.[0];
+  if (depth > 64 || typeof v !== 'object' || v === null) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const hit = PLACEHOLDER.exec(k)?.[0] ?? placeholderIn(x, depth + 1);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * A policy document evaluated from the configuration (checks/loaders/hcl): JSON text whose strings
+ * may hold placeholders for references the plan does not know (checks/model.ts). Judged when the
+ * placeholders sit only where a rule can decide without them (Resource, NotResource, Principal,
+ * Condition values, Sid); unknown when its structure, Effect, Action or NotAction depends on one.
+ */
+export function documentFromConfiguration(text: string): DocRef {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { known: false, reason: 'policy document is not valid JSON' };
+  }
+  const unknown = (what: string, ph: string) => ({ known: false, reason: `${what} is known only after apply (depends on ${ph.slice(2, -1)})` });
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+    const d = parsed as Record<string, unknown>;
+    const top = placeholderIn(typeof d.Statement === 'string' ? d.Statement : undefined) ?? placeholderIn(d.Version);
+    if (top) return unknown('the Statement list', top);
+    const stmts = Array.isArray(d.Statement) ? d.Statement : [d.Statement];
+    for (const [i, st] of stmts.entries()) {
+      if (typeof st !== 'object' || st === null || Array.isArray(st)) {
+        const ph = placeholderIn(st);
+        if (ph) return unknown(`Statement[${i}]`, ph);
+        continue;
+      }
+      const s = st as Record<string, unknown>;
+      for (const k of ['Effect', 'Action', 'NotAction']) {
+        const ph = placeholderIn(s[k]);
+        if (ph) return unknown(`Statement[${i}].${k}`, ph);
+      }
+      for (const k of ['Principal', 'NotPrincipal', 'Condition']) {
+        const v = s[k];
+        if (typeof v === 'string' && PLACEHOLDER.test(v)) return unknown(`Statement[${i}].${k}`, PLACEHOLDER.exec(v)![0]);
+        // Principal types and condition operators/keys are structure: a placeholder there is unknown.
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+          for (const [key, inner] of Object.entries(v)) {
+            const ph = PLACEHOLDER.exec(key)?.[0] ?? (k === 'Condition' ? placeholderInKeys(inner) : undefined);
+            if (ph) return unknown(`Statement[${i}].${k}`, ph);
+          }
+        }
+      }
+    }
+  }
+  return documentOf(parsed);
+}
+
+function placeholderInKeys(v: unknown): string | undefined {
+  if (typeof v === 'string' && PLACEHOLDER.test(v)) return PLACEHOLDER.exec(v)![0];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  for (const k of Object.keys(v)) if (PLACEHOLDER.test(k)) return PLACEHOLDER.exec(k)![0];
+  return undefined;
 }
 
 /**

@@ -14,6 +14,12 @@ export class Unresolved {
     readonly reason: string,
     /** The expression as written, when there is one (`${aws_s3_bucket.x.arn}/*`). */
     readonly text?: string,
+    /**
+     * Plans with their configuration (checks/loaders/hcl): the policy document's JSON text as the
+     * HCL evaluates it, with `${address.attribute}` placeholders where the plan does not know a
+     * reference (checks/model.ts, "Placeholders").
+     */
+    readonly json?: string,
   ) {}
 }
 
