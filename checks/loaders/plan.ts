@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { UserError, jsonPath, quote } from '../errors.js';
-import { own } from '../dict.js';
+import { dict, own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
 import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
@@ -155,7 +155,7 @@ function safeKnown(r: Record<string, unknown>): Record<string, Value> | undefine
   const values = isObject(r.values) ? r.values : undefined;
   if (!values) return undefined;
   const attrs = r.mode === 'data' ? SAFE_KNOWN[String(r.type)] ?? ['arn'] : ['arn'];
-  const out = Object.create(null) as Record<string, Value>;
+  const out = dict<Value>();
   for (const a of attrs) if (typeof values[a] === 'string') out[a] = values[a];
   return Object.keys(out).length ? out : undefined;
 }

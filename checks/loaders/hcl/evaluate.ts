@@ -14,6 +14,7 @@
  *
  * Never throws on input: an expression that cannot be evaluated is opaque, with the reason.
  */
+import { dict } from '../../dict.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Node } from 'web-tree-sitter';
@@ -88,7 +89,7 @@ export function refsIn(v: Value, out: string[] = [], depth = 0): string[] {
   return out;
 }
 
-const newObject = (): Record<string, Value> => Object.create(null) as Record<string, Value>;
+const newObject = (): Record<string, Value> => dict<Value>();
 
 const isMap = (v: Value): v is Record<string, Value> => !!v && typeof v === 'object' && !Array.isArray(v) && !isUnresolved(v);
 

@@ -5,6 +5,7 @@
  *   for the references the plan does not know (Unresolved.json, read by the Inventory builder);
  * - `secret_string` written as a constant in the code (NHI-ROT-007), jsonencode() included.
  */
+import { dict } from '../../dict.js';
 import { isObject } from '../../io/files.js';
 import { isSecretAttribute } from '../tfjson.js';
 import { isUnresolved, Unresolved, type ResourceRecord, type Value } from '../values.js';
@@ -25,7 +26,7 @@ function valueOf(v: unknown, depth = 0): Value {
   if (depth > 64) return null;
   if (Array.isArray(v)) return v.map((x) => valueOf(x, depth + 1));
   if (isObject(v)) {
-    const out = Object.create(null) as Record<string, Value>;
+    const out = dict<Value>();
     for (const k of Object.keys(v)) out[k] = valueOf(v[k], depth + 1);
     return out;
   }
