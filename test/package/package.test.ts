@@ -9,14 +9,14 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { collectPolicyFiles } from '../../checks/engine/build.js';
 import { BUILTIN_POLICY_DIR } from '../../checks/engine/index.js';
 import { OPA_VERSION, PROJECT_ROOT } from '../../checks/engine/opaBinary.js';
 import { sourcesHash, type PackManifest } from '../../checks/engine/shipped.js';
 import { check as schemaCheck } from '../../checks/schemas/index.js';
-import { BIN, runNode, type NodeRun } from '../support/cli.js';
+import { runCli, runNode, type CliResult, type NodeRun } from '../support/cli.js';
 import { FIXTURES } from '../support/estate.js';
 import { synthExamples } from '../support/synth.js';
 import { buildShippedPack } from '../../scripts/build.js';
@@ -41,13 +41,13 @@ let bare: NodeJS.ProcessEnv;
 
 const npm = (args: string[], env: NodeJS.ProcessEnv, cwd: string) => runNode([NPM_CLI, ...args], env, undefined, cwd);
 const fromTarball = (args: string[], env: NodeJS.ProcessEnv = {}) => runNode([path.join(installed, 'bin', 'nhi-guard.mjs'), ...args], { ...bare, ...env }, undefined, app);
-/** The checkout's CLI, compiling policies/ with opa (never the shipped pack). */
-const fromCheckout = (args: string[]) => runNode([BIN, ...args], { NHI_GUARD_NO_SHIPPED_PACK: '1' }, undefined, app);
+/** The checkout's CLI, in this process (its folder is `app` meanwhile), compiling policies/ with opa (never the shipped pack). */
+const fromCheckout = (args: string[]) => runCli(args);
 
 /** generatedAt (the time of the run) is the one field that differs from run to run. */
 const stable = (text: string) => text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z?/g, (m) => (m.startsWith('2026-11-22T00:00:00') ? m : '<time>'));
 
-function ok(r: NodeRun, what: string): NodeRun {
+function ok<R extends NodeRun | CliResult>(r: R, what: string): R {
   if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stderr}\n${r.stdout.slice(-2000)}`);
   return r;
 }
@@ -86,6 +86,13 @@ beforeAll(async () => {
   installed = path.join(app, 'node_modules', 'nhi-guard');
   cpSync(path.join(FIXTURES, 'plans'), path.join(app, 'plans'), { recursive: true });
   cpSync(synthExamples(), path.join(app, 'cdktf.out'), { recursive: true });
+  process.chdir(app);
+  process.env.NHI_GUARD_NO_SHIPPED_PACK = '1';
+});
+
+afterAll(() => {
+  process.chdir(PROJECT_ROOT);
+  delete process.env.NHI_GUARD_NO_SHIPPED_PACK;
 });
 
 describe('the npm package', () => {
@@ -235,7 +242,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
  * pipefail`, inputs and step outputs substituted into each step's env, GITHUB_OUTPUT per step.
  * `uses:` steps (the SARIF upload) need GitHub and are returned unrun; a failing step stops the run.
  */
-async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+async function runAction(inputs: Record<string, string>, installedBy?: ActionRun): Promise<ActionRun> {
   const workspace = mkdtempSync(path.join(work, 'workspace-'));
   cpSync(path.join(app, 'plans'), path.join(workspace, 'plans'), { recursive: true });
   // One runner for all runs (as a self-hosted one): the later installs find the package in place.
@@ -257,6 +264,12 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
   const out: ActionRun = { steps: [], outputs: {}, summary: '', workspace };
   for (const step of action.runs.steps) {
     if (!step.run) continue;
+    const earlier = installedBy?.steps.find((s) => s.name === step.name && step.id === 'install');
+    if (earlier) {
+      // The package that run installed, on the same runner: the install step is not repeated.
+      stepOutputs.install = earlier.outputs;
+      continue;
+    }
     expect(step.shell).toBe('bash');
     const outputFile = path.join(files, `output-${out.steps.length}`);
     writeFileSync(outputFile, '');
@@ -294,6 +307,8 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
 const SYSTEM_BIN = ['/usr/bin', '/bin'];
 
 describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
+  let first: ActionRun;
+
   it('runs where the system folders hold no opa, go or tsx', () => {
     for (const dir of SYSTEM_BIN) for (const tool of ['opa', 'go', 'tsx']) expect(existsSync(path.join(dir, tool)), path.join(dir, tool)).toBe(false);
   });
@@ -308,6 +323,7 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
 
   it('checks a plan, writes the reports, annotates, summarizes, and fails the gate on findings at or above fail-on', async () => {
     const r = await runAction({ package: tarball, plan: 'plans/estate-create.json', formats: 'github, markdown,junit', 'fail-on': 'high', 'upload-sarif': 'true' });
+    first = r;
     expect(r.steps.map((s) => [s.name, s.code])).toEqual([
       ['install nhi-guard', 0],
       ['check', 0],
@@ -331,31 +347,24 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
   it('with a baseline of the same plan, passes the gate (nothing new); without a source, stops', async () => {
     const baseline = path.join(work, 'baseline.json');
     ok(await fromTarball(['baseline', '--plan', 'plans/estate-create.json', '--output', baseline, '--now', NOW]), 'nhi-guard baseline');
-    const pass = await runAction({ package: tarball, plan: 'plans/estate-create.json', baseline, 'fail-on': 'high' });
+    const pass = await runAction({ package: tarball, plan: 'plans/estate-create.json', baseline, 'fail-on': 'high' }, first);
     expect(pass.steps.map((s) => [s.name, s.code])).toEqual([
-      ['install nhi-guard', 0],
       ['check', 0],
       ['gate', 0],
     ]);
     expect(pass.outputs.sarif).toBe('');
     const doc = JSON.parse(readFileSync(path.join(pass.workspace, pass.outputs.json!), 'utf8')) as { findings: Array<{ baseline?: string }> };
     expect(doc.findings.length).toBeGreaterThan(5);
-    expect(pass.steps[2]!.stdout).toContain('nothing at or above high');
-    const none = await runAction({ package: tarball });
-    expect(none.steps.map((s) => [s.name, s.code])).toEqual([
-      ['install nhi-guard', 0],
-      ['check', 2],
-    ]);
-    expect(none.steps[1]!.stdout).toContain('::error title=nhi-guard::nothing to check');
+    expect(pass.steps[1]!.stdout).toContain('nothing at or above high');
+    const none = await runAction({ package: tarball }, first);
+    expect(none.steps.map((s) => [s.name, s.code])).toEqual([['check', 2]]);
+    expect(none.steps[0]!.stdout).toContain('::error title=nhi-guard::nothing to check');
   });
 
   it('a bad plan stops at the check step with the CLI exit code 2', async () => {
-    const r = await runAction({ package: tarball, plan: 'plans/missing.json' });
-    expect(r.steps.map((s) => [s.name, s.code])).toEqual([
-      ['install nhi-guard', 0],
-      ['check', 2],
-    ]);
-    expect(r.steps[1]!.stderr).toContain('plans/missing.json');
+    const r = await runAction({ package: tarball, plan: 'plans/missing.json' }, first);
+    expect(r.steps.map((s) => [s.name, s.code])).toEqual([['check', 2]]);
+    expect(r.steps[0]!.stderr).toContain('plans/missing.json');
   });
 });
 
