@@ -30,6 +30,9 @@ const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'ut
 const NPM_CLI = realpathSync(path.join(path.dirname(process.execPath), 'npm'));
 const NPM_CACHE = process.env.npm_config_cache || path.join(os.homedir(), '.npm');
 
+/** A machine's system folders (a shell for npm's install scripts): no opa, go or tsx in them (asserted). */
+const SYSTEM_BIN = ['/usr/bin', '/bin'];
+
 let work: string;
 /** The folder the tarball is installed into; the copied plans and synth folder live there too. */
 let app: string;
@@ -82,7 +85,9 @@ beforeAll(async () => {
   app = path.join(work, 'app');
   mkdirSync(app);
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'user-infra', private: true }));
-  ok(await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], bare, app), 'npm install of the tarball');
+  // npm runs the install scripts of dependencies through sh; nhi-guard itself runs with node alone.
+  const withShell = { ...bare, PATH: [bare.PATH, ...SYSTEM_BIN].join(path.delimiter) };
+  ok(await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], withShell, app), 'npm install of the tarball');
   installed = path.join(app, 'node_modules', 'nhi-guard');
   cpSync(path.join(FIXTURES, 'plans'), path.join(app, 'plans'), { recursive: true });
   cpSync(synthExamples(), path.join(app, 'cdktf.out'), { recursive: true });
@@ -108,8 +113,9 @@ describe('the npm package', () => {
     for (const dev of ['tsx', 'esbuild', 'typescript', 'cdktf', '@cdktf/provider-aws', 'vitest']) {
       expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
     }
-    // Only node and npm on PATH.
+    // Only node and npm on PATH; the system folders npm and the action's shell steps also see hold no opa, go or tsx.
     expect(readdirSync(bare.PATH!).sort()).toEqual(['node', 'npm', 'npx']);
+    for (const dir of SYSTEM_BIN) for (const tool of ['opa', 'go', 'tsx']) expect(existsSync(path.join(dir, tool)), path.join(dir, tool)).toBe(false);
   });
 
   it('its shipped pack is byte for byte a fresh build of policies/ with the pinned opa (it can never be stale)', async () => {
@@ -304,14 +310,8 @@ async function runAction(inputs: Record<string, string>, installedBy?: ActionRun
   return out;
 }
 
-const SYSTEM_BIN = ['/usr/bin', '/bin'];
-
 describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
   let first: ActionRun;
-
-  it('runs where the system folders hold no opa, go or tsx', () => {
-    for (const dir of SYSTEM_BIN) for (const tool of ['opa', 'go', 'tsx']) expect(existsSync(path.join(dir, tool)), path.join(dir, tool)).toBe(false);
-  });
 
   it('is a composite action whose SARIF upload is github/codeql-action/upload-sarif on the SARIF it wrote', () => {
     expect(action.runs.using).toBe('composite');
