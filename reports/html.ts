@@ -33,7 +33,7 @@ export function h(tag: string, attrs: Attrs | null, ...children: Child[]): Node 
 
 const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', suppressEmptyNode: false });
 
-function build(nodes: Node[]): string {
+export function build(nodes: Node[]): string {
   return builder.build(nodes) as string;
 }
 
@@ -41,7 +41,7 @@ const rank = (s: Severity) => SEVERITIES.indexOf(s);
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
 const UNOWNED = '(no owner)';
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#f6f8fa;font-size:14px;line-height:1.45}
 main{max-width:1200px;margin:0 auto;padding:24px}

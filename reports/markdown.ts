@@ -31,7 +31,7 @@ const ICON: Record<Severity, string> = {
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
 /** Text safe inside a table cell or a line: no pipes, no newlines, no raw HTML, no emphasis. */
-function cell(s: string): string {
+export function cell(s: string): string {
   return printable(s.replace(/\r?\n+/g, ' '))
     .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')

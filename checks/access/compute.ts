@@ -521,8 +521,17 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 /** The access map of an enriched Inventory (its statements carry expandedActions and resourceTargets). */
 export function computeAccess(inv: Inventory, config: PolicyConfig): AccessMapData {
-  return new AccessGraph(inv, config).compute();
+  const map = new AccessGraph(inv, config).compute();
+  maps.set(inv, map);
+  return map;
 }
+
+/** The whole map computed for an Inventory by its enrichment (the `access` command renders it). */
+export function accessMapOf(inv: Inventory): AccessMapData | undefined {
+  return maps.get(inv);
+}
+
+const maps = new WeakMap<Inventory, AccessMapData>();
 
 /** The facts the rules judge (Inventory.access): who reaches each store, and the indirect reaches with their paths. */
 export function accessFacts(map: AccessMapData): AccessFacts {

@@ -9,6 +9,7 @@ import { EngineError, IncompleteError, UserError, oneLine } from '../errors.js';
 import { SEVERITIES } from '../engine/metadata.js';
 import { FORMATS } from '../../reports/index.js';
 import { baselineCommand } from './baseline.js';
+import { accessCommand } from './access.js';
 import { checkCommand } from './check.js';
 import { readConfigFile } from './config.js';
 import { driftCommand } from './drift.js';
@@ -75,11 +76,12 @@ export function parser(io: Io, setExit: (code: number) => void): Argv {
     .command(baselineCommand(io, setExit))
     .command(driftCommand(io, setExit))
     .command(inventoryCommand(io, setExit))
+    .command(accessCommand(io, setExit))
     .command(policiesCommand(io, setExit))
     .command(reportCommand(io, setExit))
     .command(synthCommand(io, setExit))
     .command(snapshotCommand(io, setExit))
-    .demandCommand(1, 'a command is required: check, baseline, drift, inventory, policies, report, snapshot or synth')
+    .demandCommand(1, 'a command is required: access, check, baseline, drift, inventory, policies, report, snapshot or synth')
     .strict()
     .help()
     .version(false)

@@ -17,6 +17,7 @@ export const SCHEMA_FILES = {
   findings: 'findings.schema.json',
   policyData: 'policy-data.schema.json',
   waiver: 'waiver.schema.json',
+  accessMap: 'access-map.schema.json',
 } as const;
 export type SchemaName = keyof typeof SCHEMA_FILES;
 

@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { computeAccess } from '../../checks/access/compute.js';
+import { accessDelta } from '../../checks/access/delta.js';
+import { accessDocument } from '../../checks/access/document.js';
+import { renderAccessMarkdown } from '../../checks/access/render.js';
 import type { PolicyConfig } from '../../checks/engine/policyData.js';
 import { enrich } from '../../checks/enrich/index.js';
 import { emptyInventory, type DataStore, type Identity, type Inventory, type Policy, type Statement } from '../../checks/model.js';
@@ -201,5 +204,26 @@ describe('effective access: resource policies and KMS', () => {
   it('Action "*" on "*" is admin (with read and write) on every mapped store; internal data is not mapped', async () => {
     const inv = build([{ name: 'admin', allow: [allow(['*'], ['*'])] }], [images, { name: 'exports', tags: { 'data-class': 'internal' } }, { name: 'contacts', tags: { 'data-class': 'pii' } }]);
     expect(await reaches(inv)).toEqual(['role:admin -> s3:contacts read+write+admin identity-policy', 'role:admin -> s3:derm-images read+write+admin identity-policy']);
+  });
+});
+
+describe('access delta against a baseline', () => {
+  it('a pull request that lets analytics assume the reader: "this change gives role analytics read on s3 derm-images through ..."', async () => {
+    const reader: RoleSpec = { name: 'reader', trust: trustAws(roleArn('analytics')), allow: [READ] };
+    const before = build([{ name: 'analytics' }, reader], [images]);
+    const after = build([{ name: 'analytics', allow: [assume('reader')] }, reader], [images]);
+    for (const inv of [before, after]) await enrich(inv, { config, now: new Date('2026-11-22T00:00:00Z') });
+    const now = new Date('2026-11-22T00:00:00Z');
+    const doc = accessDocument([after], { now });
+    const delta = accessDelta(accessDocument([before], { now }), doc, 'main-access.json');
+    expect(delta.lost).toEqual([]);
+    expect(delta.gained.map((d) => `${d.principal} ${d.levels.join('+')} ${d.store}`)).toEqual(['role analytics read s3 derm-images']);
+    expect(delta.gained[0]!.route).toBe(
+      'role analytics → assumes role reader (analytics-permissions #0 allows sts:AssumeRole, trust statement #0 admits it) → reader-permissions #0 allows s3:getobject → s3 derm-images',
+    );
+    doc.delta = delta;
+    expect(renderAccessMarkdown(doc)).toContain('- 🟧 this change gives role analytics read on s3 derm-images through role analytics → assumes role reader');
+    // and the reverse change takes it away
+    expect(accessDelta(doc, accessDocument([before], { now }), 'x').lost.map((d) => d.principal)).toEqual(['role analytics']);
   });
 });

@@ -1,0 +1,150 @@
+/**
+ * Renderers of the access map document: text (terminal), JSON, Markdown (a pull-request comment:
+ * the delta against the baseline first) and a self-contained HTML page. Pure functions of the
+ * document; every string from it is escaped for its format.
+ */
+import { printable } from '../errors.js';
+import { CSS, build, h } from '../../reports/html.js';
+import { cell } from '../../reports/markdown.js';
+import type { AccessDeltaItem, AccessEntry, AccessMapDocument, AccessStoreEntry } from './document.js';
+import { principalCount } from './document.js';
+
+export const ACCESS_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+export type AccessFormat = (typeof ACCESS_FORMATS)[number];
+
+const VIA: Record<AccessEntry['via'], string> = { 'identity-policy': 'own policy', 'resource-policy': 'resource policy', 'role-chain': 'role chain' };
+
+function lastUsed(e: AccessEntry): string {
+  const p = e.principal;
+  if (p.lastUsed === undefined) return '-';
+  if (p.lastUsed === null) return 'never';
+  return `${p.lastUsed.slice(0, 10)}${typeof p.daysSinceUsed === 'number' ? ` (${p.daysSinceUsed}d ago)` : ''}`;
+}
+
+function storeHeading(s: AccessStoreEntry): string {
+  const n = principalCount(s);
+  return `${s.label} (data-class ${s.dataClass}${s.owner ? `, owner ${s.owner}` : ''}${s.maxReach ? `, max-reach ${s.maxReach}` : ''}): ${n} principal${n === 1 ? '' : 's'}`;
+}
+
+function deltaLine(d: AccessDeltaItem, verb: string): string {
+  return `this change ${verb} ${d.principal} ${d.levels.join(' and ')} on ${d.store} through ${d.route}`;
+}
+
+export function renderAccessText(doc: AccessMapDocument): string {
+  const out: string[] = [];
+  if (doc.delta) {
+    out.push(`Access changes against ${doc.delta.baseline}: ${doc.delta.gained.length} gained, ${doc.delta.lost.length} lost`);
+    for (const d of doc.delta.gained) out.push(`  + ${deltaLine(d, 'gives')}`);
+    for (const d of doc.delta.lost) out.push(`  - ${deltaLine(d, 'takes from')}`);
+    out.push('');
+  }
+  for (const s of doc.stores) {
+    out.push(storeHeading(s));
+    if (s.reaches.length === 0) out.push('  nobody reaches it');
+    for (const e of s.reaches) {
+      out.push(`  ${e.principal.label}  ${e.levels.join('+')}  via ${VIA[e.via]}  owner ${e.principal.owner ?? '-'}  last used ${lastUsed(e)}`);
+      out.push(`      ${e.route}`);
+    }
+    out.push('');
+  }
+  out.push(`${doc.stores.length} data stores of data-class phi or pii; evaluated at ${doc.now.slice(0, 10)} by nhi-guard ${doc.tool.version}`);
+  return out.map(printable).join('\n') + '\n';
+}
+
+export function renderAccessMarkdown(doc: AccessMapDocument): string {
+  const out: string[] = ['<!-- nhi-guard-access -->', `## nhi-guard: PHI access map (${doc.stores.length} data stores)`, ''];
+  if (doc.delta) {
+    const { gained, lost } = doc.delta;
+    out.push(`### Access changes against the baseline: ${gained.length} gained, ${lost.length} lost`, '');
+    if (gained.length + lost.length === 0) out.push('This change gives nobody new access to a data store of data-class phi or pii.', '');
+    for (const d of gained) out.push(`- 🟧 ${cell(deltaLine(d, 'gives'))}`);
+    for (const d of lost) out.push(`- ✅ ${cell(deltaLine(d, 'takes from'))}`);
+    if (gained.length + lost.length) out.push('');
+  }
+  for (const s of doc.stores) {
+    out.push(`### ${cell(storeHeading(s))}`, '');
+    if (s.reaches.length === 0) {
+      out.push('Nobody reaches it.', '');
+      continue;
+    }
+    out.push('| Principal | Access | Via | Path | Owner | Last used |', '|---|---|---|---|---|---|');
+    for (const e of s.reaches) {
+      out.push(`| ${cell(e.principal.label)} | ${e.levels.join(', ')} | ${VIA[e.via]} | ${cell(e.route)} | ${cell(e.principal.owner ?? '-')} | ${cell(lastUsed(e))} |`);
+    }
+    out.push('');
+  }
+  out.push(`Evaluated at ${doc.now.slice(0, 10)} by nhi-guard ${doc.tool.version}.`);
+  return out.join('\n') + '\n';
+}
+
+/** The store sections of the map as HTML nodes (also the PHI access section of the HTML report). */
+export function accessSection(stores: AccessStoreEntry[]): ReturnType<typeof h>[] {
+  if (stores.length === 0) return [h('p', { class: 'empty' }, 'No data store of data-class phi or pii is declared in these inputs.')];
+  return stores.map((s) =>
+    h(
+      'section',
+      { class: 'store' },
+      h('h3', null, storeHeading(s)),
+      s.reaches.length === 0
+        ? h('p', { class: 'empty' }, 'Nobody reaches it.')
+        : h(
+            'table',
+            null,
+            h('thead', null, h('tr', null, ...['Principal', 'Access', 'Via', 'Path', 'Owner', 'Last used'].map((c) => h('th', null, c)))),
+            h(
+              'tbody',
+              null,
+              ...s.reaches.map((e) =>
+                h('tr', null, h('td', null, e.principal.label), h('td', null, e.levels.join(', ')), h('td', null, VIA[e.via]), h('td', null, h('span', { class: 'sub' }, e.route)), h('td', null, e.principal.owner ?? '-'), h('td', { class: 'date' }, lastUsed(e))),
+              ),
+            ),
+          ),
+    ),
+  );
+}
+
+export function renderAccessHtml(doc: AccessMapDocument): string {
+  const body = [
+    h(
+      'main',
+      null,
+      h('h1', null, 'nhi-guard: PHI access map'),
+      h('p', { class: 'meta' }, `${doc.stores.length} data stores of data-class phi or pii; evaluated at ${doc.now.slice(0, 10)} by nhi-guard ${doc.tool.version}`),
+      ...(doc.delta
+        ? [
+            h('h2', null, `Access changes against the baseline: ${doc.delta.gained.length} gained, ${doc.delta.lost.length} lost`),
+            h('ul', null, ...doc.delta.gained.map((d) => h('li', null, deltaLine(d, 'gives'))), ...doc.delta.lost.map((d) => h('li', null, deltaLine(d, 'takes from')))),
+          ]
+        : []),
+      h('h2', null, 'Who reaches each data store'),
+      ...accessSection(doc.stores),
+    ),
+  ];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+${build([h('title', null, `nhi-guard PHI access map ${doc.now.slice(0, 10)}`)])}
+<style>${CSS}</style>
+</head>
+<body>
+${build(body)}
+</body>
+</html>
+`;
+}
+
+export function renderAccess(format: AccessFormat, doc: AccessMapDocument): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(doc, null, 2) + '\n';
+    case 'markdown':
+      return renderAccessMarkdown(doc);
+    case 'html':
+      return renderAccessHtml(doc);
+    case 'text':
+      return renderAccessText(doc);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `nhi-guard access`: the PHI access map of any sources (synth, plan, state, snapshot, live): per
+ * data store of data-class phi or pii, who reaches it, at which levels, by which path, with owner
+ * and last use. `--baseline` (an earlier access map, JSON) adds what the change gives or takes.
+ * No policy is evaluated (opa is not needed); the facts are the ones NHI-LP-010/011 judge.
+ */
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { accessDocument } from '../access/document.js';
+import { accessDelta, loadAccessDocument } from '../access/delta.js';
+import { ACCESS_FORMATS, renderAccess, type AccessFormat } from '../access/render.js';
+import { BUILTIN_POLICY_DIR } from '../engine/index.js';
+import { resolvePolicyConfig } from '../engine/policyData.js';
+import { enrich } from '../enrich/index.js';
+import { UserError } from '../errors.js';
+import { isObject, readJson, writeFileAtomic } from '../io/files.js';
+import { loadSource } from '../run.js';
+import { liveSourceOptions, sourceOptions, sourcesOf, type SourceArgs } from './check.js';
+import { assertComplete } from './output.js';
+import { EXIT, parseNow, type Io } from './index.js';
+
+export function accessCommand(io: Io, setExit: (c: number) => void): CommandModule {
+  return {
+    command: 'access',
+    describe: 'the PHI access map: who reaches which data store of data-class phi or pii, and how',
+    builder: (y) =>
+      liveSourceOptions(sourceOptions(y))
+        .option('format', { choices: ACCESS_FORMATS, default: 'text' as const, describe: 'report format' })
+        .option('output', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
+        .option('baseline', { type: 'string', describe: 'access map of an earlier run (--format json): show what this change gives or takes' })
+        .option('data', { type: 'string', describe: 'policy data file (tag keys) merged over the defaults' })
+        .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' }),
+    handler: async (argv) => {
+      const a = argv as unknown as SourceArgs & { format: AccessFormat; output?: string; baseline?: string; data?: string; now?: string };
+      const sources = sourcesOf(a, io);
+      if (sources.length === 0) throw new UserError('nothing to map: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws');
+      const now = parseNow(a.now);
+      const base = a.baseline ? await loadAccessDocument(a.baseline) : undefined;
+      const defaultsFile = path.join(BUILTIN_POLICY_DIR, 'data.json');
+      const bundleData = await readJson(defaultsFile);
+      if (!isObject(bundleData)) throw new UserError('must be a JSON object', { file: defaultsFile, jsonPath: '$' });
+      const config = await resolvePolicyConfig(bundleData, a.data);
+      const inventories = [];
+      for (const spec of sources) inventories.push(await enrich(await loadSource(spec), { config, now }));
+      const doc = accessDocument(inventories, { now });
+      if (base && a.baseline) doc.delta = accessDelta(base, doc, a.baseline);
+      const text = renderAccess(a.format, doc);
+      if (a.output) await writeFileAtomic(a.output, text);
+      else io.stdout(text);
+      for (const inv of inventories) assertComplete(inv);
+      setExit(EXIT.ok);
+    },
+  };
+}
