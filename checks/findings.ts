@@ -3,6 +3,7 @@
  * the engine joined with rule metadata and the Inventory elements they name. Every report format
  * is a pure function of this document.
  */
+import path from 'node:path';
 import { fingerprint, type BaselineState, type BaselineSummary } from './baseline.js';
 import type { RawFinding } from './engine/index.js';
 import { ruleElementId, SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
@@ -20,7 +21,11 @@ export interface FindingResource {
   type: string;
   name: string;
   constructPath?: string;
+  /** The declaring .tf or stack .ts file (relative to the source root), else the input file. */
   file?: string;
+  /** 1-based line range of the declaration in `file`, when known. */
+  line?: number;
+  endLine?: number;
   stack?: string;
 }
 
@@ -120,14 +125,27 @@ function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<st
   return m;
 }
 
-function resourceOf(id: string, el: Located | undefined): FindingResource {
+/**
+ * The file a finding points at: the declaring source (a plan resource's .tf file, a construct's
+ * stack .ts file) relative to the source root when it lies inside it, else the input file.
+ */
+function locate(r: FindingResource, origin: Origin, sourceRoot: string): void {
+  if (origin.sourceFile) {
+    const rel = path.relative(sourceRoot, origin.sourceFile);
+    r.file = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : origin.sourceFile;
+    if (origin.line) r.line = origin.line;
+    if (origin.endLine && origin.line && origin.endLine >= origin.line) r.endLine = origin.endLine;
+  } else if (origin.file) r.file = origin.file;
+}
+
+function resourceOf(id: string, el: Located | undefined, sourceRoot: string): FindingResource {
   if (!el) return { type: 'unknown', name: id };
   const r: FindingResource = { type: el.type, name: el.name ?? el.origin.address ?? id };
   if (el.origin.address) r.address = el.origin.address;
   const arn = el.arn ?? el.origin.arn;
   if (arn) r.arn = arn;
   if (el.origin.constructPath) r.constructPath = el.origin.constructPath;
-  if (el.origin.file) r.file = el.origin.file;
+  locate(r, el.origin, sourceRoot);
   if (el.origin.stack) r.stack = el.origin.stack;
   return r;
 }
@@ -145,6 +163,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export interface DocumentOptions {
   raw: RawFinding[];
+  /** Declaring source files are made relative to this folder (--source-root; default the current folder). */
+  sourceRoot?: string;
   rules: RuleMeta[];
   inventory: Inventory;
   source: SourceKind | 'drift';
@@ -199,7 +219,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
       title: meta?.title ?? f.ruleId,
       message: f.message,
       source: f.source ?? opts.source,
-      resource: resourceOf(f.resource, resource),
+      resource: resourceOf(f.resource, resource, path.resolve(opts.sourceRoot ?? '.')),
       remediation: meta?.remediation ?? '',
       references: meta?.references ?? { owasp: [], nistCsf: [], hipaa: [] },
       waived: false,

@@ -28,6 +28,8 @@ export interface CheckOptions extends EngineOptions {
   now: Date;
   /** --waivers files (YAML or JSON). */
   waiverFiles?: string[];
+  /** --source-root: declaring files are reported relative to it (default the current folder). */
+  sourceRoot?: string;
 }
 
 export async function loadSource(spec: SourceSpec): Promise<Inventory> {
@@ -79,7 +81,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     mergeInto(merged, inv);
     source = spec.kind;
   }
-  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now, waivers });
+  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now, waivers, ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}) });
   return { document, inventory: merged, engine };
 }
 

@@ -44,7 +44,10 @@ export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): s
     if (f.waived || f.baseline === 'existing') continue;
     const props: string[] = [`title=${escapeProperty(`${f.ruleId} ${f.title}`)}`];
     const file = f.resource.file ? relativeFile(f.resource.file, opts.sourceRoot) : undefined;
-    if (file) props.push(`file=${escapeProperty(file)}`);
+    if (file) {
+      props.push(`file=${escapeProperty(file)}`);
+      if (f.resource.line) props.push(`line=${f.resource.line}`, ...(f.resource.endLine ? [`endLine=${f.resource.endLine}`] : []));
+    }
     const body = `[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})${f.remediation ? `\nFix: ${f.remediation}` : ''}`;
     lines.push(`::${commandOf(f.severity)} ${props.join(',')}::${escapeData(body)}`);
   }

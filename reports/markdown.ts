@@ -79,7 +79,7 @@ function groups(doc: FindingsDocument): Group[] {
 }
 
 function findingLines(f: Finding): string[] {
-  const lines = [`- ${ICON[f.severity]} **${f.severity}** ${code(f.ruleId)} ${cell(f.message)}`, `  - at ${code(where(f))}`];
+  const lines = [`- ${ICON[f.severity]} **${f.severity}** ${code(f.ruleId)} ${cell(f.message)}`, `  - at ${code(where(f))}${f.resource.line && f.resource.file ? ` (${code(`${f.resource.file}:${f.resource.line}`)})` : ''}`];
   if (f.remediation) lines.push(`  - fix: ${cell(f.remediation)}`);
   return lines;
 }

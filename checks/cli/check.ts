@@ -54,6 +54,7 @@ export interface CheckArgs extends SourceArgs {
   waivers: string[];
   now?: string;
   baseline?: string;
+  sourceRoot?: string;
 }
 
 /** Loads the sources, evaluates them once and, with --baseline, marks findings new or existing. */
@@ -61,7 +62,7 @@ export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promi
   const sources = sourcesOf(a, io);
   if (sources.length === 0) throw new UserError(`nothing to ${verb}: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws`);
   const now = parseNow(a.now);
-  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers });
+  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
   return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
 }
 

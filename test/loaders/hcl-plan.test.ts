@@ -7,9 +7,12 @@
  * plan-only NHI-ROT-007). Without the .tf files the plan is judged as before: unknown documents.
  * Never skipped: without terraform, the provider mirror or moto this fails with the install command.
  */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
@@ -29,6 +32,26 @@ interface Finding {
   resource: { address?: string; file?: string; line?: number; endLine?: number };
 }
 
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+(addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+const validateSarif = ajv.compile(JSON.parse(readFileSync(path.resolve('test/fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8')) as object);
+
+/**
+ * Where the fixture declares a resource address: the file (relative to the configuration folder)
+ * and the line range of its block, read from the fixture text (the block ends at the first line
+ * that is a lone closing brace).
+ */
+function declared(address: string): { file: string; line: number; endLine: number } {
+  const m = /^(?:module\.feed\[[^\]]+\]\.)?(aws_[a-z0-9_]+)\.([a-z0-9_]+)/.exec(address)!;
+  const file = address.startsWith('module.') ? 'modules/feed/main.tf' : ['policies.tf', 'main.tf'].find((f) => readFileSync(path.join(HCL, f), 'utf8').includes(`resource "${m[1]}" "${m[2]}"`))!;
+  const lines = readFileSync(path.join(HCL, file), 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`resource "${m[1]}" "${m[2]}"`));
+  const end = lines.findIndex((l, i) => i > start && l === '}');
+  return { file, line: start + 1, endLine: end + 1 };
+}
+
+let sarif: Sarif.Log;
+let github: string;
 let moto: MotoServer;
 let work: ReturnType<typeof terraformWorkdir>;
 let planFile: string;
@@ -53,7 +76,10 @@ beforeAll(async () => {
   const plan = work.tf.plan('hcl.tfplan', ['-var', `db_password=${CANARIES[1]}`]);
   planFile = path.join(work.dir, 'plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
-  found.plan = await findings(['--plan', planFile]);
+  found.plan = await findings(['--plan', planFile, '--source-root', work.dir]);
+  const out = (format: string) => runCli(['check', '--plan', planFile, '--source-root', work.dir, '--format', format, '--fail-on', 'none', '--now', NOW]);
+  sarif = JSON.parse((await out('sarif')).stdout) as Sarif.Log;
+  github = (await out('github')).stdout;
   // The same plan in a folder without .tf files: read alone, as before.
   const alone = path.join(mkdtempSync(path.join(os.tmpdir(), 'nhi-hcl-alone-')), 'plan.json');
   copyFileSync(planFile, alone);
@@ -88,6 +114,20 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
   it('gets the same findings as the state after apply, but for NHI-UNK-001 and the plan-only NHI-ROT-007', () => {
     const planOnly = /^NHI-(UNK-001|ROT-007)/;
     expect(keys(found.plan.filter((f) => !planOnly.test(f.ruleId)))).toEqual(keys(found.state));
+  });
+
+  it('points every finding at the .tf file and line range that declares it', () => {
+    for (const f of found.plan) {
+      const want = declared(f.resource.address!);
+      expect({ address: f.resource.address, file: f.resource.file, line: f.resource.line, endLine: f.resource.endLine }).toEqual({ address: f.resource.address, ...want });
+    }
+    // The same in SARIF (schema-valid, physicalLocation with region) and in GitHub annotations.
+    expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
+    const phi = sarif.runs[0]!.results!.find((r) => r.ruleId === 'NHI-LP-008' && r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName === 'module.feed["lab"].aws_iam_role_policy.read')!;
+    expect(phi.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'modules/feed/main.tf', uriBaseId: '%SRCROOT%' }, region: { startLine: declared('module.feed["lab"].aws_iam_role_policy.read').line, endLine: declared('module.feed["lab"].aws_iam_role_policy.read').endLine } });
+    const admin = declared('aws_iam_role_policy.admin_bad');
+    expect(github).toContain(`file=policies.tf,line=${admin.line},endLine=${admin.endLine}::[critical]`);
+    expect(github).not.toContain('plan.json');
   });
 
   it('without the .tf files, the jsonencode documents stay unknown as before', () => {
