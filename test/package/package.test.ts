@@ -89,7 +89,7 @@ beforeAll(async () => {
   const withShell = { ...bare, PATH: [bare.PATH, ...SYSTEM_BIN].join(path.delimiter) };
   ok(await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], withShell, app), 'npm install of the tarball');
   installed = path.join(app, 'node_modules', 'nhi-guard');
-  cpSync(path.join(FIXTURES, 'plans'), path.join(app, 'plans'), { recursive: true });
+  for (const d of ['plans', 'state', 'snapshots']) cpSync(path.join(FIXTURES, d), path.join(app, d), { recursive: true });
   cpSync(synthExamples(), path.join(app, 'cdktf.out'), { recursive: true });
   process.chdir(app);
   process.env.NHI_GUARD_NO_SHIPPED_PACK = '1';
@@ -170,6 +170,24 @@ describe('the npm package', () => {
     const local = (s: string, root: string) => s.split(root).join('<policies>');
     expect(local(mine.stdout, path.join(installed, 'policies'))).toBe(local(theirs.stdout, BUILTIN_POLICY_DIR));
     expect(mine.stdout).toContain('NHI-LP-001');
+  });
+
+  it.each([
+    ['drift', ['drift', '--declared-state', 'state/estate.tfstate', '--snapshot', 'snapshots/handmade-estate-drift.json', '--format', 'json', '--fail-on', 'none', '--now', NOW]],
+    ['inventory', ['inventory', '--plan', 'plans/estate-create.json', '--synth', 'cdktf.out', '--format', 'json', '--now', NOW]],
+    ['report merge', ['report', 'merge', 'estate.json', 'synth.json', '--format', 'markdown']],
+  ])('%s reads as from the checkout', async (_name, args) => {
+    if (args[0] === 'report') {
+      for (const [out, src] of [['estate.json', ['--plan', 'plans/estate-create.json']], ['synth.json', ['--synth', 'cdktf.out']]] as const) {
+        ok(await fromTarball(['check', ...src, '--format', 'json', '--output', out, '--fail-on', 'none', '--now', NOW]), 'check');
+      }
+    }
+    const [mine, theirs] = await Promise.all([fromTarball(args), fromCheckout(args)]);
+    expect(mine.stderr).toBe('');
+    expect(mine.code).toBe(0);
+    ok(theirs, 'the checkout');
+    expect(mine.stdout.length).toBeGreaterThan(200);
+    expect(stable(mine.stdout)).toBe(stable(theirs.stdout));
   });
 
   it('--data is applied at evaluation time: no opa needed, the same findings as the checkout', async () => {
