@@ -238,7 +238,8 @@ export class AccessGraph {
     for (const e of p.aws ?? []) {
       for (const n of this.ids.principal(e, from)) {
         if (n.kind === 'any' || ((n.kind === 'identity' || n.kind === 'external') && n.id === who)) return 'direct';
-        if (n.kind === 'account' && (n.account === account || (account === undefined && n.account === this.inv.accountId))) how = 'account';
+        // An identity whose account is not known (no pinned account) may belong to the one named.
+        if (n.kind === 'account' && (n.account === account || (account === undefined && (this.inv.accountId === undefined || n.account === this.inv.accountId)))) how = 'account';
         if (n.kind === 'account' && `account:${n.account}` === who) return 'direct';
       }
     }
