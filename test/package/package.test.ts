@@ -176,6 +176,7 @@ describe('the npm package', () => {
     ['drift', ['drift', '--declared-state', 'state/estate.tfstate', '--snapshot', 'snapshots/handmade-estate-drift.json', '--format', 'json', '--fail-on', 'none', '--now', NOW]],
     ['inventory', ['inventory', '--plan', 'plans/estate-create.json', '--synth', 'cdktf.out', '--format', 'json', '--now', NOW]],
     ['report merge', ['report', 'merge', 'estate.json', 'synth.json', '--format', 'markdown']],
+    ['access', ['access', '--synth', 'cdktf.out', '--format', 'json', '--now', NOW]],
   ])('%s reads as from the checkout', async (_name, args) => {
     if (args[0] === 'report') {
       for (const [out, src] of [['estate.json', ['--plan', 'plans/estate-create.json']], ['synth.json', ['--synth', 'cdktf.out']]] as const) {
