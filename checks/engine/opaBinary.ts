@@ -132,8 +132,8 @@ export function findOpa(): OpaBinary {
     rejected.push(`${c.path} (${v ? `version ${v}` : 'does not run'})`);
   }
   const seen = rejected.length ? `; rejected ${rejected.join(', ')}` : '';
-  const where = inCheckout() ? 'on PATH, in $OPA_BIN or in .tools/bin' : 'on PATH or in $OPA_BIN';
-  throw new UserError(`opa v1.x not found ${where}${seen}: it compiles Rego (--policy-dir, policies build|test); ${opaInstallHint()}`);
+  const what = inCheckout() ? 'opa v1.x not found on PATH, in $OPA_BIN or in .tools/bin' : 'opa v1.x (needed for --policy-dir and policies build|test) not found on PATH or in $OPA_BIN';
+  throw new UserError(`${what}${seen}; ${opaInstallHint()}`);
 }
 
 /** A checkout of nhi-guard (with its set-up script), not an installed package. */
