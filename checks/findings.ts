@@ -9,6 +9,7 @@ import type { RawFinding } from './engine/index.js';
 import { ruleElementId, SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
 import { countFindings, elementType, inventoryRows, type InventoryRow } from './inventoryRows.js';
 import type { Gap, Inventory, Origin, SourceKind } from './model.js';
+import type { ResolvedSelection, SelectionRecord } from './selection.js';
 import { waiverCovers, type WaiverFact } from './waivers.js';
 
 /** 1.1.0: findings carry a fingerprint and, against a baseline, a baseline state; the document its baseline. */
@@ -51,6 +52,8 @@ export interface Finding {
   references: References;
   waived: boolean;
   waiver?: Waiver;
+  /** With --severity-override: the rule's own severity (`severity` is the overridden one). */
+  originalSeverity?: Severity;
   /** Stable identity of the finding across runs (checks/baseline.ts). */
   fingerprint?: string;
   /** With --baseline: new in this run, or already in the baseline (resolved: only in `baseline.resolved`). */
@@ -85,6 +88,8 @@ export interface FindingsDocument {
   trend?: TrendPoint[];
   /** Live: parts of the account that could not be read. Present and non-empty: the result is incomplete (exit 3), never clean. */
   gaps?: Gap[];
+  /** With --rule/--skip-rule/--severity-override: the rules not reported (with their findings) and the severities changed. */
+  selection?: SelectionRecord;
   /** With --baseline: what this run was compared against, and the baseline's findings that are gone. */
   baseline?: BaselineSummary;
 }
@@ -178,6 +183,8 @@ export interface DocumentOptions {
   aliases?: Map<string, string>;
   /** Parts of a live account that could not be read (default: the gaps of `inventory`). */
   gaps?: Gap[];
+  /** Rule selection and severity overrides of the run (checks/selection.ts). */
+  selection?: ResolvedSelection;
 }
 
 /** The same finding reported twice (two inputs carrying the same waiver, say) is one finding. */
@@ -204,8 +211,18 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
   const waivers = opts.waivers ?? [];
   const elements = index(opts.inventory, waivers, opts.rules);
   for (const inv of opts.lookup ?? []) for (const [id, el] of index(inv, [], [])) if (!elements.has(id)) elements.set(id, el);
-  const raw = dedupe(opts.raw);
-  const voided = new Set(raw.filter((f) => isWaiverRule(f.ruleId)).map((f) => f.resource));
+  const all = dedupe(opts.raw);
+  // A skipped waiver rule still voids its waiver: skipping NHI-WVR-001 never revives an expired waiver.
+  const voided = new Set(all.filter((f) => isWaiverRule(f.ruleId)).map((f) => f.resource));
+  const sel = opts.selection;
+  const skippedFindings = new Map<string, number>();
+  const raw = sel
+    ? all.filter((f) => {
+        if (sel.keeps(f.ruleId)) return true;
+        skippedFindings.set(f.ruleId, (skippedFindings.get(f.ruleId) ?? 0) + 1);
+        return false;
+      })
+    : all;
   const usable = waivers.filter((w) => !voided.has(w.id) && w.problems.length === 0);
   const counted: Array<{ resource: string; identity?: string; waived: boolean }> = [];
   const findings: Finding[] = raw.map((f) => {
@@ -213,9 +230,10 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     const identity = f.identity ? elements.get(f.identity) : undefined;
     const resource = elements.get(f.resource);
     const owner = identity?.governance?.owner ?? resource?.governance?.owner;
+    const severity = sel ? sel.severityOf(f.ruleId, f.severity) : f.severity;
     const out: Finding = {
       ruleId: f.ruleId,
-      severity: f.severity,
+      severity,
       title: meta?.title ?? f.ruleId,
       message: f.message,
       source: f.source ?? opts.source,
@@ -224,6 +242,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
       references: meta?.references ?? { owasp: [], nistCsf: [], hipaa: [] },
       waived: false,
     };
+    if (severity !== f.severity) out.originalSeverity = f.severity;
     if (identity) out.identity = identity.name ?? f.identity!;
     if (owner && owner.trim()) out.owner = owner;
     const waiver = isWaiverRule(f.ruleId) ? undefined : usable.find((w) => waiverCovers(w, f.ruleId, { ...out.resource, id: f.resource }));
@@ -245,10 +264,11 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     inputs: opts.inventory.inputs.map((i) => ({ kind: i.kind, file: i.file })),
     summary: summarize(findings, opts.inventory.identities.filter((i) => i.change !== 'delete').length),
     rules: opts.rules
-      .filter((r) => !r.deprecated)
-      .map((r) => ({ id: r.id, title: r.title, description: r.description, severity: r.severity, remediation: r.remediation, references: r.references })),
+      .filter((r) => !r.deprecated && (!sel || sel.keeps(r.id)))
+      .map((r) => ({ id: r.id, title: r.title, description: r.description, severity: sel ? sel.severityOf(r.id, r.severity) : r.severity, remediation: r.remediation, references: r.references })),
     findings,
     inventory: inventoryRows(opts.inventory, countFindings(counted)),
+    ...(sel && !sel.empty ? { selection: { ...sel.record, skipped: sel.record.skipped.map((r) => ({ ...r, findings: skippedFindings.get(r.id) ?? 0 })) } } : {}),
     ...((opts.gaps ?? opts.inventory.gaps)?.length ? { gaps: [...(opts.gaps ?? opts.inventory.gaps)!] } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
+import { resolveSelection, type RuleSelection } from './selection.js';
 import { loadPlan } from './loaders/plan.js';
 import { loadSnapshot } from './loaders/snapshot.js';
 import { loadState } from './loaders/state.js';
@@ -21,6 +22,8 @@ export interface SourceSpec {
   live?: LiveOptions;
   /** kind 'plan': the root module's .tf files (--tf-dir); default the plan file's folder. */
   tfDir?: string;
+  /** kind 'synth': only these stacks (--stack). */
+  stacks?: string[];
 }
 
 export interface CheckOptions extends EngineOptions {
@@ -30,12 +33,14 @@ export interface CheckOptions extends EngineOptions {
   waiverFiles?: string[];
   /** --source-root: declaring files are reported relative to it (default the current folder). */
   sourceRoot?: string;
+  /** --rule, --skip-rule, --severity-override. */
+  selection?: RuleSelection;
 }
 
 export async function loadSource(spec: SourceSpec): Promise<Inventory> {
   switch (spec.kind) {
     case 'synth':
-      return loadSynth(spec.path);
+      return loadSynth(spec.path, spec.stacks ? { stacks: spec.stacks } : {});
     case 'plan':
       return loadPlan(spec.path, spec.tfDir ? { tfDir: spec.tfDir } : {});
     case 'state':
@@ -67,6 +72,8 @@ export interface CheckResult {
 
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const engine = await loadEngine(opts);
+  // Patterns are checked before any input is read: a typo is a usage error, not an empty report.
+  const selection = resolveSelection(engine.rules, opts.selection);
   const merged = emptyInventory();
   const raw: RawFinding[] = [];
   const fileWaivers = await loadWaivers(opts.waiverFiles ?? [], opts.now);
@@ -81,7 +88,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     mergeInto(merged, inv);
     source = spec.kind;
   }
-  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now, waivers, ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}) });
+  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now, waivers, selection, ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}) });
   return { document, inventory: merged, engine };
 }
 

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Finding, FindingsDocument } from '../checks/findings.js';
 import type { Severity } from '../checks/engine/metadata.js';
+import { selectionNote } from './notes.js';
 
 export interface GithubOptions {
   sourceRoot?: string;
@@ -60,6 +61,8 @@ export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): s
   const unwaived = doc.findings.filter((f) => !f.waived);
   const fresh = unwaived.filter((f) => f.baseline !== 'existing').length;
   const base = doc.baseline ? `, against the baseline ${fresh} new, ${unwaived.length - fresh} existing, ${doc.baseline.resolved.length} resolved` : '';
+  const note = selectionNote(doc);
+  if (note) lines.push(`::notice title=${escapeProperty('nhi-guard: rule selection')}::${escapeData(note)}`);
   lines.push(`nhi-guard: ${open} finding(s), ${doc.summary.waived} waived${base}${gaps.length ? `, INCOMPLETE (${gaps.length} gap(s))` : ''}`);
   return lines.join('\n') + '\n';
 }

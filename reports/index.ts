@@ -20,12 +20,14 @@ export interface RenderContext {
    * Renderers never read the process state; `render()` fills in process.cwd() when absent.
    */
   sourceRoot?: string;
+  /** The gate of the run (--fail-on): JUnit fails only what it fails; text says why a run with serious findings passes. */
+  failOn?: string;
 }
 
 export type Renderer = (doc: FindingsDocument, ctx: RenderContext) => string;
 
 export const RENDERERS = {
-  text: (doc, ctx) => renderText(doc, { color: ctx.color }),
+  text: (doc, ctx) => renderText(doc, { color: ctx.color, ...(ctx.failOn ? { failOn: ctx.failOn } : {}) }),
   json: (doc) => renderJson(doc),
   sarif: (doc, ctx) => renderSarif(doc, { sourceRoot: ctx.sourceRoot }),
   junit: (doc) => renderJunit(doc),

@@ -11,6 +11,7 @@ import type { Finding, FindingsDocument } from '../checks/findings.js';
 import { printable } from '../checks/errors.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
+import { selectionNote } from './notes.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 export const MARKDOWN_BUDGET = 60_000;
@@ -172,6 +173,7 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
       `${waived.length} waived; evaluated at ${doc.now.slice(0, 10)} by ${doc.tool.name} ${doc.tool.version}.`,
   );
   head.push('');
+  head.push(...selectionLines(doc));
   head.push('| Severity | Findings |', '|---|---:|');
   for (const s of SEVERITIES) head.push(`| ${ICON[s]} ${s} | ${by[s]} |`);
   head.push(`| waived | ${doc.summary.waived} |`);
@@ -253,6 +255,12 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
   return text;
 }
 
+/** The rule selection of the run, when it left rules out or changed severities. */
+function selectionLines(doc: FindingsDocument): string[] {
+  const note = selectionNote(doc);
+  return note ? [`> ℹ️ ${cell(note)}`, ''] : [];
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function severityCounts(fs: Finding[]): string {
@@ -290,6 +298,7 @@ function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<Findings
     `${doc.summary.identities} identities checked from ${doc.inputs.length} input(s) (${[...new Set(doc.inputs.map((i) => i.kind))].join(', ') || 'none'}) ` +
       `against the baseline ${code(base.file)} of ${base.generatedAt.slice(0, 10)}; ${waived.length} waived; evaluated at ${doc.now.slice(0, 10)} by ${doc.tool.name} ${doc.tool.version}.`,
   );
+  head.push('', ...selectionLines(doc));
   if (base.notEvaluated > 0) head.push('', `> ${plural(base.notEvaluated, 'finding')} of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`);
   head.push('');
 

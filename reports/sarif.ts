@@ -196,6 +196,7 @@ export function sarifLog(doc: FindingsDocument, opts: SarifOptions = {}): Sarif.
       now: doc.now,
       inputs: doc.inputs.map((i) => ({ kind: i.kind, file: i.file })),
       summary: doc.summary,
+      ...(doc.selection ? { selection: doc.selection } : {}),
       // Resolved findings are counted, not listed as `absent` results: a consumer that ignores
       // baselineState (GitHub code scanning) would open an alert for each of them.
       ...(doc.baseline

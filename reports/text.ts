@@ -4,11 +4,14 @@
  */
 import pc from 'picocolors';
 import { printable } from '../checks/errors.js';
-import type { Finding, FindingsDocument } from '../checks/findings.js';
+import { failsGate, gatedFindings, type Finding, type FindingsDocument } from '../checks/findings.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
+import { selectionNote } from './notes.js';
 
 export interface TextOptions {
   color?: boolean;
+  /** The run's --fail-on: when it lets high or critical findings pass, the last line says so. */
+  failOn?: string;
 }
 
 const paint: Record<Severity, (s: string) => string> = {
@@ -62,6 +65,8 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
     for (const g of gaps) lines.push(`  ${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`);
     lines.push('');
   }
+  const note = selectionNote(doc);
+  if (note) lines.push(p(note), '');
   const base = doc.baseline;
   if (base) {
     lines.push(`resolved since the baseline ${p(base.file)} (${base.resolved.length}):`);
@@ -72,5 +77,20 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
   const fresh = doc.findings.filter((f) => !f.waived && f.baseline !== 'existing').length;
   const against = base ? ` (against the baseline: ${fresh} new, ${total - fresh} existing, ${base.resolved.length} resolved)` : '';
   lines.push(`${verdict} on ${doc.summary.identities} identities: ${counts}; ${doc.summary.waived} waived${against}`);
+  const why = passNote(doc, opts.failOn);
+  if (why) lines.push(why);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Why a run exits 0 although high or critical findings are open (`npm start` runs with
+ * --fail-on none): a green run is never mistaken for a clean one.
+ */
+export function passNote(doc: FindingsDocument, failOn: string | undefined): string | undefined {
+  if (failOn === undefined || failsGate(doc, failOn as Severity | 'none')) return undefined;
+  const serious = gatedFindings(doc).filter((f) => f.severity === 'critical' || f.severity === 'high');
+  if (serious.length === 0) return undefined;
+  const counts = (['critical', 'high'] as const).map((s) => [s, serious.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  const why = failOn === 'none' ? '--fail-on none never fails the run' : `--fail-on ${failOn} lets them pass`;
+  return `exit 0 although ${counts} finding(s)${doc.baseline ? ' are new since the baseline' : ' are open'}: ${why}; a CI gate runs with --fail-on high`;
 }

@@ -8,14 +8,15 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { accessDocument } from '../access/document.js';
 import { accessDelta, loadAccessDocument } from '../access/delta.js';
-import { ACCESS_FORMATS, renderAccess, type AccessFormat } from '../access/render.js';
+import { renderAccess, type AccessFormat } from '../access/render.js';
 import { BUILTIN_POLICY_DIR } from '../engine/index.js';
 import { resolvePolicyConfig } from '../engine/policyData.js';
 import { enrich } from '../enrich/index.js';
 import { UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { loadSource } from '../run.js';
-import { liveSourceOptions, sourceOptions, sourcesOf, type SourceArgs } from './check.js';
+import { sourcesOf, type SourceArgs } from './check.js';
+import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './index.js';
 
@@ -24,12 +25,9 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
     command: 'access',
     describe: 'the PHI access map: who reaches which data store of data-class phi or pii, and how',
     builder: (y) =>
-      liveSourceOptions(sourceOptions(y))
-        .option('format', { choices: ACCESS_FORMATS, default: 'text' as const, describe: 'report format' })
-        .option('output', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
-        .option('baseline', { type: 'string', describe: 'access map of an earlier run (--format json): show what this change gives or takes' })
-        .option('data', { type: 'string', describe: 'policy data file (tag keys) merged over the defaults' })
-        .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' }),
+      withOptions(y, 'access')
+        .example('$0 access --synth cdktf.out', 'who reaches which PHI store, and how')
+        .example('$0 access --plan plan.json --baseline main-access.json', 'what a change gives or takes'),
     handler: async (argv) => {
       const a = argv as unknown as SourceArgs & { format: AccessFormat; output?: string; baseline?: string; data?: string; now?: string };
       const sources = sourcesOf(a, io);

@@ -6,7 +6,8 @@
 import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../io/files.js';
 import { renderJson } from '../../reports/json.js';
-import { checkDocument, liveSourceOptions, sourceOptions, type CheckArgs } from './check.js';
+import { checkDocument, type CheckArgs } from './check.js';
+import { withOptions } from './options.js';
 import { EXIT, type Io } from './index.js';
 import { assertComplete } from './output.js';
 
@@ -15,12 +16,7 @@ export function baselineCommand(io: Io, setExit: (c: number) => void): CommandMo
     command: 'baseline',
     describe: 'write the findings document of the current state, for a later `check --baseline FILE` (the gate then judges new findings only)',
     builder: (y) =>
-      liveSourceOptions(sourceOptions(y))
-        .option('policy-dir', { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' })
-        .option('data', { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults' })
-        .option('waivers', { type: 'string', array: true, default: [] as string[], describe: 'waivers file (YAML or JSON), repeatable' })
-        .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' })
-        .option('output', { type: 'string', describe: 'write the baseline to this file (atomically) instead of stdout' })
+      withOptions(y, 'baseline')
         .example('$0 baseline --plan main-plan.json --output nhi-baseline.json', 'the default branch\'s findings')
         .example('$0 check --plan plan.json --baseline nhi-baseline.json', 'then gate a change on what it adds'),
     handler: async (argv) => {

@@ -1,44 +1,34 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 import { compareWithBaseline } from '../baseline.js';
 import { UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { isDirectory } from '../io/files.js';
 import { runCheck, type SourceSpec } from '../run.js';
-import { commonOptions, liveOptions, parseNow, type Io } from './index.js';
-import { emitReport, exitFor } from './output.js';
+import { parseSeverityOverride, type RuleSelection } from '../selection.js';
+import { parseNow, type Io } from './index.js';
+import { withOptions } from './options.js';
+import { emitReports, exitFor, reportTargets } from './output.js';
 import { liveSpec, type LiveArgs } from './snapshot.js';
 
 export interface SourceArgs extends LiveArgs {
   synth?: string[];
+  stack?: string[];
   plan?: string[];
   state?: string[];
   snapshot?: string[];
   tfDir?: string;
 }
 
-/** The declared-source options shared by check and inventory: repeatable and mixable. */
-export function sourceOptions<T>(y: Argv<T>) {
-  return y
-    .option('synth', { type: 'string', array: true, describe: 'cdktf output folder (manifest.json + stacks), repeatable' })
-    .option('plan', { type: 'string', array: true, describe: '`terraform show -json PLANFILE` output, repeatable' })
-    .option('state', { type: 'string', array: true, describe: '`terraform show -json` state or a terraform.tfstate (v4), repeatable' })
-    .option('tf-dir', { type: 'string', describe: "folder of the plan's root module .tf files (default: the plan file's folder)" });
-}
-
-/** The live sources shared by check and inventory: `--live aws` (with --region, --profile, --endpoint) and `--snapshot FILE`. */
-export function liveSourceOptions<T>(y: Argv<T>) {
-  return liveOptions(y).option('snapshot', { type: 'string', array: true, describe: 'live snapshot file (nhi-guard snapshot --output), repeatable' });
-}
-
 /** A cdktf output folder given with `flag`, checked to be a folder. */
-export function synthSource(dir: string, flag: string): SourceSpec {
+export function synthSource(dir: string, flag: string, stacks?: string[]): SourceSpec {
   if (!isDirectory(dir)) throw new UserError(`is not a folder (${flag} expects a cdktf output folder such as cdktf.out)`, { file: dir });
-  return { kind: 'synth', path: dir };
+  return { kind: 'synth', path: dir, ...(stacks?.length ? { stacks } : {}) };
 }
 
 export function sourcesOf(a: SourceArgs, io: Io): SourceSpec[] {
   const sources: SourceSpec[] = [];
-  for (const dir of a.synth ?? []) sources.push(synthSource(dir, '--synth'));
+  if (a.stack?.length && !a.synth?.length) throw new UserError('--stack selects stacks of a cdktf output: give --synth DIR');
+  for (const dir of a.synth ?? []) sources.push(synthSource(dir, '--synth', a.stack));
   for (const f of a.plan ?? []) sources.push({ kind: 'plan', path: f, ...(a.tfDir ? { tfDir: a.tfDir } : {}) });
   for (const f of a.state ?? []) sources.push({ kind: 'state', path: f });
   for (const f of a.snapshot ?? []) sources.push({ kind: 'live', path: f });
@@ -47,14 +37,29 @@ export function sourcesOf(a: SourceArgs, io: Io): SourceSpec[] {
   return sources;
 }
 
-/** The parsed options of check (and baseline) that decide what is evaluated. */
-export interface CheckArgs extends SourceArgs {
+/** The parsed options that decide what is evaluated and reported (check, baseline, drift). */
+export interface PolicyArgs {
   policyDir: string[];
   data?: string;
   waivers: string[];
   now?: string;
+  rule?: string[];
+  skipRule?: string[];
+  severityOverride?: string[];
+}
+
+export interface CheckArgs extends SourceArgs, PolicyArgs {
   baseline?: string;
   sourceRoot?: string;
+}
+
+/** --rule, --skip-rule, --severity-override as a selection (patterns are checked against the pack later). */
+export function selectionOf(a: PolicyArgs): RuleSelection {
+  return {
+    rule: a.rule ?? [],
+    skipRule: a.skipRule ?? [],
+    severityOverride: (a.severityOverride ?? []).map((s) => parseSeverityOverride(s)),
+  };
 }
 
 /** Loads the sources, evaluates them once and, with --baseline, marks findings new or existing. */
@@ -62,7 +67,8 @@ export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promi
   const sources = sourcesOf(a, io);
   if (sources.length === 0) throw new UserError(`nothing to ${verb}: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws`);
   const now = parseNow(a.now);
-  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
+  const selection = selectionOf(a);
+  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
   return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
 }
 
@@ -71,11 +77,17 @@ export function checkCommand(io: Io, setExit: (c: number) => void): CommandModul
     command: 'check',
     describe: 'check declared identities (cdktf synth, terraform plan or state) against the policy pack',
     builder: (y) =>
-      liveSourceOptions(sourceOptions(commonOptions(y))),
+      withOptions(y, 'check')
+        .example('$0 check --synth cdktf.out', 'every stack of a cdktf output, as a text report')
+        .example('$0 check --synth cdktf.out --stack legacy-hl7', 'one stack of it')
+        .example('$0 check --plan plan.json --format sarif=nhi.sarif --format markdown=nhi.md --format text', 'one evaluation, three reports')
+        .example('$0 check --plan plan.json --baseline nhi-baseline.json --fail-on high', 'fail on new high or critical findings only')
+        .example('$0 check --plan plan.json --skip-rule "NHI-OWN-*" --severity-override NHI-EXP-004=info', 'leave out a family of rules, soften one'),
     handler: async (argv) => {
-      const a = argv as unknown as CheckArgs & { format: string; output?: string; failOn: string; sourceRoot?: string };
+      const a = argv as unknown as CheckArgs & { format: string | string[]; output?: string; failOn: string; sourceRoot?: string };
+      const targets = reportTargets(a.format, a.output);
       const document = await checkDocument(a, io);
-      await emitReport(document, a.format, a.output, io, a.sourceRoot);
+      await emitReports(document, targets, io, a.sourceRoot, a.failOn);
       exitFor(document, a.failOn, setExit);
     },
   };

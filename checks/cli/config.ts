@@ -1,57 +1,123 @@
 /**
- * `--config FILE`: defaults for the common options, kept in the repository beside the stacks
- * (YAML or JSON). Command-line options win over the file. Paths in the file are relative to the
- * file's folder, so the same config works from any working directory.
+ * The config file: option defaults kept in the repository (YAML or JSON). Found as `--config FILE`,
+ * else `.nhi-guard.yaml` in the current folder, else in the repository root (the nearest folder up
+ * with a `.git`). Its keys are the flags' own names (kebab-case: `fail-on`, `policy-dir`), taken
+ * from the option table (checks/cli/options.ts); any other spelling is refused with the right
+ * name. Command-line options win over the file; paths in it are relative to its folder.
  *
- *   policyDirs: [policies/acme]      # --policy-dir, repeatable
- *   data: policy-data.yaml           # --data
- *   waivers: [waivers.yaml]          # --waivers, repeatable
- *   failOn: high                     # --fail-on
- *   format: text                     # --format
- *   sourceRoot: .                    # --source-root
- *   region: us-east-1                # live: --region, --profile, --endpoint
+ * A key the running command does not take is ignored with a note on stderr (one file serves check,
+ * drift and inventory alike). `endpoint` and `profile` are refused: they decide which server and
+ * which credentials a scan uses, and the file is edited by pull requests.
  */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError, jsonPath } from '../errors.js';
-import { SEVERITIES } from '../engine/metadata.js';
-import { own } from '../dict.js';
+import { UserError, jsonPath, quote } from '../errors.js';
 import { isObject, readJsonOrYaml } from '../io/files.js';
-import { FORMATS } from '../../reports/index.js';
+import { own } from '../dict.js';
+import { SEVERITIES } from '../engine/metadata.js';
+import { camel, OPTIONS, optionNames, specFor, type Command } from './options.js';
+import { nearest } from './suggest.js';
 
-/** Config key → option name (yargs camel case), and whether it holds paths. */
-const KEYS: Record<string, { option: string; paths?: 'one' | 'many'; choices?: readonly string[] }> = {
-  policyDirs: { option: 'policyDir', paths: 'many' },
-  data: { option: 'data', paths: 'one' },
-  waivers: { option: 'waivers', paths: 'many' },
-  failOn: { option: 'failOn', choices: [...SEVERITIES, 'none'] },
-  format: { option: 'format', choices: FORMATS },
-  sourceRoot: { option: 'sourceRoot', paths: 'one' },
-  region: { option: 'region' },
-  profile: { option: 'profile' },
-  endpoint: { option: 'endpoint' },
-};
+export const CONFIG_FILE_NAME = '.nhi-guard.yaml';
 
-/** Reads a config file into option values (before the command line is parsed). */
-export async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+export interface ConfigValues {
+  /** Option values by yargs (camel-case) key. */
+  values: Record<string, unknown>;
+  /** The camel-case keys the file set (the handlers tell them from command-line values). */
+  keys: Set<string>;
+  /** Notes for stderr: keys ignored for this command. */
+  notes: string[];
+}
+
+/** `.nhi-guard.yaml` in `cwd`, else in the nearest folder up that holds `.git`; undefined when neither has one. */
+export function discoverConfig(cwd: string): string | undefined {
+  const here = path.join(cwd, CONFIG_FILE_NAME);
+  if (existsSync(here)) return here;
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) {
+      const f = path.join(dir, CONFIG_FILE_NAME);
+      return existsSync(f) && statSync(f).isFile() ? f : undefined;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function badKey(key: string, command: Command): string {
+  const all = Object.keys(OPTIONS).filter((k) => k !== 'config');
+  if (/[A-Z_]/.test(key)) {
+    const kebab = key.replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const hit = all.includes(kebab) ? kebab : nearest(kebab, all);
+    if (hit) return `is not a key: config keys are the flags' names, write ${hit}`;
+  }
+  const near = nearest(key, [...optionNames(command), ...all]);
+  return `is not a known option${near ? `; did you mean ${near}?` : ''} (keys are the flags' names: ${all.join(', ')})`;
+}
+
+/** Reads a config file into option values for `command` (before the command line is parsed). */
+export async function readConfigFile(file: string, command: Command): Promise<ConfigValues> {
+  const out: ConfigValues = { values: {}, keys: new Set(), notes: [] };
   const doc = await readJsonOrYaml(file);
-  if (doc === null || doc === undefined) return {};
+  if (doc === null || doc === undefined) return out;
   if (!isObject(doc)) throw new UserError('must be an object of option defaults', { file, jsonPath: '$' });
   const base = path.dirname(path.resolve(file));
-  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
-    const spec = own(KEYS, key);
-    if (!spec) throw new UserError(`is not a known option; known: ${Object.keys(KEYS).join(', ')}`, { file, jsonPath: jsonPath([key]) });
-    if (spec.paths === 'many') {
-      const list = Array.isArray(value) ? value : [value];
-      list.forEach((v, i) => {
-        if (typeof v !== 'string' || v === '') throw new UserError('must be a path', { file, jsonPath: jsonPath(Array.isArray(value) ? [key, i] : [key]) });
-      });
-      out[spec.option] = (list as string[]).map((p) => path.resolve(base, p));
-    } else {
-      if (typeof value !== 'string' || value === '') throw new UserError('must be a non-empty string', { file, jsonPath: jsonPath([key]) });
-      if (spec.choices && !spec.choices.includes(value)) throw new UserError(`must be one of ${spec.choices.join(', ')}`, { file, jsonPath: jsonPath([key]) });
-      out[spec.option] = spec.paths === 'one' ? path.resolve(base, value) : value;
+    const at = { file, jsonPath: jsonPath([key]) };
+    const def = key !== 'config' ? own(OPTIONS, key) : undefined;
+    if (!def) throw new UserError(badKey(key, command), at);
+    if (def.refusedInConfig) throw new UserError(`is not accepted from a config file: ${def.refusedInConfig}`, at);
+    const spec = specFor(key, command);
+    if (!spec || spec.configFile === false) {
+      out.notes.push(`${file}: ${key} does not apply to ${command}; ignored`);
+      continue;
     }
+    out.values[camel(key)] = convert(value, key, spec, def.config ?? 'value', base, at);
+    out.keys.add(camel(key));
   }
   return out;
+}
+
+type At = { file: string; jsonPath: string };
+
+function convert(value: unknown, key: string, spec: { type?: string; array?: boolean; choices?: readonly unknown[]; nargs?: number }, kind: string, base: string, at: At): unknown {
+  if (kind === 'severity-map') return severityMap(value, key, at);
+  if (spec.type === 'boolean') {
+    if (typeof value !== 'boolean') throw new UserError('must be true or false', at);
+    return value;
+  }
+  if (spec.type === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new UserError('must be a number', at);
+    return value;
+  }
+  const many = spec.array === true || (key === 'format' && spec.nargs === 1);
+  if (!many && Array.isArray(value)) throw new UserError('must be a single value, not a list', at);
+  const list = Array.isArray(value) ? value : [value];
+  const strings = list.map((v, i) => {
+    const where = Array.isArray(value) ? { ...at, jsonPath: `${at.jsonPath}[${i}]` } : at;
+    if (typeof v !== 'string' || v === '') throw new UserError(kind === 'path' ? 'must be a path' : 'must be a non-empty string', where);
+    if (spec.choices && !spec.choices.includes(v)) throw new UserError(`must be one of ${spec.choices.join(', ')}`, where);
+    if (kind === 'path') return path.resolve(base, v);
+    if (kind === 'format') {
+      const eq = v.indexOf('=');
+      return eq > 0 ? `${v.slice(0, eq)}=${path.resolve(base, v.slice(eq + 1))}` : v;
+    }
+    return v;
+  });
+  return many ? strings : strings[0];
+}
+
+/** `{NHI-OWN-002: low}` or `[NHI-OWN-002=low]` → `['NHI-OWN-002=low']`. */
+function severityMap(value: unknown, key: string, at: At): string[] {
+  if (Array.isArray(value)) {
+    return value.map((v, i) => {
+      if (typeof v !== 'string') throw new UserError('must be RULE=SEVERITY', { ...at, jsonPath: `${at.jsonPath}[${i}]` });
+      return v;
+    });
+  }
+  if (!isObject(value)) throw new UserError(`must be a map of rule (id or glob) to severity (${SEVERITIES.join(', ')})`, at);
+  return Object.entries(value).map(([rule, sev]) => {
+    if (typeof sev !== 'string' || !(SEVERITIES as readonly string[]).includes(sev)) {
+      throw new UserError(`must be one of ${SEVERITIES.join(', ')}, not ${quote(sev)}`, { ...at, jsonPath: jsonPath([key, rule]) });
+    }
+    return `${rule}=${sev}`;
+  });
 }

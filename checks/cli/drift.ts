@@ -14,25 +14,22 @@ import { compareWithBaseline } from '../baseline.js';
 import { UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { loadSource, type SourceSpec } from '../run.js';
-import { commonOptions, liveOptions, parseNow, type Io } from './index.js';
-import { synthSource } from './check.js';
-import { emitReport, exitFor } from './output.js';
+import { parseNow, type Io } from './index.js';
+import { withOptions } from './options.js';
+import { selectionOf, synthSource, type PolicyArgs } from './check.js';
+import { emitReport, emitReports, exitFor, reportTargets } from './output.js';
 import { liveSpec, type LiveArgs } from './snapshot.js';
 
-interface DriftArgs extends LiveArgs {
+interface DriftArgs extends LiveArgs, PolicyArgs {
   declaredSynth?: string;
   declaredPlan?: string;
   declaredState?: string;
   snapshot?: string;
   history?: string;
   splitBy?: 'owner';
-  policyDir: string[];
-  data?: string;
-  waivers: string[];
-  format: string;
+  format: string | string[];
   output?: string;
   failOn: string;
-  now?: string;
   sourceRoot?: string;
   baseline?: string;
 }
@@ -49,18 +46,17 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
     command: 'drift',
     describe: 'compare the declared identities with the live account (or a snapshot): shadow identities, permission, tag and rotation drift',
     builder: (y) =>
-      liveOptions(commonOptions(y))
-        .option('declared-synth', { type: 'string', describe: 'declared side: cdktf output folder' })
-        .option('declared-plan', { type: 'string', describe: 'declared side: `terraform show -json` of a plan' })
-        .option('declared-state', { type: 'string', describe: 'declared side: `terraform show -json` state or a terraform.tfstate' })
-        .option('snapshot', { type: 'string', describe: 'live side: a snapshot file (nhi-guard snapshot) instead of --live aws' })
-        .option('history', { type: 'string', describe: 'report history folder: adds this run\'s JSON findings document and draws the trend over the folder' })
-        .option('split-by', { choices: ['owner'] as const, describe: 'one report per owner, written into the --output folder' }),
+      withOptions(y, 'drift')
+        .example('$0 drift --declared-synth cdktf.out --live aws --region us-east-1', 'what the stacks declare against the account')
+        .example('$0 drift --declared-plan plan.json --snapshot prod.json --format html=drift.html --history reports/', 'offline, with the trend over earlier runs')
+        .example('$0 drift --declared-synth cdktf.out --snapshot prod.json --split-by owner --format markdown --output by-owner/', 'one report per owner'),
     handler: async (argv) => {
       const a = argv as unknown as DriftArgs;
       const declared = declaredSpec(a);
       if ((a.live === undefined) === (a.snapshot === undefined)) throw new UserError('drift needs exactly one live side: --live aws or --snapshot FILE');
       if (a.splitBy && !a.output) throw new UserError('--split-by owner needs --output DIR (the folder for the per-owner reports)');
+      if (a.splitBy && Array.isArray(a.format) && a.format.length > 1) throw new UserError('--split-by owner writes one format: give a single --format');
+      const targets = a.splitBy ? [] : reportTargets(a.format, a.output);
       const now = parseNow(a.now);
       const live = liveSpec(a, io, now);
       const liveSource: SourceSpec = live ? { kind: 'live', path: 'aws', live } : { kind: 'live', path: a.snapshot! };
@@ -71,6 +67,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
         policyDirs: a.policyDir,
         dataFile: a.data,
         waiverFiles: a.waivers,
+        selection: selectionOf(a),
       });
       if (a.baseline !== undefined) document = await compareWithBaseline(document, a.baseline);
       let history: HistoryEntry[] | undefined;
@@ -80,7 +77,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
         await appendHistory(a.history, document);
       }
       if (a.splitBy === 'owner') await writeSplit(document, history, a, io);
-      else await emitReport(document, a.format, a.output, io, a.sourceRoot);
+      else await emitReports(document, targets, io, a.sourceRoot, a.failOn);
       exitFor(document, a.failOn, setExit);
     },
   };
@@ -88,7 +85,8 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
 
 async function writeSplit(doc: FindingsDocument, history: HistoryEntry[] | undefined, a: DriftArgs, io: Io): Promise<void> {
   const dir = a.output!;
+  const format = [a.format].flat()[0] ?? 'text';
   const parts = splitByOwner(doc, history);
-  for (const p of parts) await emitReport(p.document, a.format, path.join(dir, `${p.name}.${extensionOf(a.format)}`), io, a.sourceRoot);
+  for (const p of parts) await emitReport(p.document, format, path.join(dir, `${p.name}.${extensionOf(format)}`), io, a.sourceRoot);
   io.stderr(`nhi-guard: ${parts.length} per-owner report(s) written to ${dir}\n`);
 }

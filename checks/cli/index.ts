@@ -5,19 +5,20 @@
  * A user error is one line on stderr; a stack trace only with NHI_GUARD_DEBUG=1.
  */
 import yargs, { type Argv } from 'yargs';
-import { EngineError, IncompleteError, UserError, oneLine } from '../errors.js';
-import { SEVERITIES } from '../engine/metadata.js';
-import { FORMATS } from '../../reports/index.js';
+import { EngineError, IncompleteError, UserError, oneLine, quote } from '../errors.js';
+import { TOOL } from '../findings.js';
 import { baselineCommand } from './baseline.js';
 import { accessCommand } from './access.js';
 import { checkCommand } from './check.js';
-import { readConfigFile } from './config.js';
+import { discoverConfig, readConfigFile } from './config.js';
 import { driftCommand } from './drift.js';
 import { inventoryCommand } from './inventory.js';
 import { policiesCommand } from './policies.js';
 import { reportCommand } from './report.js';
 import { synthCommand } from './synth.js';
 import { snapshotCommand } from './snapshot.js';
+import { COMMANDS, optionNames, type Command } from './options.js';
+import { nearest } from './suggest.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
 
@@ -26,6 +27,10 @@ export interface Io {
   stderr: (s: string) => void;
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** Where the config file is looked for (default: the process's current folder). */
+  cwd?: string;
+  /** Set by main(): the option keys (camel case) whose values came from the config file. */
+  configured?: ReadonlySet<string>;
 }
 
 export const processIo = (): Io => ({
@@ -34,31 +39,6 @@ export const processIo = (): Io => ({
   isTTY: process.stdout.isTTY === true,
   env: process.env,
 });
-
-/** Options shared by the commands that evaluate policies. */
-export function commonOptions<T>(y: Argv<T>) {
-  return y
-    .option('config', { type: 'string', describe: 'defaults for these options from a YAML or JSON file (command-line options win; docs/config.md)' })
-    .option('policy-dir', { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' })
-    .option('data', { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults' })
-    .option('waivers', { type: 'string', array: true, default: [] as string[], describe: 'waivers file (YAML or JSON), repeatable; waived findings stay in the report and never fail the gate' })
-    .option('format', { choices: FORMATS, default: 'text' as const, describe: 'report format' })
-    .option('output', { type: 'string', describe: 'write the report to this file (atomically) instead of stdout' })
-    .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'high' as const, describe: 'exit 1 when a finding is at or above this severity' })
-    .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' })
-    .option('baseline', { type: 'string', describe: 'findings document of an earlier run (e.g. the default branch, or `nhi-guard baseline`): findings are new, existing or resolved, and --fail-on gates on new findings only' })
-    .option('source-root', { type: 'string', describe: 'sarif/github: file locations relative to this folder (default: the current folder)' });
-}
-
-/** Live AWS options (check, inventory, snapshot, drift): see checks/cli/snapshot.ts liveSpec(). */
-export function liveOptions<T>(y: Argv<T>) {
-  return y
-    .option('live', { choices: ['aws'] as const, describe: 'read the live AWS account, read-only (docs/live.md)' })
-    .option('region', { type: 'string', describe: 'live: AWS region (default AWS_REGION or AWS_DEFAULT_REGION)' })
-    .option('profile', { type: 'string', describe: 'live: profile of the shared AWS config and credentials files' })
-    .option('endpoint', { type: 'string', describe: 'live: AWS-compatible endpoint URL (e.g. a moto server)' })
-    .option('timeout', { type: 'number', describe: 'live: seconds per AWS request before it is retried or recorded as a gap (default 30)' });
-}
 
 export function parseNow(v: string | undefined): Date {
   if (v === undefined) return new Date();
@@ -81,16 +61,43 @@ export function parser(io: Io, setExit: (code: number) => void): Argv {
     .command(reportCommand(io, setExit))
     .command(synthCommand(io, setExit))
     .command(snapshotCommand(io, setExit))
+    .example('$0 check --plan plan.json --format sarif=nhi.sarif --format markdown=nhi.md --format text', 'one evaluation, three reports')
+    .example('$0 check --plan plan.json --baseline nhi-baseline.json --fail-on high', 'gate a change on the findings it adds')
     .demandCommand(1, 'a command is required: access, check, baseline, drift, inventory, policies, report, snapshot or synth')
+    .recommendCommands()
     .strict()
     .help()
-    .version(false)
+    .version(TOOL.version)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UserError(msg ?? 'invalid usage');
+      throw new UserError(withSuggestion(msg ?? 'invalid usage'));
     });
+}
+
+/** The command a raw argument list runs (its first word), when it is one. */
+export function commandOf(argv: string[]): Command | undefined {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return (COMMANDS as readonly string[]).includes(first ?? '') ? (first as Command) : undefined;
+}
+
+let suggestFor: Command | undefined;
+
+/** yargs' "Unknown argument: fial-on" with the option the user probably meant; a mistyped command named. */
+function withSuggestion(msg: string): string {
+  if (/^Did you mean /.test(msg)) return `unknown command; ${msg.replace(/^Did/, 'did')}`;
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return msg;
+  // yargs names an unknown --fial-on twice, as fial-on and fialOn.
+  const words = m[1]!.split(', ');
+  const unknown = words.filter((w) => !(/[A-Z]/.test(w) && words.includes(w.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))));
+  const names = suggestFor ? optionNames(suggestFor) : [];
+  const hints = unknown.map((w) => {
+    const n = nearest(w.replace(/^-+/, ''), names);
+    return n ? `${w} (did you mean --${n}?)` : w;
+  });
+  return `unknown option${unknown.length === 1 ? '' : 's'}: ${hints.join(', ')}`;
 }
 
 /** Runs the CLI and returns the exit code. */
@@ -98,10 +105,22 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   let code: number = EXIT.ok;
   try {
     let helpShown = false;
-    // Read before parsing, so that a bad config file is a UserError like any other input.
-    const config = configFileOf(argv);
+    const command = commandOf(argv);
+    const first = argv.find((a) => !a.startsWith('-'));
+    if (first !== undefined && command === undefined) {
+      const near = nearest(first, COMMANDS);
+      throw new UserError(`unknown command ${quote(first)}${near ? `; did you mean ${near}?` : ''} (commands: ${COMMANDS.join(', ')})`);
+    }
+    suggestFor = command;
     const y = parser(io, (c) => (code = c));
-    if (config) y.config(await readConfigFile(config));
+    // Read before parsing, so that a bad config file is a UserError like any other input.
+    const file = configFileOf(argv) ?? (command && !argv.includes('--help') ? discoverConfig(io.cwd ?? process.cwd()) : undefined);
+    if (file && command) {
+      const config = await readConfigFile(file, command);
+      for (const n of config.notes) io.stderr(`nhi-guard: note: ${n}\n`);
+      io.configured = config.keys;
+      y.config(config.values);
+    }
     await y.parseAsync(argv, {}, (err, _argv, output) => {
       if (output && !err) {
         helpShown = true;

@@ -12,7 +12,8 @@ import { UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
 import { loadSource, mergeInto } from '../run.js';
-import { liveSourceOptions, sourceOptions, sourcesOf, type SourceArgs } from './check.js';
+import { sourcesOf, type SourceArgs } from './check.js';
+import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './index.js';
 
@@ -79,11 +80,9 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
     command: 'inventory',
     describe: 'list the non-human identities, credentials and policies of the given sources',
     builder: (y) =>
-      liveSourceOptions(sourceOptions(y))
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'table or Inventory JSON' })
-        .option('output', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
-        .option('data', { type: 'string', describe: 'policy data file (tag keys) merged over the defaults' })
-        .option('now', { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' }),
+      withOptions(y, 'inventory')
+        .example('$0 inventory --synth cdktf.out', 'every declared identity with its owner, expiry and credentials')
+        .example('$0 inventory --plan plan.json --format json --output inventory.json', 'the Inventory JSON of a plan'),
     handler: async (argv) => {
       const a = argv as unknown as SourceArgs & { format: 'text' | 'json'; output?: string; data?: string; now?: string };
       const sources = sourcesOf(a, io);

@@ -6,6 +6,7 @@ import type { RuleMeta } from '../engine/metadata.js';
 import { findOpa } from '../engine/opaBinary.js';
 import { writeFileAtomic } from '../io/files.js';
 import { EXIT, type Io } from './index.js';
+import { withOptions } from './options.js';
 
 const RULE_FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -39,12 +40,10 @@ export function policiesCommand(io: Io, setExit: (c: number) => void): CommandMo
     command: 'policies <action>',
     describe: 'compile the policy pack to WebAssembly, run its opa tests, or list its rules',
     builder: (y) =>
-      y
-        .positional('action', { choices: ['build', 'test', 'list'] as const, describe: 'build | test | list' })
-        .option('policy-dir', { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' })
-        .option('force', { type: 'boolean', default: false, describe: 'build: ignore the cache' })
-        .option('format', { choices: RULE_FORMATS, default: 'text' as const, describe: 'list: output format' })
-        .option('output', { type: 'string', describe: 'list: write to this file' }),
+      withOptions(y.positional('action', { choices: ['build', 'test', 'list'] as const, describe: 'build | test | list' }), 'policies')
+        .example('$0 policies list', 'every rule with its id, severity and title')
+        .example('$0 policies build --policy-dir policies/acme', 'compile the pack with your own rules (cached)')
+        .example('$0 policies test', 'run opa test on the pack'),
     handler: async (argv) => {
       const a = argv as unknown as { action: string; policyDir: string[]; force: boolean; format: (typeof RULE_FORMATS)[number]; output?: string };
       const dirs = policyDirsOf({ policyDirs: a.policyDir });

@@ -5,11 +5,11 @@
  */
 import type { CommandModule } from 'yargs';
 import { loadFindingsDocument } from '../baseline.js';
-import { SEVERITIES, type Severity } from '../engine/metadata.js';
+import type { Severity } from '../engine/metadata.js';
 import { compareFindings, FINDINGS_SCHEMA_VERSION, summarize, TOOL, type Finding, type FindingsDocument, type RuleSummary } from '../findings.js';
-import { FORMATS } from '../../reports/index.js';
 import type { Io } from './index.js';
-import { emitReport, exitFor } from './output.js';
+import { emitReports, exitFor, reportTargets } from './output.js';
+import { withOptions } from './options.js';
 
 /** Same rule, same resource, same identity, same message: one finding. */
 function dedupeKey(f: Finding): string {
@@ -74,18 +74,17 @@ export function reportCommand(io: Io, setExit: (c: number) => void): CommandModu
     command: 'report <action> <files..>',
     describe: 'merge findings documents (JSON reports) and render them in any format',
     builder: (y) =>
-      y
+      withOptions(y, 'report')
         .positional('action', { choices: ['merge'] as const, describe: 'merge' })
         .positional('files', { type: 'string', array: true, describe: 'findings documents (nhi-guard --format json)' })
-        .option('format', { choices: FORMATS, default: 'json' as const, describe: 'report format' })
-        .option('output', { type: 'string', describe: 'write the report to this file (atomically) instead of stdout' })
-        .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'none' as const, describe: 'exit 1 when a merged finding is at or above this severity' }),
+        .example('$0 report merge prod.json staging.json --format markdown=nhi.md --format json=all.json', 'one report of several runs'),
     handler: async (argv) => {
-      const a = argv as unknown as { files: string[]; format: string; output?: string; failOn: Severity | 'none' };
+      const a = argv as unknown as { files: string[]; format: string | string[]; output?: string; failOn: Severity | 'none'; sourceRoot?: string };
+      const targets = reportTargets(a.format, a.output);
       const docs: FindingsDocument[] = [];
       for (const f of a.files) docs.push(await loadFindingsDocument(f));
       const merged = mergeDocuments(docs);
-      await emitReport(merged, a.format, a.output, io);
+      await emitReports(merged, targets, io, a.sourceRoot, a.failOn);
       exitFor(merged, a.failOn, setExit);
     },
   };

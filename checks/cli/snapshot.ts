@@ -10,7 +10,8 @@ import { writeFileAtomic } from '../io/files.js';
 import { checkEndpoint, resolveRegion, type LiveOptions } from '../live/options.js';
 import { progressFor } from '../live/progress.js';
 import { assertValid } from '../schemas/index.js';
-import { EXIT, liveOptions, parseNow, type Io } from './index.js';
+import { EXIT, parseNow, type Io } from './index.js';
+import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
 
 export interface LiveArgs {
@@ -24,7 +25,8 @@ export interface LiveArgs {
 /** The collector options of `--live aws`, or undefined without --live; --region etc. without --live is a usage error. */
 export function liveSpec(a: LiveArgs, io: Io, now?: Date): LiveOptions | undefined {
   if (a.live === undefined) {
-    const stray = (['region', 'profile', 'endpoint', 'timeout'] as const).find((k) => a[k] !== undefined);
+    // A region in the config file serves the live runs; only the command line's is a mistake here.
+    const stray = (['region', 'profile', 'endpoint', 'timeout'] as const).find((k) => a[k] !== undefined && !io.configured?.has(k));
     if (stray) throw new UserError(`--${stray} needs --live aws`);
     return undefined;
   }
@@ -50,9 +52,9 @@ export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandMo
     command: 'snapshot',
     describe: 'capture the live AWS account (read-only) as an Inventory file for offline check and drift',
     builder: (y) =>
-      liveOptions(y)
-        .option('output', { type: 'string', describe: 'the snapshot file (written atomically)' })
-        .option('now', { type: 'string', describe: 'collection time recorded in the snapshot, ISO-8601 (default: the current time)' }),
+      withOptions(y, 'snapshot')
+        .example('$0 snapshot --live aws --region us-east-1 --output prod.json', 'capture the account for offline check and drift')
+        .example('$0 snapshot --live aws --endpoint http://127.0.0.1:5000 --region us-east-1 --output moto.json', 'an AWS-compatible endpoint (moto)'),
     handler: async (argv) => {
       const a = argv as unknown as LiveArgs & { output?: string; now?: string };
       if (a.live !== 'aws') throw new UserError('snapshot needs --live aws');

@@ -8,6 +8,7 @@
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from '../engine/index.js';
 import { enrich } from '../enrich/index.js';
 import { findingsDocument, type FindingsDocument } from '../findings.js';
+import { resolveSelection, type RuleSelection } from '../selection.js';
 import type { Inventory } from '../model.js';
 import { loadSource, loadWaivers, policyInput, type SourceSpec } from '../run.js';
 import { declaredWaiverFacts } from '../waivers.js';
@@ -20,6 +21,8 @@ export interface DriftOptions extends EngineOptions {
   now: Date;
   waiverFiles?: string[];
   generatedAt?: Date;
+  /** --rule, --skip-rule, --severity-override. */
+  selection?: RuleSelection;
 }
 
 export interface DriftResult {
@@ -32,6 +35,7 @@ export interface DriftResult {
 
 export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   const engine = await loadEngine(opts);
+  const selection = resolveSelection(engine.rules, opts.selection);
   const enrichOpts = { config: engine.config, now: opts.now };
   const declared = await enrich(await loadSource(opts.declared), enrichOpts);
   const live = await enrich(await opts.live(), enrichOpts);
@@ -51,6 +55,7 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     source: 'drift',
     now: opts.now,
     waivers,
+    selection,
     ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
   });
   return { document, declared, live, matches, engine };

@@ -3,6 +3,7 @@
  * records. References between resources (`${aws_iam_role.x.name}`) are resolved to their literal
  * value when the configuration states it, and otherwise kept as Unresolved with the address.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError, jsonPath } from '../errors.js';
 import { dict, own } from '../dict.js';
@@ -186,8 +187,36 @@ export function providerAccounts(doc: unknown): string[] {
   return out;
 }
 
-export async function loadSynthRecords(dir: string): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string; waivers: DeclaredWaiver[] }> {
-  const stacks = await readManifest(dir);
+export interface SynthOptions {
+  /** Only these stacks of the manifest (`--stack`, by name); every name must exist. */
+  stacks?: string[];
+}
+
+/**
+ * The stacks to read: those of the manifest (filtered by `--stack`), or, for a single stack folder
+ * (a `cdk.tf.json` without a manifest, e.g. `cdktf.out/stacks/legacy-hl7`), that one stack.
+ */
+export async function stacksOf(dir: string, opts: SynthOptions = {}): Promise<StackEntry[]> {
+  const single = path.join(dir, 'cdk.tf.json');
+  if (!existsSync(path.join(dir, 'manifest.json')) && existsSync(single)) {
+    const doc = await readJson(single);
+    const meta = isObject(doc) && isObject(doc['//']) && isObject(doc['//'].metadata) ? doc['//'].metadata : {};
+    const name = typeof meta.stackName === 'string' && meta.stackName ? meta.stackName : path.basename(path.resolve(dir));
+    if (opts.stacks?.length && !opts.stacks.includes(name)) throw new UserError(`is the single stack ${JSON.stringify(name)}, not ${opts.stacks.map((s) => JSON.stringify(s)).join(', ')}`, { file: single });
+    return [{ name, file: single }];
+  }
+  const all = await readManifest(dir);
+  if (!opts.stacks?.length) return all;
+  const missing = opts.stacks.filter((n) => !all.some((s) => s.name === n));
+  if (missing.length) {
+    const names = all.map((s) => s.name);
+    throw new UserError(`has no stack ${missing.map((n) => JSON.stringify(n)).join(', ')} (--stack); its stacks: ${names.join(', ')}`.slice(0, 300), { file: path.join(dir, 'manifest.json'), jsonPath: '$.stacks' });
+  }
+  return all.filter((s) => opts.stacks!.includes(s.name));
+}
+
+export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string; waivers: DeclaredWaiver[] }> {
+  const stacks = await stacksOf(dir, opts);
   const records: ResourceRecord[] = [];
   const waivers: DeclaredWaiver[] = [];
   const inputs: InputRef[] = [];
@@ -209,7 +238,7 @@ export async function loadSynthRecords(dir: string): Promise<{ records: Resource
   return { records, inputs, waivers, ...(accountId ? { accountId } : {}) };
 }
 
-export async function loadSynth(dir: string): Promise<Inventory> {
-  const { records, inputs, accountId, waivers } = await loadSynthRecords(dir);
+export async function loadSynth(dir: string, opts: SynthOptions = {}): Promise<Inventory> {
+  const { records, inputs, accountId, waivers } = await loadSynthRecords(dir, opts);
   return buildInventory(records, inputs, { accountId, waivers });
 }

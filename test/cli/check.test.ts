@@ -61,9 +61,13 @@ describe('nhi-guard check --synth', () => {
     [['check'], /nothing to check: give --synth DIR/],
     [['check', '--synth', '/nonexistent/cdktf.out'], /^nhi-guard: \/nonexistent\/cdktf\.out: is not a folder/],
     [['check', '--synth', '.', '--now', 'yesterday'], /--now "yesterday" is not an ISO-8601 date/],
-    [['check', '--synth', '.', '--format', 'pdf'], /Invalid values:.*format/s],
+    [['check', '--synth', '.', '--format', 'pdf'], /--format "pdf": unknown format; choose one of text, json/],
+    [['check', '--synth', '.', '--format', 'text', '--format', 'json'], /only one format can go to stdout; give the others a file/],
+    [['check', '--synth', '.', '--fial-on', 'high'], /unknown option: fial-on \(did you mean --fail-on\?\)/],
+    [['chekc'], /unknown command "chekc"; did you mean check\?/],
+    [['check', '--synth', '.', '--skip-rule', 'NHI-NOPE-*'], /--skip-rule NHI-NOPE-\*: matches no rule of the pack/],
     [['check', '--synth', '.', '--fail-on', 'urgent'], /Invalid values/],
-    [['frobnicate'], /Unknown argument|Unknown command|frobnicate/],
+    [['frobnicate'], /unknown command "frobnicate" \(commands: check, baseline/],
     [['check', '--synth', 'test'], /^nhi-guard: .*manifest\.json: does not exist$/],
   ])('usage and input errors exit 2 with one line: %j', async (args, re) => {
     const r = await runCli(args as string[]);

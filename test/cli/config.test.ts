@@ -29,25 +29,29 @@ beforeAll(() => {
 
 describe('--config', () => {
   it('takes waivers and the gate from the file, paths relative to it, and the command line wins', async () => {
-    const cfg = write('governance/nhi-guard.yaml', 'waivers: [waivers.yaml]\nfailOn: critical\nformat: json\n');
+    const cfg = write('governance/nhi-guard.yaml', 'waivers: [waivers.yaml]\nfail-on: critical\nformat: json\n');
     const r = await runCli(['check', '--synth', synth, '--config', cfg, '--now', '2026-11-22']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).not.toContain('error');
     const doc = JSON.parse(r.stdout);
     expect(doc.summary.waived).toBe(3);
     expect(r.code).toBe(0); // critical findings are waived, the gate is at critical
     const strict = await runCli(['check', '--synth', synth, '--config', cfg, '--fail-on', 'high', '--now', '2026-11-22']);
     expect(strict.code).toBe(1);
-    const json = write('nhi-guard.json', JSON.stringify({ failOn: 'none' }));
+    const json = write('nhi-guard.json', JSON.stringify({ 'fail-on': 'none' }));
     expect((await runCli(['check', '--synth', synth, `--config=${json}`, '--now', '2026-11-22'])).code).toBe(0);
   });
 
   it('a bad config file is exit 2 with one line naming the file and the key', async () => {
     const cases: Array<[string, string, string]> = [
-      ['unknown.yaml', 'waiver: x.yaml\n', '$.waiver: is not a known option'],
-      ['choice.yaml', 'failOn: sometimes\n', '$.failOn: must be one of critical, high, medium, low, info, none'],
+      ['unknown.yaml', 'waiver: x.yaml\n', '$.waiver: is not a known option; did you mean waivers?'],
+      ['camel.yaml', 'failOn: high\n', "$.failOn: is not a key: config keys are the flags' names, write fail-on"],
+      ['profile.yaml', 'profile: prod-admin\n', '$.profile: is not accepted from a config file: it chooses the AWS credentials'],
+      ['single.yaml', 'data: [a.yaml, b.yaml]\n', '$.data: must be a single value, not a list'],
+      ['severity.yaml', 'severity-override: {NHI-OWN-002: urgent}\n', '$["severity-override"]["NHI-OWN-002"]: must be one of critical, high, medium, low, info, not "urgent"'],
+      ['choice.yaml', 'fail-on: sometimes\n', '$["fail-on"]: must be one of critical, high, medium, low, info, none'],
       ['type.yaml', 'waivers: [3]\n', '$.waivers[0]: must be a path'],
       ['list.yaml', '- a\n', '$: must be an object of option defaults'],
-      ['broken.json', '{"failOn": ', 'is not valid JSON'],
+      ['broken.json', '{"fail-on": ', 'is not valid JSON'],
     ];
     for (const [name, text, problem] of cases) {
       const f = write(name, text);

@@ -1,0 +1,24 @@
+/**
+ * Sentences every report format states when they apply, worded once: what a run did not report
+ * (--rule/--skip-rule) and which severities it changed (--severity-override), so a report never
+ * looks cleaner than the pack would have made it.
+ */
+import type { FindingsDocument } from '../checks/findings.js';
+
+/** Shortest list that names what matters: up to `max` ids, then a count. */
+function ids(list: string[], max = 8): string {
+  return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} and ${list.length - max} more`;
+}
+
+/** `undefined` when the run reported every rule at its own severity. Plain text; renderers escape it. */
+export function selectionNote(doc: FindingsDocument): string | undefined {
+  const sel = doc.selection;
+  if (!sel) return undefined;
+  const parts: string[] = [];
+  if (sel.skipped.length) {
+    const hidden = sel.skipped.reduce((n, r) => n + r.findings, 0);
+    parts.push(`${sel.skipped.length} rule(s) not reported (${ids(sel.skipped.map((r) => r.id))}), which had ${hidden} finding(s) in this run`);
+  }
+  if (sel.severityOverrides.length) parts.push(`severity changed for ${ids(sel.severityOverrides.map((o) => `${o.ruleId} ${o.from}→${o.to}`))}`);
+  return parts.length ? `Rule selection: ${parts.join('; ')}.` : undefined;
+}
