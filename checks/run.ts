@@ -35,14 +35,16 @@ export interface CheckOptions extends EngineOptions {
   sourceRoot?: string;
   /** --rule, --skip-rule, --severity-override. */
   selection?: RuleSelection;
+  /** One-line warnings of the loaders (what they skipped). */
+  warn?: (message: string) => void;
 }
 
-export async function loadSource(spec: SourceSpec): Promise<Inventory> {
+export async function loadSource(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory> {
   switch (spec.kind) {
     case 'synth':
       return loadSynth(spec.path, spec.stacks ? { stacks: spec.stacks } : {});
     case 'plan':
-      return loadPlan(spec.path, spec.tfDir ? { tfDir: spec.tfDir } : {});
+      return loadPlan(spec.path, { ...(spec.tfDir ? { tfDir: spec.tfDir } : {}), ...(warn ? { warn } : {}) });
     case 'state':
       return loadState(spec.path);
     case 'live':
@@ -80,7 +82,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const waivers = [...fileWaivers];
   let source: SourceKind = opts.sources[0]?.kind ?? 'synth';
   for (const spec of opts.sources) {
-    const inv = await enrich(await loadSource(spec), { config: engine.config, now: opts.now });
+    const inv = await enrich(await loadSource(spec, opts.warn), { config: engine.config, now: opts.now });
     // Each input is judged with the file waivers and the waivers declared in it.
     const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
     waivers.push(...declared);

@@ -68,7 +68,8 @@ export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promi
   if (sources.length === 0) throw new UserError(`nothing to ${verb}: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws`);
   const now = parseNow(a.now);
   const selection = selectionOf(a);
-  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
+  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, warn: (m) => io.stderr(`nhi-guard: warning: ${m}
+`), ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
   return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
 }
 

@@ -276,6 +276,8 @@ class Builder {
       if (!identity.trust.known && isUnresolved(r.values.assume_role_policy)) this.unknown(r, 'trust-policy', identity.trust.reason ?? '');
       const msd = asNumber(r.values.max_session_duration);
       identity.maxSessionDuration = msd ?? 3600;
+      // Declared inline_policy blocks unknown as a whole are not dropped: nothing judges them yet.
+      if (isUnresolved(r.values.inline_policy)) this.unknown(r, 'policy-document', `inline_policy of ${r.address} is known only after apply (${r.values.inline_policy.reason})`);
       for (const [i, b] of asBlocks(r.values.inline_policy).entries()) {
         if (b.policy === undefined && b.name === undefined) continue;
         const pol = this.addPolicy({

@@ -160,6 +160,14 @@ function safeKnown(r: Record<string, unknown>): Record<string, Value> | undefine
   return Object.keys(out).length ? out : undefined;
 }
 
+/** A resource_drift entry's address: as written, or built from its parts (terraform 1.0 omits it). */
+function driftAddress(e: Record<string, unknown>): string | undefined {
+  if (typeof e.address === 'string' && e.address !== '') return e.address;
+  if (typeof e.type !== 'string' || typeof e.name !== 'string' || !e.type || !e.name) return undefined;
+  const mod = typeof e.module_address === 'string' && e.module_address ? `${e.module_address}.` : '';
+  return `${mod}${e.mode === 'data' ? 'data.' : ''}${e.type}.${e.name}${indexSuffix(e.index)}`;
+}
+
 class PlanReader {
   private readonly root: ConfigModule;
   readonly records: ResourceRecord[] = [];
@@ -172,6 +180,7 @@ class PlanReader {
   constructor(
     private readonly doc: Record<string, unknown>,
     private readonly file: string,
+    private readonly warn: (message: string) => void = () => {},
   ) {
     this.root = configModule(isObject(doc.configuration) ? doc.configuration.root_module : undefined);
   }
@@ -322,9 +331,19 @@ class PlanReader {
     if (entries === undefined || entries === null) return this.drift;
     if (!Array.isArray(entries)) throw new UserError('must be a list', { file: this.file, jsonPath: '$.resource_drift' });
     entries.forEach((e, i) => {
-      if (!isObject(e) || typeof e.address !== 'string' || !isObject(e.change)) throw new UserError('must be a resource change with an address', { file: this.file, jsonPath: jsonPath(['resource_drift', i]) });
-      const change = this.changeOf(e.change.actions, ['resource_drift', i, 'change', 'actions']) === 'delete' ? 'delete' : 'update';
-      this.drift!.set(e.address, { change, attributes: change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after) });
+      // Terraform 1.0 wrote entries without an address: it is built from module_address, mode,
+      // type, name and index where they are there; an entry that cannot be read is skipped.
+      const at = jsonPath(['resource_drift', i]);
+      const address = isObject(e) ? driftAddress(e) : undefined;
+      if (!isObject(e) || !address || !isObject(e.change)) return void this.warn(`${this.file}: ${at}: a resource_drift entry without a readable address or change; skipped`);
+      let kind: Change;
+      try {
+        kind = this.changeOf(e.change.actions, ['resource_drift', i, 'change', 'actions']);
+      } catch (err) {
+        return void this.warn(`${this.file}: ${at}: ${(err as Error).message}; skipped`);
+      }
+      const change = kind === 'delete' ? 'delete' : 'update';
+      this.drift!.set(address, { change, attributes: change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after) });
     });
     return this.drift;
   }
@@ -400,6 +419,8 @@ export function planRecords(doc: unknown, file: string): ResourceRecord[] {
 }
 
 export interface PlanOptions {
+  /** Called with a one-line warning for what is skipped (resource_drift entries it cannot read). */
+  warn?: (message: string) => void;
   /**
    * The folder of the plan's root module `.tf` files (--tf-dir); default the plan file's folder.
    * Without .tf files there the plan is read alone.
@@ -429,7 +450,7 @@ export function planProviderAccount(doc: unknown): string | undefined {
 
 export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<Inventory> {
   let doc: unknown = await readJson(file);
-  const reader = new PlanReader(expectPlan(doc, file), file);
+  const reader = new PlanReader(expectPlan(doc, file), file, opts.warn);
   const records = reader.read();
   const dir = opts.tfDir ?? path.dirname(path.resolve(file));
   const configured = await applyConfiguration({ doc: doc as Record<string, unknown>, records, otherKnown: reader.otherKnown, dir });

@@ -105,6 +105,7 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
       'NHI-LP-006 aws_iam_policy.iam_bad hcl-iam-bad',
       'NHI-LP-008 aws_iam_role_policy.phi_bad hcl-phi-bad',
       'NHI-LP-008 aws_iam_role_policy.tpl_bad hcl-tpl-bad',
+      'NHI-LP-008 module.feed["lab"].aws_iam_role.feed hcl-feed-lab',
       'NHI-LP-008 module.feed["lab"].aws_iam_role_policy.read hcl-feed-lab',
       'NHI-ROT-007 aws_secretsmanager_secret.s["rot007-bad"] -',
       'NHI-UNK-001 aws_iam_role_policy.unk -',

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInventory } from '../../checks/loaders/inventoryBuilder.js';
@@ -186,6 +187,24 @@ describe('resource_drift: what terraform found changed outside Terraform', () =>
     expect(inv.policies.find((p) => p.id === 'aws_iam_role_policy.feed["orm"]')!.origin.outOfBand).toEqual({ change: 'update', attributes: ['policy'] });
     expect(check('inventory', inv)).toBeNull();
     expect(JSON.stringify(inv)).not.toContain('someone-in-the-console');
+  });
+
+  it('terraform 1.0 entries without an address are read from their parts; an unreadable one is skipped with a warning', async () => {
+    // terraform 1.0 wrote resource_drift entries without `address` (mode, type, name, index only).
+    const doc = JSON.parse(readFileSync(DRIFT_PLAN, 'utf8')) as { resource_drift: Array<Record<string, unknown>> };
+    for (const e of doc.resource_drift) delete e.address;
+    doc.resource_drift.push({ mode: 'managed', provider_name: 'registry.terraform.io/hashicorp/aws', change: { actions: ['update'] } });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-drift-10-'));
+    const file = path.join(dir, 'plan.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const warnings: string[] = [];
+    const inv = await loadPlan(file, { warn: (m) => warnings.push(m) });
+    expect(inv.identities.find((i) => i.id === 'aws_iam_role.counted[1]')!.origin.outOfBand).toEqual({ change: 'update', attributes: ['tags.owner'] });
+    expect(inv.policies.find((p) => p.id === 'aws_iam_role_policy.feed["orm"]')!.origin.outOfBand).toEqual({ change: 'update', attributes: ['policy'] });
+    expect(warnings).toEqual([`${file}: $.resource_drift[3]: a resource_drift entry without a readable address or change; skipped`]);
+    const r = await runCli(['check', '--plan', file, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`nhi-guard: warning: ${warnings[0]}\n`);
   });
 
   it('the PR comment lists them, with the linked policy that was widened', async () => {

@@ -241,6 +241,13 @@ export class TfConfiguration {
     return b.broken ? undefined : b.attrs.get(String(at[at.length - 1]));
   }
 
+  /** How many `type` blocks a resource writes; undefined when not known (a dynamic block, no declaration). */
+  nestedBlocks(address: string, type: string): number | undefined {
+    const hit = this.locate(address);
+    if (!hit || hit.block.broken || hit.block.blocks.some((b) => b.type === 'dynamic')) return undefined;
+    return hit.block.blocks.filter((b) => b.type === type).length;
+  }
+
   /** The value of an attribute of a resource instance as its configuration evaluates; undefined when not declared. */
   evaluate(address: string, at: Array<string | number>): Value | undefined {
     const hit = this.locate(address);

@@ -125,6 +125,19 @@ export async function applyConfiguration(input: ConfigurationInput): Promise<boo
         const link = linkValue(v, cfg.evaluate(rec.address, [attr]));
         if (link !== undefined) rec.values[attr] = link;
       }
+      // A role's inline_policy blocks unknown as a whole (a module instance whose documents
+      // reference new resources): each block as the configuration writes it.
+      const blocks = rec.type === 'aws_iam_role' && isUnresolved(rec.values.inline_policy) ? cfg.nestedBlocks(rec.address, 'inline_policy') : undefined;
+      if (blocks && isUnresolved(rec.values.inline_policy)) {
+        const whole = rec.values.inline_policy;
+        rec.values.inline_policy = Array.from({ length: blocks }, (_, i) => {
+          const b = dict<Value>();
+          const name = cfg.evaluate(rec.address, ['inline_policy', i, 'name']);
+          if (typeof name === 'string') b.name = name;
+          b.policy = documentValue(whole, cfg.evaluate(rec.address, ['inline_policy', i, 'policy'])) ?? whole;
+          return b;
+        });
+      }
       if (rec.type === 'aws_iam_role' && Array.isArray(rec.values.inline_policy)) {
         rec.values.inline_policy.forEach((b, i) => {
           if (!b || typeof b !== 'object' || Array.isArray(b) || isUnresolved(b) || !isUnresolved(b.policy)) return;
