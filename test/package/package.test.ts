@@ -387,6 +387,35 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
   });
 });
 
+describe('the GitLab CI template of docs/ci.md', () => {
+  const docs = readFileSync(path.join(PROJECT_ROOT, 'docs', 'ci.md'), 'utf8');
+  const section = docs.slice(docs.indexOf('## GitLab CI template'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+  const job = (YAML.parse(block) as Record<string, { script: string[]; variables: Record<string, string>; artifacts: { reports: { junit: string }; paths: string[] } }>)['.nhi-guard']!;
+
+  it('installs the package of this version, then its script checks once, writes the artifacts and ends with the gate', async () => {
+    expect(job.variables.NHI_GUARD_VERSION).toBe(pkg.version);
+    expect(job.script[0]).toMatch(/^npm install --prefix "\$CI_PROJECT_DIR\/\.nhi-guard" .*"nhi-guard@\$\{NHI_GUARD_VERSION\}"$/);
+    // The install line fetches the published package; here the tarball installed above stands in for it.
+    const project = mkdtempSync(path.join(work, 'gitlab-'));
+    cpSync(path.join(app, 'plans', 'estate-create.json'), path.join(project, 'plan.json'));
+    symlinkSync(app, path.join(project, '.nhi-guard'));
+    const script = path.join(project, '.script.sh');
+    // GitLab runs the lines of a job's script in one shell that stops at the first failing line.
+    writeFileSync(script, ['set -eo pipefail', ...job.script.slice(1)].join('\n') + '\n');
+    const env = { ...bare, PATH: [bare.PATH, ...SYSTEM_BIN].join(path.delimiter), ...job.variables, CI_PROJECT_DIR: project };
+    const clean = (e: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined));
+    const gate = await run('/bin/bash', [script], clean(env), project);
+    expect(gate.code, gate.stderr).toBe(1);
+    for (const f of [job.artifacts.reports.junit, ...job.artifacts.paths]) expect(existsSync(path.join(project, f)), f).toBe(true);
+    expect(gate.stdout).toContain('NHI-LP-004');
+    const pass = await run('/bin/bash', [script], clean({ ...env, NHI_GUARD_FAIL_ON: 'none' }), project);
+    expect(pass.code, pass.stderr).toBe(0);
+    const bad = await run('/bin/bash', [script], clean({ ...env, NHI_GUARD_SOURCE: '--plan missing.json' }), project);
+    expect(bad.code).toBe(2);
+  });
+});
+
 describe('the pre-commit hook', () => {
   const hooks = YAML.parse(readFileSync(path.join(PROJECT_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{ id: string; entry: string; args: string[]; language: string; pass_filenames: boolean }>;
   const hook = hooks.find((h) => h.id === 'nhi-guard-synth')!;
