@@ -10,10 +10,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const NOW = new Date('2026-11-22T00:00:00Z');
 const FIXTURES = path.resolve('test/fixtures/plans');
 
-async function ruleCounts(file: string): Promise<Record<string, number>> {
+async function ruleCounts(file: string, skip: ReadonlySet<string>): Promise<Record<string, number>> {
   const { document } = await runCheck({ sources: [{ kind: 'plan', path: file }], now: NOW });
   const out: Record<string, number> = {};
-  for (const f of document.findings) out[f.ruleId] = (out[f.ruleId] ?? 0) + 1;
+  for (const f of document.findings) if (!skip.has(f.ruleId)) out[f.ruleId] = (out[f.ruleId] ?? 0) + 1;
   return out;
 }
 
@@ -47,6 +47,9 @@ describe('assembled bench plans', () => {
   });
 
   // Copies of one fixture are independent: their findings are the fixture's, times the copies.
+  // Except what counts across the whole plan: NHI-LP-011 (a PHI store reachable by more identities
+  // than allowed) rightly sees every copy's Resource "*" grants reach every copy's stores.
+  const ACROSS_COPIES = new Set(['NHI-LP-011']);
   for (const [name] of DEFAULT_MIX) {
     it(`three copies of ${name} find three times what ${name} finds`, async () => {
       const single = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as { resource_changes: unknown[] };
@@ -54,8 +57,8 @@ describe('assembled bench plans', () => {
       expect(stats.copies).toBe(3);
       const file = path.join(dir, `${name}-x3.json`);
       writeFileSync(file, JSON.stringify(plan));
-      const once = await ruleCounts(path.join(FIXTURES, `${name}.json`));
-      const thrice = await ruleCounts(file);
+      const once = await ruleCounts(path.join(FIXTURES, `${name}.json`), ACROSS_COPIES);
+      const thrice = await ruleCounts(file, ACROSS_COPIES);
       expect(Object.keys(once).length).toBeGreaterThan(0);
       expect(thrice).toEqual(Object.fromEntries(Object.entries(once).map(([r, n]) => [r, n * 3])));
     });
