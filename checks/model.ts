@@ -132,6 +132,11 @@ export interface DocRef {
   document?: PolicyDocument;
   /** Why the document is unknown, or why it could not be read. */
   reason?: string;
+  /**
+   * The document exists but could not be read: not valid JSON, not an IAM policy, or too large to
+   * judge (NHI-UNK-002). Absent when it is merely unknown until apply (NHI-UNK-001).
+   */
+  unreadable?: boolean;
 }
 
 export interface Expiry {

@@ -184,7 +184,7 @@ class Builder {
   private doc(r: ResourceRecord, v: Value | undefined, what: string): DocRef {
     if (typeof v === 'string') return documentFromText(v);
     const obj = asObject(v);
-    if (obj) return { known: false, reason: `${what} is not JSON text` };
+    if (obj) return { known: false, unreadable: true, reason: `${what} is not JSON text` };
     if (isUnresolved(v) && v.json !== undefined) return documentFromConfiguration(v.json);
     if (isUnresolved(v)) {
       const [ds] = this.targets(r, v, ['aws_iam_policy_document']);

@@ -77,16 +77,16 @@ function statementOf(raw: unknown, i: number): Statement {
 /** Parses a policy document object (already JSON-decoded). */
 export function documentOf(raw: unknown): DocRef {
   try {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { known: false, reason: 'policy document is not a JSON object' };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { known: false, unreadable: true, reason: 'policy document is not a JSON object' };
     const d = raw as Record<string, unknown>;
     const stmts = list(d.Statement);
-    if (!stmts) return { known: false, reason: 'policy document has no Statement' };
-    if (stmts.length > MAX_STATEMENTS) return { known: false, reason: `policy document has more than ${MAX_STATEMENTS} statements` };
+    if (!stmts) return { known: false, unreadable: true, reason: 'policy document has no Statement' };
+    if (stmts.length > MAX_STATEMENTS) return { known: false, unreadable: true, reason: `policy document has more than ${MAX_STATEMENTS} statements` };
     const doc: PolicyDocument = { statements: stmts.map(statementOf) };
     if (typeof d.Version === 'string') doc.version = d.Version;
     return { known: true, document: doc };
   } catch (e) {
-    return { known: false, reason: `invalid policy document: ${(e as Error).message}` };
+    return { known: false, unreadable: true, reason: `invalid policy document: ${(e as Error).message}` };
   }
 }
 
@@ -97,7 +97,7 @@ export function documentFromText(text: string): DocRef {
     try {
       t = decodeURIComponent(t);
     } catch {
-      return { known: false, reason: 'policy document is not valid URL-encoded text' };
+      return { known: false, unreadable: true, reason: 'policy document is not valid URL-encoded text' };
     }
   }
   if (t.includes('${')) return { known: false, reason: 'policy document contains an unresolved interpolation' };
@@ -110,7 +110,7 @@ export function documentFromJson(text: string): DocRef {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { known: false, reason: 'policy document is not valid JSON' };
+    return { known: false, unreadable: true, reason: 'policy document is not valid JSON' };
   }
   return documentOf(parsed);
 }
@@ -137,7 +137,7 @@ export function documentFromConfiguration(text: string): DocRef {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { known: false, reason: 'policy document is not valid JSON' };
+    return { known: false, unreadable: true, reason: 'policy document is not valid JSON' };
   }
   const unknown = (what: string, ph: string) => ({ known: false, reason: `${what} is known only after apply (depends on ${ph.slice(2, -1)})` });
   if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
