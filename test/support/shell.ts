@@ -3,7 +3,7 @@
  * PATH as a wrapper around this checkout's bin (what `npm install` would put there), and the
  * expected exit code read from a trailing `# exit N` comment.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,9 +27,9 @@ export interface ShellRun {
   stderr: string;
 }
 
-/** `bash -euo pipefail -c script` in `cwd` with nhi-guard on PATH and `env` added. */
+/** `bash -eo pipefail -c script` (as GitHub's runner runs a step) in `cwd` with nhi-guard on PATH and `env` added. */
 export function runShell(script: string, cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000): ShellRun {
-  const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
     cwd,
     env: { ...process.env, ...env, PATH: `${nhiGuardOnPath()}${path.delimiter}${env.PATH ?? process.env.PATH ?? ''}` },
     encoding: 'utf8',
@@ -37,6 +37,30 @@ export function runShell(script: string, cwd: string, env: NodeJS.ProcessEnv = {
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/**
+ * The same without blocking the event loop: long steps (terraform) would otherwise starve the
+ * test runner's own messages. Killed after `timeoutMs`.
+ */
+export function runShellAsync(script: string, cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 600_000): Promise<ShellRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd,
+      env: { ...process.env, ...env, PATH: `${nhiGuardOnPath()}${path.delimiter}${env.PATH ?? process.env.PATH ?? ''}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** The fenced code blocks of a Markdown text with their info string. */
