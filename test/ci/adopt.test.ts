@@ -23,7 +23,9 @@ const section = (() => {
   const end = doc.indexOf('\n## ', start + 1);
   return doc.slice(start, end < 0 ? undefined : end);
 })();
-const [githubYaml, gitlabYaml] = codeBlocks(section).filter((b) => b.lang === 'yaml').map((b) => parseYaml(b.body) as Record<string, any>);
+const yamlBlocks = codeBlocks(section).filter((b) => b.lang === 'yaml').map((b) => parseYaml(b.body) as Record<string, any>);
+const githubYaml = yamlBlocks[0]!;
+const gitlabYaml = yamlBlocks[1]!;
 
 let moto: MotoServer;
 let root: string;
