@@ -310,6 +310,8 @@ export interface Gap {
   /** API operation, e.g. `ListAccessKeys`. */
   operation: string;
   region?: string;
+  /** The account the part belongs to (live runs; an organization run reads many). */
+  account?: string;
   /** What the operation was about (a user name, a secret) when it was per element. */
   target?: string;
   /** Error code and message from AWS or the network, never a secret. */
@@ -322,6 +324,8 @@ export interface Inventory {
   accountId?: string;
   /** Live: the region scanned (IAM is global; Secrets Manager is regional). */
   region?: string;
+  /** Live: every region read when more than one was asked for (--region repeated, --all-regions). */
+  regions?: string[];
   /** Live: when the snapshot was taken (ISO time). */
   collectedAt?: string;
   /** Live: what could not be read. Non-empty means incomplete (exit 3), never clean. */

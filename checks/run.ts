@@ -11,6 +11,7 @@ import { loadSnapshot } from './loaders/snapshot.js';
 import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
 import type { LiveOptions } from './live/options.js';
+import { UserError } from './errors.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
 import { declaredWaiverFacts, loadWaiverFile, type WaiverFact } from './waivers.js';
 
@@ -48,6 +49,7 @@ export async function loadSource(spec: SourceSpec, warn?: (message: string) => v
     case 'state':
       return loadState(spec.path);
     case 'live':
+      if (spec.live?.org) throw new UserError('--org is not available yet');
       // The AWS SDK is loaded only when a run collects (a plan check never pays for it).
       return spec.live ? (await import('./live/collect.js')).collectLive(spec.live) : loadSnapshot(spec.path);
     default:

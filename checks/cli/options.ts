@@ -52,7 +52,11 @@ export const OPTIONS: Record<string, OptionDef> = {
   'declared-state': { spec: { type: 'string', describe: 'declared side: `terraform show -json` state or a terraform.tfstate' }, commands: { drift: {} }, config: 'path' },
   // Live AWS.
   live: { spec: { choices: ['aws'] as const, describe: 'read the live AWS account, read-only (docs/live.md)' }, commands: LIVE },
-  region: { spec: { type: 'string', describe: 'live: AWS region (default AWS_REGION or AWS_DEFAULT_REGION)' }, commands: LIVE },
+  region: {
+    spec: { type: 'string', array: true, describe: 'live: AWS region, repeatable; the first is the home region (IAM, STS, S3 listing); Secrets Manager and data stores are read in each (default AWS_REGION or AWS_DEFAULT_REGION)' },
+    commands: LIVE,
+  },
+  'all-regions': { spec: { type: 'boolean', describe: 'live: every region enabled in the account (ec2:DescribeRegions) instead of --region' }, commands: LIVE },
   profile: {
     spec: { type: 'string', describe: 'live: profile of the shared AWS config and credentials files (command line or AWS_PROFILE only, never the config file)' },
     commands: LIVE,
@@ -64,6 +68,11 @@ export const OPTIONS: Record<string, OptionDef> = {
     refusedInConfig: `it says which server the scan asks and trusts, and ${redirect}; give --endpoint on the command line`,
   },
   timeout: { spec: { type: 'number', describe: 'live: seconds per AWS request before it is retried or recorded as a gap (default 30)' }, commands: LIVE },
+  org: { spec: { type: 'boolean', describe: 'live: every active account of the AWS Organization, each through --assume-role-name (docs/live.md#organizations)' }, commands: LIVE },
+  accounts: { spec: { type: 'string', array: true, describe: 'live --org: only these account ids (repeatable, or comma-separated)' }, commands: LIVE },
+  'assume-role-name': { spec: { type: 'string', describe: 'live --org: the read-only role assumed in each member account (e.g. nhi-guard-scanner)' }, commands: LIVE },
+  'external-id': { spec: { type: 'string', describe: 'live --org: the ExternalId the member roles require, if any' }, commands: LIVE },
+  'account-concurrency': { spec: { type: 'number', describe: 'live --org: accounts read at once (default 4, at most 64)' }, commands: LIVE },
   // Policies.
   'policy-dir': { spec: { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' }, commands: { ...EVALUATING, policies: {} }, config: 'path' },
   data: { spec: { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults (docs/config.md: the --data format)' }, commands: { ...EVALUATING, inventory: {}, access: {} }, config: 'path' },

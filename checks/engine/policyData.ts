@@ -33,6 +33,8 @@ export interface PolicyConfig {
   driftExemptPaths: string[];
   /** NHI-LP-011: how many principals may reach a PHI store without a max-reach tag. */
   phiMaxReach?: number;
+  /** NHI-LP-008: actions that read only names, tags and settings of data stores. */
+  phiMetadataActions: string[];
 }
 
 /** Objects merge recursively (into maps without a prototype: keys of the user's file are data); arrays and scalars replace. */

@@ -1,6 +1,8 @@
 /**
- * Live collection: reads one AWS account (IAM is global, Secrets Manager one region) into an
- * Inventory with source `live`. Read-only, and never a secret value (no GetSecretValue).
+ * Live collection: reads one AWS account into an Inventory with source `live`: IAM once (it is
+ * global), Secrets Manager and the data stores (checks/live/stores.ts) in each region asked for
+ * (`--region`, repeatable, or `--all-regions`: the regions enabled in the account). Read-only,
+ * and never a secret value (no GetSecretValue).
  *
  * API calls grow with pages, not identities, except where AWS offers no account-wide call:
  *   - STS GetCallerIdentity (account id)
@@ -12,9 +14,11 @@
  *   - IAM ListAccessKeys per user and GetAccessKeyLastUsed per key: key ids exist only there (the
  *     credential report has key ages but no ids, and may be up to four hours old, so it cannot
  *     tell which users to skip without missing a key created since)
- *   - Secrets Manager ListSecrets (pages: rotation, last rotated, tags, KMS key)
- * What fails (AccessDenied, throttling beyond the retries, timeouts, malformed responses) becomes a
- * Gap; collection goes on with what it can read.
+ *   - EC2 DescribeRegions (with --all-regions: the regions enabled in the account)
+ *   - per region: Secrets Manager ListSecrets (pages: rotation, last rotated, tags, KMS key) and
+ *     the data stores
+ * What fails (AccessDenied, throttling beyond the retries, timeouts, malformed responses, a
+ * region that is not enabled) becomes a Gap; collection goes on with what it can read.
  */
 import {
   GenerateCredentialReportCommand,
@@ -26,10 +30,11 @@ import {
   type AccessKeyMetadata,
   type GetAccountAuthorizationDetailsResponse,
 } from '@aws-sdk/client-iam';
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { paginateListSecrets, type SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { clip, UserError } from '../errors.js';
-import { emptyInventory, type Credential, type Gap, type Inventory } from '../model.js';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { emptyInventory, type Credential, type DataStore, type Inventory } from '../model.js';
 import { createClients, type AwsClients } from './aws.js';
 import {
   mapAccessKey,
@@ -37,90 +42,51 @@ import {
   mapLoginProfiles,
   mapSecret,
   parseCredentialReport,
+  secretId,
   userLastUsed,
   type LiveContext,
   type ReportRow,
 } from './map.js';
-import { silentProgress, type Progress } from './progress.js';
+import { partitionOf } from './mapStores.js';
+import { silentProgress } from './progress.js';
+import { mapLimit, Recorder } from './recorder.js';
+import { buckets, regionalStores } from './stores.js';
 
 import type { LiveOptions } from './options.js';
 
-/** Upper bound of pages read from one paginated API (a runaway NextToken loop stops here). */
-const MAX_PAGES = 10_000;
-const MAX_ERROR_CHARS = 300;
+/** Regions read at once within one account. */
+const REGION_CONCURRENCY = 4;
 
-/** The error of a failed call as one short line: code and message, never a request or response body. */
-export function errorText(e: unknown): string {
-  const err = e as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const code = err?.Code ?? err?.name ?? 'Error';
-  let msg = (err?.message ?? String(e)).replace(/\s+/g, ' ').trim();
-  // SDK deserialization errors point at the hidden raw response; the pointer is noise in a report.
-  msg = msg.replace(/\s*Deserialization error: to see the raw response.*$/i, '');
-  const status = err?.$metadata?.httpStatusCode;
-  const text = `${code}${status ? ` (HTTP ${status})` : ''}: ${msg}`;
-  return clip(text, MAX_ERROR_CHARS);
-}
-
-function isCredentialsError(e: unknown): boolean {
-  const name = (e as { name?: string })?.name;
-  return name === 'CredentialsProviderError' || name === 'TokenProviderError';
-}
-
-class Collector {
-  readonly gaps: Gap[] = [];
+/** The IAM (global) part of one account. */
+class IamCollector {
   /** Users whose access keys could not be listed: their last use stays unknown. */
   readonly keysUnknown = new Set<string>();
   constructor(
     private readonly clients: AwsClients,
     private readonly opts: LiveOptions,
-    private readonly progress: Progress,
+    private readonly rec: Recorder,
   ) {}
 
-  private gap(service: string, operation: string, e: unknown, target?: string): void {
-    // Missing or unusable credentials are a setup problem, not a part of the account: exit 2.
-    if (isCredentialsError(e)) throw new UserError(`no usable AWS credentials (${errorText(e)}); set a --profile or the AWS_* environment variables`);
-    const g: Gap = { service, operation, error: errorText(e) };
-    if (service !== 'iam') g.region = this.clients.region;
-    if (target) g.target = target;
-    this.gaps.push(g);
-  }
-
-  async accountId(): Promise<string | undefined> {
+  /** The account id and partition of the credentials, from STS. */
+  async caller(): Promise<{ account?: string; partition: string }> {
     try {
       const r = await this.clients.sts.send(new GetCallerIdentityCommand({}));
-      return r.Account && /^\d{12}$/.test(r.Account) ? r.Account : undefined;
+      return { ...(r.Account && /^\d{12}$/.test(r.Account) ? { account: r.Account } : {}), partition: partitionOf(r.Arn) };
     } catch (e) {
-      this.gap('sts', 'GetCallerIdentity', e);
-      return undefined;
+      this.rec.gap('sts', 'GetCallerIdentity', e);
+      return { partition: 'aws' };
     }
-  }
-
-  /** Every page of a paginator; a failure keeps the pages read so far and records a gap. */
-  async pages<T>(service: string, operation: string, it: AsyncIterable<T>): Promise<T[]> {
-    const out: T[] = [];
-    try {
-      for await (const page of it) {
-        out.push(page);
-        this.progress.update(operation, out.length);
-        if (out.length >= MAX_PAGES) throw new Error(`more than ${MAX_PAGES} pages`);
-      }
-    } catch (e) {
-      this.gap(service, operation, e);
-    }
-    return out;
   }
 
   authorizationDetails(): Promise<GetAccountAuthorizationDetailsResponse[]> {
     // AWS managed policies are judged by name (as in the other loaders): not listed, fewer pages.
-    return this.pages(
-      'iam',
-      'GetAccountAuthorizationDetails',
+    return this.rec.pages('iam', 'GetAccountAuthorizationDetails', () =>
       paginateGetAccountAuthorizationDetails({ client: this.clients.iam, pageSize: 1000 }, { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy'] }),
     );
   }
 
   async maxSessionDurations(): Promise<Map<string, number>> {
-    const pages = await this.pages('iam', 'ListRoles', paginateListRoles({ client: this.clients.iam, pageSize: 1000 }, {}));
+    const pages = await this.rec.pages('iam', 'ListRoles', () => paginateListRoles({ client: this.clients.iam, pageSize: 1000 }, {}));
     const m = new Map<string, number>();
     for (const p of pages) for (const r of p.Roles ?? []) if (r.RoleName && r.MaxSessionDuration !== undefined) m.set(r.RoleName, r.MaxSessionDuration);
     return m;
@@ -137,7 +103,7 @@ class Collector {
         await new Promise((r) => setTimeout(r, waitMs));
       }
     } catch (e) {
-      this.gap('iam', 'GenerateCredentialReport', e);
+      this.rec.gap('iam', 'GenerateCredentialReport', e);
       return undefined;
     }
     try {
@@ -145,89 +111,113 @@ class Collector {
       if (!r.Content) throw new Error('the credential report is empty');
       return parseCredentialReport(Buffer.from(r.Content).toString('utf8'));
     } catch (e) {
-      this.gap('iam', 'GetCredentialReport', e);
+      this.rec.gap('iam', 'GetCredentialReport', e);
       return undefined;
     }
   }
 
-  async secrets(): Promise<SecretListEntry[]> {
-    const pages = await this.pages('secretsmanager', 'ListSecrets', paginateListSecrets({ client: this.clients.secrets, pageSize: 100 }, {}));
-    return pages.flatMap((p) => p.SecretList ?? []);
-  }
-
   async accessKeys(users: string[]): Promise<AccessKeyMetadata[]> {
-    let done = 0;
-    const per = await mapLimit(users, this.opts.concurrency ?? 8, async (user) => {
-      const out: AccessKeyMetadata[] = [];
-      try {
+    const per = await this.rec.each(
+      users,
+      this.opts.concurrency ?? 8,
+      'access keys of users',
+      async (user) => {
+        const out: AccessKeyMetadata[] = [];
         for await (const page of paginateListAccessKeys({ client: this.clients.iam }, { UserName: user })) {
           out.push(...(page.AccessKeyMetadata ?? []));
           if (out.length > 1000) break;
         }
-      } catch (e) {
-        this.gap('iam', 'ListAccessKeys', e, user);
+        return out;
+      },
+      (user, e) => {
+        this.rec.gap('iam', 'ListAccessKeys', e, { target: user });
         this.keysUnknown.add(user);
-      }
-      this.progress.update('access keys of users', ++done, users.length);
-      return out;
-    });
+        return [];
+      },
+    );
     return per.flat();
   }
 
   /** Last use by key id: a Date, null (never used) or undefined (could not be read: gap). */
   async lastUsed(keys: AccessKeyMetadata[]): Promise<Map<string, Date | null | undefined>> {
     const m = new Map<string, Date | null | undefined>();
-    let done = 0;
-    await mapLimit(keys, this.opts.concurrency ?? 8, async (k) => {
-      if (!k.AccessKeyId) return;
-      try {
+    const withId = keys.filter((k) => k.AccessKeyId);
+    await this.rec.each(
+      withId,
+      this.opts.concurrency ?? 8,
+      'access key last use',
+      async (k) => {
         const r = await this.clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId }));
-        m.set(k.AccessKeyId, r.AccessKeyLastUsed?.LastUsedDate ?? null);
-      } catch (e) {
-        this.gap('iam', 'GetAccessKeyLastUsed', e, k.AccessKeyId);
-        m.set(k.AccessKeyId, undefined);
-      }
-      this.progress.update('access key last use', ++done, keys.length);
-    });
+        m.set(k.AccessKeyId!, r.AccessKeyLastUsed?.LastUsedDate ?? null);
+      },
+      (k, e) => {
+        this.rec.gap('iam', 'GetAccessKeyLastUsed', e, { target: k.AccessKeyId! });
+        m.set(k.AccessKeyId!, undefined);
+      },
+    );
     return m;
   }
 }
 
-/**
- * `fn` over `items` with at most `limit` calls in flight; results keep the input order. The first
- * error rejects once the running calls have ended, and no further item starts.
- */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
-  return results;
+/** The partition of a region name (an emulator may list the regions of every partition). */
+function regionPartition(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : /^us-iso/.test(region) ? 'aws-iso' : 'aws';
 }
 
-/** Collects one account and region into an Inventory (source `live`). Never throws for API errors: they become gaps. */
-export async function collectLive(opts: LiveOptions): Promise<Inventory> {
-  const clients = createClients(opts);
+/** The regions enabled in the account (EC2 DescribeRegions); undefined (gap) when they cannot be read. */
+async function enabledRegions(clients: AwsClients, rec: Recorder, partition: string): Promise<string[] | undefined> {
+  try {
+    const r = await clients.ec2.send(new DescribeRegionsCommand({ AllRegions: false }));
+    const names = (r.Regions ?? [])
+      .filter((x) => x.OptInStatus !== 'not-opted-in')
+      .map((x) => x.RegionName)
+      .filter((x): x is string => !!x && regionPartition(x) === partition);
+    return names.length > 0 ? [...new Set(names)].sort() : undefined;
+  } catch (e) {
+    rec.gap('ec2', 'DescribeRegions', e, { region: clients.region });
+    return undefined;
+  }
+}
+
+export interface CollectTarget {
+  /** Credentials of an assumed role (an organization's member account); default: the SDK's chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+/** Collects one account (IAM once, the rest per region) into an Inventory (source `live`). Never throws for API errors: they become gaps. */
+export async function collectLive(opts: LiveOptions, target: CollectTarget = {}): Promise<Inventory> {
+  const home = createClients(opts, opts.region, target.credentials);
   const progress = opts.progress ?? silentProgress;
-  const c = new Collector(clients, opts, progress);
+  const rec = new Recorder(progress, opts.endpoint !== undefined);
+  const opened: AwsClients[] = [home];
+  const concurrency = opts.concurrency ?? 8;
   try {
     const collectedAt = (opts.now ?? new Date()).toISOString();
-    const [account, details, msd, report, secrets] = await Promise.all([c.accountId(), c.authorizationDetails(), c.maxSessionDurations(), c.credentialReport(), c.secrets()]);
-    const accountId = account ?? accountFromArns(details);
-    const ctx: LiveContext = { file: `aws:${accountId ?? 'unknown'}/${clients.region}` };
+    const c = new IamCollector(home, opts, rec);
+    const who = await c.caller();
+    const [details, msd, report, listed] = await Promise.all([
+      c.authorizationDetails(),
+      c.maxSessionDurations(),
+      c.credentialReport(),
+      opts.allRegions ? enabledRegions(home, rec, who.partition) : Promise.resolve(undefined),
+    ]);
+    const regions = [...new Set(listed ?? opts.regions ?? [opts.region])];
+    const accountId = who.account ?? accountFromArns(details);
+    const fileOf = (region: string) => `aws:${accountId ?? 'unknown'}/${region}`;
+    const ctx: LiveContext = { file: fileOf(opts.region) };
+    const [s3, perRegion] = await Promise.all([
+      buckets(home.s3, rec, ctx, who.partition, concurrency),
+      mapLimit(regions, REGION_CONCURRENCY, async (region) => {
+        const clients = region === opts.region ? home : createClients(opts, region, target.credentials);
+        if (clients !== home) opened.push(clients);
+        const rctx: LiveContext = { file: fileOf(region) };
+        const [secrets, stores] = await Promise.all([
+          rec.pages('secretsmanager', 'ListSecrets', () => paginateListSecrets({ client: clients.secrets, pageSize: 100 }, {}), region),
+          regionalStores(clients, rec, rctx, accountId, who.partition, concurrency),
+        ]);
+        return { region, ctx: rctx, secrets: secrets.flatMap((p) => p.SecretList ?? []), stores };
+      }),
+    ]);
     const iam = mapAuthorizationDetails(details, ctx, { maxSessionDuration: msd });
     const users = iam.identities.filter((i) => i.kind === 'user');
     const keys = await c.accessKeys(users.map((u) => u.name!));
@@ -249,25 +239,41 @@ export async function collectLive(opts: LiveOptions): Promise<Inventory> {
       const last = report && !c.keysUnknown.has(u.name!) ? userLastUsed(byUser.get(u.id) ?? []) : undefined;
       if (last !== undefined) u.usage!.lastUsed = last;
     }
-    for (const s of secrets) {
-      const cred = mapSecret(s, ctx);
-      if (cred) credentials.push(cred);
+    const dataStores: DataStore[] = [...s3];
+    for (const r of perRegion) {
+      credentials.push(...regionalSecrets(r.secrets, r.ctx, regions.length > 1 ? r.region : undefined));
+      dataStores.push(...r.stores);
     }
-    const inv = emptyInventory([{ kind: 'live', file: ctx.file }]);
+    const inv = emptyInventory(regions.map((r) => ({ kind: 'live' as const, file: fileOf(r) })));
     if (accountId) inv.accountId = accountId;
-    inv.region = clients.region;
+    inv.region = opts.region;
+    if (regions.length > 1 || opts.allRegions) inv.regions = regions;
     inv.collectedAt = collectedAt;
     // Calls finish in any order; the report lists gaps in a stable one.
-    inv.gaps = [...c.gaps].sort((x, y) => `${x.service} ${x.operation} ${x.target ?? ''}`.localeCompare(`${y.service} ${y.operation} ${y.target ?? ''}`));
+    const key = (g: { service: string; operation: string; region?: string; target?: string }) => `${g.service} ${g.operation} ${g.region ?? ''} ${g.target ?? ''}`;
+    inv.gaps = [...rec.gaps].sort((x, y) => key(x).localeCompare(key(y))).map((g) => (accountId ? { ...g, account: accountId } : g));
     inv.identities = iam.identities;
     inv.groups = iam.groups;
     inv.policies = iam.policies;
     inv.credentials = credentials;
+    inv.dataStores = dataStores;
     return inv;
   } finally {
     progress.done();
-    clients.destroy();
+    for (const x of opened) x.destroy();
   }
+}
+
+/** The secrets of one region; with more than one region read, their ids carry the region (`secret:<name>@<region>`). */
+function regionalSecrets(list: SecretListEntry[], ctx: LiveContext, region: string | undefined): Credential[] {
+  const out: Credential[] = [];
+  for (const s of list) {
+    const cred = mapSecret(s, ctx);
+    if (!cred) continue;
+    if (region) cred.id = `${secretId(cred.name!)}@${region}`;
+    out.push(cred);
+  }
+  return out;
 }
 
 function accountFromArns(pages: GetAccountAuthorizationDetailsResponse[]): string | undefined {

@@ -19,6 +19,12 @@ export interface AwsOptions {
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** The regions of `--region` (repeatable): each checked, duplicates dropped; none: AWS_REGION or AWS_DEFAULT_REGION. */
+export function resolveRegions(flags: string[] | undefined, env: NodeJS.ProcessEnv): string[] {
+  if (!flags || flags.length === 0) return [resolveRegion(undefined, env)];
+  return [...new Set(flags.map((f) => resolveRegion(f, env)))];
+}
+
 /** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION; none is a usage error (exit 2). */
 export function resolveRegion(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   const r = flag ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -43,7 +49,13 @@ export function checkEndpoint(endpoint: string | undefined): string | undefined 
 
 
 export interface LiveOptions extends AwsOptions {
-  /** Concurrent per-user / per-key calls (default 8). */
+  /** Regions of Secrets Manager and the data stores (default: `region` alone, the home region of IAM, STS and S3 listing). */
+  regions?: string[];
+  /** Every region enabled in the account (EC2 DescribeRegions) instead of `regions`. */
+  allRegions?: boolean;
+  /** An organization run: every (or the selected) member account through an assumed role. */
+  org?: OrgOptions;
+  /** Concurrent per-user / per-key / per-store calls (default 8). */
   concurrency?: number;
   /** The collection time recorded in the Inventory (default: the current time). */
   now?: Date;
@@ -51,4 +63,15 @@ export interface LiveOptions extends AwsOptions {
   /** Attempts to fetch the credential report while AWS generates it (default 10, one second apart). */
   reportPolls?: number;
   reportPollMs?: number;
+}
+
+export interface OrgOptions {
+  /** The read-only role assumed in each member account (`--assume-role-name`). */
+  roleName: string;
+  /** The ExternalId the member roles' trust policies require. */
+  externalId?: string;
+  /** Only these account ids (`--accounts`). */
+  accounts?: string[];
+  /** Accounts read at once (default 4). */
+  concurrency?: number;
 }

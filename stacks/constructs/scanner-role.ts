@@ -1,8 +1,10 @@
 /**
  * ScannerRole: the read-only role `nhi-guard check --live aws` and `nhi-guard drift` assume to
- * inventory an account. Actions the AWS catalog marks wildcard-only (List/Read such as
+ * inventory an account: identities, keys, secret metadata, and the names and tags of its data
+ * stores. Actions the AWS catalog marks wildcard-only (List/Read such as
  * iam:GetAccountAuthorizationDetails, sts:GetCallerIdentity) get Resource "*"; the others are
- * scoped to the users, roles and secrets of the scanned account. It never reads secret values.
+ * scoped to the users, roles, secrets and stores of the scanned account. It never reads secret
+ * values or the content of a store.
  * Trusted by one CI workflow through GitHub OIDC or by one named role (a CI runner role).
  */
 import type { Construct } from 'constructs';
@@ -11,22 +13,46 @@ import type { Grant } from './grants.js';
 import { GovernedRole, type GovernedRoleProps } from './governed-role.js';
 import type { GithubActionsPrincipal } from './trust.js';
 
-/** What the live collector calls. */
-export const SCANNER_ACTIONS = [
-  'iam:GetAccountAuthorizationDetails',
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
+/** What the live collector calls in an account, with the resource type each scoped action acts on. */
+const ACTIONS = {
+  'iam:GetAccountAuthorizationDetails': '*',
+  'iam:ListAccessKeys': 'user',
+  'iam:GetAccessKeyLastUsed': 'user',
   // Console passwords (login profiles) and which users hold keys, in one account-wide report.
-  'iam:GenerateCredentialReport',
-  'iam:GetCredentialReport',
-  'iam:ListRoles',
-  'iam:ListUsers',
-  'iam:ListRoleTags',
-  'iam:ListUserTags',
-  'secretsmanager:ListSecrets',
-  'secretsmanager:DescribeSecret',
-  'sts:GetCallerIdentity',
-] as const;
+  'iam:GenerateCredentialReport': '*',
+  'iam:GetCredentialReport': '*',
+  'iam:ListRoles': '*',
+  'iam:ListUsers': '*',
+  'iam:ListRoleTags': 'role',
+  'iam:ListUserTags': 'user',
+  'secretsmanager:ListSecrets': '*',
+  'secretsmanager:DescribeSecret': 'secret',
+  'sts:GetCallerIdentity': '*',
+  // --all-regions: the regions enabled in the account.
+  'ec2:DescribeRegions': '*',
+  // Data stores and their data-class tags (NHI-LP-008 on live state).
+  's3:ListAllMyBuckets': '*',
+  's3:GetBucketTagging': 'bucket',
+  'dynamodb:ListTables': '*',
+  'dynamodb:ListTagsOfResource': 'table',
+  'rds:DescribeDBInstances': 'db',
+  'rds:DescribeDBClusters': 'cluster',
+  'healthlake:ListFHIRDatastores': '*',
+  'healthlake:ListTagsForResource': 'datastore',
+  'kms:ListKeys': '*',
+  'kms:ListAliases': '*',
+  'kms:ListResourceTags': 'key',
+} as const;
+
+export const SCANNER_ACTIONS = Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>;
+
+/**
+ * What an organization run (`--org`) calls besides: the account list, and the assumption of the
+ * member accounts' scanner roles. Granted only with `organization` (in the management or the
+ * delegated administrator account); sts:AssumeRole is the one non-read action, and only on roles
+ * of the given name.
+ */
+export const ORG_SCANNER_ACTIONS = ['organizations:ListAccounts', 'sts:AssumeRole'] as const;
 
 export interface ScannerRoleProps extends Omit<GovernedRoleProps, 'grants' | 'name'> {
   /** IAM role name (default `nhi-guard-scanner`). */
@@ -35,6 +61,8 @@ export interface ScannerRoleProps extends Omit<GovernedRoleProps, 'grants' | 'na
   account: string;
   /** A GitHub Actions workflow (OIDC) or one named role (ARN) that runs the scan. */
   trustedBy: { githubActions: Omit<GithubActionsPrincipal, 'kind'> } | { roleArn: string };
+  /** Management (or delegated administrator) account of an `--org` run: list the accounts and assume this role name in each. */
+  organization?: { memberRoleName: string };
 }
 
 export class ScannerRole extends GovernedRole {
@@ -51,7 +79,14 @@ export class ScannerRole extends GovernedRole {
     const scoped: Record<string, string[]> = {
       user: [`arn:aws:iam::${acct}:user/*`],
       role: [`arn:aws:iam::${acct}:role/*`],
-      Secret: [`arn:aws:secretsmanager:*:${acct}:secret:*`],
+      secret: [`arn:aws:secretsmanager:*:${acct}:secret:*`],
+      // Bucket ARNs carry no account: every bucket name; S3 answers only for the account's own.
+      bucket: ['arn:aws:s3:::*'],
+      table: [`arn:aws:dynamodb:*:${acct}:table/*`],
+      db: [`arn:aws:rds:*:${acct}:db:*`],
+      cluster: [`arn:aws:rds:*:${acct}:cluster:*`],
+      datastore: [`arn:aws:healthlake:*:${acct}:datastore/fhir/*`],
+      key: [`arn:aws:kms:*:${acct}:key/*`],
     };
     const wildcardOnly: string[] = [];
     const byResource = new Map<string, string[]>();
@@ -59,15 +94,20 @@ export class ScannerRole extends GovernedRole {
       const f = actionFacts(a);
       if (!f) throw new Error(`${path}: ${a} is not in the AWS action catalog`);
       if (f.accessLevel !== 'List' && f.accessLevel !== 'Read') throw new Error(`${path}: ${a} is ${f.accessLevel}; the scanner is read-only`);
-      if (f.wildcardOnly) {
-        wildcardOnly.push(a);
-        continue;
-      }
-      const type = a.startsWith('secretsmanager:') ? 'Secret' : a.includes('Role') ? 'role' : 'user';
-      byResource.set(type, [...(byResource.get(type) ?? []), a]);
+      const type = ACTIONS[a];
+      if (f.wildcardOnly !== (type === '*')) throw new Error(`${path}: ${a} is ${f.wildcardOnly ? '' : 'not '}wildcard-only in the AWS catalog`);
+      if (type === '*') wildcardOnly.push(a);
+      else byResource.set(type, [...(byResource.get(type) ?? []), a]);
     }
+    if (props.organization) wildcardOnly.push('organizations:ListAccounts');
     this.grant({ actions: wildcardOnly, resources: ['*'] });
     for (const [type, actions] of byResource) this.grant({ actions, resources: scoped[type]! });
+    if (props.organization) {
+      const name = props.organization.memberRoleName;
+      if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw new Error(`${path}: organization.memberRoleName ${JSON.stringify(name)} is not an IAM role name`);
+      // The one action that is not a read: assuming the read-only scanner role of the member accounts.
+      super.grant({ actions: ['sts:AssumeRole'], resources: [`arn:aws:iam::*:role/${name}`] });
+    }
   }
 
   /** The scanner stays read-only: every action added later must be List or Read. */

@@ -102,3 +102,78 @@ export async function seedAccount(endpoint: string): Promise<SeededAccount> {
     sm.destroy();
   }
 }
+
+export interface StoreSeed {
+  /** Credentials of the account to seed (default: the test credentials, moto's default account). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  region?: string;
+  /** Prefix of the store names (S3 bucket names are global: one per account in an organization). */
+  prefix?: string;
+  /** Also an RDS instance and a cluster (slower in moto). */
+  rds?: boolean;
+}
+
+/**
+ * PHI data stores with their data-class tags (a bucket, a table, a KMS key; RDS on request), an
+ * untagged bucket, and `reporting`: a role classified internal that reads the PHI bucket and
+ * table (NHI-LP-008).
+ */
+export async function seedDataStores(endpoint: string, seed: StoreSeed = {}): Promise<{ bucket: string; table: string; keyArn: string }> {
+  const { CreateBucketCommand, PutBucketTaggingCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { CreateAliasCommand, CreateKeyCommand, KMSClient } = await import('@aws-sdk/client-kms');
+  const { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } = await import('@aws-sdk/client-rds');
+  const region = seed.region ?? REGION;
+  const cfg = { region, endpoint, credentials: seed.credentials ?? TEST_CREDENTIALS };
+  const p = seed.prefix ?? '';
+  const s3 = new S3Client({ ...cfg, forcePathStyle: true });
+  const ddb = new DynamoDBClient(cfg);
+  const kms = new KMSClient(cfg);
+  const iam = new IAMClient(cfg);
+  const phi = [
+    { Key: 'data-class', Value: 'phi' },
+    { Key: 'owner', Value: 'lab-team' },
+  ];
+  try {
+    const bucket = `${p}phi-lab-results`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }));
+    await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: phi } }));
+    await s3.send(new CreateBucketCommand({ Bucket: `${p}public-assets`, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }));
+    const table = `${p}patients`;
+    const t = await ddb.send(
+      new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], Tags: phi }),
+    );
+    const key = await kms.send(new CreateKeyCommand({ Description: 'PHI encryption', Tags: phi.map((x) => ({ TagKey: x.Key, TagValue: x.Value })) }));
+    await kms.send(new CreateAliasCommand({ AliasName: `alias/${p}phi-key`, TargetKeyId: key.KeyMetadata!.KeyId! }));
+    if (seed.rds) {
+      const rds = new RDSClient(cfg);
+      try {
+        await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: `${p}ehr-db`, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'ehr', MasterUserPassword: `${CANARY}-db`, Tags: phi }));
+        await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: `${p}claims`, Engine: 'aurora-postgresql', MasterUsername: 'claims', MasterUserPassword: `${CANARY}-cluster`, Tags: [{ Key: 'data-class', Value: 'internal' }] }));
+      } finally {
+        rds.destroy();
+      }
+    }
+    // A reporting role classified internal that reads the PHI bucket and table: NHI-LP-008 twice.
+    await iam.send(new CreateRoleCommand({ RoleName: 'reporting', AssumeRolePolicyDocument: trustLambda, Tags: gov('data-team', { 'data-class': 'internal' }) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'reporting',
+        PolicyName: 'read-phi',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+            { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: t.TableDescription!.TableArn! },
+          ],
+        }),
+      }),
+    );
+    return { bucket, table, keyArn: key.KeyMetadata!.Arn! };
+  } finally {
+    s3.destroy();
+    ddb.destroy();
+    kms.destroy();
+    iam.destroy();
+  }
+}

@@ -74,7 +74,7 @@ describe('live collection through a fault-injecting proxy', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     expect(check('findings', doc)).toBeNull();
-    expect(doc.gaps).toEqual([{ service: 'secretsmanager', operation: 'ListSecrets', region: REGION, error: expect.stringContaining('AccessDeniedException') }]);
+    expect(doc.gaps).toEqual([{ service: 'secretsmanager', operation: 'ListSecrets', region: REGION, account: '123456789012', error: expect.stringContaining('AccessDeniedException') }]);
     // Identities were read and judged.
     expect(doc.findings.some((f: { ruleId: string }) => f.ruleId === 'NHI-LP-004')).toBe(true);
     expect(doc.findings.some((f: { resource: { type: string } }) => f.resource.type === 'aws_secretsmanager_secret')).toBe(false);

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { credentialUsage, enrichUsage, identityUsage } from '../../checks/enrich/usage.js';
 import { resolveRegion, checkEndpoint } from '../../checks/live/options.js';
-import { errorText, mapLimit } from '../../checks/live/collect.js';
+import { errorText, mapLimit, notOffered } from '../../checks/live/recorder.js';
+import { mapBucket, mapDatastore, mapKey, partitionOf, tableArn } from '../../checks/live/mapStores.js';
 import { progressFor } from '../../checks/live/progress.js';
 import { liveDocument, mapAuthorizationDetails, mapLoginProfiles, mapSecret, parseCredentialReport, reportDate, userLastUsed } from '../../checks/live/map.js';
 import { emptyInventory, type Credential, type Identity } from '../../checks/model.js';
@@ -185,5 +186,43 @@ describe('progress line', () => {
     q.update('ListSecrets', 1);
     q.done();
     expect(none).toBe('');
+  });
+});
+
+describe('data stores', () => {
+  const ctx = { file: 'aws:123456789012/us-east-1' };
+  it('HealthLake datastores: named by name (else id), tags as read, deleted ones are skipped by the collector', () => {
+    const d = mapDatastore(
+      { DatastoreId: 'abc123', DatastoreArn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/abc123', DatastoreName: 'ehr-fhir', DatastoreStatus: 'ACTIVE', DatastoreTypeVersion: 'R4', DatastoreEndpoint: 'https://x' },
+      [{ Key: 'data-class', Value: 'phi' }],
+      ctx,
+    );
+    expect(d).toEqual({
+      id: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/abc123',
+      kind: 'healthlake',
+      name: 'ehr-fhir',
+      arn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/abc123',
+      tags: { 'data-class': 'phi' },
+      change: 'existing',
+      origin: { source: 'live', file: ctx.file, arn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/abc123' },
+    });
+    expect(mapDatastore({ DatastoreId: 'x1', DatastoreArn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/x1', DatastoreStatus: 'ACTIVE', DatastoreTypeVersion: 'R4', DatastoreEndpoint: 'e' }, undefined, ctx)?.name).toBe('x1');
+    expect(mapDatastore({ DatastoreId: 'x1', DatastoreStatus: 'ACTIVE', DatastoreTypeVersion: 'R4', DatastoreEndpoint: 'e' } as never, undefined, ctx)).toBeUndefined();
+  });
+
+  it('KMS keys take their first alias as name and TagKey/TagValue tags; buckets and tables get ARNs of their partition', () => {
+    expect(mapKey('k1', 'arn:aws:kms:us-east-1:123456789012:key/k1', 'alias/phi', [{ TagKey: 'data-class', TagValue: 'phi' }], ctx)).toMatchObject({ name: 'phi', tags: { 'data-class': 'phi' } });
+    expect(mapKey('k1', 'arn:aws:kms:us-east-1:123456789012:key/k1', undefined, undefined, ctx).name).toBe('k1');
+    expect(mapBucket('b', [], ctx, partitionOf('arn:aws-us-gov:iam::123456789012:root')).arn).toBe('arn:aws-us-gov:s3:::b');
+    expect(tableArn('aws', 'eu-west-1', '123456789012', 't')).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/t');
+  });
+
+  it('the service is not offered: a host name that does not resolve, or an emulator error page (only with --endpoint)', () => {
+    const page = Object.assign(new SyntaxError('Unexpected token <'), { $metadata: { httpStatusCode: 500 } });
+    expect(notOffered(page, true)).toBe(true);
+    expect(notOffered(page, false)).toBe(false);
+    expect(notOffered(Object.assign(new Error('getaddrinfo ENOTFOUND healthlake.eu-central-1.amazonaws.com'), { code: 'ENOTFOUND' }), false)).toBe(true);
+    expect(notOffered(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), true)).toBe(false);
+    expect(notOffered(Object.assign(new Error('internal'), { name: 'InternalServerException', $metadata: { httpStatusCode: 500 } }), true)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { BreakGlassRole } from '../../stacks/constructs/break-glass-role.js';
-import { ScannerRole, SCANNER_ACTIONS } from '../../stacks/constructs/scanner-role.js';
+import { ORG_SCANNER_ACTIONS, ScannerRole, SCANNER_ACTIONS } from '../../stacks/constructs/scanner-role.js';
 import { VendorAccess, type VendorAccessProps } from '../../stacks/constructs/vendor-access.js';
 import { ACCOUNT, conditionValue, gov, newStack, one, permissionsOf, synth, trustOf } from './helpers.js';
 
@@ -96,12 +96,41 @@ describe('ScannerRole', () => {
     const statements = permissionsOf(json);
     expect(statements.flatMap((s) => s.actions).sort()).toEqual([...SCANNER_ACTIONS].sort());
     const star = statements.find((s) => s.resources.includes('*'))!;
-    expect(star.actions.sort()).toEqual(['iam:GenerateCredentialReport', 'iam:GetAccountAuthorizationDetails', 'iam:GetCredentialReport', 'iam:ListRoles', 'iam:ListUsers', 'secretsmanager:ListSecrets', 'sts:GetCallerIdentity']);
+    expect(star.actions.sort()).toEqual([
+      'dynamodb:ListTables',
+      'ec2:DescribeRegions',
+      'healthlake:ListFHIRDatastores',
+      'iam:GenerateCredentialReport',
+      'iam:GetAccountAuthorizationDetails',
+      'iam:GetCredentialReport',
+      'iam:ListRoles',
+      'iam:ListUsers',
+      'kms:ListAliases',
+      'kms:ListKeys',
+      's3:ListAllMyBuckets',
+      'secretsmanager:ListSecrets',
+      'sts:GetCallerIdentity',
+    ]);
     const scoped = statements.filter((s) => s !== star);
-    for (const s of scoped) for (const r of s.resources) expect(r).toContain(`:${ACCOUNT}:`);
+    // Bucket ARNs have no account field; every other scoped resource names the scanned account.
+    for (const s of scoped) for (const r of s.resources) expect(r === 'arn:aws:s3:::*' ? `:${ACCOUNT}:` : r).toContain(`:${ACCOUNT}:`);
+    expect(scoped.find((s) => s.resources.includes('arn:aws:s3:::*'))!.actions).toEqual(['s3:GetBucketTagging']);
+    expect(scoped.find((s) => s.resources.includes(`arn:aws:kms:*:${ACCOUNT}:key/*`))!.actions).toEqual(['kms:ListResourceTags']);
+    expect(statements.flatMap((s) => s.actions)).not.toContain('sts:AssumeRole');
     expect(statements.flatMap((s) => s.actions)).not.toContain('secretsmanager:GetSecretValue');
     expect(one(json, 'resource', 'aws_iam_role').name).toBe('nhi-guard-scanner');
     expect(trustOf(json).principals[0].identifiers).toEqual([`arn:aws:iam::${ACCOUNT}:role/ci-runner`]);
+  });
+
+  it('in the management account of an --org run: lists the accounts and assumes only the member scanner roles', () => {
+    const { json, problems } = synth((s) =>
+      new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` }, organization: { memberRoleName: 'nhi-guard-scanner' } }),
+    );
+    expect(problems).toEqual([]);
+    const statements = permissionsOf(json);
+    expect(statements.flatMap((s) => s.actions).sort()).toEqual([...SCANNER_ACTIONS, ...ORG_SCANNER_ACTIONS].sort());
+    expect(statements.find((s) => s.actions.includes('sts:AssumeRole'))).toMatchObject({ actions: ['sts:AssumeRole'], resources: ['arn:aws:iam::*:role/nhi-guard-scanner'] });
+    expect(statements.find((s) => s.actions.includes('organizations:ListAccounts'))!.resources).toEqual(['*']);
   });
 
   it('stays read-only: later grants of Write actions are refused', () => {

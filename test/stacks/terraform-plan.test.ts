@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isObject } from '../../checks/io/files.js';
-import { mapLimit } from '../../checks/live/collect.js';
+import { mapLimit } from '../../checks/live/recorder.js';
 import { loadPlan, planProviderAccount } from '../../checks/loaders/plan.js';
 import { loadSynth, providerAccounts } from '../../checks/loaders/synth.js';
 import { isSecretAttribute } from '../../checks/loaders/tfjson.js';

@@ -1,8 +1,11 @@
 /**
  * A fault-injecting HTTP proxy on 127.0.0.1 in front of an AWS-compatible endpoint (moto), for
  * tests of how clients survive a hostile AWS. Faults are set per API operation, recognized by
- * protocol: the query protocol (IAM, STS) names it in the `Action=` form field; the JSON protocol
- * (Secrets Manager) in the `X-Amz-Target` header (`secretsmanager.ListSecrets`).
+ * protocol: the query protocol (IAM, STS, RDS, EC2) names it in the `Action=` form field; the JSON
+ * protocol (Secrets Manager, DynamoDB, KMS, HealthLake, Organizations) in the `X-Amz-Target`
+ * header (`secretsmanager.ListSecrets`); S3 (REST) by method and path: `GET /` is ListBuckets,
+ * `GET /<bucket>?tagging` GetBucketTagging. A fault can be limited to one region (the request's
+ * signing scope) or to requests whose body contains a text (an account id in an AssumeRole).
  *
  *   access-denied   an AccessDenied error in the service's protocol (403 XML / 400 JSON)
  *   throttle        a Throttling error (400), retryable by the SDK
@@ -24,6 +27,10 @@ export interface Fault {
   times?: number;
   /** delay: milliseconds to hold the request (bounded to 60 s). */
   ms?: number;
+  /** Only requests signed for this region. */
+  region?: string;
+  /** Only requests whose body contains this text (e.g. the account id of an AssumeRole RoleArn). */
+  bodyIncludes?: string;
 }
 
 export interface FaultProxy {
@@ -35,6 +42,8 @@ export interface FaultProxy {
   clearFaults(): void;
   /** Calls seen for an operation since the proxy started (or since resetCounts). */
   calls(operation: string): number;
+  /** `service:Operation` of every call seen (the service of the request's signing scope). */
+  actions(): Set<string>;
   /** Calls that got a fault injected, by operation. */
   injected(operation: string): number;
   resetCounts(): void;
@@ -46,23 +55,44 @@ const MAX_DELAY_MS = 60_000;
 
 interface Parsed {
   operation: string;
-  protocol: 'query' | 'json';
+  protocol: 'query' | 'json' | 'rest-xml';
   service: string;
+  region: string;
+}
+
+/** The S3 operations the collector calls, by method, path and query. */
+function s3Operation(method: string | undefined, url: string | undefined): string {
+  const u = new URL(url ?? '/', 'http://x');
+  const bucket = u.pathname.split('/').filter(Boolean)[0];
+  if (method === 'GET' && !bucket) return 'ListBuckets';
+  if (u.searchParams.has('tagging')) return method === 'GET' ? 'GetBucketTagging' : method === 'PUT' ? 'PutBucketTagging' : 'DeleteBucketTagging';
+  if (u.searchParams.has('location')) return 'GetBucketLocation';
+  return `S3 ${method} ${bucket ? 'bucket' : '/'}`;
 }
 
 /** The AWS operation of a request: X-Amz-Target (JSON protocol) or Action= (query protocol). */
-function operationOf(headers: http.IncomingHttpHeaders, body: string): Parsed {
+function operationOf(req: http.IncomingMessage, body: string): Parsed {
+  const headers = req.headers;
   const target = headers['x-amz-target'];
   const auth = String(headers.authorization ?? '');
-  const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
-  if (typeof target === 'string' && target.includes('.')) return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service };
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
+  const service = scope?.[2] ?? 'unknown';
+  const region = scope?.[1] ?? 'unknown';
+  if (typeof target === 'string' && target.includes('.')) return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service, region };
+  if (service === 's3') return { operation: s3Operation(req.method, req.url), protocol: 'rest-xml', service, region };
   const action = new URLSearchParams(body).get('Action');
-  return { operation: action ?? 'unknown', protocol: 'query', service };
+  return { operation: action ?? 'unknown', protocol: 'query', service, region };
 }
 
 function errorResponse(p: Parsed, code: string, status: number, message: string): { status: number; headers: Record<string, string>; body: string } {
   if (p.protocol === 'json') {
     return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: code, message }) };
+  }
+  if (p.protocol === 'rest-xml') {
+    return { status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy-0000</RequestId></Error>` };
+  }
+  if (p.service === 'ec2') {
+    return { status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy-0000</RequestID></Response>` };
   }
   const ns = p.service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'https://iam.amazonaws.com/doc/2010-05-08/';
   const body = `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy-0000</RequestId></ErrorResponse>`;
@@ -73,6 +103,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   const faults = new Map<string, Fault>();
   const seen = new Map<string, number>();
+  const seenActions = new Set<string>();
   const hit = new Map<string, number>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -109,10 +140,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     });
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const p = operationOf(req.headers, body.toString('utf8'));
+      const text = body.toString('utf8');
+      const p = operationOf(req, text);
       bump(seen, p.operation);
+      seenActions.add(`${p.service}:${p.operation}`);
       const f = faults.get(p.operation);
-      const active = f !== undefined && (f.times === undefined || (hit.get(p.operation) ?? 0) < f.times);
+      const applies = f !== undefined && (f.region === undefined || f.region === p.region) && (f.bodyIncludes === undefined || text.includes(f.bodyIncludes));
+      const active = applies && (f.times === undefined || (hit.get(p.operation) ?? 0) < f.times);
       if (active) bump(hit, p.operation);
       const send = (status: number, headers: Record<string, string | string[] | undefined>, data: Buffer | string) => {
         if (res.destroyed || res.writableEnded) return;
@@ -132,7 +166,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (!active) return pass();
       switch (f!.kind) {
         case 'access-denied': {
-          const e = errorResponse(p, p.protocol === 'json' ? 'AccessDeniedException' : 'AccessDenied', p.protocol === 'json' ? 400 : 403, `User: arn:aws:sts::123456789012:assumed-role/scanner/test is not authorized to perform: ${p.service}:${p.operation}`);
+          const e = errorResponse(p, p.protocol === 'json' ? 'AccessDeniedException' : p.service === 'ec2' ? 'UnauthorizedOperation' : 'AccessDenied', p.protocol === 'json' ? 400 : 403, `User: arn:aws:sts::123456789012:assumed-role/scanner/test is not authorized to perform: ${p.service}:${p.operation}`);
           return send(e.status, e.headers, e.body);
         }
         case 'throttle': {
@@ -183,9 +217,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       hit.clear();
     },
     calls: (op) => seen.get(op) ?? 0,
+    actions: () => new Set(seenActions),
     injected: (op) => hit.get(op) ?? 0,
     resetCounts: () => {
       seen.clear();
+      seenActions.clear();
       hit.clear();
     },
     close: async () => {

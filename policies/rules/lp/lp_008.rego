@@ -8,7 +8,10 @@
 #   service, or Resource "*" with an action of that service (s3:GetObject on "*" reaches every
 #   phi bucket), or NotResource that does not exclude the service's every resource type. Policies reach identities directly or through groups; an unconditioned Deny on
 #   the same action and resource entry overrides. Identities whose tags are unknown until apply
-#   are left to NHI-UNK-001; a policy attached to nobody is not judged.
+#   are left to NHI-UNK-001; a policy attached to nobody is not judged. Actions that read only
+#   the names, tags and settings of stores, never their content (policy data
+#   phiMetadataActions: the ones nhi-guard's own scanner needs, such as s3:GetBucketTagging),
+#   do not count.
 # custom:
 #   id: NHI-LP-008
 #   severity: high
@@ -55,9 +58,14 @@ store_actions(stmt, kind) := written_actions(stmt, kind) | not_action_services(s
 
 written_actions(stmt, kind) := {a |
 	some a in object.get(stmt, "actions", [])
+	not a in metadata_actions
 	some prefix in service_prefixes[kind]
 	glob.match(action_service(a), [], prefix)
 }
+
+# Actions that read only names, tags and settings of stores (policy data, lower-cased as the
+# actions of statements are).
+metadata_actions := {lower(a) | some a in object.get(lib.config, "phiMetadataActions", [])}
 
 not_action_services(stmt, kind) := {a |
 	nots := object.get(stmt, "notActions", null)

@@ -112,3 +112,26 @@ test_not_resource_excluding_the_service_passes if {
 	fs := lp_008.findings with input as fx.input_of("synth", {"identities": [reader("internal", p)], "policies": [p], "dataStores": [phi_bucket]})
 	count(fs) == 0
 }
+
+# nhi-guard's own scanner reads the names and tags of every store (policy data phiMetadataActions).
+scan_tags := fx.policy("scan", [
+	fx.allow(["s3:listallmybuckets", "dynamodb:listtables", "kms:listkeys"], ["*"]),
+	targeted(["s3:getbuckettagging"], "arn:aws:s3:::*", phi_bucket.id),
+], {})
+
+test_reading_only_names_and_tags_of_phi_stores_is_not_reported if {
+	fs := run({"identities": [reader("internal", scan_tags)], "policies": [scan_tags]})
+	count(fs) == 0
+}
+
+test_a_metadata_action_next_to_a_data_action_still_reports_the_data_action if {
+	p := fx.policy("scan", [targeted(["s3:getbuckettagging", "s3:getobject"], "arn:aws:s3:::*", phi_bucket.id)], {})
+	fs := run({"identities": [reader("internal", p)], "policies": [p]})
+	[f.message | some f in fs] == ["policy scan lets role reader (data-class internal) act on data-class phi stores: s3 records"]
+}
+
+test_a_service_wildcard_is_not_a_metadata_action if {
+	p := fx.policy("scan", [fx.allow(["s3:*"], ["*"])], {})
+	fs := run({"identities": [reader("internal", p)], "policies": [p]})
+	count(fs) == 1
+}
