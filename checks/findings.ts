@@ -48,6 +48,8 @@ export interface Finding {
   resource: FindingResource;
   identity?: string;
   owner?: string;
+  /** Live: the AWS account of the resource. */
+  account?: string;
   remediation: string;
   references: References;
   waived: boolean;
@@ -185,6 +187,8 @@ export interface DocumentOptions {
   gaps?: Gap[];
   /** Rule selection and severity overrides of the run (checks/selection.ts). */
   selection?: ResolvedSelection;
+  /** Live: the account every finding is about (set on each finding). */
+  account?: string;
 }
 
 /** The same finding reported twice (two inputs carrying the same waiver, say) is one finding. */
@@ -245,6 +249,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     if (severity !== f.severity) out.originalSeverity = f.severity;
     if (identity) out.identity = identity.name ?? f.identity!;
     if (owner && owner.trim()) out.owner = owner;
+    if (opts.account) out.account = opts.account;
     const waiver = isWaiverRule(f.ruleId) ? undefined : usable.find((w) => waiverCovers(w, f.ruleId, { ...out.resource, id: f.resource }));
     if (waiver) {
       out.waived = true;

@@ -6,12 +6,12 @@ import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
 import { resolveSelection, type RuleSelection } from './selection.js';
+import { mergeDocuments } from './merge.js';
 import { loadPlan } from './loaders/plan.js';
 import { loadSnapshot } from './loaders/snapshot.js';
 import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
 import type { LiveOptions } from './live/options.js';
-import { UserError } from './errors.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
 import { declaredWaiverFacts, loadWaiverFile, type WaiverFact } from './waivers.js';
 
@@ -49,12 +49,18 @@ export async function loadSource(spec: SourceSpec, warn?: (message: string) => v
     case 'state':
       return loadState(spec.path);
     case 'live':
-      if (spec.live?.org) throw new UserError('--org is not available yet');
+      if (spec.live?.org) throw new Error('an --org source holds many accounts: read it with loadSources');
       // The AWS SDK is loaded only when a run collects (a plan check never pays for it).
       return spec.live ? (await import('./live/collect.js')).collectLive(spec.live) : loadSnapshot(spec.path);
     default:
       throw new Error(`source kind ${spec.kind} is not supported yet`);
   }
+}
+
+/** The Inventories of one source: one per account for an organization run (`--org`), else one. */
+export async function loadSources(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory[]> {
+  if (spec.kind === 'live' && spec.live?.org) return (await import('./live/org.js')).collectOrg(spec.live);
+  return [await loadSource(spec, warn)];
 }
 
 /** The policy input for one source. Serialized once and handed to the WASM instance as bytes. */
@@ -74,26 +80,66 @@ export interface CheckResult {
   engine: Engine;
 }
 
+/** One Inventory as judged: its findings and the waivers declared in it. */
+interface Judged {
+  kind: SourceKind;
+  inv: Inventory;
+  raw: RawFinding[];
+  declared: WaiverFact[];
+}
+
+/**
+ * Every source (an organization run gives one Inventory per account) is enriched and evaluated
+ * once. One account, or none: one findings document over all inputs. More than one live
+ * account: one document per account (element ids repeat across accounts), merged, with the
+ * account on every finding and gap; declared sources then form a document of their own.
+ */
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const engine = await loadEngine(opts);
   // Patterns are checked before any input is read: a typo is a usage error, not an empty report.
   const selection = resolveSelection(engine.rules, opts.selection);
-  const merged = emptyInventory();
-  const raw: RawFinding[] = [];
   const fileWaivers = await loadWaivers(opts.waiverFiles ?? [], opts.now);
-  const waivers = [...fileWaivers];
-  let source: SourceKind = opts.sources[0]?.kind ?? 'synth';
+  const judged: Judged[] = [];
   for (const spec of opts.sources) {
-    const inv = await enrich(await loadSource(spec, opts.warn), { config: engine.config, now: opts.now });
-    // Each input is judged with the file waivers and the waivers declared in it.
-    const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
-    waivers.push(...declared);
-    for (const f of engine.evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared]))) raw.push({ ...f, source: spec.kind });
-    mergeInto(merged, inv);
-    source = spec.kind;
+    for (const loaded of await loadSources(spec, opts.warn)) {
+      const inv = await enrich(loaded, { config: engine.config, now: opts.now });
+      // Each input is judged with the file waivers and the waivers declared in it.
+      const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
+      const raw = engine.evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared])).map((f) => ({ ...f, source: spec.kind }));
+      judged.push({ kind: spec.kind, inv, raw, declared });
+    }
   }
-  const document = findingsDocument({ raw, rules: engine.rules, inventory: merged, source, now: opts.now, waivers, selection, ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}) });
-  return { document, inventory: merged, engine };
+  const accountOf = (j: Judged) => (j.kind === 'live' ? (j.inv.accountId ?? '') : '');
+  const groups = new Map<string, Judged[]>();
+  for (const j of judged) {
+    const k = accountOf(j);
+    groups.set(k, [...(groups.get(k) ?? []), j]);
+  }
+  const liveAccounts = [...groups.keys()].filter((k) => k !== '');
+  const documentOf = (part: Judged[], account: string | undefined) => {
+    const merged = emptyInventory();
+    for (const j of part) mergeInto(merged, j.inv);
+    return findingsDocument({
+      raw: part.flatMap((j) => j.raw),
+      rules: engine.rules,
+      inventory: merged,
+      source: part[part.length - 1]?.kind ?? opts.sources[0]?.kind ?? 'synth',
+      now: opts.now,
+      waivers: [...fileWaivers, ...part.flatMap((j) => j.declared)],
+      selection,
+      ...(account ? { account } : {}),
+      ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}),
+    });
+  };
+  const all = emptyInventory();
+  for (const j of judged) mergeInto(all, j.inv);
+  if (liveAccounts.length <= 1) {
+    // The account of a live-only run is on every finding.
+    const only = liveAccounts.length === 1 && groups.size === 1 ? liveAccounts[0] : undefined;
+    return { document: documentOf(judged, only), inventory: all, engine };
+  }
+  const docs = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([account, part]) => documentOf(part, account || undefined));
+  return { document: mergeDocuments(docs), inventory: all, engine };
 }
 
 /** Appends one source's Inventory to another (inputs, elements and the own account). */

@@ -59,6 +59,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
       const targets = a.splitBy ? [] : reportTargets(a.format, a.output);
       const now = parseNow(a.now);
       const live = liveSpec(a, io, now);
+      if (live?.org) throw new UserError('drift compares one account with its declaration: take snapshot --org --output DIR, then drift --snapshot DIR/<account>.json per declared account');
       const liveSource: SourceSpec = live ? { kind: 'live', path: 'aws', live } : { kind: 'live', path: a.snapshot! };
       let { document } = await runDrift({
         declared,

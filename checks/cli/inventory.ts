@@ -11,7 +11,7 @@ import { enrich } from '../enrich/index.js';
 import { UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
-import { loadSource, mergeInto } from '../run.js';
+import { loadSources, mergeInto } from '../run.js';
 import { sourcesOf, type SourceArgs } from './check.js';
 import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
@@ -94,7 +94,7 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
       const config = await resolvePolicyConfig(bundleData, a.data);
       const merged = emptyInventory();
       for (const spec of sources) {
-        mergeInto(merged, await enrich(await loadSource(spec), { config, now }));
+        for (const inv of await loadSources(spec)) mergeInto(merged, await enrich(inv, { config, now }));
       }
       const text = a.format === 'json' ? JSON.stringify(merged, null, 2) + '\n' : inventoryTable(merged);
       if (a.output) await writeFileAtomic(a.output, text);

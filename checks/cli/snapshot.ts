@@ -6,7 +6,9 @@
  */
 import type { CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../io/files.js';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fsProblem, writeFileAtomic } from '../io/files.js';
 import { checkEndpoint, resolveRegions, type LiveOptions, type OrgOptions } from '../live/options.js';
 import { progressFor } from '../live/progress.js';
 import { assertValid } from '../schemas/index.js';
@@ -102,15 +104,28 @@ export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandMo
     handler: async (argv) => {
       const a = argv as unknown as LiveArgs & { output?: string; now?: string };
       if (a.live !== 'aws') throw new UserError('snapshot needs --live aws');
-      if (!a.output) throw new UserError('snapshot needs --output FILE');
+      if (!a.output) throw new UserError(a.org ? 'snapshot --org needs --output DIR (one <account>.json per account)' : 'snapshot needs --output FILE');
       const opts = liveSpec(a, io, a.now === undefined ? undefined : parseNow(a.now))!;
       // The SDK is loaded only by the commands that collect.
-      const { collectLive } = await import('../live/collect.js');
-      const inv = await collectLive(opts);
-      // The collector's own output must satisfy the schema the loader enforces.
-      assertValid('inventory', inv, a.output);
-      await writeFileAtomic(a.output, JSON.stringify(inv, null, 2) + '\n');
-      assertComplete(inv);
+      const { loadSources } = await import('../run.js');
+      const invs = await loadSources({ kind: 'live', path: 'aws', live: opts });
+      if (opts.org) {
+        // One snapshot per account in the --output folder: <account>.json (check --snapshot takes them all).
+        await mkdir(a.output, { recursive: true }).catch((e) => {
+          throw new UserError(fsProblem(e, 'cannot create the snapshot folder'), { file: a.output });
+        });
+        for (const inv of invs) {
+          const file = path.join(a.output, `${inv.accountId ?? 'unknown'}.json`);
+          assertValid('inventory', inv, file);
+          await writeFileAtomic(file, JSON.stringify(inv, null, 2) + '\n');
+        }
+        io.stderr(`nhi-guard: ${invs.length} account snapshot(s) written to ${a.output}\n`);
+      } else {
+        // The collector's own output must satisfy the schema the loader enforces.
+        assertValid('inventory', invs[0]!, a.output);
+        await writeFileAtomic(a.output, JSON.stringify(invs[0], null, 2) + '\n');
+      }
+      assertComplete({ gaps: invs.flatMap((i) => i.gaps ?? []) });
       setExit(EXIT.ok);
     },
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mergeDocuments } from '../../checks/cli/report.js';
+import { mergeDocuments } from '../../checks/merge.js';
 import type { FindingsDocument } from '../../checks/findings.js';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';

@@ -5,7 +5,8 @@
  * protocol (Secrets Manager, DynamoDB, KMS, HealthLake, Organizations) in the `X-Amz-Target`
  * header (`secretsmanager.ListSecrets`); S3 (REST) by method and path: `GET /` is ListBuckets,
  * `GET /<bucket>?tagging` GetBucketTagging. A fault can be limited to one region (the request's
- * signing scope) or to requests whose body contains a text (an account id in an AssumeRole).
+ * signing scope), to one access key (one account's credentials) or to requests whose body
+ * contains a text (an account id in an AssumeRole).
  *
  *   access-denied   an AccessDenied error in the service's protocol (403 XML / 400 JSON)
  *   throttle        a Throttling error (400), retryable by the SDK
@@ -31,6 +32,8 @@ export interface Fault {
   region?: string;
   /** Only requests whose body contains this text (e.g. the account id of an AssumeRole RoleArn). */
   bodyIncludes?: string;
+  /** Only requests signed with this access key id (one account's credentials). */
+  accessKey?: string;
 }
 
 export interface FaultProxy {
@@ -54,6 +57,7 @@ const MAX_BODY = 16 * 1024 * 1024;
 const MAX_DELAY_MS = 60_000;
 
 interface Parsed {
+  accessKey: string;
   operation: string;
   protocol: 'query' | 'json' | 'rest-xml';
   service: string;
@@ -77,11 +81,12 @@ function operationOf(req: http.IncomingMessage, body: string): Parsed {
   const auth = String(headers.authorization ?? '');
   const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
   const service = scope?.[2] ?? 'unknown';
+  const accessKey = /Credential=([^/]+)\//.exec(auth)?.[1] ?? '';
   const region = scope?.[1] ?? 'unknown';
-  if (typeof target === 'string' && target.includes('.')) return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service, region };
-  if (service === 's3') return { operation: s3Operation(req.method, req.url), protocol: 'rest-xml', service, region };
+  if (typeof target === 'string' && target.includes('.')) return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service, region, accessKey };
+  if (service === 's3') return { operation: s3Operation(req.method, req.url), protocol: 'rest-xml', service, region, accessKey };
   const action = new URLSearchParams(body).get('Action');
-  return { operation: action ?? 'unknown', protocol: 'query', service, region };
+  return { operation: action ?? 'unknown', protocol: 'query', service, region, accessKey };
 }
 
 function errorResponse(p: Parsed, code: string, status: number, message: string): { status: number; headers: Record<string, string>; body: string } {
@@ -145,7 +150,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       bump(seen, p.operation);
       seenActions.add(`${p.service}:${p.operation}`);
       const f = faults.get(p.operation);
-      const applies = f !== undefined && (f.region === undefined || f.region === p.region) && (f.bodyIncludes === undefined || text.includes(f.bodyIncludes));
+      const applies = f !== undefined && (f.region === undefined || f.region === p.region) && (f.bodyIncludes === undefined || text.includes(f.bodyIncludes)) && (f.accessKey === undefined || f.accessKey === p.accessKey);
       const active = applies && (f.times === undefined || (hit.get(p.operation) ?? 0) < f.times);
       if (active) bump(hit, p.operation);
       const send = (status: number, headers: Record<string, string | string[] | undefined>, data: Buffer | string) => {

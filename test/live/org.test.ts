@@ -1,0 +1,114 @@
+/**
+ * An organization run against moto: a management account and three member accounts (each read
+ * through an assumed role), secrets in two regions, tagged PHI buckets, tables and keys.
+ * `check --org` gives one findings document with the account on every finding and gap;
+ * `snapshot --org` one snapshot per account; AccessDenied on one account's AssumeRole and on one
+ * region (fault proxy) give exit 3 with exactly those gaps, the other accounts still reported.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FindingsDocument } from '../../checks/findings.js';
+import { check } from '../../checks/schemas/index.js';
+import { runCli } from '../support/cli.js';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy.js';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { REGION, useTestCredentials } from './account.js';
+import { MANAGEMENT, ROLE_NAME, SECOND_REGION, seedOrganization, type SeededOrg } from './organization.js';
+
+let moto: MotoServer;
+let proxy: FaultProxy;
+let org: SeededOrg;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'nhi-org-'));
+const env = () => ({ ...process.env, AWS_REGION: REGION });
+const orgArgs = (endpoint: string) => ['--live', 'aws', '--org', '--assume-role-name', ROLE_NAME, '--region', REGION, '--region', SECOND_REGION, '--endpoint', endpoint];
+
+beforeAll(async () => {
+  useTestCredentials();
+  moto = await startMoto();
+  org = await seedOrganization(moto.url);
+  proxy = await startFaultProxy(moto.url);
+}, 180_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await moto?.stop();
+});
+
+const lp008Accounts = (doc: FindingsDocument) => [...new Set(doc.findings.filter((f) => f.ruleId === 'NHI-LP-008').map((f) => f.account))].sort();
+
+describe('check --org against a moto organization', () => {
+  let doc: FindingsDocument;
+
+  beforeAll(async () => {
+    const r = await runCli(['check', ...orgArgs(proxy.url), '--format', 'json', '--fail-on', 'none'], env());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    doc = JSON.parse(r.stdout);
+  }, 180_000);
+
+  it('is one schema-valid document over every account and region, the account on every finding', () => {
+    expect(check('findings', doc)).toBeNull();
+    expect(doc.gaps).toBeUndefined();
+    expect(doc.inputs.map((i) => i.file).sort()).toEqual(org.accounts.flatMap((a) => [`aws:${a}/${REGION}`, `aws:${a}/${SECOND_REGION}`]).sort());
+    for (const f of doc.findings) expect(org.accounts, f.message).toContain(f.account);
+    // The management account's seeded debt, and each member's PHI boundary, found in their account.
+    expect(doc.findings.find((f) => f.ruleId === 'NHI-LP-004')).toMatchObject({ account: MANAGEMENT, resource: { name: 'legacy-admin' } });
+    expect(lp008Accounts(doc)).toEqual([...org.accounts].sort());
+    const m0 = doc.findings.find((f) => f.ruleId === 'NHI-LP-008' && f.account === org.members[0])!;
+    expect(m0.message).toContain('s3 m0-phi-lab-results');
+    // Same-named secrets of two regions are two findings (one per region) in each member account.
+    const rot = doc.findings.filter((f) => f.ruleId === 'NHI-ROT-001' && f.resource.name === 'm1/hl7-token');
+    expect(rot.map((f) => f.resource.arn!.split(':')[3]).sort()).toEqual([SECOND_REGION, REGION].sort());
+    expect(JSON.stringify(doc)).not.toContain('CANARY');
+  });
+
+  it('assumes the named role in each member account (not in the management account) and lists the organization once', () => {
+    // One AssumeRole per member, GetCallerIdentity once for the organization and once per account.
+    expect(proxy.calls('ListAccounts')).toBe(1);
+    expect(proxy.calls('AssumeRole')).toBe(3);
+  });
+
+  it('--accounts selects a subset; an id outside the organization is a usage error', async () => {
+    const r = await runCli(['check', ...orgArgs(moto.url), '--accounts', `${org.members[0]},${org.members[2]}`, '--format', 'json', '--fail-on', 'none'], env());
+    expect(r.code, r.stderr).toBe(0);
+    expect(lp008Accounts(JSON.parse(r.stdout))).toEqual([org.members[0], org.members[2]].sort());
+    const bad = await runCli(['check', ...orgArgs(moto.url), '--accounts', '999999999999'], env());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('nhi-guard: --accounts 999999999999: not an active account of the organization\n');
+  });
+
+  it('snapshot --org writes one snapshot per account; check over them gives the same findings', async () => {
+    const dir = path.join(tmp, 'snaps');
+    const s = await runCli(['snapshot', ...orgArgs(moto.url), '--output', dir], env());
+    expect(s.code, s.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(org.accounts.map((a) => `${a}.json`).sort());
+    for (const f of readdirSync(dir)) expect(check('inventory', JSON.parse(readFileSync(path.join(dir, f), 'utf8')))).toBeNull();
+    const c = await runCli(['check', ...readdirSync(dir).flatMap((f) => ['--snapshot', path.join(dir, f)]), '--format', 'json', '--fail-on', 'none']);
+    expect(c.code, c.stderr).toBe(0);
+    const key = (f: FindingsDocument['findings'][number]) => `${f.account} ${f.ruleId} ${f.resource.arn ?? f.resource.name} ${f.message}`;
+    expect((JSON.parse(c.stdout) as FindingsDocument).findings.map(key).sort()).toEqual(doc.findings.map(key).sort());
+  });
+
+  it('AccessDenied on one account\'s AssumeRole and on one region: exit 3 with exactly those gaps, the others reported', async () => {
+    const denied = org.members[1]!;
+    proxy.setFault('AssumeRole', { kind: 'access-denied', bodyIncludes: denied });
+    // The management account's (credentials "testing") Secrets Manager in the second region.
+    proxy.setFault('ListSecrets', { kind: 'access-denied', region: SECOND_REGION, accessKey: 'testing' });
+    try {
+      const out = path.join(tmp, 'partial.json');
+      const r = await runCli(['check', ...orgArgs(proxy.url), '--format', 'json', '--output', out, '--fail-on', 'none'], env());
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^nhi-guard: incomplete: 2 part\(s\) of the account could not be read/);
+      const partial = JSON.parse(readFileSync(out, 'utf8')) as FindingsDocument;
+      expect(check('findings', partial)).toBeNull();
+      const gaps = partial.gaps!.map((g) => `${g.account} ${g.service} ${g.operation} ${g.region ?? '-'}`).sort();
+      expect(gaps).toEqual([`${MANAGEMENT} secretsmanager ListSecrets ${SECOND_REGION}`, `${denied} sts AssumeRole -`].sort());
+      expect(partial.gaps!.find((g) => g.operation === 'AssumeRole')).toMatchObject({ target: `arn:aws:iam::${denied}:role/${ROLE_NAME}`, error: expect.stringContaining('AccessDenied') });
+      expect(lp008Accounts(partial)).toEqual(org.accounts.filter((a) => a !== denied).sort());
+    } finally {
+      proxy.clearFaults();
+    }
+  });
+});
