@@ -15,6 +15,7 @@
  * map) reuse loading and fingerprints.
  */
 import { createHash } from 'node:crypto';
+import { accessDelta } from './access/delta.js';
 import { compareFindings, type Finding, type FindingsDocument } from './findings.js';
 import { readJson } from './io/files.js';
 import { assertValid } from './schemas/index.js';
@@ -112,6 +113,8 @@ export function applyBaseline(doc: FindingsDocument, base: FindingsDocument, opt
     ...doc,
     findings,
     baseline: { file: opts.file, generatedAt: base.generatedAt, new: fresh, existing, resolved, notEvaluated },
+    // The PHI access map of both runs, when both carry one: what this change gives or takes.
+    ...(doc.access && base.access ? { accessDelta: accessDelta(base.access, doc.access, opts.file) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * the engine joined with rule metadata and the Inventory elements they name. Every report format
  * is a pure function of this document.
  */
+import type { AccessDelta, AccessStoreSummary } from './access/document.js';
 import path from 'node:path';
 import { fingerprint, type BaselineState, type BaselineSummary } from './baseline.js';
 import type { RawFinding } from './engine/index.js';
@@ -94,6 +95,10 @@ export interface FindingsDocument {
   selection?: SelectionRecord;
   /** With --baseline: what this run was compared against, and the baseline's findings that are gone. */
   baseline?: BaselineSummary;
+  /** The PHI access map: per store of data-class phi or pii, who reaches it and how (checks/access/). */
+  access?: AccessStoreSummary[];
+  /** With --baseline whose document has `access`: what this change gives or takes. */
+  accessDelta?: AccessDelta;
 }
 
 export interface TrendPoint {

@@ -2,6 +2,7 @@
  * The check pipeline: load each source into an Inventory, enrich it, evaluate the compiled policy
  * once per input, and join the results into one findings document.
  */
+import { accessDocument, accessSummary } from './access/document.js';
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
@@ -119,7 +120,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const documentOf = (part: Judged[], account: string | undefined) => {
     const merged = emptyInventory();
     for (const j of part) mergeInto(merged, j.inv);
-    return findingsDocument({
+    const doc = findingsDocument({
       raw: part.flatMap((j) => j.raw),
       rules: engine.rules,
       inventory: merged,
@@ -130,6 +131,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       ...(account ? { account } : {}),
       ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}),
     });
+    // The PHI access map beside the findings (the HTML report's section, the PR comment's access delta).
+    doc.access = accessSummary(accessDocument(part.map((j) => j.inv), { now: opts.now }).stores);
+    return doc;
   };
   const all = emptyInventory();
   for (const j of judged) mergeInto(all, j.inv);

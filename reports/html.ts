@@ -13,6 +13,7 @@ import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import type { Gap } from '../checks/model.js';
+import { principalCount, type AccessStoreSummary } from '../checks/access/document.js';
 
 /** A node in fast-xml-builder's ordered form: `{tag: children, ':@': attributes}` or `{'#text': s}`. */
 type Node = Record<string, unknown>;
@@ -269,6 +270,56 @@ function expiringSection(doc: FindingsDocument, rows: InventoryRow[]): Node[] {
   return out;
 }
 
+
+// --- the PHI access map (also the page of `nhi-guard access --format html`) ---------------------
+
+const VIA: Record<string, string> = { 'identity-policy': 'own policy', 'resource-policy': 'resource policy', 'role-chain': 'role chain' };
+
+/** "2026-05-01 (205d ago)", "never", or "-" when the source does not know (declarations). */
+export function accessLastUsed(p: { lastUsed?: string | null; daysSinceUsed?: number | null }): string {
+  if (p.lastUsed === undefined) return '-';
+  if (p.lastUsed === null) return 'never';
+  return `${p.lastUsed.slice(0, 10)}${typeof p.daysSinceUsed === 'number' ? ` (${p.daysSinceUsed}d ago)` : ''}`;
+}
+
+export function storeHeading(s: AccessStoreSummary): string {
+  const n = principalCount(s);
+  return `${s.label} (data-class ${s.dataClass}${s.owner ? `, owner ${s.owner}` : ''}${s.maxReach ? `, max-reach ${s.maxReach}` : ''}): ${n} principal${n === 1 ? '' : 's'}`;
+}
+
+/** One section per store: who reaches it, with access, way in, path, owner and last use. */
+export function accessSection(stores: AccessStoreSummary[]): Node[] {
+  if (stores.length === 0) return [h('p', { class: 'empty' }, 'No data store of data-class phi or pii is declared in these inputs.')];
+  return stores.map((s) =>
+    h(
+      'section',
+      { class: 'store' },
+      h('h3', null, storeHeading(s)),
+      s.reaches.length === 0
+        ? h('p', { class: 'empty' }, 'Nobody reaches it.')
+        : h(
+            'table',
+            null,
+            h('thead', null, h('tr', null, ...['Principal', 'Access', 'Via', 'Path', 'Owner', 'Last used'].map((c) => h('th', null, c)))),
+            h(
+              'tbody',
+              null,
+              ...s.reaches.map((e) =>
+                h('tr', null, h('td', null, e.principal.label), h('td', null, e.levels.join(', ')), h('td', null, VIA[e.via] ?? e.via), h('td', null, h('span', { class: 'sub' }, e.route ?? 'its own policy (nhi-guard access shows the statement)')), h('td', null, e.principal.owner ?? '-'), h('td', { class: 'date' }, accessLastUsed(e.principal))),
+              ),
+            ),
+          ),
+    ),
+  );
+}
+
+/** The report's PHI access section: the stores of data-class phi (pii stores are in `nhi-guard access`). */
+function phiAccessSection(doc: FindingsDocument): Node[] {
+  if (!doc.access) return [];
+  const phi = doc.access.filter((s) => s.dataClass === 'phi');
+  return [h('h2', { id: 'phi-access' }, `PHI access (${phi.length} data store${phi.length === 1 ? '' : 's'})`), ...accessSection(phi)];
+}
+
 export function renderHtml(doc: FindingsDocument): string {
   const gaps = doc.gaps ?? [];
   const rows = doc.inventory ?? [];
@@ -287,6 +338,7 @@ export function renderHtml(doc: FindingsDocument): string {
       trend.length ? h('div', { class: 'chart' }, trendChart(trend)) : h('p', { class: 'empty' }, 'No history: run with --history DIR to keep one.'),
       ...findingsSection(doc),
       ...expiringSection(doc, rows),
+      ...phiAccessSection(doc),
       ...inventorySection(rows),
     ),
   ];

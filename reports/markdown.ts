@@ -282,6 +282,20 @@ function baselineItem(f: Finding): string {
  * adds, the only ones the gate judges), then what it resolved, then the existing debt collapsed.
  * Whatever does not fit the budget is counted in a note, new findings first to be kept.
  */
+/** Access shown first: one line per principal and store whose access to phi or pii data this change gives or takes. */
+const ACCESS_SHOWN = 20;
+
+function accessDeltaLines(doc: FindingsDocument): string[] {
+  const d = doc.accessDelta;
+  if (!d) return [];
+  const out = [`### PHI access: ${d.gained.length} gained, ${d.lost.length} lost`, ''];
+  if (d.gained.length + d.lost.length === 0) return [...out, 'This change gives nobody new access to a data store of data-class phi or pii.', ''];
+  const items = [...d.gained.map((x) => ['🟧', 'gives', x] as const), ...d.lost.map((x) => ['✅', 'takes from', x] as const)];
+  for (const [icon, verb, x] of items.slice(0, ACCESS_SHOWN)) out.push(`- ${icon} ${cell(`this change ${verb} ${x.principal} ${x.levels.join(' and ')} on ${x.store} through ${x.route}`)}`);
+  if (items.length > ACCESS_SHOWN) out.push(`- ${items.length - ACCESS_SHOWN} more: see \`nhi-guard access --baseline\``);
+  return [...out, ''];
+}
+
 function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<FindingsDocument['baseline']>, budget: number): string {
   const open = doc.findings.filter((f) => !f.waived);
   const fresh = open.filter((f) => f.baseline !== 'existing');
@@ -301,6 +315,7 @@ function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<Findings
   head.push('', ...selectionLines(doc));
   if (base.notEvaluated > 0) head.push('', `> ${plural(base.notEvaluated, 'finding')} of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`);
   head.push('');
+  head.push(...accessDeltaLines(doc));
 
   const out: string[] = [head.join('\n')];
   let used = out[0]!.length;

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
 import type { AccessLevel } from '../model.js';
 import { assertValid } from '../schemas/index.js';
-import type { AccessDelta, AccessDeltaItem, AccessEntry, AccessMapDocument } from './document.js';
+import type { AccessDelta, AccessDeltaItem, AccessMapDocument, AccessStoreSummary } from './document.js';
 
 export async function loadAccessDocument(file: string): Promise<AccessMapDocument> {
   const doc = await readJson(file);
@@ -27,9 +27,9 @@ interface Pair {
 
 const ORDER: AccessLevel[] = ['read', 'write', 'admin'];
 
-function pairs(doc: AccessMapDocument): Map<string, Pair> {
+function pairs(stores: AccessStoreSummary[]): Map<string, Pair> {
   const out = new Map<string, Pair>();
-  for (const s of doc.stores) {
+  for (const s of stores) {
     for (const e of s.reaches) {
       const k = `${e.principal.label}\u0000${s.label}`;
       let p = out.get(k);
@@ -40,10 +40,10 @@ function pairs(doc: AccessMapDocument): Map<string, Pair> {
   return out;
 }
 
-function add(p: Pair, e: AccessEntry): void {
+function add(p: Pair, e: AccessStoreSummary['reaches'][number]): void {
   for (const l of e.levels) {
     p.levels.add(l);
-    if (!p.routes.has(l)) p.routes.set(l, e.route);
+    if (!p.routes.has(l) || (e.route && !p.routes.get(l))) p.routes.set(l, e.route ?? 'its own policy');
   }
 }
 
@@ -58,7 +58,8 @@ function diff(from: Map<string, Pair>, to: Map<string, Pair>): AccessDeltaItem[]
   return out.sort((a, b) => (a.store + a.principal < b.store + b.principal ? -1 : 1));
 }
 
-export function accessDelta(base: AccessMapDocument, current: AccessMapDocument, baselineFile: string): AccessDelta {
+/** What `current` gives and takes compared with `base` (access map documents, or the `access` of findings documents). */
+export function accessDelta(base: AccessStoreSummary[], current: AccessStoreSummary[], baselineFile: string): AccessDelta {
   const b = pairs(base);
   const c = pairs(current);
   return { baseline: baselineFile, gained: diff(b, c), lost: diff(c, b) };

@@ -4,27 +4,14 @@
  * document; every string from it is escaped for its format.
  */
 import { printable } from '../errors.js';
-import { CSS, build, h } from '../../reports/html.js';
+import { CSS, accessLastUsed, accessSection, build, h, storeHeading } from '../../reports/html.js';
 import { cell } from '../../reports/markdown.js';
-import type { AccessDeltaItem, AccessEntry, AccessMapDocument, AccessStoreEntry } from './document.js';
-import { principalCount } from './document.js';
+import type { AccessDeltaItem, AccessEntry, AccessMapDocument } from './document.js';
 
 export const ACCESS_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type AccessFormat = (typeof ACCESS_FORMATS)[number];
 
 const VIA: Record<AccessEntry['via'], string> = { 'identity-policy': 'own policy', 'resource-policy': 'resource policy', 'role-chain': 'role chain' };
-
-function lastUsed(e: AccessEntry): string {
-  const p = e.principal;
-  if (p.lastUsed === undefined) return '-';
-  if (p.lastUsed === null) return 'never';
-  return `${p.lastUsed.slice(0, 10)}${typeof p.daysSinceUsed === 'number' ? ` (${p.daysSinceUsed}d ago)` : ''}`;
-}
-
-function storeHeading(s: AccessStoreEntry): string {
-  const n = principalCount(s);
-  return `${s.label} (data-class ${s.dataClass}${s.owner ? `, owner ${s.owner}` : ''}${s.maxReach ? `, max-reach ${s.maxReach}` : ''}): ${n} principal${n === 1 ? '' : 's'}`;
-}
 
 function deltaLine(d: AccessDeltaItem, verb: string): string {
   return `this change ${verb} ${d.principal} ${d.levels.join(' and ')} on ${d.store} through ${d.route}`;
@@ -42,7 +29,7 @@ export function renderAccessText(doc: AccessMapDocument): string {
     out.push(storeHeading(s));
     if (s.reaches.length === 0) out.push('  nobody reaches it');
     for (const e of s.reaches) {
-      out.push(`  ${e.principal.label}  ${e.levels.join('+')}  via ${VIA[e.via]}  owner ${e.principal.owner ?? '-'}  last used ${lastUsed(e)}`);
+      out.push(`  ${e.principal.label}  ${e.levels.join('+')}  via ${VIA[e.via]}  owner ${e.principal.owner ?? '-'}  last used ${accessLastUsed(e.principal)}`);
       out.push(`      ${e.route}`);
     }
     out.push('');
@@ -69,38 +56,12 @@ export function renderAccessMarkdown(doc: AccessMapDocument): string {
     }
     out.push('| Principal | Access | Via | Path | Owner | Last used |', '|---|---|---|---|---|---|');
     for (const e of s.reaches) {
-      out.push(`| ${cell(e.principal.label)} | ${e.levels.join(', ')} | ${VIA[e.via]} | ${cell(e.route)} | ${cell(e.principal.owner ?? '-')} | ${cell(lastUsed(e))} |`);
+      out.push(`| ${cell(e.principal.label)} | ${e.levels.join(', ')} | ${VIA[e.via]} | ${cell(e.route)} | ${cell(e.principal.owner ?? '-')} | ${cell(accessLastUsed(e.principal))} |`);
     }
     out.push('');
   }
   out.push(`Evaluated at ${doc.now.slice(0, 10)} by nhi-guard ${doc.tool.version}.`);
   return out.join('\n') + '\n';
-}
-
-/** The store sections of the map as HTML nodes (also the PHI access section of the HTML report). */
-export function accessSection(stores: AccessStoreEntry[]): ReturnType<typeof h>[] {
-  if (stores.length === 0) return [h('p', { class: 'empty' }, 'No data store of data-class phi or pii is declared in these inputs.')];
-  return stores.map((s) =>
-    h(
-      'section',
-      { class: 'store' },
-      h('h3', null, storeHeading(s)),
-      s.reaches.length === 0
-        ? h('p', { class: 'empty' }, 'Nobody reaches it.')
-        : h(
-            'table',
-            null,
-            h('thead', null, h('tr', null, ...['Principal', 'Access', 'Via', 'Path', 'Owner', 'Last used'].map((c) => h('th', null, c)))),
-            h(
-              'tbody',
-              null,
-              ...s.reaches.map((e) =>
-                h('tr', null, h('td', null, e.principal.label), h('td', null, e.levels.join(', ')), h('td', null, VIA[e.via]), h('td', null, h('span', { class: 'sub' }, e.route)), h('td', null, e.principal.owner ?? '-'), h('td', { class: 'date' }, lastUsed(e))),
-              ),
-            ),
-          ),
-    ),
-  );
 }
 
 export function renderAccessHtml(doc: AccessMapDocument): string {

@@ -39,9 +39,9 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
       if (!isObject(bundleData)) throw new UserError('must be a JSON object', { file: defaultsFile, jsonPath: '$' });
       const config = await resolvePolicyConfig(bundleData, a.data);
       const inventories = [];
-      for (const spec of sources) inventories.push(await enrich(await loadSource(spec), { config, now }));
+      for (const spec of sources) inventories.push(await enrich(await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${m}\n`)), { config, now }));
       const doc = accessDocument(inventories, { now });
-      if (base && a.baseline) doc.delta = accessDelta(base, doc, a.baseline);
+      if (base && a.baseline) doc.delta = accessDelta(base.stores, doc.stores, a.baseline);
       const text = renderAccess(a.format, doc);
       if (a.output) await writeFileAtomic(a.output, text);
       else io.stdout(text);

@@ -6,6 +6,7 @@
  * findings about them (a declared secret missing live, say).
  */
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from '../engine/index.js';
+import { accessDocument, accessSummary } from '../access/document.js';
 import { enrich } from '../enrich/index.js';
 import { findingsDocument, type FindingsDocument } from '../findings.js';
 import { resolveSelection, type RuleSelection } from '../selection.js';
@@ -58,5 +59,6 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     selection,
     ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
   });
+  document.access = accessSummary(accessDocument([live], { now: opts.now }).stores);
   return { document, declared, live, matches, engine };
 }

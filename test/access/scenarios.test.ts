@@ -215,7 +215,7 @@ describe('access delta against a baseline', () => {
     for (const inv of [before, after]) await enrich(inv, { config, now: new Date('2026-11-22T00:00:00Z') });
     const now = new Date('2026-11-22T00:00:00Z');
     const doc = accessDocument([after], { now });
-    const delta = accessDelta(accessDocument([before], { now }), doc, 'main-access.json');
+    const delta = accessDelta(accessDocument([before], { now }).stores, doc.stores, 'main-access.json');
     expect(delta.lost).toEqual([]);
     expect(delta.gained.map((d) => `${d.principal} ${d.levels.join('+')} ${d.store}`)).toEqual(['role analytics read s3 derm-images']);
     expect(delta.gained[0]!.route).toBe(
@@ -224,6 +224,6 @@ describe('access delta against a baseline', () => {
     doc.delta = delta;
     expect(renderAccessMarkdown(doc)).toContain('- 🟧 this change gives role analytics read on s3 derm-images through role analytics → assumes role reader');
     // and the reverse change takes it away
-    expect(accessDelta(doc, accessDocument([before], { now }), 'x').lost.map((d) => d.principal)).toEqual(['role analytics']);
+    expect(accessDelta(doc.stores, accessDocument([before], { now }).stores, 'x').lost.map((d) => d.principal)).toEqual(['role analytics']);
   });
 });
