@@ -130,7 +130,7 @@ waivers:
     owner: integration-platform
     reason: Admin policy is being split into feed-specific policies.
     expiresOn: 2027-06-30
-  - ruleId: NHI-LP-010
+  - ruleId: NHI-LP-0O1
     resource: "*"
     owner: integration-platform
     reason: A rule id with a typo never matches anything.
@@ -150,7 +150,7 @@ waivers:
       '$.waivers[0]': 'waiver is ignored: $.waivers[0]: must have property "owner"',
       '$.waivers[1]': 'waiver is ignored: reason is shorter than 10 characters',
       '$.waivers[2]': 'waiver is ignored: expires-on 2027-06-30 is 220 days ahead, more than the maximum of 90',
-      '$.waivers[3]': 'waiver is ignored: rule NHI-LP-010 is not in the pack',
+      '$.waivers[3]': 'waiver is ignored: rule NHI-LP-0O1 is not in the pack',
       '$.waivers[4]': 'waiver is ignored: $.waivers[4].expiresOn: is not a real calendar date (YYYY-MM-DD)',
     });
   });
