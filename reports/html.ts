@@ -1,6 +1,7 @@
 /**
  * The nightly report: one self-contained HTML file (inline CSS and SVG, no script, no external
- * font, image or link that the browser would fetch). Findings grouped by owner, the inventory
+ * font, image or link that the browser would fetch). Findings grouped by owner (by account, then
+ * owner, when the document covers more than one AWS account), the inventory
  * table, the identities expired or expiring soon, the trend over the history documents, and,
  * when the live scan was incomplete, what could not be read (such a report never says "clean").
  *
@@ -107,7 +108,7 @@ function gapsSection(gaps: Gap[]): Node[] {
     h(
       'ul',
       { class: 'gaps' },
-      ...gaps.map((g) => h('li', null, `${g.service} ${g.operation}${g.region ? ` (${g.region})` : ''}${g.target ? ` for ${g.target}` : ''}: ${g.error}`)),
+      ...gaps.map((g) => h('li', null, `${g.account ? `account ${g.account}: ` : ''}${g.service} ${g.operation}${g.region ? ` (${g.region})` : ''}${g.target ? ` for ${g.target}` : ''}: ${g.error}`)),
     ),
   ];
 }
@@ -184,14 +185,13 @@ export function ownersOf(doc: FindingsDocument): string[] {
   return [...worst.keys()].sort((a, b) => (a === UNOWNED ? 1 : 0) - (b === UNOWNED ? 1 : 0) || worst.get(a)! - worst.get(b)! || a.localeCompare(b));
 }
 
-function findingsSection(doc: FindingsDocument): Node[] {
-  const out: Node[] = [h('h2', { id: 'findings' }, 'Findings by owner')];
-  if (!doc.findings.length) return [...out, h('p', { class: 'empty' }, 'No findings.')];
-  for (const owner of ownersOf(doc)) {
-    const fs = doc.findings.filter((f) => (f.owner ?? UNOWNED) === owner);
+function ownerTables(doc: FindingsDocument, findings: Finding[], tag: 'h3' | 'h4'): Node[] {
+  const out: Node[] = [];
+  for (const owner of ownersOf({ ...doc, findings })) {
+    const fs = findings.filter((f) => (f.owner ?? UNOWNED) === owner);
     const open = fs.filter((f) => !f.waived).length;
     out.push(
-      h('h3', { class: 'owner' }, `${owner}: ${open} open${fs.length > open ? `, ${fs.length - open} waived` : ''}`),
+      h(tag, { class: 'owner' }, `${owner}: ${open} open${fs.length > open ? `, ${fs.length - open} waived` : ''}`),
       h(
         'table',
         { class: 'findings' },
@@ -200,6 +200,48 @@ function findingsSection(doc: FindingsDocument): Node[] {
       ),
     );
   }
+  return out;
+}
+
+/** The accounts of a document (live runs): from its findings, gaps and `aws:<account>/<region>` inputs, with the regions read. */
+export function accountsOf(doc: FindingsDocument): Map<string, string[]> {
+  const m = new Map<string, Set<string>>();
+  const add = (a: string | undefined) => a && !m.has(a) && m.set(a, new Set());
+  for (const i of doc.inputs) {
+    const x = /^aws:(\d{12})\/([a-z0-9-]+)$/.exec(i.file);
+    if (x) {
+      add(x[1]);
+      m.get(x[1]!)!.add(x[2]!);
+    }
+  }
+  for (const f of doc.findings) add(f.account);
+  for (const g of doc.gaps ?? []) add(g.account);
+  return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([a, r]) => [a, [...r].sort()]));
+}
+
+function findingsSection(doc: FindingsDocument): Node[] {
+  const accounts = accountsOf(doc);
+  if (accounts.size > 1) return accountSections(doc, accounts);
+  const out: Node[] = [h('h2', { id: 'findings' }, 'Findings by owner')];
+  if (!doc.findings.length) return [...out, h('p', { class: 'empty' }, 'No findings.')];
+  return [...out, ...ownerTables(doc, doc.findings, 'h3')];
+}
+
+/** More than one account: findings by account, then by owner; every account is listed, with its regions and gaps. */
+function accountSections(doc: FindingsDocument, accounts: Map<string, string[]>): Node[] {
+  const out: Node[] = [h('h2', { id: 'findings' }, `Findings by account (${accounts.size} accounts), then owner`)];
+  for (const [account, regions] of accounts) {
+    const fs = doc.findings.filter((f) => f.account === account);
+    const gaps = (doc.gaps ?? []).filter((g) => g.account === account);
+    const open = fs.filter((f) => !f.waived).length;
+    out.push(
+      h('h3', { class: 'account', id: `account-${account}`, 'data-account': account }, `Account ${account}: ${open} open${gaps.length ? `, ${gaps.length} part(s) not read` : ''}`),
+      h('p', { class: 'meta' }, `Regions read: ${regions.join(', ') || 'none'}`),
+      ...(fs.length ? ownerTables(doc, fs, 'h4') : [h('p', { class: 'empty' }, 'No findings.')]),
+    );
+  }
+  const other = doc.findings.filter((f) => !f.account || !accounts.has(f.account));
+  if (other.length) out.push(h('h3', { class: 'account' }, 'Declared sources'), ...ownerTables(doc, other, 'h4'));
   return out;
 }
 

@@ -58,25 +58,37 @@ function where(f: Finding): string {
 
 interface Group {
   subject: string;
+  /** The AWS account, when the document covers more than one. */
+  account?: string;
   owner?: string;
   open: Finding[];
   waived: Finding[];
 }
 
+/** True when the findings name more than one AWS account (an --org run, or merged per-account documents). */
+function multiAccount(doc: FindingsDocument): boolean {
+  return new Set(doc.findings.map((f) => f.account).filter(Boolean)).size > 1;
+}
+
+/** Findings by identity; with more than one account, by account, then owner, then identity. */
 function groups(doc: FindingsDocument): Group[] {
+  const byAccount = multiAccount(doc);
   const m = new Map<string, Group>();
   for (const f of doc.findings) {
     const subject = f.identity ?? f.resource.name;
-    let g = m.get(subject);
+    const key = byAccount ? `${f.account ?? ''}\u0000${subject}` : subject;
+    let g = m.get(key);
     if (!g) {
-      g = { subject, open: [], waived: [] };
-      m.set(subject, g);
+      g = { subject, open: [], waived: [], ...(byAccount && f.account ? { account: f.account } : {}) };
+      m.set(key, g);
     }
     if (!g.owner && f.owner) g.owner = f.owner;
     (f.waived ? g.waived : g.open).push(f);
   }
   const worst = (g: Group) => Math.min(...g.open.map((f) => rank(f.severity)), 99);
-  return [...m.values()].sort((a, b) => worst(a) - worst(b) || b.open.length - a.open.length || a.subject.localeCompare(b.subject));
+  const rest = (a: Group, b: Group) => worst(a) - worst(b) || b.open.length - a.open.length || a.subject.localeCompare(b.subject);
+  if (!byAccount) return [...m.values()].sort(rest);
+  return [...m.values()].sort((a, b) => (a.account ?? '~').localeCompare(b.account ?? '~') || (a.owner ?? '~').localeCompare(b.owner ?? '~') || rest(a, b));
 }
 
 function findingLines(f: Finding): string[] {
@@ -94,7 +106,7 @@ function groupSection(g: Group, shown = g.open.length): string {
   const partial = shown < g.open.length ? ` (showing ${shown} of ${g.open.length})` : '';
   return [
     '<details>',
-    `<summary><b>${cell(g.subject)}</b>: ${counts}${partial}; owner: ${g.owner ? cell(g.owner) : 'none'}</summary>`,
+    `<summary>${g.account ? `account ${g.account}: ` : ''}<b>${cell(g.subject)}</b>: ${counts}${partial}; owner: ${g.owner ? cell(g.owner) : 'none'}</summary>`,
     '',
     ...g.open.slice(0, shown).flatMap(findingLines),
     '',
@@ -109,7 +121,7 @@ function gapLines(doc: FindingsDocument): string[] {
   const gaps = doc.gaps ?? [];
   if (gaps.length === 0) return [];
   const out = [`> ⚠️ **INCOMPLETE**: ${gaps.length} part(s) of the account could not be read; the result is not clean.`, '', '| Service | Operation | Target | Error |', '|---|---|---|---|'];
-  for (const g of gaps.slice(0, 20)) out.push(`| ${cell(g.service)} | ${code(g.operation)} | ${cell([g.target, g.region].filter(Boolean).join(' ') || '-')} | ${cell(g.error)} |`);
+  for (const g of gaps.slice(0, 20)) out.push(`| ${cell(g.service)} | ${code(g.operation)} | ${cell([g.account ? `account ${g.account}` : '', g.target, g.region].filter(Boolean).join(' ') || '-')} | ${cell(g.error)} |`);
   if (gaps.length > 20) out.push(`| … | ${gaps.length - 20} more | | see the JSON report |`);
   out.push('');
   return out;
@@ -184,10 +196,11 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
   const gs = groups(doc);
   const withOpen = gs.filter((g) => g.open.length > 0);
   if (withOpen.length) {
-    head.push('### Identities with findings', '', '| Identity | Owner | Findings | Worst |', '|---|---|---:|---|');
+    const acct = multiAccount(doc);
+    head.push(acct ? '### Identities with findings, by account and owner' : '### Identities with findings', '', `|${acct ? ' Account |' : ''} Identity | Owner | Findings | Worst |`, `|${acct ? '---|' : ''}---|---|---:|---|`);
     for (const g of withOpen) {
       const w = SEVERITIES.find((s) => g.open.some((f) => f.severity === s))!;
-      head.push(`| ${cell(g.subject)} | ${g.owner ? cell(g.owner) : '**no owner**'} | ${g.open.length} | ${ICON[w]} ${w} |`);
+      head.push(`|${acct ? ` ${g.account ?? '-'} |` : ''} ${cell(g.subject)} | ${g.owner ? cell(g.owner) : '**no owner**'} | ${g.open.length} | ${ICON[w]} ${w} |`);
     }
     head.push('');
   }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingsDocument } from '../../checks/findings.js';
 import { check } from '../../checks/schemas/index.js';
+import { chromium } from '../support/chromium.js';
 import { runCli } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
@@ -111,4 +112,24 @@ describe('check --org against a moto organization', () => {
       proxy.clearFaults();
     }
   });
+
+  it('the nightly HTML report, rendered in headless Chromium, shows every account with its regions and its PHI stores under NHI-LP-008', async () => {
+    const page = path.join(tmp, 'nightly.html');
+    const r = await runCli(['check', ...orgArgs(moto.url), '--format', 'html', '--output', page, '--fail-on', 'none'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const dom = chromium(['--dump-dom'], page);
+    expect(dom).toContain('Findings by account (4 accounts), then owner');
+    for (const [i, account] of org.accounts.entries()) {
+      const start = dom.indexOf(`data-account="${account}"`);
+      expect(start, account).toBeGreaterThan(0);
+      const next = org.accounts[i + 1] ? dom.indexOf(`data-account="${org.accounts[i + 1]}"`) : dom.indexOf('id="expiring"') > 0 ? dom.indexOf('id="expiring"') : dom.length;
+      const section = dom.slice(start, next > start ? next : dom.length);
+      expect(section, account).toContain(`Regions read: ${SECOND_REGION}, ${REGION}`);
+      expect(section, account).toContain('NHI-LP-008');
+      const prefix = account === MANAGEMENT ? 'mgmt-' : `m${org.members.indexOf(account)}-`;
+      expect(section, account).toContain(`dynamodb ${prefix}patients, s3 ${prefix}phi-lab-results`);
+    }
+    expect(dom).not.toContain('CANARY');
+  }, 180_000);
 });
+

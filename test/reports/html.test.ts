@@ -2,8 +2,7 @@
  * The HTML nightly report: a pure function of the findings document, self-contained (nothing
  * fetched), every text escaped; and rendered for real in headless Chromium (screenshot and DOM).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,30 +10,9 @@ import type { FindingsDocument, TrendPoint } from '../../checks/findings.js';
 import type { InventoryRow } from '../../checks/inventoryRows.js';
 import { renderHtml } from '../../reports/html.js';
 import { runCli } from '../support/cli.js';
-import { chromiumBin } from '../support/tools.js';
+import { chromium } from '../support/chromium.js';
 import { ESTATE_TFSTATE } from '../support/estate.js';
 import { finding, makeDoc } from './fixture.js';
-
-export const CHROMIUM_INSTALL_COMMAND = 'npm run setup -- --need=chromium  (or, as root: apt-get update && apt-get install -y chromium)';
-
-function chromiumPath(): string {
-  const bin = chromiumBin();
-  if (!existsSync(bin)) throw new Error(`chromium is not installed (looked for ${bin}; set CHROMIUM_BIN to another path); install it with: ${CHROMIUM_INSTALL_COMMAND}`);
-  return bin;
-}
-
-/** Headless Chromium with a fresh profile and no background network; output of --dump-dom or the screenshot. */
-function chromium(args: string[], page: string): string {
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'nhi-chromium-'));
-  const r = spawnSync(
-    chromiumPath(),
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, ...args, `file://${page}`],
-    { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-  );
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`chromium exited with ${r.status}: ${r.stderr.slice(-2000)}`);
-  return r.stdout;
-}
 
 const point = (generatedAt: string, critical: number, high: number): TrendPoint => ({ generatedAt, bySeverity: { critical, high, medium: 0, low: 0, info: 0 }, total: critical + high });
 
