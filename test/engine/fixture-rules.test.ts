@@ -79,6 +79,8 @@ interface Finding {
 }
 
 const STATIC = new Set(['synth', 'plan', 'state']);
+/** Rules whose violation terraform cannot produce (it refuses the input first). */
+const NOT_FROM_TERRAFORM = ['NHI-UNK-002'];
 /** Rules that judge plans but not state (the coverage test checks this against the metadata). */
 const NOT_ON_STATE = ['NHI-ROT-007', 'NHI-UNK-001'];
 let sources: Map<string, string[]>;
@@ -108,7 +110,9 @@ beforeAll(async () => {
 describe('every static rule on real terraform fixtures (test/fixtures/tf/rules)', () => {
   it('covers every non-deprecated rule that judges synth, plan or state', () => {
     // Waiver rules (NHI-WVR-*) judge waiver files, not terraform: they have their own tests.
-    const staticRules = [...sources].filter(([id, s]) => !id.startsWith('NHI-WVR-') && s.some((x) => STATIC.has(x))).map(([id]) => id);
+    // NHI-UNK-002 needs a document terraform refuses to plan (invalid JSON): test/loaders/unreadable.test.ts
+    // proves it on this state fixture, edited.
+    const staticRules = [...sources].filter(([id, s]) => !id.startsWith('NHI-WVR-') && !NOT_FROM_TERRAFORM.includes(id) && s.some((x) => STATIC.has(x))).map(([id]) => id);
     expect(CASES.map((c) => c.rule).sort()).toEqual(staticRules.sort());
     expect(CASES.filter((c) => !sources.get(c.rule)!.includes('state')).map((c) => c.rule)).toEqual(NOT_ON_STATE);
     for (const c of CASES) expect(sources.get(c.rule), c.rule).toContain('plan');
