@@ -78,6 +78,8 @@ export interface FindingsDocument {
   generatedAt: string;
   now: string;
   inputs: Array<{ kind: string; file: string }>;
+  /** The own AWS account the rules used, and where the input said it (checks/loaders/ownAccount.ts). */
+  account?: { id: string; source?: string };
   summary: {
     bySeverity: Record<Severity, number>;
     identities: number;
@@ -272,6 +274,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     generatedAt: (opts.generatedAt ?? new Date()).toISOString(),
     now: opts.now.toISOString(),
     inputs: opts.inventory.inputs.map((i) => ({ kind: i.kind, file: i.file })),
+    ...(opts.inventory.accountId ? { account: { id: opts.inventory.accountId, ...(opts.inventory.accountSource ? { source: opts.inventory.accountSource } : {}) } } : {}),
     summary: summarize(findings, opts.inventory.identities.filter((i) => i.change !== 'delete').length),
     rules: opts.rules
       .filter((r) => !r.deprecated && (!sel || sel.keeps(r.id)))

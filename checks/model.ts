@@ -322,6 +322,11 @@ export interface Inventory {
   schemaVersion: typeof INVENTORY_SCHEMA_VERSION;
   inputs: InputRef[];
   accountId?: string;
+  /**
+   * Where accountId came from: the caller identity data source, ARNs the input knows, the
+   * provider's allowed_account_ids (plans, state, synth), or the live session (live).
+   */
+  accountSource?: 'caller-identity' | 'known-arns' | 'allowed-account-ids' | 'live';
   /** Live: the region scanned (IAM is global; Secrets Manager is regional). */
   region?: string;
   /** Live: every region read when more than one was asked for (--region repeated, --all-regions). */

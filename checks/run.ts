@@ -155,6 +155,10 @@ export function mergeInto(into: Inventory, inv: Inventory): void {
   into.credentials.push(...inv.credentials);
   into.dataStores.push(...inv.dataStores);
   into.unknowns.push(...inv.unknowns);
-  if (inv.accountId) into.accountId = inv.accountId;
+  if (inv.accountId) {
+    into.accountId = inv.accountId;
+    if (inv.accountSource) into.accountSource = inv.accountSource;
+    else delete into.accountSource;
+  }
   if (inv.gaps?.length) (into.gaps ??= []).push(...inv.gaps);
 }

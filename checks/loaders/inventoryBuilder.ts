@@ -614,9 +614,10 @@ class Builder {
 }
 
 /** Records into an Inventory; the loader's own facts (the pinned account, declared waivers) are added as given. */
-export function buildInventory(records: ResourceRecord[], inputs: InputRef[], facts: { accountId?: string; waivers?: DeclaredWaiver[] } = {}): Inventory {
+export function buildInventory(records: ResourceRecord[], inputs: InputRef[], facts: { accountId?: string; accountSource?: Inventory['accountSource']; waivers?: DeclaredWaiver[] } = {}): Inventory {
   const inv = new Builder(records, inputs).build();
   if (facts.accountId) inv.accountId = facts.accountId;
+  if (facts.accountId && facts.accountSource) inv.accountSource = facts.accountSource;
   if (facts.waivers?.length) inv.waivers = facts.waivers;
   return inv;
 }

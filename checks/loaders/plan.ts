@@ -18,6 +18,7 @@ import { isObject, readJson } from '../io/files.js';
 import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
 import { applyConfiguration } from './hcl/records.js';
+import { ownAccount } from './ownAccount.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
 import { convertValues, indexSuffix, MAX_DEPTH, recordOf, unionMarks, walkModule } from './tfjson.js';
@@ -455,10 +456,10 @@ export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<In
   const dir = opts.tfDir ?? path.dirname(path.resolve(file));
   const configured = await applyConfiguration({ doc: doc as Record<string, unknown>, records, otherKnown: reader.otherKnown, dir });
   if (opts.tfDir && !configured) throw new UserError('has no .tf files (--tf-dir names the folder of the plan\'s root module)', { file: opts.tfDir });
-  const accountId = planProviderAccount(doc);
+  const account = ownAccount(doc, records, planProviderAccount(doc));
   const pv = isObject(doc) && isObject(doc.planned_values) ? doc.planned_values.outputs : undefined;
   const waivers = waiversFromOutputs(pv, { source: 'plan', file });
   // The parsed plan is by far the largest object of a run: let it go before building.
   doc = undefined;
-  return buildInventory(records, [{ kind: 'plan', file }], { accountId, waivers });
+  return buildInventory(records, [{ kind: 'plan', file }], { ...account, waivers });
 }

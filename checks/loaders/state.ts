@@ -9,6 +9,7 @@ import { isObject, readJson } from '../io/files.js';
 import type { Inventory } from '../model.js';
 import { expectState } from './detect.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
+import { ownAccount } from './ownAccount.js';
 import { convertValues, indexSuffix, recordOf, requireString, walkModule } from './tfjson.js';
 import type { ResourceRecord } from './values.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
@@ -107,7 +108,8 @@ export async function loadState(file: string): Promise<Inventory> {
   // Waivers declared in the stacks are root outputs: values.outputs (show -json) or outputs (tfstate).
   const outputs = isObject(doc) ? (isObject(doc.values) ? doc.values.outputs : doc.outputs) : undefined;
   const waivers = waiversFromOutputs(outputs, { source: 'state', file });
+  const account = ownAccount(doc, records, undefined);
   // The parsed document is by far the largest object of a run: let it go before building.
   doc = undefined;
-  return buildInventory(records, [{ kind: 'state', file }], { waivers });
+  return buildInventory(records, [{ kind: 'state', file }], { ...account, waivers });
 }

@@ -240,5 +240,5 @@ export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Pr
 
 export async function loadSynth(dir: string, opts: SynthOptions = {}): Promise<Inventory> {
   const { records, inputs, accountId, waivers } = await loadSynthRecords(dir, opts);
-  return buildInventory(records, inputs, { accountId, waivers });
+  return buildInventory(records, inputs, { accountId, ...(accountId ? { accountSource: 'allowed-account-ids' as const } : {}), waivers });
 }

@@ -56,14 +56,16 @@ let moto: MotoServer;
 let work: ReturnType<typeof terraformWorkdir>;
 let planFile: string;
 const found: Record<'plan' | 'state' | 'alone', Finding[]> = { plan: [], state: [], alone: [] };
+const accounts: Record<string, unknown> = {};
 
 async function findings(args: string[]): Promise<Finding[]> {
   const r = await runCli(['check', ...args, '--format', 'json', '--fail-on', 'none', '--now', NOW]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   for (const c of CANARIES) expect(r.stdout).not.toContain(c);
-  const doc = JSON.parse(r.stdout) as { findings: Finding[] };
+  const doc = JSON.parse(r.stdout) as { findings: Finding[]; account?: unknown };
   expect(check('findings', doc)).toBeNull();
+  accounts[args[1]!] = doc.account;
   return doc.findings.filter((f) => JUDGED.test(f.ruleId));
 }
 
@@ -108,6 +110,7 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
       'NHI-LP-008 module.feed["lab"].aws_iam_role.feed hcl-feed-lab',
       'NHI-LP-008 module.feed["lab"].aws_iam_role_policy.read hcl-feed-lab',
       'NHI-ROT-007 aws_secretsmanager_secret.s["rot007-bad"] -',
+      'NHI-TR-005 aws_iam_role.root_trust hcl-root-trust',
       'NHI-UNK-001 aws_iam_role_policy.unk -',
     ]);
   });
@@ -129,6 +132,12 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
     const admin = declared('aws_iam_role_policy.admin_bad');
     expect(github).toContain(`file=policies.tf,line=${admin.line},endLine=${admin.endLine}::[critical]`);
     expect(github).not.toContain('plan.json');
+  });
+
+  it('takes the own account from data.aws_caller_identity and says so: same-account root is NHI-TR-005, never NHI-TR-002', () => {
+    expect(accounts[planFile]).toEqual({ id: '123456789012', source: 'caller-identity' });
+    for (const fs of [found.plan, found.state, found.alone]) expect(fs.filter((f) => f.ruleId === 'NHI-TR-002')).toEqual([]);
+    expect(keys(found.state)).toContain('NHI-TR-005 aws_iam_role.root_trust hcl-root-trust');
   });
 
   it('without the .tf files, the jsonencode documents stay unknown as before', () => {
