@@ -11,7 +11,7 @@ import { ruleElementId, SEVERITIES, type References, type RuleMeta, type Severit
 import { countFindings, elementType, inventoryRows, type InventoryRow } from './inventoryRows.js';
 import type { Gap, Inventory, Origin, SourceKind } from './model.js';
 import type { ResolvedSelection, SelectionRecord } from './selection.js';
-import { waiverCovers, type WaiverFact } from './waivers.js';
+import { WaiverIndex, type WaiverFact } from './waivers.js';
 
 /** 1.1.0: findings carry a fingerprint and, against a baseline, a baseline state; the document its baseline. */
 export const FINDINGS_SCHEMA_VERSION = '1.1.0';
@@ -234,7 +234,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
         return false;
       })
     : all;
-  const usable = waivers.filter((w) => !voided.has(w.id) && w.problems.length === 0);
+  const usable = new WaiverIndex(waivers.filter((w) => !voided.has(w.id) && w.problems.length === 0));
   const counted: Array<{ resource: string; identity?: string; waived: boolean }> = [];
   const findings: Finding[] = raw.map((f) => {
     const meta = byId.get(f.ruleId);
@@ -257,7 +257,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     if (identity) out.identity = identity.name ?? f.identity!;
     if (owner && owner.trim()) out.owner = owner;
     if (opts.account) out.account = opts.account;
-    const waiver = isWaiverRule(f.ruleId) ? undefined : usable.find((w) => waiverCovers(w, f.ruleId, { ...out.resource, id: f.resource }));
+    const waiver = isWaiverRule(f.ruleId) ? undefined : usable.first(f.ruleId, { ...out.resource, id: f.resource });
     if (waiver) {
       out.waived = true;
       out.waiver = waiverOf(waiver);

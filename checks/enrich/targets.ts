@@ -16,7 +16,7 @@
  * `*` alone reaches nothing here: "every resource of a service" is the rule's own decision.
  */
 import type { DataStore, Inventory, Origin, ResourceTarget } from '../model.js';
-import { globMatch } from '../glob.js';
+import { Glob } from '../glob.js';
 import { refTarget } from '../loaders/values.js';
 
 const PLACEHOLDER = /\$\{([^{}]*)\}/g;
@@ -68,18 +68,31 @@ export function storeArn(d: DataStore, accountId?: string): StoreArn | undefined
   }
 }
 
+/** A Resource entry prepared once for matching against many stores. */
+interface Entry {
+  parts: string[];
+  lit: string;
+  glob: Glob;
+}
+
+function compileEntry(entry: string): Entry {
+  return { parts: entry.split(':'), lit: literalPrefix(entry), glob: new Glob(entry) };
+}
+
 /** True when the ARN pattern `entry` reaches the store ARN or one of its sub-resources. */
 export function arnReaches(entry: string, arn: StoreArn): boolean {
-  const parts = entry.split(':');
+  return reaches(compileEntry(entry), arn);
+}
+
+function reaches({ parts, lit, glob }: Entry, arn: StoreArn): boolean {
   // An entry with fewer fields (`arn:aws:s3:::*` is six; `arn:*` is two) stands in for the unknown ones.
   const field = (i: number, known: string | undefined) => (known !== undefined ? known : (parts[i] ?? '*'));
   const text = ['arn', arn.partition, arn.service, field(3, arn.region), field(4, arn.account), arn.resource].join(':');
   // Cheap necessary condition first (large plans pair thousands of entries with thousands of
   // stores): the entry's literal start, up to its first wildcard, must agree with the text.
-  const lit = literalPrefix(entry);
   const t = `${text}/`.toLowerCase();
   if (!t.startsWith(lit) && !lit.startsWith(t)) return false;
-  return globMatch(entry, text, 'full') || globMatch(entry, `${text}/`, 'prefix');
+  return glob.full(text) || glob.prefix(`${text}/`);
 }
 
 /** The lower-cased start of an IAM glob before its first `*` or `?`. */
@@ -133,10 +146,11 @@ export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[],
       .map((d) => d.id);
   }
   if (!entry.toLowerCase().startsWith('arn:')) return [];
+  const compiled = compileEntry(entry);
   return stores
     .filter((d) => {
       const { arn } = cachedStoreArn(d, accountId);
-      return arn !== undefined && arnReaches(entry, arn);
+      return arn !== undefined && reaches(compiled, arn);
     })
     .map((d) => d.id);
 }

@@ -101,6 +101,22 @@ function withoutInstanceKey(address: string): string | undefined {
   return address.slice(0, address.length - last.length + open);
 }
 
+/**
+ * True when the record withheld a sensitive value at the attribute path `what` (`policy`,
+ * `inline_policy.policy`), at a part of it or at something inside it; list positions do not count
+ * (`inline_policy.0.policy` is at `inline_policy.policy`).
+ */
+function withheldAt(r: ResourceRecord, what: string): boolean {
+  if (!r.sensitive?.size) return false;
+  const want = what.split('.');
+  for (const p of r.sensitive) {
+    const got = p.split('.').filter((x) => !/^\d+$/.test(x));
+    const n = Math.min(got.length, want.length);
+    if (got.slice(0, n).every((x, i) => x === want[i])) return true;
+  }
+  return false;
+}
+
 class Builder {
   readonly inv: Inventory;
   private readonly byKey = new Map<string, ResourceRecord>();
@@ -185,9 +201,12 @@ class Builder {
     if (typeof v === 'string') return documentFromText(v);
     const obj = asObject(v);
     if (obj) return { known: false, unreadable: true, reason: `${what} is not JSON text` };
+    // A document its source marks sensitive is never read (it may hold a secret), nor passed.
+    if (v === undefined && withheldAt(r, what)) return { known: false, unreadable: true, reason: `${what} of ${r.address} is marked sensitive, so nhi-guard does not read it` };
     if (isUnresolved(v) && v.json !== undefined) return documentFromConfiguration(v.json);
     if (isUnresolved(v)) {
       const [ds] = this.targets(r, v, ['aws_iam_policy_document']);
+      if (ds && v.refs.length === 1 && withheldAt(ds, 'statement')) return { known: false, unreadable: true, reason: `the statements of ${ds.address} are marked sensitive, so nhi-guard does not read them` };
       if (ds && v.refs.length === 1) return documentFromDataSource(ds.values);
       return { known: false, reason: `${what} is known only after apply (${v.reason})` };
     }

@@ -7,7 +7,46 @@ import { dict, own } from '../dict.js';
 import { PLACEHOLDER, type Condition, type DocRef, type PolicyDocument, type Principals, type Statement } from '../model.js';
 import { asBlocks, asString, asStrings, isUnresolved, Unresolved, type Value } from './values.js';
 
-const MAX_STATEMENTS = 10_000;
+/**
+ * What nhi-guard judges of one document (SECURITY.md, "Bounded work"). AWS refuses documents far
+ * smaller: 10,240 characters for a role's inline policies, 6,144 for a managed policy, 2,048 for
+ * a trust policy, ARNs of at most 2,048 characters. A document beyond a bound is not judged: it
+ * becomes `{known: false, unreadable: true}`, which NHI-UNK-002 reports at the severity of the
+ * worst rule it could hide, so it never passes silently and never costs unbounded time.
+ */
+export const POLICY_BOUNDS = {
+  /** Statements per document. */
+  statements: 1_000,
+  /** Entries of one Action, NotAction, Resource, NotResource or principal list, or one condition's values. */
+  entriesPerList: 1_000,
+  /** Entries of all lists of the document together. */
+  entriesPerDocument: 10_000,
+  /** Characters of one entry (an action pattern, an ARN pattern, a principal, a condition value). */
+  entryLength: 2_048,
+} as const;
+
+/** A document beyond POLICY_BOUNDS: not an invalid one, one nhi-guard does not judge. */
+class BeyondBounds extends Error {}
+
+/** Counts the entries of one document against the bounds. */
+class Budget {
+  private entries = 0;
+  take(l: readonly unknown[], what: string): void {
+    if (l.length > POLICY_BOUNDS.entriesPerList) throw new BeyondBounds(`${what} has ${l.length} entries, more than the ${POLICY_BOUNDS.entriesPerList} nhi-guard judges`);
+    this.entries += l.length;
+    if (this.entries > POLICY_BOUNDS.entriesPerDocument) throw new BeyondBounds(`the document has more than the ${POLICY_BOUNDS.entriesPerDocument} entries nhi-guard judges`);
+    for (const x of l) {
+      if (typeof x === 'string' && x.length > POLICY_BOUNDS.entryLength) throw new BeyondBounds(`an entry of ${what} has ${x.length} characters, more than the ${POLICY_BOUNDS.entryLength} nhi-guard judges`);
+    }
+  }
+}
+
+/** Budget of a parse in progress (documents parse synchronously, one at a time). */
+let budget = new Budget();
+
+function notJudged(reason: string): DocRef {
+  return { known: false, unreadable: true, reason };
+}
 
 function list(v: unknown): unknown[] | undefined {
   if (v === undefined) return undefined;
@@ -17,6 +56,7 @@ function list(v: unknown): unknown[] | undefined {
 function strList(v: unknown, what: string): string[] | undefined {
   const l = list(v);
   if (l === undefined) return undefined;
+  budget.take(l, what);
   if (!l.every((x) => typeof x === 'string')) throw new Error(`${what} must be a string or a list of strings`);
   return l as string[];
 }
@@ -44,7 +84,9 @@ export function conditionsOf(v: unknown): Condition[] {
   for (const [operator, block] of Object.entries(v as Record<string, unknown>)) {
     if (typeof block !== 'object' || block === null || Array.isArray(block)) throw new Error(`Condition ${operator} must be an object`);
     for (const [key, raw] of Object.entries(block as Record<string, unknown>)) {
-      const values = (list(raw) ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+      const items = list(raw) ?? [];
+      budget.take(items, `Condition ${operator}`);
+      const values = items.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
       out.push({ operator, key: key.toLowerCase(), values });
     }
   }
@@ -81,11 +123,13 @@ export function documentOf(raw: unknown): DocRef {
     const d = raw as Record<string, unknown>;
     const stmts = list(d.Statement);
     if (!stmts) return { known: false, unreadable: true, reason: 'policy document has no Statement' };
-    if (stmts.length > MAX_STATEMENTS) return { known: false, unreadable: true, reason: `policy document has more than ${MAX_STATEMENTS} statements` };
+    if (stmts.length > POLICY_BOUNDS.statements) return notJudged(`the document has ${stmts.length} statements, more than the ${POLICY_BOUNDS.statements} nhi-guard judges`);
+    budget = new Budget();
     const doc: PolicyDocument = { statements: stmts.map(statementOf) };
     if (typeof d.Version === 'string') doc.version = d.Version;
     return { known: true, document: doc };
   } catch (e) {
+    if (e instanceof BeyondBounds) return notJudged(e.message);
     return { known: false, unreadable: true, reason: `invalid policy document: ${(e as Error).message}` };
   }
 }
@@ -222,7 +266,27 @@ export function documentFromDataSource(values: Record<string, Value>): DocRef {
     statements.push(st);
   }
   const version = asString(values.version);
+  const beyond = beyondBounds(statements);
+  if (beyond) return notJudged(beyond);
   return { known: true, document: { statements, ...(version ? { version } : {}) } };
+}
+
+/** Why statements already read (policy document data sources) are beyond POLICY_BOUNDS, or undefined. */
+function beyondBounds(statements: Statement[]): string | undefined {
+  if (statements.length > POLICY_BOUNDS.statements) return `the document has ${statements.length} statements, more than the ${POLICY_BOUNDS.statements} nhi-guard judges`;
+  budget = new Budget();
+  try {
+    for (const [i, s] of statements.entries()) {
+      const at = `statement ${i}`;
+      for (const [what, l] of [['actions', s.actions], ['not_actions', s.notActions], ['resources', s.resources], ['not_resources', s.notResources]] as const) if (l) budget.take(l, `${at} ${what}`);
+      for (const p of [s.principals, s.notPrincipals]) for (const l of [p?.aws, p?.service, p?.federated, p?.canonicalUser]) if (l) budget.take(l, `${at} principals`);
+      for (const c of s.conditions) budget.take(c.values, `${at} condition ${c.operator}`);
+    }
+  } catch (e) {
+    if (e instanceof BeyondBounds) return e.message;
+    throw e;
+  }
+  return undefined;
 }
 
 /** Resource and condition strings: an unknown item becomes a placeholder naming what it refers to. */

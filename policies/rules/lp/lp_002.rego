@@ -30,7 +30,7 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	some policy in lib.policies
 	some stmt in lib.allow_statements(policy)
 	some action in object.get(stmt, "actions", [])
-	regex.match(`^[a-z0-9-]+:\*$`, lower(action))
+	service_wildcard(lower(action))
 	iam.every_resource_of_service(stmt, iam.service_of(action))
 	some holder in iam.holders(policy.id)
 	not iam.denied(policy, holder, lower(action), "*")
@@ -57,3 +57,13 @@ findings contains lib.finding(policy.id, holder, msg) if {
 more(n) := "" if n <= shown
 
 more(n) := sprintf(" and %d more", [n - shown]) if n > shown
+
+# "<service>:*" (service letters, digits and dashes), tested with string functions: regex.match on
+# every action made the compiled WASM aggregator stall on a statement of a hundred actions.
+service_wildcard(a) if {
+	parts := split(a, ":")
+	count(parts) == 2
+	parts[1] == "*"
+	parts[0] != ""
+	trim(parts[0], "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+}
