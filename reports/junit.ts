@@ -1,13 +1,19 @@
 /**
  * JUnit XML for CI test tabs: one <testsuite> per source kind (synth, plan, state, live, drift),
- * one <testcase> per (identity, rule) with a finding. Unwaived findings are a <failure>; a test
- * case whose findings are all waived is <skipped message="waived: ...">. A suite without findings
- * gets one passing test case so that "checked and clean" is visible and not an empty suite.
+ * one <testcase> per (rule, resource) with a finding. A case fails only as the gate does: an
+ * unwaived finding at or above --fail-on (against a baseline: a new one); the others pass, their
+ * findings in <system-out>. A case whose findings are all waived is <skipped message="waived: ...">.
+ * A suite without findings gets one passing test case so that "checked and clean" is visible.
  * XML is built (and escaped) by fast-xml-builder.
  */
 import XMLBuilder from 'fast-xml-builder';
-import type { Finding, FindingsDocument } from '../checks/findings.js';
-import { SEVERITIES } from '../checks/engine/metadata.js';
+import { gatedFindings, type Finding, type FindingsDocument } from '../checks/findings.js';
+import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
+
+export interface JunitOptions {
+  /** The run's --fail-on (default info: every unwaived finding fails). */
+  failOn?: Severity | 'none';
+}
 
 const SOURCE_ORDER = ['synth', 'plan', 'state', 'live', 'drift'];
 
@@ -47,9 +53,14 @@ interface Case {
 
 type XmlNode = Record<string, unknown>;
 
-function caseNode(c: Case, suite: string): { node: XmlNode; failed: boolean; skipped: boolean } {
-  const open = c.findings.filter((f) => !f.waived);
+function caseNode(c: Case, suite: string, fails: (f: Finding) => boolean): { node: XmlNode; failed: boolean; skipped: boolean } {
+  const open = c.findings.filter(fails);
   const node: XmlNode = { '@_name': xmlSafe(c.name), '@_classname': xmlSafe(`${suite}.${c.classname}`), '@_time': '0' };
+  if (c.findings.some((f) => !f.waived) && open.length === 0) {
+    // Below the gate (or existing in the baseline): passed, the findings still listed.
+    node['system-out'] = xmlSafe(c.findings.map(describe).join('\n'));
+    return { node, failed: false, skipped: false };
+  }
   if (open.length) {
     const worst = SEVERITIES.find((s) => open.some((f) => f.severity === s))!;
     const first = open[0]!;
@@ -64,7 +75,10 @@ function caseNode(c: Case, suite: string): { node: XmlNode; failed: boolean; ski
   return { node, failed: false, skipped: true };
 }
 
-export function renderJunit(doc: FindingsDocument): string {
+export function renderJunit(doc: FindingsDocument, opts: JunitOptions = {}): string {
+  const failOn = opts.failOn ?? 'info';
+  const gated = new Set(gatedFindings(doc));
+  const fails = (f: Finding) => failOn !== 'none' && gated.has(f) && SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(failOn);
   const kinds = new Set<string>();
   for (const i of doc.inputs) kinds.add(i.kind === 'snapshot' ? 'live' : i.kind);
   for (const f of doc.findings) kinds.add(f.source);
@@ -85,10 +99,11 @@ export function renderJunit(doc: FindingsDocument): string {
     for (const f of doc.findings) {
       if (f.source !== kind) continue;
       const subject = subjectOf(f);
-      const key = `${subject}\u0000${f.ruleId}`;
+      const r = f.resource;
+      const key = [f.ruleId, r.stack ?? '', r.address ?? r.arn ?? `${r.type}:${r.name}`].join('\u0000');
       let c = cases.get(key);
       if (!c) {
-        c = { classname: subject, name: `${f.ruleId}: ${f.title}`, findings: [] };
+        c = { classname: subject, name: `${f.ruleId}: ${f.title} (${where(f)})`, findings: [] };
         cases.set(key, c);
       }
       c.findings.push(f);
@@ -97,7 +112,7 @@ export function renderJunit(doc: FindingsDocument): string {
     let failures = 0;
     let skipped = 0;
     for (const c of [...cases.values()].sort((a, b) => a.classname.localeCompare(b.classname) || a.name.localeCompare(b.name))) {
-      const r = caseNode(c, suiteName);
+      const r = caseNode(c, suiteName, fails);
       nodes.push(r.node);
       if (r.failed) failures++;
       if (r.skipped) skipped++;
