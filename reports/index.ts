@@ -30,7 +30,8 @@ export const RENDERERS = {
   text: (doc, ctx) => renderText(doc, { color: ctx.color, ...(ctx.failOn ? { failOn: ctx.failOn } : {}) }),
   json: (doc) => renderJson(doc),
   sarif: (doc, ctx) => renderSarif(doc, { sourceRoot: ctx.sourceRoot }),
-  junit: (doc, ctx) => renderJunit(doc, ctx.failOn ? { failOn: ctx.failOn as never } : {}),
+  // Without a gate (--fail-on none, a report-only run) every finding fails its case: never a green report of findings.
+  junit: (doc, ctx) => renderJunit(doc, ctx.failOn && ctx.failOn !== 'none' ? { failOn: ctx.failOn as never } : {}),
   markdown: (doc) => renderMarkdown(doc),
   github: (doc, ctx) => renderGithub(doc, { sourceRoot: ctx.sourceRoot }),
   html: (doc) => renderHtml(doc),

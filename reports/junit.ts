@@ -2,7 +2,7 @@
  * JUnit XML for CI test tabs: one <testsuite> per source kind (synth, plan, state, live, drift),
  * one <testcase> per (rule, resource) with a finding. A case fails only as the gate does: an
  * unwaived finding at or above --fail-on (against a baseline: a new one); the others pass, their
- * findings in <system-out>. A case whose findings are all waived is <skipped message="waived: ...">.
+ * findings in <system-out> (without a gate, --fail-on none, every finding fails). A case whose findings are all waived is <skipped message="waived: ...">.
  * A suite without findings gets one passing test case so that "checked and clean" is visible.
  * XML is built (and escaped) by fast-xml-builder.
  */
