@@ -136,6 +136,8 @@ function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<st
   for (const d of inv.dataStores) m.set(d.id, { type: `data-store:${d.kind}`, name: d.name, arn: d.arn, origin: d.origin });
   for (const g of inv.groups) m.set(g.id, { type: 'aws_iam_group', name: g.name, origin: g.origin });
   for (const u of inv.unknowns) m.set(u.id, { type: `unknown:${u.what}`, name: u.origin.address ?? u.id, origin: u.origin });
+  for (const p of inv.plainCredentials ?? []) m.set(p.id, { type: p.holderType, name: p.name, origin: p.origin });
+  for (const c of inv.compute ?? []) m.set(c.id, { type: `compute:${c.kind}`, name: c.name, origin: c.origin });
   return m;
 }
 

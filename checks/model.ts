@@ -277,6 +277,50 @@ export interface DataStore {
   resourcePolicy?: DocRef;
   /** The customer-managed KMS key that encrypts the store: a KMS store id of this Inventory, or the key as written. */
   kmsKey?: string;
+  /**
+   * KMS keys: automatic rotation enabled (null when unknown until apply), and whether a key policy
+   * is written for the key rather than the default one AWS attaches (null when unknown).
+   */
+  keyRotation?: boolean | null;
+  keyPolicy?: boolean | null;
+  change: Change;
+  origin: Origin;
+}
+
+/**
+ * NHI-ROT-008: a credential found in plain configuration (environment variables, user data,
+ * container definitions, a non-sensitive variable or output, an SSM String parameter). Where it
+ * is and what kind it looks like, never the value (checks/loaders/plainConfig.ts).
+ */
+export interface PlainCredential {
+  /** `<holder id>#<path>`. */
+  id: string;
+  /** Terraform type of what holds it (`aws_lambda_function`, ...), or `variable` / `output`. */
+  holderType: string;
+  /** The holder's name when known (function name, parameter name, variable name). */
+  name: string | null;
+  /** Attribute path inside the holder: `environment[0].variables.DB_PASSWORD`. */
+  path: string;
+  /** `aws-access-key`, `aws-secret-key`, `private-key`, `github-token`, ..., or `password-like`. */
+  kind: string;
+  change: Change;
+  origin: Origin;
+}
+
+/**
+ * NHI-TR-007: compute that receives an instance profile, and whether its instance metadata
+ * service requires session tokens (IMDSv2).
+ */
+export interface Compute {
+  id: string;
+  kind: 'instance' | 'launch-template' | 'autoscaling-group';
+  name: string | null;
+  /** True when it carries an instance profile (a name, an ARN, or a reference known after apply). */
+  instanceProfile: boolean;
+  /** metadata_options.http_tokens as declared or read; absent when not declared. */
+  httpTokens?: string;
+  /** Autoscaling groups: ids of the launch templates (Compute) they launch; absent when unknown. */
+  launchTemplates?: string[];
   change: Change;
   origin: Origin;
 }
@@ -343,6 +387,10 @@ export interface Inventory {
   unknowns: Unknown[];
   /** Synth: waivers declared in the stacks. */
   waivers?: DeclaredWaiver[];
+  /** Credentials found in plain configuration (NHI-ROT-008). */
+  plainCredentials?: PlainCredential[];
+  /** Instances, launch templates and autoscaling groups (NHI-TR-007). */
+  compute?: Compute[];
   /** Enrichment: the effective access to data stores of data-class phi and pii (checks/access/). */
   access?: AccessFacts;
 }

@@ -155,6 +155,8 @@ export function mergeInto(into: Inventory, inv: Inventory): void {
   into.credentials.push(...inv.credentials);
   into.dataStores.push(...inv.dataStores);
   into.unknowns.push(...inv.unknowns);
+  if (inv.plainCredentials?.length) (into.plainCredentials ??= []).push(...inv.plainCredentials);
+  if (inv.compute?.length) (into.compute ??= []).push(...inv.compute);
   if (inv.accountId) {
     into.accountId = inv.accountId;
     if (inv.accountSource) into.accountSource = inv.accountSource;

@@ -5,6 +5,7 @@
  */
 import {
   emptyInventory,
+  type Compute,
   type Credential,
   type DataStore,
   type DeclaredWaiver,
@@ -16,6 +17,7 @@ import {
   type Policy,
   type Unknown,
 } from '../model.js';
+import { PLAIN_CONFIG_TYPES } from './plainConfig.js';
 import { documentFromConfiguration, documentFromDataSource, documentFromText } from './policyDocument.js';
 import {
   asBlocks,
@@ -70,6 +72,8 @@ const READ_TYPES = new Set([
   'aws_s3_bucket_policy',
   'aws_s3_bucket_server_side_encryption_configuration',
   'aws_secretsmanager_secret_policy',
+  'aws_autoscaling_group',
+  ...PLAIN_CONFIG_TYPES,
   ...Object.keys(DATA_STORE_TYPES),
 ]);
 
@@ -136,6 +140,7 @@ class Builder {
   private readonly secretByArn = new Map<string, Credential>();
   private readonly storeByRecord = new Map<ResourceRecord, DataStore>();
   private readonly bucketByName = new Map<string, DataStore>();
+  private readonly computeByRecord = new Map<ResourceRecord, Compute>();
 
   constructor(
     private readonly records: ResourceRecord[],
@@ -221,6 +226,7 @@ class Builder {
       'policies',
       'secrets',
       'datastores',
+      'compute',
       'links',
       'credentials',
     ] as const;
@@ -265,6 +271,7 @@ class Builder {
     else if (phase === 'policies' && t === 'aws_iam_policy') this.managedPolicy(r);
     else if (phase === 'secrets' && t === 'aws_secretsmanager_secret') this.secret(r);
     else if (phase === 'datastores' && Object.hasOwn(DATA_STORE_TYPES, t)) this.dataStore(r);
+    else if (phase === 'compute' && (t === 'aws_instance' || t === 'aws_launch_template')) this.compute(r);
     else if (phase === 'links') this.link(r);
     else if (phase === 'credentials') this.credential(r);
   }
@@ -500,6 +507,8 @@ class Builder {
         if (d && key) d.kmsKey = key;
         return;
       }
+      case 'aws_autoscaling_group':
+        return this.autoscalingGroup(r);
       case 'aws_secretsmanager_secret_rotation': {
         const s = this.secretFor(r, v.secret_id);
         if (!s) return void this.unknown(r, 'attachment', `the secret rotated by ${r.address} is known only after apply`);
@@ -626,10 +635,75 @@ class Builder {
     // and no reference) has the default key policy, which leaves access to IAM: recorded as absent.
     const pv = r.values.policy;
     if (typeof pv === 'string' ? pv.trim() !== '' : isUnresolved(pv) && pv.refs.length > 0) d.resourcePolicy = this.doc(r, pv, 'policy');
+    if (spec.kind === 'kms') Object.assign(d, kmsFacts(r.values));
     this.inv.dataStores.push(d);
     this.storeByRecord.set(r, d);
     if (d.kind === 's3' && name) this.bucketByName.set(name, d);
   }
+
+  /** An instance or launch template: its instance profile and IMDS token setting. */
+  private compute(r: ResourceRecord): void {
+    const v = r.values;
+    const present = (x: Value | undefined) => isUnresolved(x) || (typeof x === 'string' && x !== '');
+    const profile =
+      r.type === 'aws_instance'
+        ? present(v.iam_instance_profile)
+        : isUnresolved(v.iam_instance_profile) || asBlocks(v.iam_instance_profile).some((b) => present(b.name) || present(b.arn));
+    const c: Compute = {
+      id: this.idOf(r),
+      kind: r.type === 'aws_instance' ? 'instance' : 'launch-template',
+      name: asString(v.name) ?? asTags(v.tags).Name ?? null,
+      instanceProfile: profile,
+      change: r.change,
+      origin: r.origin,
+    };
+    const tokens = asString(asBlocks(v.metadata_options)[0]?.http_tokens);
+    if (tokens) c.httpTokens = tokens;
+    (this.inv.compute ??= []).push(c);
+    this.computeByRecord.set(r, c);
+  }
+
+  /** An autoscaling group: the launch templates it launches, by reference, id or name. */
+  private autoscalingGroup(r: ResourceRecord): void {
+    const templates: string[] = [];
+    let unknown = false;
+    for (const b of asBlocks(r.values.launch_template)) {
+      const byRef = [...this.targets(r, b.id, ['aws_launch_template']), ...this.targets(r, b.name, ['aws_launch_template'])];
+      const byValue = [...this.computeByRecord].filter(
+        ([rec, c]) => c.kind === 'launch-template' && ((typeof b.id === 'string' && rec.values.id === b.id) || (typeof b.name === 'string' && c.name === b.name)),
+      );
+      const found = [...new Set([...byRef.map((t) => this.computeByRecord.get(t)), ...byValue.map(([, c]) => c)])].filter((c): c is Compute => !!c);
+      if (found.length === 0) unknown = true;
+      for (const c of found) if (!templates.includes(c.id)) templates.push(c.id);
+    }
+    const c: Compute = { id: this.idOf(r), kind: 'autoscaling-group', name: asString(r.values.name) ?? null, instanceProfile: false, change: r.change, origin: r.origin };
+    if (!unknown) c.launchTemplates = templates;
+    (this.inv.compute ??= []).push(c);
+  }
+}
+
+/**
+ * KMS key facts: automatic rotation (enable_key_rotation, false when not set; null when known only
+ * after apply) and whether a key policy is written for the key. A state or live read always has a
+ * policy: the one AWS attaches when none is given (a single statement "Enable IAM User
+ * Permissions" for the account root) counts as none.
+ */
+function kmsFacts(v: Record<string, Value>): { keyRotation: boolean | null; keyPolicy: boolean | null } {
+  const rot = v.enable_key_rotation;
+  const keyRotation = isUnresolved(rot) ? null : (asBool(rot) ?? false);
+  const pol = v.policy;
+  let keyPolicy: boolean | null;
+  if (typeof pol === 'string') keyPolicy = pol.trim() !== '' && !isDefaultKeyPolicy(pol);
+  // Unknown until apply: written by reference (a policy document), or computed by AWS when not written.
+  else if (isUnresolved(pol)) keyPolicy = pol.refs.length > 0 || pol.text !== undefined;
+  else keyPolicy = false;
+  return { keyRotation, keyPolicy };
+}
+
+function isDefaultKeyPolicy(text: string): boolean {
+  const doc = documentFromText(text);
+  const st = doc.known ? (doc.document?.statements ?? []) : [];
+  return st.length === 1 && /^Enable IAM User Permissions$/i.test(st[0]!.sid ?? '');
 }
 
 /** Records into an Inventory; the loader's own facts (the pinned account, declared waivers) are added as given. */

@@ -20,6 +20,7 @@ import { expectPlan } from './detect.js';
 import { applyConfiguration } from './hcl/records.js';
 import { ownAccount } from './ownAccount.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
+import { settingsOf, withPlainCredentials } from './plainConfig.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
 import { convertValues, indexSuffix, MAX_DEPTH, recordOf, unionMarks, walkModule } from './tfjson.js';
 import { splitAddress, Unresolved, type ResourceRecord, type Value } from './values.js';
@@ -459,7 +460,9 @@ export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<In
   const account = ownAccount(doc, records, planProviderAccount(doc));
   const pv = isObject(doc) && isObject(doc.planned_values) ? doc.planned_values.outputs : undefined;
   const waivers = waiversFromOutputs(pv, { source: 'plan', file });
+  const settings = settingsOf(doc, { source: 'plan', file });
   // The parsed plan is by far the largest object of a run: let it go before building.
   doc = undefined;
-  return buildInventory(records, [{ kind: 'plan', file }], { ...account, waivers });
+  const inv = buildInventory(records, [{ kind: 'plan', file }], { ...account, waivers });
+  return withPlainCredentials(inv, records, settings);
 }

@@ -10,6 +10,7 @@ import type { Inventory } from '../model.js';
 import { expectState } from './detect.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { ownAccount } from './ownAccount.js';
+import { settingsOf, withPlainCredentials } from './plainConfig.js';
 import { convertValues, indexSuffix, recordOf, requireString, walkModule } from './tfjson.js';
 import type { ResourceRecord } from './values.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
@@ -109,7 +110,8 @@ export async function loadState(file: string): Promise<Inventory> {
   const outputs = isObject(doc) ? (isObject(doc.values) ? doc.values.outputs : doc.outputs) : undefined;
   const waivers = waiversFromOutputs(outputs, { source: 'state', file });
   const account = ownAccount(doc, records, undefined);
+  const settings = settingsOf(doc, { source: 'state', file });
   // The parsed document is by far the largest object of a run: let it go before building.
   doc = undefined;
-  return buildInventory(records, [{ kind: 'state', file }], { ...account, waivers });
+  return withPlainCredentials(buildInventory(records, [{ kind: 'state', file }], { ...account, waivers }), records, settings);
 }

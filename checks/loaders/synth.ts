@@ -10,6 +10,7 @@ import { dict, own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
 import type { DeclaredWaiver, InputRef, Inventory } from '../model.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
+import { PLAIN_CONFIG_TYPES, synthSettings, withPlainCredentials, type Setting } from './plainConfig.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
 import { isSecretAttribute } from './tfjson.js';
 import { isUnresolved, Unresolved, type ResourceRecord, type Value } from './values.js';
@@ -84,7 +85,8 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
         // Secret values stay out of records, as in plan and state: only that they exist.
         const sensitive = new Set<string>();
         for (const k of Object.keys(values)) {
-          if (!isSecretAttribute(k)) continue;
+          // An SSM parameter's value is a secret whatever its type (terraform marks it sensitive).
+          if (!isSecretAttribute(k) && !(type === 'aws_ssm_parameter' && k === 'value')) continue;
           sensitive.add(k);
           delete values[k];
         }
@@ -110,6 +112,9 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
   return records;
 }
 
+const PLAIN_CONFIG_SET = new Set<string>(PLAIN_CONFIG_TYPES);
+const NAMING_ATTRS = new Set(['name', 'arn', 'id', 'function_name', 'family']);
+
 /** Resolves `${...}` references of one stack in place. */
 export function resolveReferences(records: ResourceRecord[]): void {
   const byAddress = new Map(records.map((r) => [r.address, r]));
@@ -123,6 +128,9 @@ export function resolveReferences(records: ResourceRecord[]): void {
     const target = byAddress.get(address);
     const unresolved = new Unresolved([ref], 'computed at apply', `\${${ref}}`);
     if (!target || attrPath.length === 0) return unresolved;
+    // Types read for credentials in their configuration (an SSM parameter's value, user data)
+    // lend only their names and ARNs: their other values never flow into another resource.
+    if (PLAIN_CONFIG_SET.has(target.type) && !NAMING_ATTRS.has(attrPath[0]!)) return unresolved;
     let v: Value | undefined = own(target.values, attrPath[0]!);
     // The id of IAM roles, users, groups and secrets' names is their name.
     if (v === undefined && attrPath[0] === 'id' && ['aws_iam_role', 'aws_iam_user', 'aws_iam_group'].includes(target.type)) v = target.values.name;
@@ -215,10 +223,11 @@ export async function stacksOf(dir: string, opts: SynthOptions = {}): Promise<St
   return all.filter((s) => opts.stacks!.includes(s.name));
 }
 
-export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string; waivers: DeclaredWaiver[] }> {
+export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string; waivers: DeclaredWaiver[]; settings: Setting[] }> {
   const stacks = await stacksOf(dir, opts);
   const records: ResourceRecord[] = [];
   const waivers: DeclaredWaiver[] = [];
+  const settings: Setting[] = [];
   const inputs: InputRef[] = [];
   const accounts = new Set<string>();
   let unpinned = false;
@@ -227,6 +236,7 @@ export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Pr
     const rs = stackRecords(stack, doc);
     resolveReferences(rs);
     if (isObject(doc)) waivers.push(...waiversFromOutputs(doc.output, { source: 'synth', file: stack.file, stack: stack.name }));
+    settings.push(...synthSettings(doc, { source: 'synth', file: stack.file, stack: stack.name }));
     records.push(...rs);
     inputs.push({ kind: 'synth', file: stack.file });
     const ids = providerAccounts(doc);
@@ -235,10 +245,10 @@ export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Pr
   }
   // The own account is known only when every stack pins the same single account.
   const accountId = !unpinned && accounts.size === 1 ? [...accounts][0] : undefined;
-  return { records, inputs, waivers, ...(accountId ? { accountId } : {}) };
+  return { records, inputs, waivers, settings, ...(accountId ? { accountId } : {}) };
 }
 
 export async function loadSynth(dir: string, opts: SynthOptions = {}): Promise<Inventory> {
-  const { records, inputs, accountId, waivers } = await loadSynthRecords(dir, opts);
-  return buildInventory(records, inputs, { accountId, ...(accountId ? { accountSource: 'allowed-account-ids' as const } : {}), waivers });
+  const { records, inputs, accountId, waivers, settings } = await loadSynthRecords(dir, opts);
+  return withPlainCredentials(buildInventory(records, inputs, { accountId, ...(accountId ? { accountSource: 'allowed-account-ids' as const } : {}), waivers }), records, settings);
 }

@@ -116,6 +116,29 @@ whole_services(stmt) := [g |
 	g.all
 ]
 
+# A Resource entry that names every role: "*", arn:<partition>:iam::<account or *>:role/* (or
+# :*, :role*), and the service wildcards arn:*.
+every_role("*")
+
+every_role(resource) if regex.match(`^arn:[^:]*:(iam|\*):[^:]*:[^:]*:(\*|role\*|role/\*)$`, lower(resource))
+
+every_role(resource) if lower(resource) in {"arn:*", "arn:aws:*", "arn:aws:iam::*"}
+
+# The statement lets its holder pass any role: iam:PassRole on every role, or NotResource that
+# leaves roles in.
+passes_every_role(stmt) if {
+	covers_action(stmt, "iam:passrole")
+	some resource in object.get(stmt, "resources", [])
+	every_role(resource)
+}
+
+passes_every_role(stmt) if {
+	covers_action(stmt, "iam:passrole")
+	open_not_resource(stmt)
+	not service_excluded(stmt, "iam")
+	not "iam:role" in not_resource_excludes(stmt)
+}
+
 # How a statement reaches every resource, for messages.
 resource_scope(stmt) := "Resource \"*\"" if every_resource(stmt)
 

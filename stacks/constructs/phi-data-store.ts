@@ -6,6 +6,7 @@
  */
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
+import { phiKeyPolicy } from './key-policy.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
@@ -51,6 +52,8 @@ export class PhiDataStore extends Construct implements Governed {
       description: `encrypts ${[props.bucketName, props.table?.name].filter(Boolean).join(' and ')} (data-class phi)`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // S3 objects and DynamoDB items are decrypted by the storing service only.
+      policy: phiKeyPolicy(this, [...(props.bucketName ? ['s3'] : []), ...(props.table ? ['dynamodb'] : [])]),
       tags,
     });
     if (props.bucketName) {

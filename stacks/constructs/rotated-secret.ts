@@ -5,6 +5,7 @@
  * customer-managed KMS key with key rotation on (NHI-ROT-006).
  */
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
+import { phiKeyPolicy } from './key-policy.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation/index.js';
 import { Construct } from 'constructs';
@@ -67,6 +68,7 @@ export class RotatedSecret extends Construct implements Governed {
         description: `encrypts secret ${props.name} (data-class phi)`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
+        policy: phiKeyPolicy(this, ['secretsmanager']),
         tags,
       });
       kmsKeyId = this.kmsKey.arn;

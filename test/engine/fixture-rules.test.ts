@@ -17,6 +17,8 @@ const STATE = path.resolve('test/fixtures/state/rules-show.json');
 const NOW = '2026-11-22T00:00:00Z';
 /** The literal secret_string of the rot007-bad case: never in any output. */
 const CANARY = 'CANARY-RULES-41d8e2';
+/** The credentials of the rot008 cases (config.tf): never in any output either. */
+const ROT008_CANARIES = ['CANARY-ROT008', 'Z7CANARY', 'CANARYrot008'];
 
 /** Policy data for the run: an owners registry (NHI-OWN-004) and an accounts map (NHI-ISO-001). */
 const DATA = {
@@ -46,7 +48,11 @@ const CASES: Case[] = [
   },
   pair('NHI-LP-004', (k) => `aws_iam_role.managed["${k}"]`, 'lp004'),
   pair('NHI-LP-005', inline, 'lp005'),
-  pair('NHI-LP-006', inline, 'lp006'),
+  {
+    rule: 'NHI-LP-006',
+    bad: [inline('lp006-bad'), inline('lp006-passrole-bad'), inline('lp006-assume-bad')],
+    good: [inline('lp006-good'), inline('lp006-passrole-good'), inline('lp006-assume-good')],
+  },
   pair('NHI-LP-007', inline, 'lp007'),
   { rule: 'NHI-LP-008', bad: ['aws_iam_role_policy.lp008_bad'], good: ['aws_iam_role_policy.lp008_good', 'aws_iam_role_policy.lp008_good_phi'] },
   { rule: 'NHI-LP-009', bad: [inline('lp009-bad'), inline('lp002-notaction-bad')], good: [inline('lp009-good'), inline('lp001-good')] },
@@ -63,12 +69,26 @@ const CASES: Case[] = [
   pair('NHI-ROT-003', (k) => `aws_iam_access_key.key["${k}"]`, 'rot003'),
   pair('NHI-ROT-006', secret, 'rot006'),
   pair('NHI-ROT-007', secret, 'rot007'),
+  // Plain-configuration credentials: the look-alikes hold references, numbers, switches, a
+  // SecureString and sensitive variables and outputs. The variable is judged in the plan only:
+  // state keeps no variables.
+  {
+    rule: 'NHI-ROT-008',
+    bad: ['aws_lambda_function.rot008_bad', 'aws_ecs_task_definition.rot008_bad', 'aws_ssm_parameter.rot008_bad', 'aws_launch_template.rot008_bad', 'output.rot008_bad'],
+    good: ['aws_lambda_function.rot008_good', 'aws_ecs_task_definition.rot008_good', 'aws_ssm_parameter.rot008_good', 'aws_launch_template.rot008_good', 'output.rot008_good', 'output.rot008_good_name', 'var.rot008_api_token'],
+  },
+  { rule: 'NHI-ROT-009', bad: ['aws_kms_key.phi'], good: ['aws_kms_key.phi_governed'] },
   pair('NHI-TR-001', role, 'tr001'),
   pair('NHI-TR-002', role, 'tr002'),
   pair('NHI-TR-003', role, 'tr003'),
   pair('NHI-TR-004', role, 'tr004'),
   pair('NHI-TR-005', role, 'tr005'),
   pair('NHI-TR-006', role, 'tr006'),
+  {
+    rule: 'NHI-TR-007',
+    bad: ['aws_instance.tr007_bad', 'aws_launch_template.tr007_bad', 'aws_autoscaling_group.tr007_bad'],
+    good: ['aws_instance.tr007_good', 'aws_instance.tr007_no_profile', 'aws_launch_template.tr007_good', 'aws_autoscaling_group.tr007_good'],
+  },
   { rule: 'NHI-ISO-001', bad: [role('iso001-bad'), inline('iso001-grant-bad')], good: [role('iso001-good'), inline('iso001-grant-good')] },
   { rule: 'NHI-UNK-001', bad: ['aws_iam_role_policy.unk_bad'], good: ['aws_iam_role_policy.unk_good'] },
 ];
@@ -91,6 +111,7 @@ async function check(flag: '--plan' | '--state', file: string, dataFile: string)
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).not.toContain(CANARY);
+  for (const c of ROT008_CANARIES) expect(r.stdout).not.toContain(c);
   const byRule = new Map<string, Set<string>>();
   for (const f of (JSON.parse(r.stdout) as { findings: Finding[] }).findings) {
     if (!byRule.has(f.ruleId)) byRule.set(f.ruleId, new Set());

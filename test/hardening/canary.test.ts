@@ -6,6 +6,7 @@
  * test/reports/canary.test.ts covers the estate fixture's own canary per format; this goes wider.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,13 +80,58 @@ function secretResources(tag: string): Array<{ address: string; type: string; na
   ];
 }
 
+/** An AWS access key id made of a canary's random part: detected by its format, never printed. */
+const akia = () => {
+  const v = `AKIA${randomBytes(6).toString('hex').toUpperCase()}QQQQ`;
+  planted.push(v);
+  return v;
+};
+
+/** Canaries that sit in the inputs only encoded (base64 user data): checked decoded, by the NHI-ROT-008 case. */
+const decoded: string[] = [];
+const userData = (tag: string) => {
+  const secret = canary(`${tag}-user-data`);
+  decoded.push(secret);
+  const b64 = Buffer.from(`#!/bin/sh\nexport DB_PASSWORD=${secret}\n`).toString('base64');
+  planted.push(b64);
+  return b64;
+};
+
+/** Credentials in plain configuration (NHI-ROT-008): found and named by path, never printed. */
+function plainConfigResources(tag: string): Array<{ address: string; type: string; name: string; values: Json; sensitive: Json; changeSensitive?: Json }> {
+  return [
+    {
+      address: `aws_lambda_function.plain_${tag}`,
+      type: 'aws_lambda_function',
+      name: `plain_${tag}`,
+      values: { function_name: `plain-${tag}`, environment: [{ variables: { DB_PASSWORD: c(`${tag}-lambda-env`), AWS_ACCESS_KEY_ID: akia() } }] },
+      sensitive: {},
+    },
+    {
+      address: `aws_ecs_task_definition.plain_${tag}`,
+      type: 'aws_ecs_task_definition',
+      name: `plain_${tag}`,
+      values: { family: `plain-${tag}`, container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'API_TOKEN', value: c(`${tag}-ecs-env`) }] }]) },
+      sensitive: {},
+    },
+    {
+      address: `aws_launch_template.plain_${tag}`,
+      type: 'aws_launch_template',
+      name: `plain_${tag}`,
+      values: { name: `plain-${tag}`, user_data: userData(tag) },
+      sensitive: {},
+    },
+  ];
+}
+
 function canaryPlan(): Json {
   const plan = JSON.parse(readFileSync(ESTATE_PLAN, 'utf8')) as Json;
   plan.variables = { db_password: { value: c('plan-variable') }, api_token: { value: { nested: c('plan-variable-nested') } } };
   // Sensitive outputs carry their value in `show -json`; only waiver outputs are ever read.
   plan.planned_values.outputs = { ...(plan.planned_values.outputs ?? {}), db_password: { sensitive: true, value: c('plan-output') }, conn: { sensitive: true, value: { password: c('plan-output-nested') } } };
   plan.output_changes = { db_password: { actions: ['create'], before: null, after: c('plan-output-change'), after_unknown: false, before_sensitive: false, after_sensitive: true } };
-  const rs = secretResources('plan');
+  plan.planned_values.outputs.plain_token = { sensitive: false, value: c('plan-plain-output') };
+  const rs = [...secretResources('plan'), ...plainConfigResources('plan')];
   for (const r of rs) {
     plan.planned_values.root_module.resources.push({ address: r.address, mode: 'managed', type: r.type, name: r.name, values: r.values, sensitive_values: r.sensitive });
     plan.resource_changes.push({ address: r.address, mode: 'managed', type: r.type, name: r.name, change: { actions: ['create'], before: null, after: r.values, after_unknown: {}, before_sensitive: false, after_sensitive: r.changeSensitive ?? r.sensitive } });
@@ -120,7 +166,8 @@ function canaryPlan(): Json {
 function canaryTfstate(): Json {
   const st = JSON.parse(readFileSync(ESTATE_TFSTATE, 'utf8')) as Json;
   st.outputs = { ...(st.outputs ?? {}), db_password: { value: c('tfstate-output'), type: 'string', sensitive: true } };
-  for (const r of secretResources('tfstate')) {
+  st.outputs.plain_token = { value: c('tfstate-plain-output'), type: 'string' };
+  for (const r of [...secretResources('tfstate'), ...plainConfigResources('tfstate')]) {
     const sensitive_attributes = Object.keys(r.changeSensitive ?? r.sensitive).map((k) => [{ type: 'get_attr', value: k }]);
     st.resources.push({ mode: 'managed', type: r.type, name: r.name, provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 0, attributes: r.values, sensitive_attributes }] });
   }
@@ -137,7 +184,7 @@ function canaryTfstate(): Json {
 
 function canaryShowState(): Json {
   const show = JSON.parse(readFileSync(path.join(FIXTURES, 'state', 'estate-show.json'), 'utf8')) as Json;
-  for (const r of secretResources('show')) {
+  for (const r of [...secretResources('show'), ...plainConfigResources('show')]) {
     show.values.root_module.resources.push({ address: r.address, mode: 'managed', type: r.type, name: r.name, values: r.values, sensitive_values: r.changeSensitive ?? r.sensitive });
   }
   return show;
@@ -148,7 +195,7 @@ function canarySynth(): string {
   mkdirSync(path.join(d, 'stacks', 'canary'), { recursive: true });
   writeFileSync(path.join(d, 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: { canary: { name: 'canary', synthesizedStackPath: 'stacks/canary/cdk.tf.json' } } }));
   const stack = {
-    variable: { db_password: { default: c('synth-variable-default'), sensitive: true } },
+    variable: { db_password: { default: c('synth-variable-default'), sensitive: true }, api_token: { default: c('synth-plain-variable') } },
     locals: { token: c('synth-local') },
     output: { leaked: { value: c('synth-output'), sensitive: true } },
     resource: {
@@ -166,7 +213,8 @@ function canarySynth(): string {
       aws_iam_user_login_profile: { p: { user: 'u', password: c('synth-password') } },
       aws_db_instance: { db: { identifier: 'db', password: c('synth-db-password'), tags: { 'data-class': 'phi' } } },
       // Secrets in attributes whose names do not say so, of types no rule reads: never resolved into another resource.
-      aws_ssm_parameter: { p: { name: '/app/db', type: 'SecureString', value: c('synth-ssm-value') } },
+      aws_ssm_parameter: { p: { name: '/app/db', type: 'SecureString', value: c('synth-ssm-value') }, plain: { name: '/app/db-password', type: 'String', value: c('synth-ssm-plain') } },
+      aws_lambda_function: { plain: { function_name: 'synth-plain', environment: { variables: { SERVICE_TOKEN: c('synth-lambda-env'), KEY_ID: akia() } } } },
       random_password: { r: { length: 32, result: c('synth-random-result') } },
     },
   };
@@ -206,7 +254,7 @@ function writtenFiles(): Array<[string, string]> {
 }
 
 function expectNoCanary(where: string, text: string): void {
-  for (const v of planted) {
+  for (const v of [...planted, ...decoded]) {
     // The random suffix is what makes a canary unique; its label part may be printed as a name.
     const secret = v.slice(v.lastIndexOf('-') + 1);
     expect(text.includes(v) || text.includes(secret), `${where} holds canary ${v}`).toBe(false);
@@ -254,6 +302,18 @@ describe('canaries planted in every kind of input', () => {
     const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }> };
     expect(doc.findings.filter((f) => f.ruleId === 'NHI-ROT-007').length).toBeGreaterThanOrEqual(2);
     expectClean(r, 'check rot-007');
+  });
+
+  it('credentials in plain configuration are found (NHI-ROT-008) and named by path only', async () => {
+    const r = await runCli(['check', '--plan', PLAN, '--state', TFSTATE, '--state', SHOW, '--synth', SYNTH, '--format', 'json', '--fail-on', 'none', ...NOW]);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string }> };
+    const msgs = doc.findings.filter((f) => f.ruleId === 'NHI-ROT-008').map((f) => f.message);
+    for (const where of ['environment[0].variables.DB_PASSWORD', 'environment[0].variables.AWS_ACCESS_KEY_ID', 'container_definitions[0].environment.API_TOKEN', 'user_data', 'output plain_token', 'variable api_token', 'aws_ssm_parameter /app/db-password']) {
+      expect(msgs.some((m) => m.includes(where)), `${where} in ${msgs.join('\n')}`).toBe(true);
+    }
+    // plan, show state, tfstate, synth: one lambda each, with a password and an access key.
+    expect(msgs.filter((m) => m.includes('an AWS access key id')).length).toBeGreaterThanOrEqual(4);
+    expectClean(r, 'check rot-008');
   });
 
   it.each(FORMATS)('report merge --format %s', async (format) => {

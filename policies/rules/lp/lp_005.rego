@@ -30,7 +30,7 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	some stmt in lib.allow_statements(policy)
 	iam.covers_action(stmt, "iam:passrole")
 	some resource in object.get(stmt, "resources", [])
-	every_role(resource)
+	iam.every_role(resource)
 	some holder in iam.holders(policy.id)
 	not iam.denied(policy, holder, "iam:passrole", resource)
 	msg := sprintf("policy %s allows iam:PassRole%s on Resource \"%s\"%s", [lib.label(policy), how(stmt), resource, iam.condition_note(stmt)])
@@ -48,13 +48,6 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	not iam.denied(policy, holder, "iam:passrole", "*")
 	msg := sprintf("policy %s allows iam:PassRole%s on every role but NotResource [%s]%s", [lib.label(policy), how(stmt), concat(", ", stmt.notResources), iam.condition_note(stmt)])
 }
-
-every_role("*")
-
-# arn:<partition>:iam::<account or *>:role/* (or :*, :role*), and the service wildcard arn:*.
-every_role(resource) if regex.match(`^arn:[^:]*:(iam|\*):[^:]*:[^:]*:(\*|role\*|role/\*)$`, lower(resource))
-
-every_role(resource) if lower(resource) in {"arn:*", "arn:aws:*", "arn:aws:iam::*"}
 
 how(stmt) := "" if "iam:passrole" in {lower(a) | some a in object.get(stmt, "actions", [])}
 

@@ -48,3 +48,31 @@ test_not_resource_excluding_every_user_passes if {
 	p := fx.policy("keys", [fx.allow_not_resource(["iam:CreateAccessKey"], ["arn:aws:iam::*:user/*"], [cak], ["iam:user"])], {})
 	count(lp_006.findings) == 0 with input as fx.input_of("synth", {"policies": [p]})
 }
+
+test_assume_any_role_is_escalation if {
+	p := fx.policy("hop", [fx.allow(["sts:AssumeRole"], ["*"])], {})
+	[f.message | some f in lp_006.findings with input as fx.input_of("synth", {"policies": [p]})] == ["policy hop allows privilege escalation on Resource \"*\": sts:AssumeRole"]
+}
+
+test_assume_one_role_passes if {
+	p := fx.policy("hop", [fx.allow(["sts:AssumeRole"], ["arn:aws:iam::111122223333:role/reader"])], {})
+	count(lp_006.findings) == 0 with input as fx.input_of("synth", {"policies": [p]})
+}
+
+test_passrole_on_every_role_with_compute_launch_in_another_policy if {
+	pass := fx.policy("pass", [fx.allow(["iam:PassRole"], ["arn:aws:iam::111122223333:role/*"])], {})
+	deploy := fx.policy("deploy", [fx.allow(["lambda:CreateFunction", "ec2:RunInstances"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": pass.id}, {"policy": deploy.id}]})
+	fs := lp_006.findings with input as fx.input_of("synth", {"policies": [pass, deploy], "identities": [app]})
+	fs == {{"resource": "policy:pass", "identity": "role:app", "message": "policy pass allows privilege escalation on every role: iam:PassRole on every role with ec2:RunInstances, lambda:CreateFunction (runs code as any role)"}}
+}
+
+test_passrole_on_one_role_with_compute_launch_passes if {
+	p := fx.policy("deploy", [fx.allow(["iam:PassRole"], ["arn:aws:iam::111122223333:role/lab-task"]), fx.allow(["lambda:CreateFunction"], ["*"])], {})
+	count(lp_006.findings) == 0 with input as fx.input_of("synth", {"policies": [p]})
+}
+
+test_passrole_without_compute_launch_is_left_to_lp_005 if {
+	p := fx.policy("deploy", [fx.allow(["iam:PassRole"], ["*"])], {})
+	count(lp_006.findings) == 0 with input as fx.input_of("synth", {"policies": [p]})
+}
