@@ -1,5 +1,15 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+
+/** The account the stack's AWS provider is pinned to (allowed_account_ids with one id), if any. */
+function pinnedAccount(scope: Construct): string | undefined {
+  for (const c of TerraformStack.of(scope).node.children) {
+    if (c instanceof AwsProvider && c.allowedAccountIds?.length === 1) return c.allowedAccountIds[0];
+  }
+  return undefined;
+}
 
 /**
  * The key policy of a key that protects PHI (NHI-ROT-009): the account administers the key, and
@@ -8,8 +18,9 @@ import { Construct } from 'constructs';
  * written lets every identity of the account that IAM allows use the key.
  */
 export function phiKeyPolicy(scope: Construct, viaServices: string[]): string {
-  const caller = new DataAwsCallerIdentity(scope, 'Caller');
-  const root = `arn:aws:iam::${caller.accountId}:root`;
+  // The pinned account when there is one (the policy is then known at synth), else the caller's.
+  const account = pinnedAccount(scope) ?? new DataAwsCallerIdentity(scope, 'Caller').accountId;
+  const root = `arn:aws:iam::${account}:root`;
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
