@@ -103,8 +103,12 @@ function sameJson(x: unknown, y: unknown): boolean {
   }
 }
 
-/** Names of the top-level attributes that differ (tags by key), sorted; never their values. */
-function changedAttributes(before: unknown, after: unknown): string[] {
+/**
+ * Names of the top-level attributes that differ (tags by key), sorted; never their values. A tags
+ * map either side marks sensitive (wholly or any key of it) is named as `tags` only: its keys can
+ * be as secret as its values.
+ */
+function changedAttributes(before: unknown, after: unknown, sensitive: unknown): string[] {
   const b = isObject(before) ? before : {};
   const a = isObject(after) ? after : {};
   const out = new Set<string>();
@@ -113,13 +117,23 @@ function changedAttributes(before: unknown, after: unknown): string[] {
     const bk = own(b, k);
     const ak = own(a, k);
     if (sameJson(bk, ak)) continue;
-    if ((k === 'tags' || k === 'tags_all') && (isObject(bk) || isObject(ak))) {
+    const marked = sensitive === true || (isObject(sensitive) && marksAny(own(sensitive, k)));
+    if (marked && (k === 'tags' || k === 'tags_all')) out.add('tags');
+    else if ((k === 'tags' || k === 'tags_all') && (isObject(bk) || isObject(ak))) {
       const bt = isObject(bk) ? bk : {};
       const at = isObject(ak) ? ak : {};
       for (const t of new Set([...Object.keys(bt), ...Object.keys(at)])) if (own(bt, t) !== own(at, t)) out.add(`tags.${t}`);
     } else out.add(k);
   }
   return [...out].sort();
+}
+
+/** True when a sensitivity tree marks anything (`true` anywhere in it). */
+function marksAny(marks: unknown, depth = 0): boolean {
+  if (marks === true) return true;
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(marks)) return marks.some((m) => marksAny(m, depth + 1));
+  return isObject(marks) && Object.keys(marks).some((k) => marksAny(marks[k], depth + 1));
 }
 
 /** True for an expression that indexes by its own instance: references `each.key` or `count.index`, no `each.value`. */
@@ -345,7 +359,7 @@ class PlanReader {
         return void this.warn(`${this.file}: ${at}: ${(err as Error).message}; skipped`);
       }
       const change = kind === 'delete' ? 'delete' : 'update';
-      this.drift!.set(address, { change, attributes: change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after) });
+      this.drift!.set(address, { change, attributes: change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after, unionMarks(e.change.before_sensitive, e.change.after_sensitive)) });
     });
     return this.drift;
   }
