@@ -51,6 +51,8 @@ export interface Finding {
   owner?: string;
   /** Live: the AWS account of the resource. */
   account?: string;
+  /** What shows the finding when it is about an identity: the policy, attachment or group. */
+  evidence?: FindingResource[];
   remediation: string;
   references: References;
   waived: boolean;
@@ -166,6 +168,22 @@ function resourceOf(id: string, el: Located | undefined, sourceRoot: string): Fi
   return r;
 }
 
+const POLICY_TYPES = new Set(['aws-managed-policy', 'inline-policy', 'aws_iam_policy']);
+
+/**
+ * What a finding is about and what shows it. A finding about what an identity may do is about the
+ * identity, wherever the grant sits: a rule that names a policy held by an identity (NHI-LP-004 on
+ * AdministratorAccess attached to a role) gives the identity as resource and the policy as
+ * evidence, so fingerprints and waivers follow the identity, never a policy shared by many.
+ */
+function subjectOf(f: RawFinding, elements: Map<string, Located>): { resource: string; evidence: string[] } {
+  const evidence = [...(f.evidence ?? [])];
+  if (f.identity && f.resource !== f.identity && POLICY_TYPES.has(elements.get(f.resource)?.type ?? '') && elements.has(f.identity)) {
+    return { resource: f.identity, evidence: [f.resource, ...evidence.filter((e) => e !== f.resource)] };
+  }
+  return { resource: f.resource, evidence };
+}
+
 const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -204,7 +222,7 @@ export interface DocumentOptions {
 function dedupe(raw: RawFinding[]): RawFinding[] {
   const seen = new Set<string>();
   return raw.filter((f) => {
-    const key = JSON.stringify([f.ruleId, f.resource, f.identity ?? null, f.message]);
+    const key = JSON.stringify([f.ruleId, f.resource, f.identity ?? null, f.message, f.evidence ?? []]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -241,7 +259,8 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
   const findings: Finding[] = raw.map((f) => {
     const meta = byId.get(f.ruleId);
     const identity = f.identity ? elements.get(f.identity) : undefined;
-    const resource = elements.get(f.resource);
+    const subject = subjectOf(f, elements);
+    const resource = elements.get(subject.resource);
     const owner = identity?.governance?.owner ?? resource?.governance?.owner;
     const severity = sel ? sel.severityOf(f.ruleId, f.severity) : f.severity;
     const out: Finding = {
@@ -250,7 +269,7 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
       title: meta?.title ?? f.ruleId,
       message: f.message,
       source: f.source ?? opts.source,
-      resource: resourceOf(f.resource, resource, path.resolve(opts.sourceRoot ?? '.')),
+      resource: resourceOf(subject.resource, resource, path.resolve(opts.sourceRoot ?? '.')),
       remediation: meta?.remediation ?? '',
       references: meta?.references ?? { owasp: [], nistCsf: [], hipaa: [] },
       waived: false,
@@ -259,14 +278,15 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     if (identity) out.identity = identity.name ?? f.identity!;
     if (owner && owner.trim()) out.owner = owner;
     if (opts.account) out.account = opts.account;
-    const waiver = isWaiverRule(f.ruleId) ? undefined : usable.first(f.ruleId, { ...out.resource, id: f.resource });
+    if (subject.evidence.length) out.evidence = subject.evidence.map((id) => resourceOf(id, elements.get(id), path.resolve(opts.sourceRoot ?? '.')));
+    const waiver = isWaiverRule(f.ruleId) ? undefined : usable.first(f.ruleId, { ...out.resource, id: subject.resource });
     if (waiver) {
       out.waived = true;
       out.waiver = waiverOf(waiver);
     }
     const alias = (id: string) => opts.aliases?.get(id) ?? id;
     out.fingerprint = fingerprint(out);
-    counted.push({ resource: alias(f.resource), ...(f.identity ? { identity: alias(f.identity) } : {}), waived: out.waived });
+    counted.push({ resource: alias(subject.resource), ...(f.identity ? { identity: alias(f.identity) } : {}), waived: out.waived });
     return out;
   });
   findings.sort(compareFindings);

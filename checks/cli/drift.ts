@@ -22,8 +22,8 @@ import { liveSpec, type LiveArgs } from './snapshot.js';
 
 interface DriftArgs extends LiveArgs, PolicyArgs {
   declaredSynth?: string;
-  declaredPlan?: string;
-  declaredState?: string;
+  declaredPlan?: string[];
+  declaredState?: string[];
   snapshot?: string;
   history?: string;
   splitBy?: 'owner';
@@ -34,11 +34,12 @@ interface DriftArgs extends LiveArgs, PolicyArgs {
   baseline?: string;
 }
 
-export function declaredSpec(a: DriftArgs): SourceSpec {
+/** The declared side: one synth folder, or the plans (the states) of one or more stacks. */
+export function declaredSpec(a: DriftArgs): SourceSpec[] {
   const given = [a.declaredSynth, a.declaredPlan, a.declaredState].filter((x) => x !== undefined);
   if (given.length !== 1) throw new UserError('drift needs exactly one of --declared-synth DIR, --declared-plan FILE, --declared-state FILE');
-  if (a.declaredSynth !== undefined) return synthSource(a.declaredSynth, '--declared-synth');
-  return a.declaredPlan !== undefined ? { kind: 'plan', path: a.declaredPlan } : { kind: 'state', path: a.declaredState! };
+  if (a.declaredSynth !== undefined) return [synthSource(a.declaredSynth, '--declared-synth')];
+  return a.declaredPlan !== undefined ? a.declaredPlan.map((path) => ({ kind: 'plan', path })) : a.declaredState!.map((path) => ({ kind: 'state', path }));
 }
 
 export function driftCommand(io: Io, setExit: (c: number) => void): CommandModule {

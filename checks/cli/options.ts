@@ -48,8 +48,8 @@ export const OPTIONS: Record<string, OptionDef> = {
     config: 'path',
   },
   'declared-synth': { spec: { type: 'string', describe: 'declared side: cdktf output folder' }, commands: { drift: {} }, config: 'path' },
-  'declared-plan': { spec: { type: 'string', describe: 'declared side: `terraform show -json` of a plan' }, commands: { drift: {} }, config: 'path' },
-  'declared-state': { spec: { type: 'string', describe: 'declared side: `terraform show -json` state or a terraform.tfstate' }, commands: { drift: {} }, config: 'path' },
+  'declared-plan': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` of a plan, repeatable (one per stack)' }, commands: { drift: {} }, config: 'path' },
+  'declared-state': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` state or a terraform.tfstate, repeatable (one per stack)' }, commands: { drift: {} }, config: 'path' },
   // Live AWS.
   live: { spec: { choices: ['aws'] as const, describe: 'read the live AWS account, read-only (docs/live.md)' }, commands: LIVE },
   region: {

@@ -1,6 +1,7 @@
 /**
  * Which declared element is which live element: a fact computed here, judged by the drift rules
- * (policies/rules/drift). Identities match by kind and name, secrets by name, access keys by key
+ * (policies/rules/drift). Identities match by kind and name (by ARN when only the ARN is known),
+ * data stores by kind and name or ARN (when the live side lists them), secrets by name, access keys by key
  * id (or, when the declaration cannot know the id before apply, by the user they belong to),
  * and policies by name (inline, customer managed) or ARN (AWS managed) within a matched identity.
  *
@@ -27,6 +28,8 @@ export interface DriftMatches {
   policies: Pair[];
   /** Groups by name. */
   groups: Pair[];
+  /** Data stores by kind and name, or ARN (when the live side lists data stores). */
+  dataStores?: Pair[];
   unnamed: Unnamed[];
 }
 
@@ -84,6 +87,23 @@ function matchKeys(declared: Inventory, live: Inventory, identityPairs: Pair[], 
   }
 }
 
+function matchDataStores(declared: Inventory, live: Inventory): Pair[] {
+  const byName = new Map<string, string>();
+  const byArn = new Map<string, string>();
+  for (const d of live.dataStores) {
+    // A KMS key's "name" is its description: not an identifier.
+    if (d.name && d.kind !== 'kms') byName.set(`${d.kind}:${d.name}`, d.id);
+    if (d.arn) byArn.set(d.arn, d.id);
+  }
+  const out: Pair[] = [];
+  for (const d of declared.dataStores) {
+    if (d.change === 'delete') continue;
+    const hit = (d.arn ? byArn.get(d.arn) : undefined) ?? (d.name ? byName.get(`${d.kind}:${d.name}`) : undefined);
+    if (hit) out.push({ declared: d.id, live: hit });
+  }
+  return out;
+}
+
 export function matchInventories(declared: Inventory, live: Inventory): DriftMatches {
   const m: DriftMatches = { identities: [], credentials: [], policies: [], groups: [], unnamed: [] };
   const dPolicies = byId(declared.policies);
@@ -96,12 +116,13 @@ export function matchInventories(declared: Inventory, live: Inventory): DriftMat
     pairPolicies(g, l, dPolicies, lPolicies, m.policies);
   }
   const liveIdentities = new Map(live.identities.filter((i) => i.name).map((i) => [`${i.kind}:${i.name}`, i]));
+  const liveByArn = new Map(live.identities.filter((i) => i.arn).map((i) => [i.arn!, i]));
   for (const d of declared.identities) {
-    if (!d.name) {
+    const l = d.name ? liveIdentities.get(`${d.kind}:${d.name}`) : d.arn ? liveByArn.get(d.arn) : undefined;
+    if (!d.name && !l) {
       if (d.change !== 'delete') m.unnamed.push({ id: d.id, type: d.kind });
       continue;
     }
-    const l = liveIdentities.get(`${d.kind}:${d.name}`);
     if (!l) continue;
     m.identities.push({ declared: d.id, live: l.id });
     pairPolicies(d, l, dPolicies, lPolicies, m.policies);
@@ -116,6 +137,7 @@ export function matchInventories(declared: Inventory, live: Inventory): DriftMat
     if (l) m.credentials.push({ declared: s.id, live: l.id });
   }
   matchKeys(declared, live, m.identities, m.credentials, m.unnamed);
+  if (live.dataStores.length) m.dataStores = matchDataStores(declared, live);
   return m;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The drift pipeline: the declared Inventory (synth, plan or state) and the live one (AWS or a
- * snapshot), both enriched; the drift rules evaluated once on {declared, live, matches}; the
+ * snapshot), both enriched; the declaration matched to the live elements and its references
+ * resolved with their live values; the drift rules evaluated once on {declared, live, matches}; the
  * static rules (and the live-only ones) evaluated once on the live Inventory; one findings
  * document. The document lists the live inventory; declared elements stay findable for the
  * findings about them (a declared secret missing live, say).
@@ -10,13 +11,16 @@ import { accessDocument, accessSummary } from '../access/document.js';
 import { enrich } from '../enrich/index.js';
 import { findingsDocument, type FindingsDocument } from '../findings.js';
 import { resolveSelection, type RuleSelection } from '../selection.js';
-import type { Inventory } from '../model.js';
-import { loadSource, loadWaivers, policyInput, type SourceSpec } from '../run.js';
+import type { Credential, Identity, Inventory } from '../model.js';
+import { emptyInventory } from '../model.js';
+import { loadSource, loadWaivers, mergeInto, policyInput, type SourceSpec } from '../run.js';
 import { declaredWaiverFacts } from '../waivers.js';
 import { driftInput, matchInventories, type DriftMatches } from './match.js';
+import { resolveDeclared } from './resolve.js';
 
 export interface DriftOptions extends EngineOptions {
-  declared: SourceSpec;
+  /** The declared side: one source, or several of one kind (the plans or states of several stacks). */
+  declared: SourceSpec | SourceSpec[];
   /** Reads the live Inventory (AWS collection or a snapshot). */
   live: () => Promise<Inventory>;
   now: Date;
@@ -38,18 +42,20 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   const engine = await loadEngine(opts);
   const selection = resolveSelection(engine.rules, opts.selection);
   const enrichOpts = { config: engine.config, now: opts.now };
-  const declared = await enrich(await loadSource(opts.declared), enrichOpts);
+  const declared = await enrich(await loadDeclared(opts.declared), enrichOpts);
   const live = await enrich(await opts.live(), enrichOpts);
   const matches = matchInventories(declared, live);
   const waivers = [...(await loadWaivers(opts.waiverFiles ?? [], opts.now)), ...declaredWaiverFacts(declared.waivers ?? [], opts.now)];
   const raw: RawFinding[] = [];
   // Drift first: a rule of both sources (NHI-DRIFT-005) is kept once, as a drift finding.
-  for (const f of engine.evaluate(driftInput(declared, live, opts.now, matches))) raw.push({ ...f, source: 'drift' });
+  // The drift rules compare the declaration resolved against the live account (checks/drift/resolve.ts).
+  for (const f of engine.evaluate(driftInput(resolveDeclared(declared, live, matches), live, opts.now, matches))) raw.push({ ...f, source: 'drift' });
   for (const f of engine.evaluate(policyInput('live', live, opts.now, waivers))) raw.push({ ...f, source: 'live' });
+  foldLiveIntoDrift(raw, matches);
   const document = findingsDocument({
     raw,
     rules: engine.rules,
-    inventory: { ...live, inputs: [...declared.inputs, ...live.inputs] },
+    inventory: { ...withDeclaredOwners(live, declared, matches), inputs: [...declared.inputs, ...live.inputs] },
     lookup: [declared],
     // A finding about a declared element counts for its live counterpart in the inventory table.
     aliases: new Map([...matches.identities, ...matches.credentials].map((p) => [p.declared, p.live])),
@@ -61,4 +67,62 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   });
   document.access = accessSummary(accessDocument([live], { now: opts.now }).stores);
   return { document, declared, live, matches, engine };
+}
+
+/** One declared Inventory from one source or several (each stack's plan or state). */
+async function loadDeclared(specs: SourceSpec | SourceSpec[]): Promise<Inventory> {
+  const list = Array.isArray(specs) ? specs : [specs];
+  if (list.length === 1) return loadSource(list[0]!);
+  const merged = emptyInventory();
+  for (const spec of list) {
+    const inv = await loadSource(spec);
+    mergeInto(merged, inv);
+    if (inv.waivers?.length) (merged.waivers ??= []).push(...inv.waivers);
+  }
+  return merged;
+}
+
+/**
+ * A live finding that says what a drift finding on the same element already says is folded into
+ * it (one finding per problem): the drift finding names the folded rule.
+ * NHI-ROT-001 (no rotation live) on a secret whose declared rotation was cancelled is NHI-DRIFT-006.
+ */
+const FOLDS: Array<{ drift: string; live: string; note: string }> = [{ drift: 'NHI-DRIFT-006', live: 'NHI-ROT-001', note: 'it is also why NHI-ROT-001 (no automatic rotation) is not reported on its own' }];
+
+export function foldLiveIntoDrift(raw: RawFinding[], matches: DriftMatches): void {
+  const liveOf = new Map(matches.credentials.map((p) => [p.declared, p.live]));
+  for (const fold of FOLDS) {
+    const drifted = new Map<string, RawFinding>();
+    for (const f of raw) if (f.ruleId === fold.drift && f.source === 'drift') drifted.set(liveOf.get(f.resource) ?? f.resource, f);
+    for (let i = raw.length - 1; i >= 0; i--) {
+      const f = raw[i]!;
+      const into = f.ruleId === fold.live && f.source === 'live' ? drifted.get(f.resource) : undefined;
+      if (!into) continue;
+      raw.splice(i, 1);
+      if (!into.message.includes(fold.note)) into.message += `; ${fold.note}`;
+    }
+  }
+}
+
+/**
+ * Accountability follows the declaration: a live identity or credential matched to a declaration
+ * is shown under the declared owner (findings, inventory rows, per-owner files and HTML sections).
+ * A live owner that differs is NHI-DRIFT-004, reported under the declared owner beside the rest.
+ * Declarations whose tags are known only after apply keep the live owner.
+ */
+export function withDeclaredOwners(live: Inventory, declared: Inventory, matches: DriftMatches): Inventory {
+  const declaredById = new Map<string, Identity | Credential>([...declared.identities, ...declared.credentials].map((x) => [x.id, x]));
+  const ownerOf = new Map<string, string | undefined>();
+  for (const m of [...matches.identities, ...matches.credentials]) {
+    const d = declaredById.get(m.declared);
+    if (!d || ('tagsUnknown' in d && d.tagsUnknown)) continue;
+    ownerOf.set(m.live, d.governance?.owner);
+  }
+  const owned = <T extends Identity | Credential>(x: T): T => {
+    if (!ownerOf.has(x.id) || !x.governance) return x;
+    const { owner: _live, ...rest } = x.governance;
+    const owner = ownerOf.get(x.id);
+    return { ...x, governance: owner === undefined ? rest : { ...rest, owner } };
+  };
+  return { ...live, identities: live.identities.map(owned), credentials: live.credentials.map(owned) };
 }

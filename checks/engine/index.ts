@@ -23,6 +23,8 @@ export interface RawFinding {
   /** Id of the identity concerned, when there is one. */
   identity?: string;
   message: string;
+  /** Ids of the elements that show it (the policy, attachment or group behind a finding about an identity). */
+  evidence?: string[];
   /** Set by the pipeline: which input the finding came from. */
   source?: SourceKind | 'drift';
 }

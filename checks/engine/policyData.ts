@@ -25,6 +25,8 @@ export interface PolicyConfig {
   rotationMaxDaysPhi: number;
   accessKeyMaxAgeDays: number;
   dormantDays: number;
+  /** An active access key never used is dormant once it is older than this (a new key has not had its first use yet). */
+  neverUsedKeyDays: number;
   expiringSoonDays: number;
   waiverMaxDays: number;
   breakGlassMaxSessionSeconds: number;

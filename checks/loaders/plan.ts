@@ -359,9 +359,37 @@ class PlanReader {
         return void this.warn(`${this.file}: ${at}: ${(err as Error).message}; skipped`);
       }
       const change = kind === 'delete' ? 'delete' : 'update';
-      this.drift!.set(address, { change, attributes: change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after, unionMarks(e.change.before_sensitive, e.change.after_sensitive)) });
+      const attributes = change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after, unionMarks(e.change.before_sensitive, e.change.after_sensitive)).filter((x) => !this.refreshEcho(e, x));
+      if (change === 'delete' || attributes.length) this.drift!.set(address, { change, attributes });
     });
     return this.drift;
+  }
+
+  /**
+   * Terraform's refresh fills a role's `inline_policy` from the separate aws_iam_role_policy
+   * resources of the configuration, and `managed_policy_arns` from its attachments: a
+   * resource_drift that only echoes those is nothing changed outside Terraform. It is an echo when
+   * every inline policy name (every ARN) before and after refresh is declared that way for the role.
+   */
+  private refreshEcho(e: Record<string, unknown>, attribute: string): boolean {
+    if (e.type !== 'aws_iam_role' || (attribute !== 'inline_policy' && attribute !== 'managed_policy_arns')) return false;
+    const ch = e.change as Record<string, unknown>;
+    const role = isObject(ch.after) ? ch.after.name : undefined;
+    if (typeof role !== 'string') return false;
+    const inline = attribute === 'inline_policy';
+    const declared = new Set<string>();
+    for (const { rc } of this.changes.values()) {
+      if (rc.type !== (inline ? 'aws_iam_role_policy' : 'aws_iam_role_policy_attachment') || !isObject(rc.change)) continue;
+      const v = isObject(rc.change.after) ? rc.change.after : isObject(rc.change.before) ? rc.change.before : {};
+      const key = inline ? v.name : v.policy_arn;
+      if (v.role === role && typeof key === 'string') declared.add(key);
+    }
+    const items = (side: unknown): unknown[] => {
+      const list = isObject(side) ? side[attribute] : undefined;
+      return Array.isArray(list) ? list : [];
+    };
+    const keys = [...items(ch.before), ...items(ch.after)].map((x) => (inline ? (isObject(x) ? x.name : undefined) : x));
+    return keys.every((k) => typeof k === 'string' && (declared.has(k) || (inline && k === '')));
   }
 
   /**

@@ -21,7 +21,7 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-config-'));
   write(
     'governance/waivers.yaml',
-    `- {ruleId: NHI-LP-001, resource: aws_iam_role_policy.InterfaceEngineAdmin, owner: integration-platform, reason: Split into feed policies this quarter., expiresOn: 2027-01-31}
+    `- {ruleId: NHI-LP-001, resource: aws_iam_role.InterfaceEngineRole, owner: integration-platform, reason: Split into feed policies this quarter., expiresOn: 2027-01-31}
 - {ruleId: NHI-EXP-002, resource: pacs-vendor-support, owner: imaging-it, reason: Offboarding with the PACS cut-over., expiresOn: 2027-01-31}
 `,
   );

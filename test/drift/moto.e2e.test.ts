@@ -82,19 +82,23 @@ describe('nhi-guard drift against moto', () => {
         `NHI-DRIFT-001 iam-access-key ${shadowKeyId}`,
         'NHI-DRIFT-001 iam-user shadow-ci',
         'NHI-DRIFT-002 aws_secretsmanager_secret aws_secretsmanager_secret.old_token',
-        'NHI-DRIFT-003 aws-managed-policy AdministratorAccess',
-        'NHI-DRIFT-003 inline-policy debug',
+        // About the roles; the attached AdministratorAccess and the inline policy are the evidence.
+        'NHI-DRIFT-003 aws_iam_role aws_iam_role.etl',
+        'NHI-DRIFT-003 aws_iam_role aws_iam_role.reports',
         'NHI-DRIFT-004 aws_iam_role aws_iam_role.reports',
-        `NHI-DRIFT-005 iam-access-key ${shadowKeyId}`,
+        // The shadow key was created moments ago: never used, but not older than neverUsedKeyDays.
         'NHI-DRIFT-006 aws_secretsmanager_secret aws_secretsmanager_secret.lab_token',
       ].sort(),
     );
     const byRule = (id: string) => doc.findings.filter((f) => f.ruleId === id && f.source === 'drift');
     expect(byRule('NHI-DRIFT-003').map((f) => f.identity).sort()).toEqual(['drift-etl', 'drift-reports']);
-    expect(byRule('NHI-DRIFT-003').find((f) => f.resource.name === 'debug')!.message).toBe('role drift-reports has inline policy debug live, which the declaration does not attach');
+    expect(byRule('NHI-DRIFT-003').map((f) => f.evidence!.map((e) => `${e.type} ${e.name}`).join()).sort()).toEqual(['aws-managed-policy AdministratorAccess', 'inline-policy debug']);
+    expect(byRule('NHI-DRIFT-003').find((f) => f.evidence![0]!.name === 'debug')!.message).toBe('role drift-reports has inline policy debug live, which the declaration does not attach');
     expect(byRule('NHI-DRIFT-004')[0]!.message).toBe('role drift-reports: owner is "someone-else" live but "team-reports" declared');
     expect(byRule('NHI-DRIFT-004')[0]!.owner).toBe('team-reports');
-    expect(byRule('NHI-DRIFT-006')[0]!.message).toBe('secret drift/lab-token: rotation is declared every 30 days but disabled live');
+    // NHI-ROT-001 on the same secret is folded into the drift finding.
+    expect(byRule('NHI-DRIFT-006')[0]!.message).toBe('secret drift/lab-token: rotation is declared every 30 days but disabled live; it is also why NHI-ROT-001 (no automatic rotation) is not reported on its own');
+    expect(doc.findings.filter((f) => f.ruleId === 'NHI-ROT-001' && f.resource.name === 'drift/lab-token')).toEqual([]);
     // The static rules ran on the live state too.
     expect(doc.findings.some((f) => f.source === 'live' && f.ruleId === 'NHI-LP-004' && f.identity === 'drift-etl')).toBe(true);
     // No secret value anywhere.

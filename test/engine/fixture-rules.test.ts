@@ -96,6 +96,7 @@ const CASES: Case[] = [
 interface Finding {
   ruleId: string;
   resource: { address?: string };
+  evidence?: Array<{ address?: string }>;
 }
 
 const STATIC = new Set(['synth', 'plan', 'state']);
@@ -115,7 +116,8 @@ async function check(flag: '--plan' | '--state', file: string, dataFile: string)
   const byRule = new Map<string, Set<string>>();
   for (const f of (JSON.parse(r.stdout) as { findings: Finding[] }).findings) {
     if (!byRule.has(f.ruleId)) byRule.set(f.ruleId, new Set());
-    byRule.get(f.ruleId)!.add(f.resource.address ?? '');
+    // A finding about what an identity may do names the identity; the policy that grants it is its evidence.
+    for (const at of [f.resource, ...(f.evidence ?? [])]) byRule.get(f.ruleId)!.add(at.address ?? '');
   }
   return byRule;
 }

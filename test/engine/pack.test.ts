@@ -6,7 +6,7 @@ import { BUILTIN_POLICY_DIR } from '../../checks/engine/index.js';
 import { rulesMarkdown } from '../../checks/cli/policies.js';
 
 const PACK = [
-  'NHI-DRIFT-001', 'NHI-DRIFT-002', 'NHI-DRIFT-003', 'NHI-DRIFT-004', 'NHI-DRIFT-005', 'NHI-DRIFT-006',
+  'NHI-DRIFT-001', 'NHI-DRIFT-002', 'NHI-DRIFT-003', 'NHI-DRIFT-004', 'NHI-DRIFT-005', 'NHI-DRIFT-006', 'NHI-DRIFT-007',
   'NHI-EXP-001', 'NHI-EXP-002', 'NHI-EXP-003', 'NHI-EXP-004',
   'NHI-ISO-001',
   'NHI-LP-001', 'NHI-LP-002', 'NHI-LP-003', 'NHI-LP-004', 'NHI-LP-005', 'NHI-LP-006', 'NHI-LP-007', 'NHI-LP-008', 'NHI-LP-009', 'NHI-LP-010', 'NHI-LP-011',

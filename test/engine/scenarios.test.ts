@@ -2,6 +2,8 @@
  * Data-driven rule cases run through the compiled WASM bundle: every file in test/scenarios/
  * holds cases {name, source, inventory, expect: [{ruleId, resource}]}; each rule has a violation
  * and a compliant look-alike. The case's inventory is enriched-shaped (governance facts given).
+ * Drift cases go through the pipeline's own steps: matching, then the declaration resolved
+ * against the live side (checks/drift/resolve.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +11,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../checks/engine/index.js';
 import { emptyInventory, type Inventory } from '../../checks/model.js';
-import { driftInput } from '../../checks/drift/match.js';
+import { driftInput, matchInventories } from '../../checks/drift/match.js';
+import { resolveDeclared } from '../../checks/drift/resolve.js';
 
 interface Case {
   name: string;
@@ -52,11 +55,16 @@ beforeAll(async () => {
   engine = await loadEngine();
 });
 
+function driftScenario(declared: Inventory, live: Inventory): string {
+  const matches = matchInventories(declared, live);
+  return driftInput(resolveDeclared(declared, live, matches), live, new Date('2026-11-22T00:00:00Z'), matches);
+}
+
 describe('rule scenarios through the compiled WASM pack', () => {
   it.each(cases.map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name}`, c] as const))('%s', async (_n, c) => {
     const input =
       c.source === 'drift'
-        ? driftInput({ ...emptyInventory(), ...c.declared } as Inventory, { ...emptyInventory(), ...c.live } as Inventory, new Date('2026-11-22T00:00:00Z'))
+        ? driftScenario({ ...emptyInventory(), ...c.declared } as Inventory, { ...emptyInventory(), ...c.live } as Inventory)
         : JSON.stringify({ source: c.source, now: '2026-11-22T00:00:00Z', inventory: { ...emptyInventory(), ...c.inventory }, waivers: c.waivers ?? [] });
     const found = (await engineFor(c)).evaluate(input).filter((f) => f.ruleId === c.rule);
     expect(found.map((f) => f.resource).sort()).toEqual([...c.expect].sort());

@@ -213,6 +213,37 @@ describe('resource_drift: what terraform found changed outside Terraform', () =>
     const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Identity'));
     expect(section.startsWith('### Changed outside Terraform since the last apply (2)')).toBe(true);
     expect(rows[0]).toMatch(/^\| counted-1-\d+ \| \*\*no owner\*\* \| `tags.owner` \|$/);
-    expect(rows[1]).toMatch(/^\| feed-orm-\d+ \| team-orm \| `inline_policy`, `policy feed-orm` \|$/);
+    // The role's inline_policy only echoes the widened aws_iam_role_policy: the policy is named, not the role's attribute.
+    expect(rows[1]).toMatch(/^\| feed-orm-\d+ \| team-orm \| `policy feed-orm` \|$/);
+  });
+
+  it("terraform's refresh echo of separately declared inline policies and attachments is not a change outside Terraform", () => {
+    const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const READ = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const role = (name: string, extra: Record<string, unknown> = {}) => ({ name, arn: `arn:aws:iam::111122223333:role/${name}`, assume_role_policy: '{"Statement":[]}', tags: { owner: 'team' }, inline_policy: [], managed_policy_arns: [], ...extra });
+    const managed = (type: string, name: string, values: Record<string, unknown>) => ({ address: `${type}.${name}`, mode: 'managed', type, name, values });
+    const resources = [
+      managed('aws_iam_role', 'etl', role('etl')),
+      managed('aws_iam_role', 'ops', role('ops')),
+      managed('aws_iam_role_policy', 'etl', { name: 'etl-read', role: 'etl', policy: '{"Statement":[]}' }),
+      managed('aws_iam_role_policy_attachment', 'etl', { role: 'etl', policy_arn: READ }),
+    ];
+    const noop = (r: (typeof resources)[number]) => ({ address: r.address, mode: r.mode, type: r.type, name: r.name, change: { actions: ['no-op'], before: r.values, after: r.values } });
+    const drift = (name: string, after: Record<string, unknown>) => ({ address: `aws_iam_role.${name}`, mode: 'managed', type: 'aws_iam_role', name, change: { actions: ['update'], before: role(name), after: role(name, after) } });
+    const doc = {
+      format_version: '1.2',
+      planned_values: { root_module: { resources } },
+      resource_changes: resources.map(noop),
+      resource_drift: [
+        // What refresh fills in from the separate resources of the configuration.
+        drift('etl', { inline_policy: [{ name: 'etl-read', policy: '{"Statement":[]}' }], managed_policy_arns: [READ] }),
+        // An inline policy and an attachment no resource declares: changed outside Terraform.
+        drift('ops', { inline_policy: [{ name: 'debug', policy: '{"Statement":[]}' }], managed_policy_arns: [ADMIN] }),
+      ],
+    };
+    const inv = buildInventory(planRecords(doc, 'plan.json'), []);
+    const byName = (n: string) => inv.identities.find((i) => i.name === n)!;
+    expect(byName('etl').origin.outOfBand).toBeUndefined();
+    expect(byName('ops').origin.outOfBand).toEqual({ change: 'update', attributes: ['inline_policy', 'managed_policy_arns'] });
   });
 });

@@ -100,8 +100,14 @@ describe('a refreshed state, where roles echo what separate resources declare', 
 
   it('so each finding is reported once', async () => {
     const r = await runCli(['check', '--state', REFRESHED, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
-    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { address?: string } }> };
-    const lp = doc.findings.filter((f) => f.ruleId.startsWith('NHI-LP-')).map((f) => `${f.ruleId} ${f.resource.address}`).sort();
-    expect(lp).toEqual(['NHI-LP-001 aws_iam_role_policy.feed["adt"]', 'NHI-LP-004 aws_iam_role.counted[0]', 'NHI-LP-005 aws_iam_role_policy.feed["adt"]', 'NHI-LP-006 aws_iam_role_policy.feed["adt"]']);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { address?: string }; evidence?: Array<{ address?: string; name: string }> }> };
+    // On the role; the policy (the declaring aws_iam_role_policy, not the role's inline_policy echo) as evidence.
+    const lp = doc.findings.filter((f) => f.ruleId.startsWith('NHI-LP-')).map((f) => `${f.ruleId} ${f.resource.address} ${f.evidence?.map((e) => e.address ?? e.name).join()}`).sort();
+    expect(lp).toEqual([
+      'NHI-LP-001 aws_iam_role.feed["adt"] aws_iam_role_policy.feed["adt"]',
+      'NHI-LP-004 aws_iam_role.counted[0] AdministratorAccess',
+      'NHI-LP-005 aws_iam_role.feed["adt"] aws_iam_role_policy.feed["adt"]',
+      'NHI-LP-006 aws_iam_role.feed["adt"] aws_iam_role_policy.feed["adt"]',
+    ]);
   });
 });

@@ -46,7 +46,7 @@ describe('waivers file', () => {
       `version: 1
 waivers:
   - ruleId: NHI-LP-001
-    resource: aws_iam_role_policy.InterfaceEngine*
+    resource: aws_iam_role.InterfaceEngine*
     owner: integration-platform
     reason: Admin policy is being split into feed-specific policies this quarter.
     ticket: SEC-2301
@@ -66,7 +66,7 @@ waivers:
     expect(lp[0].waived).toBe(true);
     expect(lp[0].waiver).toEqual({
       ruleId: 'NHI-LP-001',
-      resource: 'aws_iam_role_policy.InterfaceEngine*',
+      resource: 'aws_iam_role.InterfaceEngine*',
       owner: 'integration-platform',
       reason: 'Admin policy is being split into feed-specific policies this quarter.',
       ticket: 'SEC-2301',
@@ -85,7 +85,7 @@ waivers:
       'waivers.json',
       JSON.stringify([
         { ruleId: 'NHI-EXP-002', resource: 'pacs-vendor-support', owner: 'imaging-it', reason: 'Offboarding with the PACS migration cut-over.', expiresOn: '2026-12-15' },
-        { ruleId: 'NHI-LP-001', resource: 'aws_iam_role_policy.InterfaceEngineAdmin', owner: 'integration-platform', reason: 'Split into feed policies this quarter.', expiresOn: '2027-01-31' },
+        { ruleId: 'NHI-LP-001', resource: 'aws_iam_role.InterfaceEngineRole', owner: 'integration-platform', reason: 'Split into feed policies this quarter.', expiresOn: '2027-01-31' },
       ]),
     );
     const r = await checkWith([json]);
@@ -97,7 +97,7 @@ waivers:
     const yaml = file(
       'expired.yaml',
       `- ruleId: NHI-LP-001
-  resource: aws_iam_role_policy.InterfaceEngineAdmin
+  resource: aws_iam_role.InterfaceEngineRole
   owner: integration-platform
   reason: Admin policy is being split into feed-specific policies.
   expiresOn: 2026-11-01
@@ -117,16 +117,16 @@ waivers:
       'bad.yaml',
       `waivers:
   - ruleId: NHI-LP-001
-    resource: aws_iam_role_policy.InterfaceEngineAdmin
+    resource: aws_iam_role.InterfaceEngineRole
     reason: Admin policy is being split into feed-specific policies.
     expiresOn: 2027-01-31
   - ruleId: NHI-LP-001
-    resource: aws_iam_role_policy.InterfaceEngineAdmin
+    resource: aws_iam_role.InterfaceEngineRole
     owner: integration-platform
     reason: later
     expiresOn: 2027-01-31
   - ruleId: NHI-LP-001
-    resource: aws_iam_role_policy.InterfaceEngineAdmin
+    resource: aws_iam_role.InterfaceEngineRole
     owner: integration-platform
     reason: Admin policy is being split into feed-specific policies.
     expiresOn: 2027-06-30
@@ -136,7 +136,7 @@ waivers:
     reason: A rule id with a typo never matches anything.
     expiresOn: 2027-01-31
   - ruleId: NHI-LP-001
-    resource: aws_iam_role_policy.InterfaceEngineAdmin
+    resource: aws_iam_role.InterfaceEngineRole
     owner: integration-platform
     reason: February has no thirtieth day in any year.
     expiresOn: 2027-02-30
@@ -156,7 +156,7 @@ waivers:
   });
 
   it('the maximum waiver length comes from policy data', async () => {
-    const yaml = file('long.yaml', `- {ruleId: NHI-LP-001, resource: "aws_iam_role_policy.InterfaceEngineAdmin", owner: integration-platform, reason: Split into feed policies this half-year., expiresOn: 2027-04-30}\n`);
+    const yaml = file('long.yaml', `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies this half-year., expiresOn: 2027-04-30}\n`);
     const data = file('data.json', JSON.stringify({ waiverMaxDays: 180 }));
     const strict = await checkWith([yaml]);
     expect(findingsOf(strict.doc, 'NHI-WVR-002')).toHaveLength(1);

@@ -4,9 +4,14 @@
 #   Live policies allow actions or resources the declaration does not: a policy attached to a
 #   declared identity or group out of band (managed or inline), a group membership added out of
 #   band (groups match by name), or a declared policy whose live document
-#   allows an action or resource that no Allow statement of the declared document covers
-#   (IAM wildcards respected: a declared s3:Get* covers a live s3:GetObject, not the reverse).
-#   Only identities matched between declaration and live are compared; conditions are not.
+#   allows an action or resource that no Allow statement of the declared document covers, or
+#   drops a condition the declared statement sets. The declaration is first resolved against the
+#   live account (references to declared buckets, keys, secrets and roles become their live
+#   values; what stays unknown is a pattern of its type). Statements compare semantically:
+#   action case, order, single value or list, IAM wildcards (a declared s3:Get* covers a live
+#   s3:GetObject, and a live s3:Get* is covered by the list of every action it matches).
+#   Only identities matched between declaration and live are compared. The finding is about the
+#   identity; the policy or group membership is its evidence.
 # custom:
 #   id: NHI-DRIFT-003
 #   severity: high
@@ -25,8 +30,10 @@ import data.nhi.drift
 import data.nhi.lib
 import data.nhi.lib.iam
 
+finding(resource, identity, message, evidence) := object.union(lib.finding(resource, identity, message), {"evidence": [evidence]})
+
 # A policy attached live that no declared policy of the same identity corresponds to.
-findings contains lib.finding(link.policy, d.id, msg) if {
+findings contains finding(d.id, d.id, msg, link.policy) if {
 	some [d, l] in drift.identity_pairs
 	some link in l.policies
 	not declared_counterpart(d, link.policy)
@@ -35,7 +42,7 @@ findings contains lib.finding(link.policy, d.id, msg) if {
 }
 
 # A declared policy whose live document allows more.
-findings contains lib.finding(lp.id, d.id, msg) if {
+findings contains finding(d.id, d.id, msg, lp.id) if {
 	some [d, l] in drift.identity_pairs
 	some link in l.policies
 	some dlink in d.policies
@@ -46,11 +53,11 @@ findings contains lib.finding(lp.id, d.id, msg) if {
 	dp.document.known
 	extras := extra_grants(dp, lp)
 	count(extras) > 0
-	msg := sprintf("policy %s of %s %s allows %s live, which the declaration does not", [lib.label(lp), l.kind, lib.label(l), concat(", ", sort(extras))])
+	msg := sprintf("policy %s of %s %s allows %s live, which the declaration does not", [lib.label(lp), l.kind, lib.label(l), concat("; ", sort(extras))])
 }
 
 # A policy attached live to a declared group: it reaches every member.
-findings contains lib.finding(link.policy, null, msg) if {
+findings contains finding(dg.id, null, msg, link.policy) if {
 	some [dg, lg] in drift.group_element_pairs
 	some link in lg.policies
 	not declared_counterpart(dg, link.policy)
@@ -59,7 +66,7 @@ findings contains lib.finding(link.policy, null, msg) if {
 }
 
 # A group membership added live: the group's policies reach the user without review.
-findings contains lib.finding(gid, d.id, msg) if {
+findings contains finding(d.id, d.id, msg, gid) if {
 	some [d, l] in drift.identity_pairs
 	some gid in object.get(l, "groups", [])
 	not declared_group(d, gid)
@@ -89,26 +96,58 @@ extra_grants(dp, lp) := {g |
 	some g in grants_not_covered(dp, s)
 }
 
-grants_not_covered(dp, s) := action_grants(dp, s) | not_action_grants(dp, s)
+grants_not_covered(dp, s) := (action_grants(dp, s) | not_resource_grants(dp, s)) | not_action_grants(dp, s)
 
-action_grants(dp, s) := {sprintf("%s on %s", [a, r]) |
+# Action x Resource pairs no declared statement covers, or covers only with a condition the live statement drops.
+action_grants(dp, s) := {text |
 	some a in object.get(s, "actions", [])
 	some r in object.get(s, "resources", [])
-	not covered(dp, a, r)
+	not covered(dp, s, a, r)
+	text := grant_text(dp, s, a, r)
 }
+
+grant_text(dp, s, a, r) := sprintf("%s on %s without the condition %s", [a, r, concat(", ", sort(dropped))]) if {
+	dropped := {k |
+		some ds in lib.allow_statements(dp)
+		drift.action_covered(ds, s, a)
+		iam.any_matches(object.get(ds, "resources", []), r)
+		some k in drift.dropped_conditions(ds, s)
+	}
+	count(dropped) > 0
+} else := sprintf("%s on %s", [a, r])
+
+covered(dp, s, action, resource) if {
+	some ds in lib.allow_statements(dp)
+	drift.action_covered(ds, s, action)
+	iam.any_matches(object.get(ds, "resources", []), resource)
+	drift.conditions_kept(ds, s)
+}
+
+# Actions on NotResource: covered by a declared statement with the same NotResource list, or Resource "*".
+not_resource_grants(dp, s) := {sprintf("%s on NotResource %s", [a, concat(",", s.notResources)]) |
+	count(object.get(s, "notResources", [])) > 0
+	some a in object.get(s, "actions", [])
+	not not_resource_covered(dp, s, a)
+}
+
+not_resource_covered(dp, s, a) if {
+	some ds in lib.allow_statements(dp)
+	drift.action_covered(ds, s, a)
+	same_or_every_resource(ds, s)
+	drift.conditions_kept(ds, s)
+}
+
+same_or_every_resource(ds, _) if iam.every_resource(ds)
+
+same_or_every_resource(ds, s) if sort(object.get(ds, "notResources", [])) == sort(s.notResources)
 
 not_action_grants(dp, s) := {sprintf("NotAction %s", [concat(",", s.notActions)])} if {
 	count(object.get(s, "notActions", [])) > 0
 	not same_not_action(dp, s)
 } else := set()
 
-covered(dp, action, resource) if {
-	some ds in lib.allow_statements(dp)
-	iam.any_matches(object.get(ds, "actions", []), action)
-	iam.any_matches(object.get(ds, "resources", []), resource)
-}
-
 same_not_action(dp, s) if {
 	some ds in lib.allow_statements(dp)
 	sort(object.get(ds, "notActions", [])) == sort(s.notActions)
+	drift.conditions_kept(ds, s)
 }

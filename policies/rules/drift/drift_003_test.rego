@@ -25,17 +25,59 @@ test_out_of_band_attachment_and_widened_inline_policy if {
 		[dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")],
 	)
 	fs := drift_003.findings with input as inp
-	{f.resource | some f in fs} == {"inline:role:etl:read", "inline:role:etl:debug", admin.id}
+
+	# Every finding is about the identity; the policy is the evidence.
+	{f.evidence[0] | some f in fs} == {"inline:role:etl:read", "inline:role:etl:debug", admin.id}
+	every g in fs {
+		g.resource == "aws_iam_role.etl"
+		g.identity == "aws_iam_role.etl"
+	}
 	some f in fs
-	f.resource == "inline:role:etl:read"
+	f.evidence == ["inline:role:etl:read"]
 	f.message == "policy read of role etl allows s3:putobject on * live, which the declaration does not"
-	every g in fs { g.identity == "aws_iam_role.etl" }
 }
 
 test_narrower_live_policy_passes if {
 	narrow := live_read([fx.allow(["s3:getobject"], ["arn:aws:s3:::results/2026/*"])])
 	inp := input_with([narrow], [{"policy": "inline:role:etl:read"}], [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")])
 	count(drift_003.findings) == 0 with input as inp
+}
+
+# The same grant written differently: other case, other order, a single value, a wildcard's expansion.
+test_same_grant_written_differently_passes if {
+	declared := fx.policy("read", [fx.allow(["s3:getobject", "s3:getobjectversion", "kms:decrypt"], ["arn:aws:s3:::results/*", "arn:aws:kms:us-east-1:111122223333:key/*"])], {"id": "aws_iam_role_policy.read"})
+	expanded := [{"action": "kms:Decrypt", "accessLevel": "Write", "wildcardOnly": false}]
+	live := live_read([
+		fx.with_keys(fx.allow(["kms:decrypt*"], ["arn:aws:kms:us-east-1:111122223333:key/1234"]), {"expandedActions": expanded}),
+		fx.allow(["s3:getobjectversion", "s3:getobject"], ["arn:aws:s3:::results/*"]),
+	])
+	inp := dx.drift_input(
+		{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [declared]},
+		{"identities": [dx.live_role("etl", {"policies": [{"policy": "inline:role:etl:read"}]})], "policies": [live]},
+		{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")]},
+	)
+	count(drift_003.findings) == 0 with input as inp
+}
+
+vpce := {"operator": "StringEquals", "key": "aws:sourcevpce", "values": ["vpce-1a2b"]}
+
+conditional_input(live_conditions) := dx.drift_input(
+	{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [fx.policy("read", [fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::results/*"]), {"conditions": [vpce]})], {"id": "aws_iam_role_policy.read"})]},
+	{"identities": [dx.live_role("etl", {"policies": [{"policy": "inline:role:etl:read"}]})], "policies": [live_read([fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::results/*"]), {"conditions": live_conditions})])]},
+	{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")]},
+)
+
+test_condition_dropped_or_widened_live if {
+	dropped := drift_003.findings with input as conditional_input([])
+	{f.message | some f in dropped} == {"policy read of role etl allows s3:getobject on arn:aws:s3:::results/* without the condition aws:sourcevpce live, which the declaration does not"}
+	widened := drift_003.findings with input as conditional_input([{"operator": "StringEquals", "key": "aws:sourcevpce", "values": ["vpce-1a2b", "vpce-other"]}])
+	count(widened) == 1
+}
+
+test_condition_kept_or_narrowed_passes if {
+	count(drift_003.findings) == 0 with input as conditional_input([vpce])
+	extra := {"operator": "Bool", "key": "aws:securetransport", "values": ["true"]}
+	count(drift_003.findings) == 0 with input as conditional_input([{"operator": "stringequals", "key": "aws:sourcevpce", "values": ["vpce-1a2b"]}, extra])
 }
 
 test_group_membership_added_live if {
@@ -46,7 +88,7 @@ test_group_membership_added_live if {
 		{"identities": [user_l], "groups": [{"id": "iam-group:readers", "name": "readers", "policies": []}, {"id": "iam-group:admins", "name": "admins", "policies": []}]},
 		{"identities": [dx.pair("aws_iam_user.ci", "iam-user:ci")], "groups": [dx.pair("aws_iam_group.readers", "iam-group:readers")]},
 	)
-	drift_003.findings == {{"resource": "iam-group:admins", "identity": "aws_iam_user.ci", "message": "user ci is a member of group admins live, which the declaration does not add"}} with input as inp
+	drift_003.findings == {{"resource": "aws_iam_user.ci", "identity": "aws_iam_user.ci", "evidence": ["iam-group:admins"], "message": "user ci is a member of group admins live, which the declaration does not add"}} with input as inp
 }
 
 test_policy_attached_live_to_a_declared_group if {
@@ -55,5 +97,5 @@ test_policy_attached_live_to_a_declared_group if {
 		{"groups": [{"id": "iam-group:readers", "name": "readers", "policies": [{"policy": "inline:group:readers:read"}, {"policy": admin.id}]}], "policies": [fx.policy("read", [], {"id": "inline:group:readers:read"}), admin]},
 		{"groups": [dx.pair("aws_iam_group.readers", "iam-group:readers")], "policies": [dx.pair("aws_iam_group_policy.read", "inline:group:readers:read")]},
 	)
-	drift_003.findings == {{"resource": admin.id, "identity": null, "message": "group readers has AWS managed policy AdministratorAccess live, which the declaration does not attach"}} with input as inp
+	drift_003.findings == {{"resource": "aws_iam_group.readers", "identity": null, "evidence": [admin.id], "message": "group readers has AWS managed policy AdministratorAccess live, which the declaration does not attach"}} with input as inp
 }

@@ -3,7 +3,9 @@
 # description: |
 #   A live role or user has not been used for longer than the dormant threshold (policy data
 #   dormantDays, 90), or was never used since it was created longer ago than that; or an active
-#   access key was never used, or not for longer than the threshold. Day counts are computed from
+#   access key older than neverUsedKeyDays (policy data, 7) was never used, or not for longer
+#   than the dormant threshold (a key created this week has not had its first use yet, and a key
+#   of unknown age is not judged as never used). Day counts are computed from
 #   the fixed `now` when the live state is read. Exempt paths (driftExemptPaths) are skipped.
 # custom:
 #   id: NHI-DRIFT-005
@@ -43,7 +45,10 @@ findings contains lib.finding(i.id, i.id, msg) if {
 findings contains lib.finding(k.id, user_of(k), msg) if {
 	some k in active_keys
 	k.lastUsed == null
-	msg := sprintf("access key %s of %s is active and was never used", [lib.label(k), user_label(k)])
+	age := k.ageDays
+	is_number(age)
+	age > lib.config.neverUsedKeyDays
+	msg := sprintf("access key %s of %s is active and was never used in the %d days since it was created", [lib.label(k), user_label(k), age])
 }
 
 findings contains lib.finding(k.id, user_of(k), msg) if {

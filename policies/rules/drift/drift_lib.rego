@@ -9,6 +9,7 @@
 package nhi.drift
 
 import data.nhi.lib
+import data.nhi.lib.iam
 
 # The live Inventory of a drift input, or the Inventory of a live input (rules with sources drift and live).
 live_inventory := input.live if input.source == "drift"
@@ -110,3 +111,66 @@ governance_facts(g) := {
 shown(v) := sprintf("\"%s\"", [v]) if is_string(v)
 
 shown(v) := "(none)" if not is_string(v)
+
+# --- statement comparison (NHI-DRIFT-003, NHI-DRIFT-007) ---------------------------------------
+# Declared documents arrive resolved against the live account (checks/drift/resolve.ts): a
+# reference is the live value of what it names, or a pattern of its resource type. Statements
+# compare semantically: actions case-insensitively with IAM wildcards (a declared s3:Get* covers a
+# live s3:GetObject; a live s3:Get* is covered when every catalog action it matches is), order and
+# single value vs list do not matter (the loaders normalize both), and Conditions count.
+
+# The live action is covered by the declared statement ds, directly or through its catalog expansion.
+action_covered(ds, s, action) if iam.any_matches(object.get(ds, "actions", []), action)
+
+action_covered(ds, s, action) if {
+	wildcard(action)
+	not iam.full_wildcard(action)
+	expanded := expansion(s, action)
+	count(expanded) > 0
+	every e in expanded {
+		iam.any_matches(object.get(ds, "actions", []), e)
+	}
+}
+
+wildcard(action) if contains(action, "*")
+
+wildcard(action) if contains(action, "?")
+
+# The catalog actions (lower case) a live wildcard matches, from the statement's enrichment.
+expansion(s, action) := {lower(e.action) |
+	some e in object.get(s, "expandedActions", [])
+	iam.matches(action, e.action)
+}
+
+# Every condition of the declared statement is kept by the live one: same operator and key, and
+# the live values are among the declared ones (fewer values restrict more). Extra live
+# conditions only restrict.
+conditions_kept(ds, s) if {
+	every dc in object.get(ds, "conditions", []) {
+		condition_kept(dc, s)
+	}
+}
+
+condition_kept(dc, s) if {
+	some lc in object.get(s, "conditions", [])
+	lower(lc.operator) == lower(dc.operator)
+	lc.key == dc.key
+	every v in lc.values {
+		value_allowed(dc.values, v)
+	}
+}
+
+value_allowed(values, v) if v in values
+
+# A declared value that stayed a pattern (an unresolved reference) admits what it matches.
+value_allowed(values, v) if {
+	some dv in values
+	contains(dv, "*")
+	glob.match(dv, [], v)
+}
+
+# The declared conditions the live statement drops or widens, as `key` names.
+dropped_conditions(ds, s) := {dc.key |
+	some dc in object.get(ds, "conditions", [])
+	not condition_kept(dc, s)
+}

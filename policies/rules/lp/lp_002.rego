@@ -34,8 +34,16 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	iam.every_resource_of_service(stmt, iam.service_of(action))
 	some holder in iam.holders(policy.id)
 	not iam.denied(policy, holder, lower(action), "*")
-	msg := sprintf("policy %s allows every %s action (Action \"%s\") on %s%s", [lib.label(policy), split(lower(action), ":")[0], action, iam.resource_scope(stmt), iam.condition_note(stmt)])
+	msg := sprintf("policy %s allows every %s action (Action \"%s\") on %s%s%s", [lib.label(policy), split(lower(action), ":")[0], action, iam.resource_scope(stmt), iam.condition_note(stmt), writes_note(stmt, action)])
 }
+
+# The write actions the wildcard includes are not reported again by NHI-LP-003: this finding names it.
+writes_note(stmt, action) := " (its write and permissions-management actions, NHI-LP-003, are part of this finding)" if {
+	some e in object.get(stmt, "expandedActions", [])
+	data.nhi.rules.lp_003.write_level(e.accessLevel)
+	not e.wildcardOnly
+	iam.matches(action, e.action)
+} else := ""
 
 shown := 5
 

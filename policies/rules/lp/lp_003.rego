@@ -11,7 +11,9 @@
 #   resource ARN (named "<service>:*"); NotResource reaches every resource but the listed ones,
 #   unless it excludes every resource type of the action. The catalog files permissions actions as
 #   "Permissions management, Write" and tagging actions as "Tagging, Write": the former count,
-#   tagging does not. One finding per policy and identity, naming the first actions found.
+#   tagging does not. The actions of a service-wide wildcard (s3:*) on every resource are left to
+#   NHI-LP-002, whose finding names this rule. One finding per policy and identity, naming the
+#   first actions found.
 # custom:
 #   id: NHI-LP-003
 #   severity: high
@@ -53,7 +55,17 @@ writes_on_every_resource(policy, holder) := {e.action |
 	write_level(e.accessLevel)
 	not e.wildcardOnly
 	iam.every_resource_for(stmt, e)
+	not service_wide(stmt, e.action)
 	not iam.denied(policy, holder, lower(e.action), "*")
+}
+
+# Actions granted through a service-wide wildcard (s3:*) on every resource are NHI-LP-002's
+# finding, which names this rule: one finding per statement.
+service_wide(stmt, action) if {
+	some a in object.get(stmt, "actions", [])
+	regex.match(`^[a-z0-9-]+:\*$`, lower(a))
+	iam.matches(a, action)
+	iam.every_resource_of_service(stmt, iam.service_of(a))
 }
 
 # [service, number of its write actions that take a resource] for the services NotAction grants whole.

@@ -80,3 +80,13 @@ test_not_resource_excluding_the_action_resource_types_passes if {
 	p := fx.policy("none", [fx.allow_not_resource(["s3:PutObject"], ["arn:aws:s3:::*"], [put], ["s3:bucket", "s3:object"])], {})
 	count(run([p], [])) == 0
 }
+
+# s3:* on "*" is one finding, NHI-LP-002's (which names this rule); other write actions of the policy stay here.
+test_service_wide_wildcard_is_left_to_lp_002 if {
+	p := fx.policy("wide", [expanded(["s3:*"], [put_object, get_object])], {})
+	count(run([p], [])) == 0
+	both := fx.policy("both", [expanded(["s3:*", "cloudwatch:put*"], [put_object, {"action": "cloudwatch:PutDashboard", "accessLevel": "Write", "wildcardOnly": false}])], {})
+	[f.message | some f in run([both], [])] == ["policy both allows 1 write or permissions-management action(s) on Resource \"*\": cloudwatch:PutDashboard"]
+	msg := [f.message | some f in data.nhi.rules.lp_002.findings with input as fx.input_of("synth", {"policies": [p]})]
+	msg == ["policy wide allows every s3 action (Action \"s3:*\") on Resource \"*\" (its write and permissions-management actions, NHI-LP-003, are part of this finding)"]
+}

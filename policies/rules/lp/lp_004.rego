@@ -23,7 +23,8 @@ import data.nhi.lib.iam
 
 admin_equivalent := {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"}
 
-findings contains lib.finding(identity.id, identity.id, msg) if {
+# About the identity; the attached policy is the evidence.
+findings contains object.union(lib.finding(identity.id, identity.id, msg), {"evidence": [policy.id]}) if {
 	some policy in lib.policies
 	policy.type == "aws-managed"
 	policy.name in admin_equivalent

@@ -14,7 +14,7 @@ test_administrator_access_on_role_is_reported if {
 	p := aws_policy("AdministratorAccess")
 	r := fx.role("deployer", {"policies": [{"policy": p.id}]})
 	fs := lp_004.findings with input as fx.input_of("synth", {"identities": [r], "policies": [p]})
-	fs == {{"resource": "role:deployer", "identity": "role:deployer", "message": "role deployer has the AWS managed policy AdministratorAccess attached"}}
+	fs == {{"resource": "role:deployer", "identity": "role:deployer", "evidence": [p.id], "message": "role deployer has the AWS managed policy AdministratorAccess attached"}}
 }
 
 test_power_user_through_group_is_reported if {
