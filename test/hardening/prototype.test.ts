@@ -88,8 +88,9 @@ describe('state: crafted sensitive_attributes paths', () => {
     expect(pol.document.document?.statements[0]?.actions).toEqual(['*']);
     const r = await runCli(['check', '--state', file, '--format', 'json', '--fail-on', 'critical', ...NOW]);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { address?: string } }> };
-    expect(doc.findings.some((f) => f.ruleId === 'NHI-LP-001' && f.resource.address === 'aws_iam_role_policy.admin')).toBe(true);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { address?: string }; evidence?: Array<{ address?: string }> }> };
+    const on = (f: (typeof doc.findings)[number]) => [f.resource, ...(f.evidence ?? [])].map((x) => x.address);
+    expect(doc.findings.some((f) => f.ruleId === 'NHI-LP-001' && on(f).includes('aws_iam_role_policy.admin'))).toBe(true);
   });
 
   it('a path through __proto__ of a real attribute withholds nothing else and marks the key itself', () => {
