@@ -103,6 +103,20 @@ export interface FindingsDocument {
   access?: AccessStoreSummary[];
   /** With --baseline whose document has `access`: what this change gives or takes. */
   accessDelta?: AccessDelta;
+  /** Drift with --history: what is new since the previous run of the folder, and what was resolved (never gates). */
+  sincePrevious?: SincePrevious;
+  /** The expiring-soon window of the policy data (days), which NHI-EXP-004 judged with. */
+  expiringSoonDays?: number;
+}
+
+export interface SincePrevious {
+  /** The previous run's document in the history folder. */
+  file: string;
+  generatedAt: string;
+  /** Fingerprints of this run's findings that the previous run did not have. */
+  new: string[];
+  /** The previous run's findings this run no longer reports. */
+  resolved: Finding[];
 }
 
 export interface TrendPoint {

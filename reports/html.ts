@@ -8,6 +8,7 @@
  * Every piece of text from the document goes through fast-xml-builder (the XML builder the JUnit
  * report uses), which escapes text and attribute values; the page shell around it is constant.
  */
+import path from 'node:path';
 import XMLBuilder from 'fast-xml-builder';
 import { printable } from '../checks/errors.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
@@ -70,6 +71,11 @@ td.date{white-space:nowrap}
 .chart{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px}
 .empty{color:#59636e;font-style:italic}
 ul.gaps li{margin:2px 0}
+tr.identity-group td{background:#f6f8fa;font-weight:600;border-top:2px solid #d0d7de}
+.new{display:inline-block;border-radius:10px;padding:0 6px;font-size:11px;font-weight:700;background:#0969da;color:#fff;margin-left:4px}
+details.fix{margin-top:4px}
+details.fix summary{cursor:default;color:#0969da;font-size:12px}
+.refs{color:#59636e;font-size:12px;display:block}
 `;
 
 function sevBadge(s: Severity): Node {
@@ -163,17 +169,37 @@ function where(f: Finding): string {
   return r.address ?? r.arn ?? r.constructPath ?? `${r.type} ${r.name}`;
 }
 
-function findingRow(f: Finding): Node {
+/** OWASP NHI, NIST CSF and HIPAA references of a finding's rule, as one line. */
+export function referencesText(f: Pick<Finding, 'references'>): string {
+  const r = f.references;
+  return [r.owasp.length ? `OWASP NHI ${r.owasp.join(', ')}` : '', r.nistCsf.length ? `NIST CSF ${r.nistCsf.join(', ')}` : '', r.hipaa.length ? `HIPAA ${r.hipaa.map((x) => `§${x}`).join(', ')}` : '']
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function findingRow(f: Finding, fresh: ReadonlySet<string>): Node {
+  const isNew = !!f.fingerprint && fresh.has(f.fingerprint);
+  const evidence = (f.evidence ?? []).map((e) => e.address ?? e.arn ?? `${e.type} ${e.name}`);
   return h(
     'tr',
-    { class: f.waived ? 'finding waived' : 'finding', 'data-rule': f.ruleId },
-    h('td', null, sevBadge(f.severity)),
+    { class: `${f.waived ? 'finding waived' : 'finding'}${isNew ? ' new-finding' : ''}`, 'data-rule': f.ruleId },
+    h('td', null, sevBadge(f.severity), isNew ? h('span', { class: 'new' }, 'new') : null),
     h('td', null, f.ruleId, h('span', { class: 'sub' }, f.title)),
-    h('td', null, f.resource.name, h('span', { class: 'sub' }, where(f))),
-    h('td', null, f.message, f.waived && f.waiver ? h('span', { class: 'sub' }, `waived until ${f.waiver.expiresOn} by ${f.waiver.owner}: ${f.waiver.reason}`) : null),
+    h('td', null, f.resource.name, h('span', { class: 'sub' }, where(f)), evidence.length ? h('span', { class: 'sub' }, `evidence: ${evidence.join(', ')}`) : null),
+    h(
+      'td',
+      null,
+      f.message,
+      f.waived && f.waiver ? h('span', { class: 'sub' }, `waived until ${f.waiver.expiresOn} by ${f.waiver.owner}: ${f.waiver.reason}`) : null,
+      f.remediation ? h('details', { class: 'fix' }, h('summary', null, 'How to fix'), f.remediation) : null,
+      h('span', { class: 'refs' }, referencesText(f)),
+    ),
     h('td', null, f.source),
   );
 }
+
+/** The identity a finding is about (its identity, else its resource): rows are grouped by it within an owner. */
+const identityOf = (f: Finding): string => f.identity ?? f.resource.name;
 
 export function ownersOf(doc: FindingsDocument): string[] {
   // The worst open severity of each owner, in one pass (not one per comparison).
@@ -187,16 +213,29 @@ export function ownersOf(doc: FindingsDocument): string[] {
 
 function ownerTables(doc: FindingsDocument, findings: Finding[], tag: 'h3' | 'h4'): Node[] {
   const out: Node[] = [];
+  const fresh = new Set(doc.sincePrevious?.new ?? []);
   for (const owner of ownersOf({ ...doc, findings })) {
     const fs = findings.filter((f) => (f.owner ?? UNOWNED) === owner);
     const open = fs.filter((f) => !f.waived).length;
+    // Grouped by identity, the identity with the worst finding first (findings are sorted worst first).
+    const groups = new Map<string, Finding[]>();
+    for (const f of fs) {
+      const list = groups.get(identityOf(f));
+      if (list) list.push(f);
+      else groups.set(identityOf(f), [f]);
+    }
+    const rows: Node[] = [];
+    for (const [identity, list] of groups) {
+      rows.push(h('tr', { class: 'identity-group', 'data-identity': identity }, h('td', { colspan: 5 }, `${identity}: ${list.length} finding(s)`)));
+      rows.push(...list.map((f) => findingRow(f, fresh)));
+    }
     out.push(
       h(tag, { class: 'owner' }, `${owner}: ${open} open${fs.length > open ? `, ${fs.length - open} waived` : ''}`),
       h(
         'table',
         { class: 'findings' },
         h('thead', null, h('tr', null, h('th', null, 'Severity'), h('th', null, 'Rule'), h('th', null, 'Resource'), h('th', null, 'Finding'), h('th', null, 'Source'))),
-        h('tbody', null, ...fs.map(findingRow)),
+        h('tbody', null, ...rows),
       ),
     );
   }
@@ -245,6 +284,23 @@ function accountSections(doc: FindingsDocument, accounts: Map<string, string[]>)
   return out;
 }
 
+/** With --history: what is new since the previous run and what was resolved. */
+function changesSection(doc: FindingsDocument): Node[] {
+  const since = doc.sincePrevious;
+  if (!since) return [];
+  const fresh = new Set(since.new);
+  const added = doc.findings.filter((f) => f.fingerprint && fresh.has(f.fingerprint));
+  const line = (f: Finding) => h('li', null, sevBadge(f.severity), ` ${f.ruleId} ${identityOf(f)} (${f.owner ?? UNOWNED}): ${f.message}`);
+  return [
+    h('h2', { id: 'changes' }, `Since the previous run (${since.generatedAt})`),
+    h('p', { class: 'meta', id: 'changes-summary' }, `${added.length} new finding(s), ${since.resolved.length} resolved.`),
+    added.length ? h('h3', null, 'New') : null,
+    added.length ? h('ul', { class: 'new-findings' }, ...added.map(line)) : null,
+    since.resolved.length ? h('h3', null, 'Resolved') : null,
+    since.resolved.length ? h('ul', { class: 'resolved-findings' }, ...since.resolved.map(line)) : null,
+  ].filter((n): n is Node => !!n);
+}
+
 // --- inventory -------------------------------------------------------------------------------
 
 function expiryText(r: InventoryRow): string {
@@ -268,7 +324,14 @@ function statusText(r: InventoryRow): string {
   return parts.filter(Boolean).join('; ');
 }
 
+/** An access key or login profile names the user it belongs to. */
+function rowName(r: InventoryRow, names: Map<string, string>): string {
+  const user = r.identity ? names.get(r.identity) ?? r.identity : undefined;
+  return user && r.element === 'credential' && r.kind !== 'secret' ? `${r.name} (${r.kind} of user ${user})` : r.name;
+}
+
 function inventorySection(rows: InventoryRow[]): Node[] {
+  const names = new Map(rows.filter((r) => r.element === 'identity').map((r) => [r.id, r.name]));
   const out: Node[] = [h('h2', { id: 'inventory' }, 'Inventory')];
   if (!rows.length) return [...out, h('p', { class: 'empty' }, 'No identities or credentials.')];
   const unowned = (r: InventoryRow) => (r.owner === undefined ? 1 : 0);
@@ -285,7 +348,7 @@ function inventorySection(rows: InventoryRow[]): Node[] {
           h(
             'tr',
             { class: 'inventory-row', 'data-id': r.id },
-            h('td', null, r.name, h('span', { class: 'sub' }, r.arn ?? r.address ?? r.id)),
+            h('td', null, rowName(r, names), h('span', { class: 'sub' }, r.arn ?? r.address ?? r.id)),
             h('td', null, r.kind, r.identityKind ? h('span', { class: 'sub' }, r.identityKind) : null),
             h('td', null, r.owner ?? UNOWNED),
             h('td', null, expiryText(r)),
@@ -302,12 +365,13 @@ function inventorySection(rows: InventoryRow[]): Node[] {
 
 /** Expired (NHI-EXP-002) or expiring soon (NHI-EXP-004): the rules decide, this lists. */
 function expiringSection(doc: FindingsDocument, rows: InventoryRow[]): Node[] {
-  const out: Node[] = [h('h2', { id: 'expiring' }, 'Expired or expiring soon')];
+  const window = doc.expiringSoonDays;
+  const out: Node[] = [h('h2', { id: 'expiring' }, `Expired or expiring soon${window === undefined ? '' : ` (within ${window} days)`}`)];
   const key = (x: { arn?: string; address?: string; name: string }) => x.arn ?? x.address ?? x.name;
   const ids = new Set<string>();
   for (const f of doc.findings) if (f.ruleId === 'NHI-EXP-002' || f.ruleId === 'NHI-EXP-004') ids.add(key(f.resource));
   const hits = rows.filter((r) => ids.has(key(r)) && r.expiresOn).sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
-  if (!hits.length) return [...out, h('p', { class: 'empty' }, 'Nothing expires within the window.')];
+  if (!hits.length) return [...out, h('p', { class: 'empty' }, window === undefined ? 'Nothing expires within the window.' : `Nothing has expired or expires within ${window} days.`)];
   out.push(h('ul', { class: 'expiring' }, ...hits.map((r) => h('li', { class: 'expiring-item' }, `${r.name} (${r.kind}, owner ${r.owner ?? UNOWNED}): ${expiryText(r)}`))));
   return out;
 }
@@ -362,11 +426,18 @@ function phiAccessSection(doc: FindingsDocument): Node[] {
   return [h('h2', { id: 'phi-access' }, `PHI access (${phi.length} data store${phi.length === 1 ? '' : 's'})`), ...accessSection(phi)];
 }
 
-export function renderHtml(doc: FindingsDocument): string {
+/** An input path relative to the source root when it lies inside it (an AWS account or a snapshot outside stays as is). */
+function shownPath(file: string, root: string | undefined): string {
+  if (!root || !path.isAbsolute(file)) return file;
+  const rel = path.relative(root, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+export function renderHtml(doc: FindingsDocument, opts: { sourceRoot?: string } = {}): string {
   const gaps = doc.gaps ?? [];
   const rows = doc.inventory ?? [];
   const trend = doc.trend ?? [];
-  const inputs = doc.inputs.map((i) => `${i.kind} ${i.file}`).join(', ');
+  const inputs = doc.inputs.map((i) => `${i.kind} ${shownPath(i.file, opts.sourceRoot)}`).join(', ');
   const body: Node[] = [
     h(
       'main',
@@ -376,8 +447,10 @@ export function renderHtml(doc: FindingsDocument): string {
       banner(doc, gaps),
       cards(doc),
       ...gapsSection(gaps),
-      h('h2', { id: 'trend' }, `Trend (${trend.length} run${trend.length === 1 ? '' : 's'})`),
-      trend.length ? h('div', { class: 'chart' }, trendChart(trend)) : h('p', { class: 'empty' }, 'No history: run with --history DIR to keep one.'),
+      // The trend exists with --history only: no section without it.
+      trend.length ? h('h2', { id: 'trend' }, `Trend (${trend.length} run${trend.length === 1 ? '' : 's'})`) : null,
+      trend.length ? h('div', { class: 'chart' }, trendChart(trend)) : null,
+      ...changesSection(doc),
       ...findingsSection(doc),
       ...expiringSection(doc, rows),
       ...phiAccessSection(doc),

@@ -34,7 +34,7 @@ export const RENDERERS = {
   junit: (doc, ctx) => renderJunit(doc, ctx.failOn && ctx.failOn !== 'none' ? { failOn: ctx.failOn as never } : {}),
   markdown: (doc) => renderMarkdown(doc),
   github: (doc, ctx) => renderGithub(doc, { sourceRoot: ctx.sourceRoot }),
-  html: (doc) => renderHtml(doc),
+  html: (doc, ctx) => renderHtml(doc, { sourceRoot: ctx.sourceRoot }),
 } satisfies Record<string, Renderer>;
 
 export type Format = keyof typeof RENDERERS;

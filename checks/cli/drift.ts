@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { appendHistory, readHistory, trendOf, type HistoryEntry } from '../drift/history.js';
+import { appendHistory, readHistory, sincePrevious, trendOf, type HistoryEntry } from '../drift/history.js';
 import { runDrift } from '../drift/run.js';
 import { extensionOf, splitByOwner } from '../drift/split.js';
 import { compareWithBaseline } from '../baseline.js';
@@ -76,6 +76,8 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
       if (a.history !== undefined) {
         history = await readHistory(a.history, (m) => io.stderr(`nhi-guard: warning: ${m}\n`));
         document.trend = trendOf(history, document);
+        const since = sincePrevious(history, document);
+        if (since) document.sincePrevious = since;
         await appendHistory(a.history, document);
       }
       if (a.splitBy === 'owner') await writeSplit(document, history, a, io);

@@ -10,7 +10,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SEVERITIES, type Severity } from '../engine/metadata.js';
 import { UserError } from '../errors.js';
-import type { Finding, FindingsDocument, TrendPoint } from '../findings.js';
+import { applyBaseline } from '../baseline.js';
+import type { Finding, FindingsDocument, SincePrevious, TrendPoint } from '../findings.js';
 import { fsProblem, parseJson, readText, writeFileAtomic } from '../io/files.js';
 import { check } from '../schemas/index.js';
 
@@ -24,6 +25,8 @@ export interface HistoryEntry {
   generatedAt: string;
   findings: Array<Pick<Finding, 'severity' | 'owner' | 'waived'>>;
   incomplete: boolean;
+  /** The whole document, kept for the newest entry only (what changed since the previous run). */
+  document?: FindingsDocument;
 }
 
 /** `nhi-guard-20261122T000000Z-<pid><random>.json`: sorts by time, unique per run. */
@@ -43,6 +46,7 @@ export async function readHistory(dir: string, warn: (message: string) => void):
   }
   const files = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort().slice(-MAX_HISTORY_FILES);
   const out: HistoryEntry[] = [];
+  let newest: HistoryEntry | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
     try {
@@ -54,7 +58,13 @@ export async function readHistory(dir: string, warn: (message: string) => void):
       }
       const d = doc as FindingsDocument;
       const findings = d.findings.map((f) => ({ severity: f.severity, waived: f.waived, ...(f.owner ? { owner: f.owner } : {}) }));
-      out.push({ file, generatedAt: d.generatedAt, findings, incomplete: (d.gaps?.length ?? 0) > 0 });
+      const entry: HistoryEntry = { file, generatedAt: d.generatedAt, findings, incomplete: (d.gaps?.length ?? 0) > 0 };
+      out.push(entry);
+      if (!newest || `${d.generatedAt}\u0000${file}` > `${newest.generatedAt}\u0000${newest.file}`) {
+        if (newest) delete newest.document;
+        newest = entry;
+        entry.document = d;
+      }
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       warn(`${e.line()}; skipped in the trend`);
@@ -83,9 +93,26 @@ export function trendOf(history: HistoryEntry[], current: FindingsDocument, owne
   return points.slice(-MAX_TREND_POINTS);
 }
 
-/** Adds this run's document (without its trend) to the history folder; returns the file written. */
+/**
+ * What is new since the previous run of the history (the newest document read), and what it had
+ * that this run no longer reports, by fingerprint (checks/baseline.ts). Undefined on the first run.
+ */
+export function sincePrevious(history: HistoryEntry[], current: FindingsDocument): SincePrevious | undefined {
+  const prev = [...history].reverse().find((h) => h.document)?.document;
+  const entry = history.find((h) => h.document === prev);
+  if (!prev || !entry) return undefined;
+  const compared = applyBaseline(current, prev, { file: entry.file, evaluated: new Set(current.rules.map((r) => r.id)) });
+  return {
+    file: entry.file,
+    generatedAt: prev.generatedAt,
+    new: compared.findings.filter((f) => f.baseline === 'new').map((f) => f.fingerprint!),
+    resolved: compared.baseline!.resolved.map(({ baseline: _state, ...f }) => f),
+  };
+}
+
+/** Adds this run's document (without its trend and its comparison) to the history folder; returns the file written. */
 export async function appendHistory(dir: string, doc: FindingsDocument): Promise<string> {
-  const { trend: _trend, ...stored } = doc;
+  const { trend: _trend, sincePrevious: _since, ...stored } = doc;
   const file = path.join(dir, historyFileName(doc.generatedAt));
   await writeFileAtomic(file, JSON.stringify(stored, null, 2) + '\n');
   return file;

@@ -66,6 +66,7 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
   });
   document.access = accessSummary(accessDocument([live], { now: opts.now }).stores);
+  document.expiringSoonDays = engine.config.expiringSoonDays;
   return { document, declared, live, matches, engine };
 }
 

@@ -64,6 +64,7 @@ export function splitByOwner(doc: FindingsDocument, history?: HistoryEntry[]): O
     };
     if (history) part.trend = trendOf(history, part, owner ?? '');
     else delete part.trend;
+    if (doc.sincePrevious) part.sincePrevious = { ...doc.sincePrevious, resolved: doc.sincePrevious.resolved.filter((f) => f.owner === owner) };
     out.push({ ...(owner !== undefined ? { owner } : {}), name, document: part });
   }
   return out;

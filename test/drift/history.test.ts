@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendHistory, readHistory, trendOf, trendPoint } from '../../checks/drift/history.js';
+import { fingerprint } from '../../checks/baseline.js';
+import { appendHistory, readHistory, sincePrevious, trendOf, trendPoint } from '../../checks/drift/history.js';
 import type { FindingsDocument } from '../../checks/findings.js';
 import { check } from '../../checks/schemas/index.js';
 import { finding, makeDoc } from '../reports/fixture.js';
@@ -80,5 +81,29 @@ describe('history folder', () => {
     ]);
     expect(trendOf(history, current, '').map((p) => p.total)).toEqual([1, 0]);
     expect(trendPoint('x', [{ severity: 'low', waived: false, owner: 'team-a' }], 'team-b').total).toBe(0);
+  });
+});
+
+describe('since the previous run', () => {
+  it('names the findings that are new since the newest document of the folder, and those it had that are gone', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-history-since-'));
+    const kept = finding('NHI-LP-001', { message: 'policy admin allows every action', identity: 'etl', owner: 'team-data' });
+    const gone = finding('NHI-OWN-001', { message: 'role etl has no owner tag', identity: 'etl' });
+    const fresh = finding('NHI-LP-002', { message: 'policy wide allows every s3 action', identity: 'lab', owner: 'team-lab' });
+    const older = await appendHistory(dir, makeDoc({ findings: [kept], generatedAt: '2026-11-20T03:00:00.000Z' }));
+    const previous = await appendHistory(dir, makeDoc({ findings: [kept, gone], generatedAt: '2026-11-21T03:00:00.000Z' }));
+    expect(older).not.toBe(previous);
+    const history = await readHistory(dir, () => undefined);
+    // Only the newest document is kept whole.
+    expect(history.map((h) => h.document !== undefined)).toEqual([false, true]);
+    const current = makeDoc({ findings: [kept, fresh] });
+    const since = sincePrevious(history, current)!;
+    expect(since.file).toBe(previous);
+    expect(since.generatedAt).toBe('2026-11-21T03:00:00.000Z');
+    expect(since.new).toEqual([fingerprint(fresh)]);
+    expect(since.resolved.map((f) => f.message)).toEqual(['role etl has no owner tag']);
+    expect(check('findings', { ...current, sincePrevious: since })).toBeNull();
+    // The first run has nothing to compare with.
+    expect(sincePrevious([], current)).toBeUndefined();
   });
 });

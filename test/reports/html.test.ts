@@ -12,7 +12,7 @@ import { renderHtml } from '../../reports/html.js';
 import { runCli } from '../support/cli.js';
 import { chromium } from '../support/chromium.js';
 import { ESTATE_TFSTATE } from '../support/estate.js';
-import { finding, makeDoc } from './fixture.js';
+import { finding, makeDoc, ROOT } from './fixture.js';
 
 const point = (generatedAt: string, critical: number, high: number): TrendPoint => ({ generatedAt, bySeverity: { critical, high, medium: 0, low: 0, info: 0 }, total: critical + high });
 
@@ -53,10 +53,56 @@ describe('renderHtml', () => {
     expect(html).toContain('(no owner): 1 open');
     expect(html).toContain('never');
     expect(html).toContain('2026-11-01, every 30 days');
-    expect(renderHtml({ ...doc, trend: undefined })).toContain('No history: run with --history DIR to keep one.');
+    // Without --history there is no trend, and no empty section for it.
+    const noHistory = renderHtml({ ...doc, trend: undefined });
+    expect(noHistory).not.toContain('id="trend"');
+    expect(noHistory).not.toContain('Trend (');
     const partial = renderHtml({ ...doc, trend: [point('2026-11-20T00:00:00.000Z', 1, 0), { ...point('2026-11-21T00:00:00.000Z', 0, 0), incomplete: true }] });
     expect(partial.match(/class="trend-point incomplete"/g)).toHaveLength(1);
     expect(partial).toContain('0 open (none), incomplete scan: at least this many');
+  });
+
+  it('groups an owner\'s rows by identity, and gives each finding its remediation and OWASP NHI / NIST CSF / HIPAA references', () => {
+    const on = (identity: string, ruleId: string) => finding(ruleId, { message: `${ruleId} on ${identity}`, identity, owner: 'team-lab', resource: { type: 'aws_iam_role', name: identity } });
+    const html = renderHtml(makeDoc({ findings: [on('lab-a', 'NHI-LP-001'), on('lab-b', 'NHI-OWN-001'), on('lab-a', 'NHI-OWN-001')] }));
+    const groups = [...html.matchAll(/<tr class="identity-group" data-identity="([^"]+)"><td colspan="5">([^<]+)<\/td>/g)].map((m) => m[2]);
+    expect(groups).toEqual(['lab-a: 2 finding(s)', 'lab-b: 1 finding(s)']);
+    // The rows of lab-a follow its group row, before lab-b's.
+    expect(html.indexOf('NHI-OWN-001 on lab-a')).toBeLessThan(html.indexOf('data-identity="lab-b"'));
+    const lp = finding('NHI-LP-001', { message: 'x' });
+    expect(html).toContain(`<details class="fix"><summary>How to fix</summary>${lp.remediation.replace(/"/g, '&quot;')}</details>`);
+    expect(html).toContain(`OWASP NHI ${lp.references.owasp.join(', ')} · NIST CSF ${lp.references.nistCsf.join(', ')} · HIPAA ${lp.references.hipaa.map((x) => `§${x}`).join(', ')}`);
+  });
+
+  it('says what is new and what was resolved since the previous run, and marks the new rows', () => {
+    const fresh = finding('NHI-LP-002', { message: 'trust widened', identity: 'lab', owner: 'team-lab', fingerprint: 'f-new' });
+    const old = finding('NHI-OWN-001', { message: 'still there', identity: 'lab', owner: 'team-lab', fingerprint: 'f-old' });
+    const gone = finding('NHI-EXP-002', { message: 'admin detached since', identity: 'etl', owner: 'team-data', fingerprint: 'f-gone' });
+    const html = renderHtml({ ...makeDoc({ findings: [fresh, old] }), sincePrevious: { file: '/h/prev.json', generatedAt: '2026-11-21T03:17:00.000Z', new: ['f-new'], resolved: [gone] } });
+    expect(html).toContain('Since the previous run (2026-11-21T03:17:00.000Z)');
+    expect(html).toContain('1 new finding(s), 1 resolved.');
+    expect(html).toMatch(/<ul class="new-findings"><li>.*NHI-LP-002 lab \(team-lab\): trust widened<\/li><\/ul>/);
+    expect(html).toMatch(/<ul class="resolved-findings"><li>.*NHI-EXP-002 etl \(team-data\): admin detached since<\/li><\/ul>/);
+    expect(html.match(/class="finding new-finding"/g)).toHaveLength(1);
+    // The first run of a history has nothing to compare with: no such section.
+    expect(renderHtml(makeDoc({ findings: [fresh] }))).not.toContain('Since the previous run');
+  });
+
+  it('states the expiring-soon window, names the user of each key, and shows input paths relative to the source root', () => {
+    const html = renderHtml(
+      {
+        ...makeDoc({ findings: [] }),
+        expiringSoonDays: 14,
+        inventory: [row({ id: 'iam-user:ci', kind: 'user', name: 'ci-deploy' }), row({ id: 'access-key:AKIA1', element: 'credential', type: 'iam-access-key', kind: 'access-key', name: 'AKIA1', identity: 'iam-user:ci', status: 'Active' })],
+      },
+      { sourceRoot: ROOT },
+    );
+    expect(html).toContain('Expired or expiring soon (within 14 days)');
+    expect(html).toContain('Nothing has expired or expires within 14 days.');
+    expect(html).toContain('AKIA1 (access-key of user ci-deploy)');
+    expect(html).toContain('plan plan.json');
+    expect(html).toContain('live snapshots/prod.json');
+    expect(html).not.toContain(`${ROOT}/`);
   });
 
   it('says clean only when nothing is open and nothing was left unread', () => {
@@ -98,7 +144,13 @@ describe('the nightly HTML report in headless Chromium', () => {
     expect(lab.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['NHI-DRIFT-003', 'NHI-DRIFT-004']));
     expect(json.findings.some((f) => f.owner === 'team-lab-ops')).toBe(false);
     expect(dom).toContain(`team-lab: ${lab.length} open`);
-    expect(dom).toContain('Expired or expiring soon');
+    expect(dom).toContain('Expired or expiring soon (within 14 days)');
+    // Compared with the previous run of the history (the same account): nothing new, nothing resolved.
+    expect(dom).toContain('0 new finding(s), 0 resolved.');
+    expect(dom.match(/<tr class="identity-group"/g)!.length).toBeGreaterThan(3);
+    expect(dom).toContain('<summary>How to fix</summary>');
+    // The state file is shown relative to the folder the report was made in.
+    expect(dom).toContain(`state ${path.relative(process.cwd(), ESTATE_TFSTATE)}`);
     expect(dom).toMatch(/legacy-batch \(role, owner team-legacy\): 2026-01-31 \(295 days ago\)/);
   });
 });
