@@ -17,7 +17,7 @@ import { CreateRoleCommand, DeleteRoleCommand, IAMClient } from '@aws-sdk/client
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import path from 'node:path';
 import { isObject } from '../../checks/io/files.js';
-import { mapLimit } from '../../checks/live/collect.js';
+import { mapLimit } from '../../checks/live/recorder.js';
 import type { MotoServer } from './moto.js';
 import { initStack, planStack, runTerraform, stackWorkspace, synthStacks, type StackWorkspace, type SynthStack } from './stacks-terraform.js';
 import { synthExamples } from './synth.js';
