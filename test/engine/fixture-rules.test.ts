@@ -55,6 +55,10 @@ const CASES: Case[] = [
   },
   pair('NHI-LP-007', inline, 'lp007'),
   { rule: 'NHI-LP-008', bad: ['aws_iam_role_policy.lp008_bad'], good: ['aws_iam_role_policy.lp008_good', 'aws_iam_role_policy.lp008_good_phi'] },
+  // A role chain to the phi bucket; the look-alike may assume a phi role that does not trust it.
+  { rule: 'NHI-LP-010', bad: ['aws_iam_role.chain["lp010-bad"]'], good: ['aws_iam_role.chain["lp010-good"]', 'aws_iam_role.chain["lp010-target"]'] },
+  // The Resource "*" grants of the fixture reach both buckets: over max-reach 1, within 500.
+  { rule: 'NHI-LP-011', bad: ['aws_s3_bucket.reach["lp011-bad"]'], good: ['aws_s3_bucket.reach["lp011-good"]'] },
   { rule: 'NHI-LP-009', bad: [inline('lp009-bad'), inline('lp002-notaction-bad')], good: [inline('lp009-good'), inline('lp001-good')] },
   pair('NHI-OWN-001', role, 'own001'),
   pair('NHI-OWN-002', role, 'own002'),
