@@ -35,7 +35,8 @@ describe('liveDocument', () => {
   it('reports bad documents as data, never a throw', () => {
     expect(liveDocument(undefined)).toEqual({ known: false, reason: 'policy document is missing from the API response' });
     expect(liveDocument('%E0%A4%A')).toEqual({ known: false, reason: 'policy document is not valid URL-encoded text' });
-    expect(liveDocument('%7B%22Statement')).toEqual({ known: false, reason: 'policy document is not valid JSON' });
+    // Not valid JSON: unreadable, so NHI-UNK-002 reports it as a document that could not be judged.
+    expect(liveDocument('%7B%22Statement')).toEqual({ known: false, unreadable: true, reason: 'policy document is not valid JSON' });
   });
 });
 

@@ -83,7 +83,8 @@ describe('live data stores', () => {
     expect(check('findings', doc)).toBeNull();
     expect(lp008(doc)).toEqual(['reporting -> dynamodb patients, s3 phi-lab-results']);
     const f = doc.findings.find((x) => x.ruleId === 'NHI-LP-008')!;
-    expect(f).toMatchObject({ source: 'live', severity: 'high', identity: 'reporting', resource: { type: 'inline-policy', name: 'read-phi' } });
+    // Attributed to the identity; the policy is the evidence.
+    expect(f).toMatchObject({ source: 'live', severity: 'high', identity: 'reporting', resource: { type: 'iam-role', name: 'reporting' }, evidence: [{ type: 'inline-policy', name: 'read-phi' }] });
     expect(f.message).toContain('(data-class internal)');
   });
 

@@ -129,10 +129,12 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
     }
     // The same in SARIF (schema-valid, physicalLocation with region) and in GitHub annotations.
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
-    const phi = sarif.runs[0]!.results!.find((r) => r.ruleId === 'NHI-LP-008' && r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName === 'module.feed["lab"].aws_iam_role_policy.read')!;
-    expect(phi.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'modules/feed/main.tf', uriBaseId: '%SRCROOT%' }, region: { startLine: declared('module.feed["lab"].aws_iam_role_policy.read').line, endLine: declared('module.feed["lab"].aws_iam_role_policy.read').endLine } });
-    const admin = declared('aws_iam_role_policy.admin_bad');
-    expect(github).toContain(`file=policies.tf,line=${admin.line},endLine=${admin.endLine}::[critical]`);
+    // Findings about what an identity may do point at the identity (#15): the role's block.
+    const feedRole = 'module.feed["lab"].aws_iam_role.feed';
+    const phi = sarif.runs[0]!.results!.find((r) => r.ruleId === 'NHI-LP-008' && r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName === feedRole)!;
+    expect(phi.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'modules/feed/main.tf', uriBaseId: '%SRCROOT%' }, region: { startLine: declared(feedRole).line, endLine: declared(feedRole).endLine } });
+    const admin = declared('aws_iam_role.app["admin-bad"]');
+    expect(github).toContain(`file=${admin.file},line=${admin.line},endLine=${admin.endLine}::[critical]`);
     expect(github).not.toContain('plan.json');
   });
 
