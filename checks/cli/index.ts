@@ -7,6 +7,7 @@
 import yargs, { type Argv } from 'yargs';
 import { EngineError, IncompleteError, UserError, oneLine, quote } from '../errors.js';
 import { TOOL } from '../findings.js';
+import { parseInstant } from '../enrich/instant.js';
 import { baselineCommand } from './baseline.js';
 import { accessCommand } from './access.js';
 import { checkCommand } from './check.js';
@@ -42,10 +43,9 @@ export const processIo = (): Io => ({
 
 export function parseNow(v: string | undefined): Date {
   if (v === undefined) return new Date();
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v);
-  const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
-  if (!ok || Number.isNaN(d.getTime())) throw new UserError(`--now ${JSON.stringify(v)} is not an ISO-8601 date or time`);
-  return d;
+  const r = parseInstant(v);
+  if ('problem' in r) throw new UserError(`--now ${quote(v)} ${r.problem}`);
+  return new Date(r.ms);
 }
 
 export function parser(io: Io, setExit: (code: number) => void): Argv {

@@ -1,7 +1,9 @@
 /**
  * `--split-by owner`: one findings document per owner (the findings, inventory rows and trend
- * of that owner), written as one file per owner. File names are a safe slug of the owner;
- * findings and identities without an owner go to "unowned".
+ * of that owner), written as one file per owner. An owner's file name is a safe slug of the owner
+ * followed by a hash of the owner as written, always: it depends on that owner alone (never on
+ * which other owners exist), and two owners get one file only if SHA-256 collides. Findings and
+ * identities without an owner go to "unowned", which no owner's name can be (it has no hash).
  */
 import { createHash } from 'node:crypto';
 import { summarize, type FindingsDocument } from '../findings.js';
@@ -37,25 +39,38 @@ export interface OwnerDocument {
   document: FindingsDocument;
 }
 
-/** The owners of a document: of its findings and of its inventory rows. */
-function owners(doc: FindingsDocument): Array<string | undefined> {
-  const set = new Set<string | undefined>();
-  for (const f of doc.findings) set.add(f.owner);
-  for (const r of doc.inventory ?? []) set.add(r.owner);
-  return [...set].sort((a, b) => (a === undefined ? 1 : b === undefined ? -1 : a.localeCompare(b)));
+/** Elements grouped by owner in one pass (a Map: owner names are input). */
+function byOwner<T extends { owner?: string }>(items: readonly T[]): Map<string | undefined, T[]> {
+  const m = new Map<string | undefined, T[]>();
+  for (const x of items) {
+    const list = m.get(x.owner);
+    if (list) list.push(x);
+    else m.set(x.owner, [x]);
+  }
+  return m;
+}
+
+/** Hex digits of the owner's hash in its file name (64 bits). */
+export const OWNER_HASH_CHARS = 16;
+
+/** The file name (without extension) of an owner's part: `slug-hash`, or "unowned". */
+export function ownerFileName(owner: string | undefined): string {
+  // The hash reads every UTF-16 code unit: UTF-8 would map all lone surrogates to U+FFFD, one file for different owners.
+  if (owner === undefined) return UNOWNED_FILE;
+  return `${slug(owner)}-${createHash('sha256').update(Buffer.from(owner, 'utf16le')).digest('hex').slice(0, OWNER_HASH_CHARS)}`;
 }
 
 /** One document per owner; `history` (when kept) gives each its own trend. */
 export function splitByOwner(doc: FindingsDocument, history?: HistoryEntry[]): OwnerDocument[] {
-  const used = new Map<string, string | undefined>();
   const out: OwnerDocument[] = [];
-  for (const owner of owners(doc)) {
-    let name = owner === undefined ? UNOWNED_FILE : slug(owner);
-    // Two owners with the same slug (or an owner called "unowned") get a hash suffix.
-    if (used.has(name) || (owner !== undefined && name === UNOWNED_FILE)) name = `${name}-${createHash('sha256').update(owner ?? '').digest('hex').slice(0, 8)}`;
-    used.set(name, owner);
-    const findings = doc.findings.filter((f) => f.owner === owner);
-    const inventory = (doc.inventory ?? []).filter((r) => r.owner === owner);
+  const findingsOf = byOwner(doc.findings);
+  const rowsOf = byOwner(doc.inventory ?? []);
+  const resolvedOf = byOwner(doc.sincePrevious?.resolved ?? []);
+  const owners = [...new Set([...findingsOf.keys(), ...rowsOf.keys()])].sort((a, b) => (a === undefined ? 1 : b === undefined ? -1 : a.localeCompare(b)));
+  for (const owner of owners) {
+    const name = ownerFileName(owner);
+    const findings = findingsOf.get(owner) ?? [];
+    const inventory = rowsOf.get(owner) ?? [];
     const part: FindingsDocument = {
       ...doc,
       summary: summarize(findings, inventory.filter((r) => r.element === 'identity').length),
@@ -64,7 +79,7 @@ export function splitByOwner(doc: FindingsDocument, history?: HistoryEntry[]): O
     };
     if (history) part.trend = trendOf(history, part, owner ?? '');
     else delete part.trend;
-    if (doc.sincePrevious) part.sincePrevious = { ...doc.sincePrevious, resolved: doc.sincePrevious.resolved.filter((f) => f.owner === owner) };
+    if (doc.sincePrevious) part.sincePrevious = { ...doc.sincePrevious, resolved: resolvedOf.get(owner) ?? [] };
     out.push({ ...(owner !== undefined ? { owner } : {}), name, document: part });
   }
   return out;

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FindingsDocument } from '../../checks/findings.js';
+import { ownerFileName } from '../../checks/drift/split.js';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
 import { ESTATE_TFSTATE } from '../support/estate.js';
@@ -123,15 +124,17 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
     expect(r.code).toBe(0);
     // svc-lab was re-tagged "team-lab-ops" live: accountability follows the declaration, so there is
     // no team-lab-ops report; the tag drift is reported to team-lab beside svc-lab's other findings.
-    expect(readdirSync(out).sort()).toEqual(['team-billing.md', 'team-data.md', 'team-integrations.md', 'team-lab.md', 'team-legacy.md', 'team-ops.md', 'team-platform.md', 'team-vendors.md', 'unowned.md']);
-    const lab = readFileSync(path.join(out, 'team-lab.md'), 'utf8');
+    const file = (owner: string | undefined, ext: string) => `${ownerFileName(owner)}.${ext}`;
+    const teams = ['team-billing', 'team-data', 'team-integrations', 'team-lab', 'team-legacy', 'team-ops', 'team-platform', 'team-vendors'];
+    expect(readdirSync(out).sort()).toEqual([...teams.map((t) => file(t, 'md')), 'unowned.md'].sort());
+    const lab = readFileSync(path.join(out, file('team-lab', 'md')), 'utf8');
     expect(lab).toContain('NHI-DRIFT-004');
     expect(lab).toContain('NHI-DRIFT-003');
     expect(lab).not.toContain('shadow-ci');
     expect(readFileSync(path.join(out, 'unowned.md'), 'utf8')).toContain('shadow-ci');
     const json = tmp();
     await runCli([...base, '--format', 'json', '--split-by', 'owner', '--output', json, '--fail-on', 'none']);
-    const vendors = JSON.parse(readFileSync(path.join(json, 'team-vendors.json'), 'utf8')) as FindingsDocument;
+    const vendors = JSON.parse(readFileSync(path.join(json, file('team-vendors', 'json')), 'utf8')) as FindingsDocument;
     expect(check('findings', vendors)).toBeNull();
     expect(vendors.findings.every((f) => f.owner === 'team-vendors')).toBe(true);
     expect(vendors.inventory!.every((r) => r.owner === 'team-vendors')).toBe(true);
