@@ -37,6 +37,10 @@ export interface PolicyConfig {
   phiMaxReach?: number;
   /** NHI-LP-008: actions that read only names, tags and settings of data stores. */
   phiMetadataActions: string[];
+  /** NHI-LP-009: by service prefix, the resource types whose Read actions return the data they hold. */
+  dataReadTypes: Record<string, string[]>;
+  /** NHI-LP-009: actions that return data though the catalog files them under another access level. */
+  dataReadActions: string[];
 }
 
 /** Objects merge recursively (into maps without a prototype: keys of the user's file are data); arrays and scalars replace. */

@@ -5,14 +5,14 @@
 #   items, FHIR records, parameters) on Resource "*", whether or not a PHI store is declared in
 #   the same input: a store created later, or in another stack, is readable the day it exists.
 #   The actions come from the AWS IAM catalog (expandedActions, and for NotAction the complement
-#   facts of checks/enrich/complement.ts): access level Read on a data-bearing resource type of
-#   data_bearing below (wildcards such as "s3:Get*" expand through the catalog), except reads of
-#   metadata only (Describe*, List*, ACLs, tags, policies, retention), plus the few actions that
-#   return data but are filed under Write (kms:Decrypt, rds-data statements). NotResource counts as
-#   every resource but the listed ones unless it excludes every resource type of the action. An
-#   unconditioned Deny reaching the same identity removes an action. Conditions are shown and do
-#   not clear the finding (they narrow the request, not the set of stores). Action "*" is
-#   NHI-LP-001. One finding per policy and identity.
+#   facts of checks/enrich/complement.ts): access level Read on a data-bearing resource type
+#   (policy data dataReadTypes; wildcards such as "s3:Get*" expand through the catalog), except
+#   reads of metadata only (Describe*, List*, ACLs, tags, policies, retention), plus the few
+#   actions that return data but are filed under Write (policy data dataReadActions: kms:Decrypt,
+#   rds-data statements). NotResource counts as every resource but the listed ones unless it
+#   excludes every resource type of the action. An unconditioned Deny reaching the same identity
+#   removes an action. Conditions are shown and do not clear the finding (they narrow the request,
+#   not the set of stores). Action "*" is NHI-LP-001. One finding per policy and identity.
 # custom:
 #   id: NHI-LP-009
 #   severity: high
@@ -30,25 +30,14 @@ package nhi.rules.lp_009
 import data.nhi.lib
 import data.nhi.lib.iam
 
-# Resource types (catalog keys, lower-case) whose Read actions return the data they hold.
-data_bearing := {
-	"s3": {"object", "accesspointobject"},
-	"s3-object-lambda": {"objectlambdaaccesspoint"},
-	"secretsmanager": {"secret"},
-	"dynamodb": {"table", "index"},
-	"healthlake": {"datastore"},
-	"ssm": {"parameter"},
-	"rds-data": {"cluster"},
-	"kms": {"key"},
+# Resource types (catalog keys, lower-case) whose Read actions return the data they hold, by
+# service, and the actions that return data but that the catalog files under Write: policy data
+# (dataReadTypes, dataReadActions in policies/data.json; a --data file adds or replaces services).
+data_bearing := {svc: {lower(t) | some t in types} |
+	some svc, types in object.get(lib.config, "dataReadTypes", {})
 }
 
-# Actions that return data but that the catalog files under Write.
-data_actions := {
-	"kms:decrypt",
-	"rds-data:executestatement",
-	"rds-data:batchexecutestatement",
-	"rds-data:executesql",
-}
+data_actions := {lower(a) | some a in object.get(lib.config, "dataReadActions", [])}
 
 # Read actions on a data-bearing type that return only metadata (action names, after the colon).
 metadata_names := [

@@ -76,3 +76,24 @@ test_full_admin_is_left_to_lp_001 if {
 	p := fx.policy("admin", [fx.allow(["*"], ["*"])], {})
 	count(run([p], [])) == 0
 }
+
+# The data-bearing types and the Write-filed data actions are policy data: a --data file adds a
+# service (its Read actions on those types become data reads) or empties one (no longer judged).
+es_get := read("es:ESHttpGet", ["domain"])
+
+test_policy_data_adds_a_data_bearing_service if {
+	p := fx.policy("search", [expanded(["es:ESHttpGet"], ["*"], [es_get])], {})
+	count(run([p], [])) == 0
+	fs := lp_009.findings with input as fx.input_of("plan", {"policies": [p]})
+		with data.nhi.config.dataReadTypes as object.union(data.nhi.config.dataReadTypes, {"es": ["domain"]})
+	[f.message | some f in fs] == ["policy search allows reading data on every resource: es:ESHttpGet"]
+}
+
+test_policy_data_can_stop_judging_a_service_and_its_write_filed_actions if {
+	p := fx.policy("reader", [expanded(["s3:GetObject", "kms:Decrypt"], ["*"], [get_object, decrypt])], {})
+	count(run([p], [])) == 1
+	fs := lp_009.findings with input as fx.input_of("plan", {"policies": [p]})
+		with data.nhi.config.dataReadTypes.s3 as []
+		with data.nhi.config.dataReadActions as []
+	count(fs) == 0
+}
