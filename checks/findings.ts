@@ -149,7 +149,7 @@ function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<st
   for (const c of inv.credentials) {
     m.set(c.id, { type: elementType(c.kind, c.origin.source), name: c.name, arn: c.arn, origin: c.origin, governance: c.governance });
   }
-  for (const d of inv.dataStores) m.set(d.id, { type: `data-store:${d.kind}`, name: d.name, arn: d.arn, origin: d.origin });
+  for (const d of inv.dataStores) m.set(d.id, { type: `data-store:${d.kind}`, name: d.name, arn: d.arn, origin: d.origin, ...(d.owner !== undefined ? { governance: { owner: d.owner } } : {}) });
   for (const g of inv.groups) m.set(g.id, { type: 'aws_iam_group', name: g.name, origin: g.origin });
   for (const u of inv.unknowns) m.set(u.id, { type: `unknown:${u.what}`, name: u.origin.address ?? u.id, origin: u.origin });
   for (const p of inv.plainCredentials ?? []) m.set(p.id, { type: p.holderType, name: p.name, origin: p.origin });

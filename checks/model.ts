@@ -270,6 +270,8 @@ export interface DataStore {
   tags: Record<string, string>;
   /** Value of the data-class tag when present. */
   dataClass?: string;
+  /** Value of the owner tag when present (enrichment): who answers for findings about the store itself. */
+  owner?: string;
   /**
    * The resource policy: an S3 bucket policy, a KMS key policy. Absent when none is declared (a
    * KMS key then has the default key policy, which leaves access to IAM policies of its account).

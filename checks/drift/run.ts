@@ -11,7 +11,7 @@ import { accessDocument, accessSummary } from '../access/document.js';
 import { enrich } from '../enrich/index.js';
 import { findingsDocument, type FindingsDocument } from '../findings.js';
 import { resolveSelection, type RuleSelection } from '../selection.js';
-import type { Credential, Identity, Inventory } from '../model.js';
+import type { Credential, DataStore, Identity, Inventory } from '../model.js';
 import { emptyInventory } from '../model.js';
 import { loadSource, loadWaivers, mergeInto, policyInput, type SourceSpec } from '../run.js';
 import { declaredWaiverFacts } from '../waivers.js';
@@ -109,6 +109,7 @@ export function foldLiveIntoDrift(raw: RawFinding[], matches: DriftMatches): voi
  * Accountability follows the declaration: a live identity or credential matched to a declaration
  * is shown under the declared owner (findings, inventory rows, per-owner files and HTML sections).
  * A live owner that differs is NHI-DRIFT-004, reported under the declared owner beside the rest.
+ * A matched data store answers to its declared owner tag (findings about the store itself).
  * Declarations whose tags are known only after apply keep the live owner.
  */
 export function withDeclaredOwners(live: Inventory, declared: Inventory, matches: DriftMatches): Inventory {
@@ -125,5 +126,18 @@ export function withDeclaredOwners(live: Inventory, declared: Inventory, matches
     const owner = ownerOf.get(x.id);
     return { ...x, governance: owner === undefined ? rest : { ...rest, owner } };
   };
-  return { ...live, identities: live.identities.map(owned), credentials: live.credentials.map(owned) };
+  // A data store matched to a declaration answers to the declared owner tag too.
+  const storeOwner = new Map<string, string | undefined>();
+  const declaredStores = new Map(declared.dataStores.map((d) => [d.id, d]));
+  for (const m of matches.dataStores ?? []) {
+    const d = declaredStores.get(m.declared);
+    if (d) storeOwner.set(m.live, d.owner);
+  }
+  const store = (d: DataStore): DataStore => {
+    if (!storeOwner.has(d.id)) return d;
+    const { owner: _live, ...rest } = d;
+    const owner = storeOwner.get(d.id);
+    return owner === undefined ? rest : { ...rest, owner };
+  };
+  return { ...live, identities: live.identities.map(owned), credentials: live.credentials.map(owned), dataStores: live.dataStores.map(store) };
 }

@@ -54,6 +54,8 @@ export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inven
   for (const d of inv.dataStores) {
     const dc = own(d.tags, opts.config.tagKeys.dataClass);
     if (dc !== undefined) d.dataClass = dc;
+    const owner = own(d.tags, opts.config.tagKeys.owner);
+    if (owner !== undefined) d.owner = owner;
   }
   const jobs: Promise<void>[] = [];
   for (const p of inv.policies) {

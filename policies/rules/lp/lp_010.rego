@@ -9,7 +9,9 @@
 #   classified phi; principals of the own account that are not in the input are left to the
 #   input that declares them. Reaches are computed in TypeScript (checks/access/) with Deny
 #   statements, permissions boundaries and KMS key policies applied. A dormant live identity is
-#   named as such.
+#   named as such. The finding is about an identity of the input: the principal, or for a
+#   principal from outside the input the first role of the chain whose trust admits it; only an
+#   outsider named by a store's resource policy is reported on the store (its owner tag).
 # custom:
 #   id: NHI-LP-010
 #   severity: high
@@ -49,15 +51,33 @@ not_phi(pid) := "another account" if {
 
 not_phi(pid) := "any principal" if access.principal_by_id[pid].kind == "any"
 
-resource_of(r) := r.principal if access.identity_by_id[r.principal]
+# The finding is about an identity of the input: the principal itself, or (for a principal from
+# outside the input) the first role of the chain it assumes, whose trust policy admits it. Only a
+# reach through a resource policy by an outsider is about the store (and its owner).
+subject(r) := r.principal if access.identity_by_id[r.principal]
 
-resource_of(r) := r.store if not access.identity_by_id[r.principal]
+subject(r) := first_inner_role(r) if {
+	not access.identity_by_id[r.principal]
+	first_inner_role(r)
+}
 
-identity_of(r) := r.principal if access.identity_by_id[r.principal]
+subject(r) := r.store if {
+	not access.identity_by_id[r.principal]
+	not first_inner_role(r)
+}
 
-identity_of(r) := null if not access.identity_by_id[r.principal]
+first_inner_role(r) := roles[0] if {
+	r.via == "role-chain"
+	roles := [x | some x in r.chain; access.identity_by_id[x]]
+	count(roles) > 0
+}
 
-findings contains lib.finding(resource_of(r), identity_of(r), msg) if {
+identity_of(r) := s if {
+	s := subject(r)
+	access.identity_by_id[s]
+} else := null
+
+findings contains lib.finding(subject(r), identity_of(r), msg) if {
 	some r in access.facts.indirect
 	access.store_by_id[r.store].dataClass == "phi"
 	why := not_phi(r.principal)

@@ -84,3 +84,31 @@ test_drift_judges_the_live_side if {
 	fs := lp_010.findings with input as {"source": "drift", "now": "2026-11-22T00:00:00Z", "declared": fx.inventory({}), "live": fx.inventory({"identities": [analytics, reader], "access": facts([images], [], [chained(images.id)])})}
 	{f.resource | some f in fs} == {"role:analytics"}
 }
+
+foreign_account := "arn:aws:iam::999988887777:root"
+
+# A foreign account admitted by the trust of an own role reaches PHI through it: the finding is
+# about that role (its owner answers for the trust), not about the store.
+test_outsider_through_an_own_role_is_reported_on_the_role if {
+	p := {"id": foreign_account, "kind": "account", "account": "999988887777", "ownAccount": false}
+	r := {
+		"principal": foreign_account, "store": images.id, "level": "read", "levels": ["read"], "via": "role-chain",
+		"chain": ["role:derm-reader"], "path": [object.union(assume, {"from": foreign_account}), grant(images.id)],
+	}
+	fs := run("live", [reader], facts([images], [p], [r]))
+	fs == {{
+		"resource": "role:derm-reader", "identity": "role:derm-reader",
+		"message": "every principal of account 999988887777 (another account) reaches data-class phi store s3 derm-images (read) through the role chain every principal of account 999988887777 -> role derm-reader",
+	}}
+}
+
+# The look-alike: the chain's roles are all outside the input, so only the store is left.
+test_outsider_through_outside_roles_is_reported_on_the_store if {
+	p := {"id": foreign_account, "kind": "account", "account": "999988887777", "ownAccount": false}
+	r := {
+		"principal": foreign_account, "store": images.id, "level": "read", "levels": ["read"], "via": "role-chain",
+		"chain": ["arn:aws:iam::999988887777:role/hop"], "path": [],
+	}
+	fs := run("live", [reader], facts([images], [p], [r]))
+	{[f.resource, f.identity] | some f in fs} == {[images.id, null]}
+}
