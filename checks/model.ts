@@ -87,6 +87,12 @@ export interface Statement {
   /** Actions as written, lower-cased (IAM actions are case-insensitive). */
   actions?: string[];
   notActions?: string[];
+  /**
+   * The user's spelling of `actions` and `notActions` (same order), present only when it differs
+   * from the lower case: rules compare lower case and name the action as written in messages.
+   */
+  writtenActions?: string[];
+  writtenNotActions?: string[];
   resources?: string[];
   notResources?: string[];
   principals?: Principals;

@@ -93,20 +93,29 @@ export function conditionsOf(v: unknown): Condition[] {
   return out;
 }
 
+/**
+ * Sets `actions` or `notActions` lower-cased (IAM action names are case-insensitive, and every rule
+ * compares lower case), keeping the user's spelling beside them when it differs, for messages.
+ */
+export function setActions(st: Statement, slot: 'actions' | 'notActions', written: string[]): void {
+  const lower = written.map((a) => a.toLowerCase());
+  st[slot] = lower;
+  if (lower.some((a, i) => a !== written[i])) st[slot === 'actions' ? 'writtenActions' : 'writtenNotActions'] = [...written];
+}
+
 function statementOf(raw: unknown, i: number): Statement {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`Statement[${i}] must be an object`);
   const s = raw as Record<string, unknown>;
   const effect = s.Effect;
   if (effect !== 'Allow' && effect !== 'Deny') throw new Error(`Statement[${i}].Effect must be Allow or Deny`);
-  const lower = (xs: string[] | undefined) => xs?.map((x) => x.toLowerCase());
   const out: Statement = { effect, conditions: conditionsOf(s.Condition) };
   if (typeof s.Sid === 'string') out.sid = s.Sid;
-  const actions = lower(strList(s.Action, `Statement[${i}].Action`));
-  const notActions = lower(strList(s.NotAction, `Statement[${i}].NotAction`));
+  const actions = strList(s.Action, `Statement[${i}].Action`);
+  const notActions = strList(s.NotAction, `Statement[${i}].NotAction`);
   const resources = strList(s.Resource, `Statement[${i}].Resource`);
   const notResources = strList(s.NotResource, `Statement[${i}].NotResource`);
-  if (actions) out.actions = actions;
-  if (notActions) out.notActions = notActions;
+  if (actions) setActions(out, 'actions', actions);
+  if (notActions) setActions(out, 'notActions', notActions);
   if (resources) out.resources = resources;
   if (notResources) out.notResources = notResources;
   const principals = principalsOf(s.Principal);
@@ -242,8 +251,8 @@ export function documentFromDataSource(values: Record<string, Value>): DocRef {
     // A deferred read (read_because_config_unknown) writes absent lists as null: absent, not [null].
     const sid = asString(b.sid);
     if (sid) st.sid = sid;
-    if (b.actions !== undefined && b.actions !== null) st.actions = asStrings(b.actions).map((a) => a.toLowerCase());
-    if (b.not_actions !== undefined && b.not_actions !== null) st.notActions = asStrings(b.not_actions).map((a) => a.toLowerCase());
+    if (b.actions !== undefined && b.actions !== null) setActions(st, 'actions', asStrings(b.actions));
+    if (b.not_actions !== undefined && b.not_actions !== null) setActions(st, 'notActions', asStrings(b.not_actions));
     if (b.resources !== undefined && b.resources !== null) st.resources = stringsKeepingUnknown(b.resources);
     if (b.not_resources !== undefined && b.not_resources !== null) st.notResources = stringsKeepingUnknown(b.not_resources);
     for (const [blockName, slot] of [['principals', 'principals'], ['not_principals', 'notPrincipals']] as const) {

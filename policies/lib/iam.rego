@@ -19,6 +19,22 @@ import data.nhi.lib
 # IAM patterns: * and ? wildcards, no delimiter (a * spans ':' and '/'), case-insensitive.
 matches(pattern, value) if glob.match(lower(pattern), [], lower(value))
 
+# The user's spelling of a statement's (lower-case) action, for messages: the loaders keep it in
+# writtenActions (same order as actions) when it differs; the first spelling of that action wins.
+written_action(stmt, action) := spelled[0] if {
+	spelled := [w |
+		some i, a in object.get(stmt, "actions", [])
+		a == action
+		w := stmt.writtenActions[i]
+	]
+	count(spelled) > 0
+} else := action
+
+# The statement's NotAction list as the user wrote it.
+written_not_actions(stmt) := stmt.writtenNotActions if {
+	count(stmt.writtenNotActions) == count(stmt.notActions)
+} else := object.get(stmt, "notActions", [])
+
 any_matches(patterns, value) if {
 	some p in patterns
 	matches(p, value)

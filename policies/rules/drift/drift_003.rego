@@ -8,7 +8,7 @@
 #   drops a condition the declared statement sets. The declaration is first resolved against the
 #   live account (references to declared buckets, keys, secrets and roles become their live
 #   values; what stays unknown is a pattern of its type). Statements compare semantically:
-#   action case, order, single value or list, IAM wildcards (a declared s3:Get* covers a live
+#   action case (messages name actions as the live document spells them), order, single value or list, IAM wildcards (a declared s3:Get* covers a live
 #   s3:GetObject, and a live s3:Get* is covered by the list of every action it matches).
 #   Only identities matched between declaration and live are compared. The finding is about the
 #   identity; the policy or group membership is its evidence.
@@ -106,7 +106,7 @@ action_grants(dp, s) := {text |
 	text := grant_text(dp, s, a, r)
 }
 
-grant_text(dp, s, a, r) := sprintf("%s on %s without the condition %s", [a, r, concat(", ", sort(dropped))]) if {
+grant_text(dp, s, a, r) := sprintf("%s on %s without the condition %s", [iam.written_action(s, a), r, concat(", ", sort(dropped))]) if {
 	dropped := {k |
 		some ds in lib.allow_statements(dp)
 		drift.action_covered(ds, s, a)
@@ -114,7 +114,7 @@ grant_text(dp, s, a, r) := sprintf("%s on %s without the condition %s", [a, r, c
 		some k in drift.dropped_conditions(ds, s)
 	}
 	count(dropped) > 0
-} else := sprintf("%s on %s", [a, r])
+} else := sprintf("%s on %s", [iam.written_action(s, a), r])
 
 covered(dp, s, action, resource) if {
 	some ds in lib.allow_statements(dp)
@@ -124,7 +124,7 @@ covered(dp, s, action, resource) if {
 }
 
 # Actions on NotResource: covered by a declared statement with the same NotResource list, or Resource "*".
-not_resource_grants(dp, s) := {sprintf("%s on NotResource %s", [a, concat(",", s.notResources)]) |
+not_resource_grants(dp, s) := {sprintf("%s on NotResource %s", [iam.written_action(s, a), concat(",", s.notResources)]) |
 	count(object.get(s, "notResources", [])) > 0
 	some a in object.get(s, "actions", [])
 	not not_resource_covered(dp, s, a)
@@ -141,7 +141,7 @@ same_or_every_resource(ds, _) if iam.every_resource(ds)
 
 same_or_every_resource(ds, s) if sort(object.get(ds, "notResources", [])) == sort(s.notResources)
 
-not_action_grants(dp, s) := {sprintf("NotAction %s", [concat(",", s.notActions)])} if {
+not_action_grants(dp, s) := {sprintf("NotAction %s", [concat(",", iam.written_not_actions(s))])} if {
 	count(object.get(s, "notActions", [])) > 0
 	not same_not_action(dp, s)
 } else := set()

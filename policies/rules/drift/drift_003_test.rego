@@ -99,3 +99,15 @@ test_policy_attached_live_to_a_declared_group if {
 	)
 	drift_003.findings == {{"resource": "aws_iam_group.readers", "identity": null, "evidence": [admin.id], "message": "group readers has AWS managed policy AdministratorAccess live, which the declaration does not attach"}} with input as inp
 }
+
+# Messages name actions as the live document spells them; the comparison ignores case.
+test_messages_keep_the_live_spelling_of_actions if {
+	spelled := fx.with_keys(fx.allow(["s3:getobject", "s3:putobject"], ["arn:aws:s3:::results/*"]), {"writtenActions": ["S3:GetObject", "s3:PutObject"]})
+	inp := input_with([live_read([spelled])], [{"policy": "inline:role:etl:read"}], [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")])
+	fs := drift_003.findings with input as inp
+	{f.message | some f in fs} == {"policy read of role etl allows s3:PutObject on arn:aws:s3:::results/* live, which the declaration does not"}
+
+	not_action := fx.with_keys(fx.allow_not(["iam:*", "sts:*"], ["*"], []), {"writtenNotActions": ["IAM:*", "sts:*"]})
+	fs2 := drift_003.findings with input as input_with([live_read([not_action])], [{"policy": "inline:role:etl:read"}], [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")])
+	{f.message | some f in fs2} == {"policy read of role etl allows NotAction IAM:*,sts:* live, which the declaration does not"}
+}

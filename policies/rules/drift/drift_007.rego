@@ -50,7 +50,7 @@ principals(s) := {[type, lower(p)] |
 	p != "*"
 } | {["*", "*"] | object.get(object.get(s, "principals", {}), "any", false) == true}
 
-difference(d, s, type, principal, action) := sprintf("admits %s to %s", [shown(type, principal), action]) if {
+difference(d, s, type, principal, action) := sprintf("admits %s to %s", [shown(type, principal), iam.written_action(s, action)]) if {
 	not admitted(d, type, principal, action)
 } else := sprintf("admits %s without the condition %s", [shown(type, principal), concat(", ", sort(dropped(d, s, type, principal, action)))]) if {
 	not admitted_with_conditions(d, s, type, principal, action)

@@ -63,3 +63,9 @@ test_resolved_pattern_and_unknown_declared_trust_pass if {
 	)
 	count(drift_007.findings) == 0 with input as inp
 }
+
+test_message_keeps_the_live_spelling_of_the_action if {
+	spelled := object.union(assume({"aws": ["arn:aws:iam::999988887777:root"]}, []), {"writtenActions": ["sts:AssumeRole"]})
+	fs := drift_007.findings with input as input_with([assume({"aws": ["arn:aws:iam::444455556666:root"]}, [external_id]), spelled])
+	{f.message | some f in fs} == {"role vendor: the live trust policy admits AWS arn:aws:iam::999988887777:root to sts:AssumeRole, which the declaration does not"}
+}
