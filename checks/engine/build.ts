@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EngineError, UserError, oneLine } from '../errors.js';
 import { isObject } from '../io/files.js';
-import { rulesFromInspect, type RuleMeta } from './metadata.js';
+import { rulesFromInspect, type InspectOutput, type RuleMeta } from './metadata.js';
 import { defaultCacheRoot, findOpa } from './opaBinary.js';
 import { assertValidDefaults } from './policyData.js';
 
@@ -23,7 +23,7 @@ const execFileP = promisify(execFile);
 
 export const ENTRYPOINT = 'nhi/main/findings';
 /** Bumped when the build command or cache layout changes. */
-const BUILD_FORMAT = 'nhi-guard-build-4';
+const BUILD_FORMAT = 'nhi-guard-build-5';
 const ENTRY_FILES = ['policy.wasm', 'data.json', 'rules.json'] as const;
 const SUMS = 'sums.json';
 
@@ -34,23 +34,6 @@ export function ruleEntrypoint(pkg: string): string {
   return `nhi/rules/${pkg}/findings`;
 }
 
-const PACKAGE_LINE = /^[ \t]*package[ \t]+nhi\.rules\.([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?$/m;
-const FINDINGS_HEAD = /^[ \t]*findings[ \t]*(?:contains\b|:=|=|\[|if\b)/m;
-
-/**
- * Rule packages that define `findings`, read from the package clause of each policy file. The
- * compiled bundle gets one entrypoint per package besides the aggregator.
- */
-async function rulePackages(files: PolicyFile[]): Promise<string[]> {
-  const pkgs = new Set<string>();
-  for (const f of files) {
-    if (!f.path.endsWith('.rego') || f.path.endsWith('_test.rego')) continue;
-    const text = await fs.readFile(f.path, 'utf8');
-    const m = PACKAGE_LINE.exec(text);
-    if (m && FINDINGS_HEAD.test(text)) pkgs.add(m[1]!);
-  }
-  return [...pkgs].sort();
-}
 const MAX_POLICY_FILES = 10_000;
 
 export interface PolicyFile {
@@ -195,6 +178,46 @@ export interface CompileOptions {
   sourceRoot?: string;
 }
 
+const opaOutput = (e: unknown): string => {
+  const out = e as { stdout?: string; stderr?: string; message?: string };
+  return [out.stderr, out.stdout].filter((s) => s && s.trim()).join('\n') || String(out.message);
+};
+
+/**
+ * `opa inspect -a` of each policy folder (opa inspects one path at a time), merged: the packages
+ * with their files (made absolute) and every METADATA annotation. Test files are in it too; the
+ * metadata reader leaves them out.
+ */
+async function inspectFolders(opaPath: string, dirArgs: string[], cwd: string | undefined): Promise<InspectOutput> {
+  const outs = await Promise.all(
+    dirArgs.map(async (d) => {
+      let stdout: string;
+      try {
+        ({ stdout } = await execFileP(opaPath, ['inspect', '-a', '--format', 'json', d], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000, ...(cwd ? { cwd } : {}) }));
+      } catch (e) {
+        throw new UserError(`policy compilation failed: ${opaProblem(opaOutput(e))}`);
+      }
+      return JSON.parse(stdout) as InspectOutput;
+    }),
+  );
+  const abs = (f: string) => path.resolve(cwd ?? process.cwd(), f);
+  const namespaces: Record<string, string[]> = {};
+  const annotations: NonNullable<InspectOutput['annotations']> = [];
+  for (const o of outs) {
+    for (const [ns, nsFiles] of Object.entries(o.namespaces ?? {})) namespaces[ns] = [...(namespaces[ns] ?? []), ...nsFiles.map(abs)];
+    for (const a of o.annotations ?? []) annotations.push(a.location?.file ? { ...a, location: { ...a.location, file: abs(a.location.file) } } : a);
+  }
+  return { namespaces, annotations };
+}
+
+/** A rule package without a `findings` set, named with its file (opa names only the entrypoint). */
+function noFindingsError(opaText: string, rules: RuleMeta[]): UserError | undefined {
+  const m = /entrypoint "nhi\/rules\/([A-Za-z0-9_]+)\/findings" does not refer to a rule/.exec(opaText);
+  const rule = m ? rules.find((r) => r.package === m[1]) : undefined;
+  if (!rule) return undefined;
+  return new UserError(`rule ${rule.id}: package nhi.rules.${rule.package} defines no findings set`, { file: rule.file });
+}
+
 export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
   const opa = findOpa();
   const files = await collectPolicyFiles(opts.policyDirs);
@@ -219,30 +242,24 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
   await fs.mkdir(tmp);
   try {
     const bundle = path.join(tmp, 'bundle.tar.gz');
-    const entrypoints = [ENTRYPOINT, ...(await rulePackages(files)).map(ruleEntrypoint)].flatMap((e) => ['-e', e]);
     const root = opts.sourceRoot;
     const dirArgs = opts.policyDirs.map((d) => (root ? path.relative(root, path.resolve(d)) : path.resolve(d)));
+    // The rules, their metadata and so the entrypoints come from the METADATA annotations alone.
+    const rules = rulesFromInspect(await inspectFolders(opa.path, dirArgs, root), files);
+    const entrypoints = [ENTRYPOINT, ...rules.map((r) => ruleEntrypoint(r.package))].flatMap((e) => ['-e', e]);
     const args = ['build', '-t', 'wasm', ...entrypoints, '--ignore', '*_test.rego', '-o', bundle, ...dirArgs];
     try {
       await execFileP(opa.path, args, { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, ...(root ? { cwd: root } : {}) });
     } catch (e) {
       // opa prints compile errors on stdout, other failures on stderr.
-      const out = e as { stdout?: string; stderr?: string; message?: string };
-      const text = [out.stderr, out.stdout].filter((s) => s && s.trim()).join('\n') || String(out.message);
-      throw new UserError(`policy compilation failed: ${opaProblem(text)}`);
+      const text = opaOutput(e);
+      throw noFindingsError(text, rules) ?? new UserError(`policy compilation failed: ${opaProblem(text)}`);
     }
     const extracted = path.join(tmp, 'bundle');
     await fs.mkdir(extracted);
     // Loaded only here: a cache hit (almost every run) never extracts a bundle.
     const tar = await import('tar');
     await tar.x({ file: bundle, cwd: extracted, filter: (p) => /(^|\/)(policy\.wasm|data\.json)$/.test(p) });
-    let inspectOut: string;
-    try {
-      ({ stdout: inspectOut } = await execFileP(opa.path, ['inspect', '-a', '--format', 'json', bundle], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }));
-    } catch (e) {
-      throw new EngineError(`opa inspect failed: ${opaProblem(String((e as { stderr?: string }).stderr ?? e))}`);
-    }
-    const rules = rulesFromInspect(JSON.parse(inspectOut), files);
     await fs.rename(path.join(extracted, 'policy.wasm'), path.join(tmp, 'policy.wasm'));
     const dataFile = path.join(extracted, 'data.json');
     const dataText = existsSync(dataFile) ? await fs.readFile(dataFile, 'utf8') : '{}';

@@ -46,7 +46,7 @@ interface InspectAnnotation {
   path?: Array<{ type: string; value: string }>;
 }
 
-interface InspectOutput {
+export interface InspectOutput {
   namespaces?: Record<string, string[]>;
   annotations?: InspectAnnotation[];
 }

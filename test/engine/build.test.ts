@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePack, hashPack, collectPolicyFiles } from '../../checks/engine/build.js';
+import { compilePack, hashPack, collectPolicyFiles, ruleEntrypoint } from '../../checks/engine/build.js';
+import { WasmPolicy } from '../../checks/engine/wasm.js';
 import { BUILTIN_POLICY_DIR, loadEngine } from '../../checks/engine/index.js';
 import { UserError } from '../../checks/errors.js';
 import { check } from '../../checks/schemas/index.js';
@@ -74,6 +75,27 @@ describe('policy pack build and cache', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).line()).toMatch(re);
     expect((err as UserError).line()).toContain(file);
+  });
+
+  it('a rule registers from its METADATA alone: its findings are an entrypoint of their own, whatever the text looks like', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'own.rego');
+    // A package clause in the bracket form: a scan of the Rego text for `package nhi.rules.<name>` did not see this rule.
+    writeFileSync(file, userRule('# custom:\n#   id: HOSP-IAM-009\n#   severity: low', '["hospital_009"]').replace('nhi.rules.[', 'nhi.rules['));
+    const pack = await compilePack({ policyDirs: [BUILTIN_POLICY_DIR, dir], cacheRoot: tmp() });
+    expect(pack.rules.find((r) => r.id === 'HOSP-IAM-009')).toMatchObject({ package: 'hospital_009', severity: 'low', file });
+    const policy = await WasmPolicy.load(pack.wasm, pack.data);
+    const input = { source: 'synth', inventory: { identities: [{ id: 'x', name: 'flagged' }] } };
+    expect(policy.evaluate(input, ruleEntrypoint('hospital_009'))).toEqual([{ resource: 'x', identity: 'x', message: 'custom rule fired on this identity' }]);
+  });
+
+  it('a rule package without a findings set is an error naming the rule and its file', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'typo.rego');
+    writeFileSync(file, userRule('# custom:\n#   id: HOSP-IAM-008\n#   severity: low').replace('findings contains', 'finding contains'));
+    const err = (await compilePack({ policyDirs: [BUILTIN_POLICY_DIR, dir], cacheRoot: tmp() }).catch((e: unknown) => e)) as UserError;
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.line()).toBe(`${file}: rule HOSP-IAM-008: package nhi.rules.hospital_001 defines no findings set`);
   });
 
   it('a Rego syntax error names the file and line', async () => {
