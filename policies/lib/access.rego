@@ -27,7 +27,15 @@ phi_stores := [s | some s in facts.stores; s.dataClass == "phi"]
 reached_by(store) := [facts.principalIds[i] | some i in store.reachedBy]
 
 # "role analytics", "role arn:aws:iam::444455556666:role/x (outside this input)", "every principal of account 444455556666", "anyone".
-label(pid) := sprintf("%s %s", [i.kind, lib.label(i)]) if i := identity_by_id[pid]
+label(pid) := concat(" ", [i.kind, lib.label(i)]) if {
+	i := identity_by_id[pid]
+	is_string(i.kind)
+}
+
+label(pid) := sprintf("%s %s", [i.kind, lib.label(i)]) if {
+	i := identity_by_id[pid]
+	not is_string(i.kind)
+}
 
 label(pid) := sprintf("%s (outside this input)", [pid]) if principal_by_id[pid].kind == "external"
 
@@ -39,6 +47,10 @@ label(pid) := pid if {
 	not identity_by_id[pid]
 	not principal_by_id[pid]
 }
+
+# The label of every principal that reaches a store, computed once per evaluation (a function is
+# evaluated on every call: NHI-LP-011 labels each store's principals, thousands of calls at scale).
+labels := {pid: label(pid) | some pid in facts.principalIds}
 
 store_label(sid) := sprintf("%s %s", [s.kind, lib.label(s)]) if s := store_by_id[sid]
 
@@ -61,6 +73,9 @@ never_used(pid) if {
 dormant(pid) if dormant_days(pid)
 
 dormant(pid) if never_used(pid)
+
+# The dormant principals among those that reach a store, once per evaluation (NHI-LP-011 asks per store).
+dormant_ids := {pid | some pid in facts.principalIds; dormant(pid)}
 
 dormant_note(pid) := sprintf(" (dormant: last used %d days ago)", [dormant_days(pid)]) if dormant_days(pid)
 

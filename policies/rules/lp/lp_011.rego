@@ -38,7 +38,7 @@ exceeds(s, ids) if count(ids) > limit(s)
 exceeds(_, ids) if "*" in ids
 
 names(ids) := concat(", ", array.slice(sorted, 0, shown)) if {
-	sorted := sort([access.label(p) | some p in ids])
+	sorted := sort([access.labels[p] | some p in ids])
 }
 
 more(ids) := "" if count(ids) <= shown
@@ -51,11 +51,11 @@ dormant_text(ids) := "" if {
 
 any_dormant(ids) if {
 	some p in ids
-	access.dormant(p)
+	access.dormant_ids[p]
 }
 
 dormant_text(ids) := sprintf("; dormant but still reaching it: %s", [concat(", ", sort(notes))]) if {
-	notes := [sprintf("%s%s", [access.label(p), access.dormant_note(p)]) | some p in ids; access.dormant(p)]
+	notes := [sprintf("%s%s", [access.label(p), access.dormant_note(p)]) | some p in ids; access.dormant_ids[p]]
 	count(notes) > 0
 }
 
