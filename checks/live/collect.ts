@@ -109,7 +109,10 @@ class IamCollector {
     try {
       const r = await this.clients.iam.send(new GetCredentialReportCommand({}));
       if (!r.Content) throw new Error('the credential report is empty');
-      return parseCredentialReport(Buffer.from(r.Content).toString('utf8'));
+      const report = parseCredentialReport(Buffer.from(r.Content).toString('utf8'));
+      // Rows that cannot be read leave their users' console passwords unknown: part of the account is missing.
+      if (report.problems.length > 0) this.rec.gap('iam', 'GetCredentialReport', new Error(`the credential report has ${report.problems.length} unreadable row(s): ${report.problems.slice(0, 3).join('; ')}`));
+      return report.rows;
     } catch (e) {
       this.rec.gap('iam', 'GetCredentialReport', e);
       return undefined;
@@ -229,6 +232,8 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
       if (cred) credentials.push(cred);
     }
     if (report) credentials.push(...mapLoginProfiles(report, ctx).filter((l) => userIds.has(l.identity!)));
+    // A user the report does not list (created since it was generated, or its row unreadable) has an unknown console password.
+    const reported = new Set((report ?? []).map((row) => row.user));
     const byUser = new Map<string, Credential[]>();
     for (const x of credentials) {
       const list = byUser.get(x.identity!);
@@ -236,7 +241,7 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
       else byUser.set(x.identity!, [x]);
     }
     for (const u of users) {
-      const last = report && !c.keysUnknown.has(u.name!) ? userLastUsed(byUser.get(u.id) ?? []) : undefined;
+      const last = report && reported.has(u.name!) && !c.keysUnknown.has(u.name!) ? userLastUsed(byUser.get(u.id) ?? []) : undefined;
       if (last !== undefined) u.usage!.lastUsed = last;
     }
     const dataStores: DataStore[] = [...s3];

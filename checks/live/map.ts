@@ -250,18 +250,8 @@ export function mapAccessKey(k: AccessKeyMetadata, lastUsed: Date | null | undef
   return c;
 }
 
-/** One row of the IAM credential report (CSV), by column name. */
-export type ReportRow = Record<string, string>;
-
-export function parseCredentialReport(csv: string): ReportRow[] {
-  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines.shift()?.split(',').map((h) => h.trim());
-  if (!header || !header.includes('user') || !header.includes('password_enabled')) throw new Error('the credential report has no header row with user and password_enabled');
-  return lines.map((l) => {
-    const cells = l.split(',');
-    return Object.fromEntries(header.map((h, i) => [h, (cells[i] ?? '').trim()]));
-  });
-}
+export { parseCredentialReport, type ReportRow } from './credentialReport.js';
+import type { ReportRow } from './credentialReport.js';
 
 /** A report date cell: an ISO time, or null for N/A / no_information / not_supported. */
 export function reportDate(cell: string | undefined): string | null {

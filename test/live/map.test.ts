@@ -78,7 +78,8 @@ describe('credential report', () => {
   ].join('\n');
 
   it('maps console passwords to login profiles and skips the root row', () => {
-    const rows = parseCredentialReport(csv);
+    const { rows, problems } = parseCredentialReport(csv);
+    expect(problems).toEqual([]);
     expect(rows).toHaveLength(3);
     expect(mapLoginProfiles(rows, ctx)).toEqual([
       { id: 'login-profile:ops', kind: 'login-profile', name: 'ops', identity: 'iam-user:ops', tags: {}, lastUsed: null, createDate: '2025-03-01T00:00:00.000Z', change: 'existing', origin: { source: 'live', file: ctx.file } },

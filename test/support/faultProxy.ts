@@ -13,6 +13,7 @@
  *   delay           hold the request `ms` before forwarding (beyond a client timeout)
  *   reset           destroy the connection (ECONNRESET at the client)
  *   truncate        forward, then answer with the first half of the real body (malformed)
+ *   rewrite         forward, then answer with `rewrite(body)` (a crafted but well-formed answer)
  *
  * Each fault applies to the first `times` calls of its operation (default: every call), then
  * requests pass through. Generic and reusable; every wait is bounded and close() ends everything.
@@ -20,7 +21,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FaultKind = 'access-denied' | 'throttle' | 'delay' | 'reset' | 'truncate';
+export type FaultKind = 'access-denied' | 'throttle' | 'delay' | 'reset' | 'truncate' | 'rewrite';
 
 export interface Fault {
   kind: FaultKind;
@@ -34,6 +35,8 @@ export interface Fault {
   bodyIncludes?: string;
   /** Only requests signed with this access key id (one account's credentials). */
   accessKey?: string;
+  /** rewrite: the body to answer with, from the real one. */
+  rewrite?: (body: string) => string;
 }
 
 export interface FaultProxy {
@@ -198,6 +201,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
             req,
             body,
             (status, headers, data) => send(status, headers, data.subarray(0, Math.floor(data.length / 2))),
+            () => res.destroy(),
+          );
+        case 'rewrite':
+          return forward(
+            req,
+            body,
+            (status, headers, data) => send(status, headers, (f!.rewrite ?? ((b: string) => b))(data.toString('utf8'))),
             () => res.destroy(),
           );
       }
