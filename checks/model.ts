@@ -256,6 +256,12 @@ export interface Credential {
   kms?: { keyId?: string; customerManaged: boolean | null };
   /** Never the value: only that it exists and whether the configuration wrote it literally. */
   value?: { present: boolean; literal: boolean };
+  /**
+   * Secrets: the region the secret lives in, when known (its ARN; declared: its `region`
+   * attribute or the region of the provider configuration it uses). Secrets Manager names are
+   * unique per region only.
+   */
+  region?: string;
   /** Secrets: the resource policy (aws_secretsmanager_secret_policy) when one is declared. */
   resourcePolicy?: DocRef;
   /** Live: creation time, last use (access keys; null when never used). */

@@ -1,8 +1,8 @@
 /**
  * Which declared element is which live element: a fact computed here, judged by the drift rules
  * (policies/rules/drift). Identities match by kind and name (by ARN when only the ARN is known),
- * data stores by kind and name or ARN (when the live side lists them), secrets by name, access keys by key
- * id (or, when the declaration cannot know the id before apply, by the user they belong to),
+ * data stores by kind and name or ARN (when the live side lists them), secrets by ARN or by name
+ * within their region, access keys by key id (or, when the declaration cannot know the id before apply, by the user they belong to),
  * and policies by name (inline, customer managed) or ARN (AWS managed) within a matched identity.
  *
  * A declared element whose name is unknown until apply (a plan or synth with `name_prefix`)
@@ -10,6 +10,7 @@
  * mention it next to the live elements no declaration covers.
  */
 import type { Credential, Identity, Inventory, Policy } from '../model.js';
+import { arnRegion } from '../loaders/values.js';
 
 export interface Pair {
   declared: string;
@@ -31,6 +32,11 @@ export interface DriftMatches {
   /** Data stores by kind and name, or ARN (when the live side lists data stores). */
   dataStores?: Pair[];
   unnamed: Unnamed[];
+  /**
+   * Declared secrets whose region is unknown while live has their name in several regions: not
+   * compared (neither missing nor covering one of the candidates), named next to the candidates.
+   */
+  ambiguous?: Array<{ declared: string; live: string[] }>;
 }
 
 const byId = <T extends { id: string }>(xs: T[]) => new Map(xs.map((x) => [x.id, x]));
@@ -87,6 +93,39 @@ function matchKeys(declared: Inventory, live: Inventory, identityPairs: Pair[], 
   }
 }
 
+/** The region of a secret: the one it states, else its ARN's. */
+const regionOf = (c: Credential): string | undefined => c.region ?? arnRegion(c.arn);
+
+/**
+ * Secrets by ARN when the declaration knows it, else by name within the declared region (names
+ * are unique per region only). A declaration whose region is unknown matches a name only one
+ * region has; with the same name in several regions it is ambiguous: listed in `ambiguous` with
+ * its candidates, never paired with one of them by chance.
+ */
+function matchSecrets(declared: Inventory, live: Inventory, m: DriftMatches): void {
+  const byArn = new Map<string, Credential>();
+  const byName = new Map<string, Credential[]>();
+  for (const c of live.credentials) {
+    if (c.kind !== 'secret') continue;
+    if (c.arn) byArn.set(c.arn, c);
+    if (!c.name) continue;
+    const list = byName.get(c.name);
+    if (list) list.push(c);
+    else byName.set(c.name, [c]);
+  }
+  for (const s of declared.credentials.filter((c) => c.kind === 'secret')) {
+    if (!s.name) {
+      if (s.change !== 'delete') m.unnamed.push({ id: s.id, type: 'secret' });
+      continue;
+    }
+    const candidates = byName.get(s.name) ?? [];
+    const region = regionOf(s);
+    const hit = (s.arn ? byArn.get(s.arn) : undefined) ?? (region ? candidates.find((c) => regionOf(c) === region) : candidates.length === 1 ? candidates[0] : undefined);
+    if (hit) m.credentials.push({ declared: s.id, live: hit.id });
+    else if (!region && candidates.length > 1 && s.change !== 'delete') (m.ambiguous ??= []).push({ declared: s.id, live: candidates.map((c) => c.id).sort() });
+  }
+}
+
 function matchDataStores(declared: Inventory, live: Inventory): Pair[] {
   const byName = new Map<string, string>();
   const byArn = new Map<string, string>();
@@ -127,15 +166,7 @@ export function matchInventories(declared: Inventory, live: Inventory): DriftMat
     m.identities.push({ declared: d.id, live: l.id });
     pairPolicies(d, l, dPolicies, lPolicies, m.policies);
   }
-  const liveSecrets = new Map(live.credentials.filter((c): c is Credential & { name: string } => c.kind === 'secret' && !!c.name).map((c) => [c.name, c]));
-  for (const s of declared.credentials.filter((c) => c.kind === 'secret')) {
-    if (!s.name) {
-      if (s.change !== 'delete') m.unnamed.push({ id: s.id, type: 'secret' });
-      continue;
-    }
-    const l = liveSecrets.get(s.name);
-    if (l) m.credentials.push({ declared: s.id, live: l.id });
-  }
+  matchSecrets(declared, live, m);
   matchKeys(declared, live, m.identities, m.credentials, m.unnamed);
   if (live.dataStores.length) m.dataStores = matchDataStores(declared, live);
   return m;

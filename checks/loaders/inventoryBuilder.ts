@@ -20,6 +20,7 @@ import {
 import { PLAIN_CONFIG_TYPES } from './plainConfig.js';
 import { documentFromConfiguration, documentFromDataSource, documentFromText } from './policyDocument.js';
 import {
+  arnRegion,
   asBlocks,
   asBool,
   asNumber,
@@ -589,6 +590,8 @@ class Builder {
     };
     const arn = asString(v.arn);
     if (arn) c.arn = arn;
+    const region = arnRegion(arn) ?? asString(v.region) ?? r.providerRegion;
+    if (region) c.region = region;
     this.inv.credentials.push(c);
     if (arn && !this.secretByArn.has(arn)) this.secretByArn.set(arn, c);
     this.secretByRecord.set(r, c);

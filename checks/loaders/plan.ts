@@ -321,7 +321,18 @@ class PlanReader {
     if (drift) rec.origin.outOfBand = drift;
     const literal = cfg ? this.literalsOf(cfg, exprs) : undefined;
     if (literal?.size) rec.literal = literal;
+    const region = cfg ? this.providerRegion(cfg.provider_config_key) : undefined;
+    if (region) rec.providerRegion = region;
     this.records.push(rec);
+  }
+
+  /** The region of a provider configuration (`configuration.provider_config[key]`) written as a constant. */
+  private providerRegion(key: unknown): string | undefined {
+    const all = isObject(this.doc.configuration) ? this.doc.configuration.provider_config : undefined;
+    const p = typeof key === 'string' && isObject(all) ? own(all, key) : undefined;
+    const expr = isObject(p) && isObject(p.expressions) ? own(p.expressions, 'region') : undefined;
+    const v = isObject(expr) ? expr.constant_value : undefined;
+    return typeof v === 'string' && v ? v : undefined;
   }
 
   private readonly literals = new WeakMap<Record<string, unknown>, Set<string>>();

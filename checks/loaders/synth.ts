@@ -59,10 +59,23 @@ function clean(v: unknown, depth: number, file: string, at: Array<string | numbe
   return v as Value;
 }
 
+/** The regions of a stack's AWS provider configurations written as constants, by alias ('' for the default). */
+export function providerRegions(doc: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!isObject(doc) || !isObject(doc.provider)) return out;
+  const aws = doc.provider.aws;
+  for (const b of Array.isArray(aws) ? aws : aws === undefined ? [] : [aws]) {
+    if (!isObject(b) || typeof b.region !== 'string' || b.region.includes('${')) continue;
+    out.set(typeof b.alias === 'string' ? b.alias : '', b.region);
+  }
+  return out;
+}
+
 function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
   const file = stack.file;
   if (!isObject(doc)) throw new UserError('must be a JSON object (a cdktf stack)', { file, jsonPath: '$' });
   const records: ResourceRecord[] = [];
+  const regions = providerRegions(doc);
   for (const mode of ['resource', 'data'] as const) {
     const block = doc[mode];
     if (block === undefined) continue;
@@ -90,6 +103,10 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
           sensitive.add(k);
           delete values[k];
         }
+        // `provider: "aws.west"` names an aliased configuration; none is the default one.
+        const provider = own(body, 'provider');
+        const alias = typeof provider === 'string' && provider.startsWith('aws.') ? provider.slice(4) : '';
+        const providerRegion = regions.get(alias);
         records.push({
           mode: mode === 'data' ? 'data' : 'managed',
           type,
@@ -97,6 +114,7 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
           values,
           change: 'create',
           literal,
+          ...(providerRegion ? { providerRegion } : {}),
           ...(sensitive.size ? { sensitive } : {}),
           origin: {
             source: 'synth',

@@ -37,6 +37,8 @@ export interface ResourceRecord {
   sensitive?: Set<string>;
   /** Attributes whose value was written literally in the configuration (plans, synth). */
   literal?: Set<string>;
+  /** The region of the AWS provider configuration the resource uses, when written as a constant (plans, synth). */
+  providerRegion?: string;
 }
 
 export function isUnresolved(v: unknown): v is Unresolved {
@@ -140,4 +142,10 @@ export function splitAddress(address: string): string[] {
   }
   if (cur) out.push(cur);
   return out;
+}
+
+/** The region of a regional ARN (`arn:aws:secretsmanager:eu-west-1:...`), or undefined. */
+export function arnRegion(arn: string | undefined): string | undefined {
+  const m = arn ? /^arn:[a-z-]+:[a-z0-9-]+:([a-z0-9-]+):/.exec(arn) : null;
+  return m?.[1] || undefined;
 }

@@ -107,4 +107,26 @@ describe('matchInventories', () => {
     ]);
     expect(m.unnamed).toEqual([{ id: 'aws_iam_access_key.orphan', type: 'access-key' }]);
   });
+  it('matches secrets by ARN, or by name within their region; a region-less name two regions have is ambiguous', () => {
+    const arn = (region: string) => `arn:aws:secretsmanager:${region}:111122223333:secret:hl7/feed-AbC123`;
+    const live = inv({
+      credentials: [cred('secret:hl7/feed@us-east-1', 'secret', 'hl7/feed', 'live', { arn: arn('us-east-1') }), cred('secret:hl7/feed@eu-west-1', 'secret', 'hl7/feed', 'live', { arn: arn('eu-west-1') })],
+    });
+    const pairs = (d: Credential) => {
+      const m = matchInventories(inv({ credentials: [d] }), live);
+      return { pairs: m.credentials.map((p) => p.live), ambiguous: m.ambiguous ?? [] };
+    };
+    // The state knows the ARN; a synth or plan knows the region of its provider.
+    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { arn: arn('eu-west-1') }))).toEqual({ pairs: ['secret:hl7/feed@eu-west-1'], ambiguous: [] });
+    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-east-1' }))).toEqual({ pairs: ['secret:hl7/feed@us-east-1'], ambiguous: [] });
+    // Declared in a region where the name does not exist: missing, not paired with another region's secret.
+    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-west-2' }))).toEqual({ pairs: [], ambiguous: [] });
+    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state'))).toEqual({
+      pairs: [],
+      ambiguous: [{ declared: 'aws_secretsmanager_secret.feed', live: ['secret:hl7/feed@eu-west-1', 'secret:hl7/feed@us-east-1'] }],
+    });
+    // With the name in one region only, a region-less declaration matches it.
+    const one = matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state')] }), inv({ credentials: [live.credentials[0]!] }));
+    expect(one.credentials).toEqual([{ declared: 'aws_secretsmanager_secret.feed', live: 'secret:hl7/feed@us-east-1' }]);
+  });
 });

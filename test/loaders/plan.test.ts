@@ -246,4 +246,9 @@ describe('resource_drift: what terraform found changed outside Terraform', () =>
     expect(byName('etl').origin.outOfBand).toBeUndefined();
     expect(byName('ops').origin.outOfBand).toEqual({ change: 'update', attributes: ['inline_policy', 'managed_policy_arns'] });
   });
+
+  it("a declared secret's region is the region of its provider configuration", async () => {
+    const inv = await loadPlan(CREATE);
+    expect(inv.credentials.find((c) => c.origin.address === 'aws_secretsmanager_secret.lab_api')!.region).toBe('us-east-1');
+  });
 });

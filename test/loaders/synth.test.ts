@@ -106,3 +106,32 @@ describe('secret values in synth output', () => {
     expect(inv.credentials[0]!.value).toEqual({ present: true, literal: true });
   });
 });
+
+describe('the region of a declared secret', () => {
+  it('is the region of the provider configuration it uses (default or alias), or its own region attribute', async () => {
+    const dir = folder(manifestFor('feeds'), {
+      feeds: {
+        provider: { aws: [{ region: 'us-east-1' }, { alias: 'dr', region: 'eu-west-1' }] },
+        resource: {
+          aws_secretsmanager_secret: {
+            home: { name: 'hl7/feed' },
+            dr: { name: 'hl7/feed', provider: 'aws.dr' },
+            own: { name: 'hl7/other', region: 'ap-southeast-2' },
+          },
+        },
+      },
+    });
+    const inv = await loadSynth(dir);
+    expect(check('inventory', inv)).toBeNull();
+    expect(Object.fromEntries(inv.credentials.map((c) => [c.origin.address, c.region]))).toEqual({
+      'aws_secretsmanager_secret.home': 'us-east-1',
+      'aws_secretsmanager_secret.dr': 'eu-west-1',
+      'aws_secretsmanager_secret.own': 'ap-southeast-2',
+    });
+  });
+
+  it('is unknown when the provider does not write it as a constant', async () => {
+    const dir = folder(manifestFor('feeds'), { feeds: { provider: { aws: [{ region: '${var.region}' }] }, resource: { aws_secretsmanager_secret: { home: { name: 'hl7/feed' } } } } });
+    expect((await loadSynth(dir)).credentials[0]!.region).toBeUndefined();
+  });
+});

@@ -4,7 +4,9 @@
 #   A role, user, access key or secret exists live but no declaration covers it: it was created
 #   out of band and has no declared owner, purpose or expiry. AWS service-linked roles and the
 #   paths in policy data driftExemptPaths are exempt. A live element that may be one of the
-#   declarations whose name is known only after apply is still reported, with a note.
+#   declarations whose name is known only after apply is still reported, with a note. Secrets
+#   match by ARN, or by name within their region: a live secret whose name a region-less
+#   declaration shares with other regions is reported with a note naming the declaration.
 # custom:
 #   id: NHI-DRIFT-001
 #   severity: high
@@ -33,7 +35,7 @@ findings contains lib.finding(c.id, user_of(c), msg) if {
 	some c in input.live.credentials
 	c.kind in {"secret", "access-key"}
 	not c.id in drift.matched_live
-	msg := sprintf("%s %s%s exists live but no declaration covers it%s", [c.kind, lib.label(c), of_user(c), drift.unnamed_note(c.kind)])
+	msg := sprintf("%s %s%s exists live but no declaration covers it%s%s", [c.kind, lib.label(c), of_user(c), drift.unnamed_note(c.kind), drift.ambiguous_note(c.id)])
 }
 
 user_of(c) := c.identity if is_string(object.get(c, "identity", null))

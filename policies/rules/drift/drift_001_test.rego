@@ -27,3 +27,24 @@ test_unnamed_declarations_are_noted_not_hidden if {
 	some f in drift_001.findings with input as inp
 	contains(f.message, "1 declared role(s) get their name only at apply")
 }
+
+# A region-less declaration whose name two regions have: both candidates are named with the note.
+test_secret_of_an_ambiguous_declaration_is_noted if {
+	east := dx.live_secret("hl7", {"id": "secret:hl7@us-east-1"})
+	west := dx.live_secret("hl7", {"id": "secret:hl7@us-west-2"})
+	inp := dx.drift_input({"credentials": [dx.declared_secret("hl7", {})]}, {"credentials": [east, west]}, {"ambiguous": [{"declared": "aws_secretsmanager_secret.hl7", "live": ["secret:hl7@us-east-1", "secret:hl7@us-west-2"]}]})
+	fs := drift_001.findings with input as inp
+	{f.resource | some f in fs} == {"secret:hl7@us-east-1", "secret:hl7@us-west-2"}
+	every f in fs {
+		contains(f.message, "declared secret aws_secretsmanager_secret.hl7 has this name but no known region, and 2 regions have the name")
+	}
+}
+
+# The look-alike: the declaration was matched to one region, so only the other is a shadow, without the note.
+test_secret_matched_in_its_region_leaves_the_other_region_a_plain_shadow if {
+	east := dx.live_secret("hl7", {"id": "secret:hl7@us-east-1"})
+	west := dx.live_secret("hl7", {"id": "secret:hl7@us-west-2"})
+	inp := dx.drift_input({"credentials": [dx.declared_secret("hl7", {})]}, {"credentials": [east, west]}, {"credentials": [dx.pair("aws_secretsmanager_secret.hl7", "secret:hl7@us-east-1")]})
+	fs := drift_001.findings with input as inp
+	{[f.resource, contains(f.message, "no known region")] | some f in fs} == {["secret:hl7@us-west-2", false]}
+}

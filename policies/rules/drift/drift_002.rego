@@ -3,7 +3,9 @@
 # description: |
 #   A declared role, user or secret does not exist live: it was deleted out of band, or the
 #   declaration was never applied. Declarations whose name is known only after apply cannot be
-#   looked up and are not reported here (NHI-UNK-001 covers them at plan time).
+#   looked up and are not reported here (NHI-UNK-001 covers them at plan time). A secret is looked
+#   up by ARN or by name within its region; one without a known region whose name live has in
+#   several regions is ambiguous and named by NHI-DRIFT-001 beside the candidates instead.
 # custom:
 #   id: NHI-DRIFT-002
 #   severity: medium
@@ -32,5 +34,6 @@ findings contains lib.finding(s.id, null, msg) if {
 	some s in drift.declared_secrets
 	is_string(s.name)
 	not s.id in drift.matched_declared
+	not s.id in drift.ambiguous_declared
 	msg := sprintf("secret %s is declared but does not exist live", [s.name])
 }

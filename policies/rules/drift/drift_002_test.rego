@@ -22,3 +22,8 @@ test_matched_unnamed_and_deleted_declarations_pass if {
 	)
 	count(drift_002.findings) == 0 with input as inp
 }
+
+test_ambiguous_secret_is_not_reported_missing if {
+	inp := dx.drift_input({"credentials": [dx.declared_secret("hl7", {})]}, {}, {"ambiguous": [{"declared": "aws_secretsmanager_secret.hl7", "live": ["secret:hl7@us-east-1", "secret:hl7@us-west-2"]}]})
+	count(drift_002.findings) == 0 with input as inp
+}

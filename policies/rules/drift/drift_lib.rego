@@ -90,6 +90,17 @@ exempt(identity) if {
 	startswith(object.get(identity, "path", "/"), "/aws-service-role/")
 }
 
+# Declared secrets whose region is unknown while live has their name in several regions
+# (checks/drift/match.ts): not compared with any candidate.
+ambiguous_declared := {a.declared | some a in object.get(input.matches, "ambiguous", [])}
+
+# A note for a live secret that is a candidate of such a declaration.
+ambiguous_note(live_id) := sprintf(" (declared secret %s has this name but no known region, and %d regions have the name: set the region of its provider or resource to compare them)", [concat(", ", sort(ds)), n]) if {
+	ds := {a.declared | some a in object.get(input.matches, "ambiguous", []); live_id in a.live}
+	count(ds) > 0
+	n := max({count(a.live) | some a in object.get(input.matches, "ambiguous", []); live_id in a.live})
+} else := ""
+
 # Declared elements of a type ("role", "user", "secret", "access-key") whose name is unknown until apply.
 unnamed_count(type) := count([u | some u in object.get(input.matches, "unnamed", []); u.type == type])
 
