@@ -120,7 +120,11 @@ function matchSecrets(declared: Inventory, live: Inventory, m: DriftMatches): vo
     }
     const candidates = byName.get(s.name) ?? [];
     const region = regionOf(s);
-    const hit = (s.arn ? byArn.get(s.arn) : undefined) ?? (region ? candidates.find((c) => regionOf(c) === region) : candidates.length === 1 ? candidates[0] : undefined);
+    // A live secret without an ARN (a hand-made snapshot) is in the one region read, if only one was.
+    const liveRegion = (c: Credential) => regionOf(c) ?? (live.regions && live.regions.length > 1 ? undefined : live.region);
+    const unplaced = candidates.filter((c) => !liveRegion(c));
+    const inRegion = region ? (candidates.find((c) => liveRegion(c) === region) ?? (unplaced.length === 1 && candidates.length === 1 ? unplaced[0] : undefined)) : undefined;
+    const hit = (s.arn ? byArn.get(s.arn) : undefined) ?? (region ? inRegion : candidates.length === 1 ? candidates[0] : undefined);
     if (hit) m.credentials.push({ declared: s.id, live: hit.id });
     else if (!region && candidates.length > 1 && s.change !== 'delete') (m.ambiguous ??= []).push({ declared: s.id, live: candidates.map((c) => c.id).sort() });
   }

@@ -125,6 +125,12 @@ describe('matchInventories', () => {
       pairs: [],
       ambiguous: [{ declared: 'aws_secretsmanager_secret.feed', live: ['secret:hl7/feed@eu-west-1', 'secret:hl7/feed@us-east-1'] }],
     });
+    // A live secret without an ARN is in the region read; with one candidate of unknown region, the name decides.
+    const noArn = inv({ region: 'us-east-1', credentials: [cred('secret:hl7/feed', 'secret', 'hl7/feed', 'live')] });
+    expect(matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-east-1' })] }), noArn).credentials.length).toBe(1);
+    expect(matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'eu-west-1' })] }), noArn).credentials.length).toBe(0);
+    const unplaced = inv({ credentials: [cred('secret:hl7/feed', 'secret', 'hl7/feed', 'live')] });
+    expect(matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'eu-west-1' })] }), unplaced).credentials.length).toBe(1);
     // With the name in one region only, a region-less declaration matches it.
     const one = matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state')] }), inv({ credentials: [live.credentials[0]!] }));
     expect(one.credentials).toEqual([{ declared: 'aws_secretsmanager_secret.feed', live: 'secret:hl7/feed@us-east-1' }]);
