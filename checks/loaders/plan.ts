@@ -388,19 +388,37 @@ class PlanReader {
     const role = isObject(ch.after) ? ch.after.name : undefined;
     if (typeof role !== 'string') return false;
     const inline = attribute === 'inline_policy';
-    const declared = new Set<string>();
-    for (const { rc } of this.changes.values()) {
-      if (rc.type !== (inline ? 'aws_iam_role_policy' : 'aws_iam_role_policy_attachment') || !isObject(rc.change)) continue;
-      const v = isObject(rc.change.after) ? rc.change.after : isObject(rc.change.before) ? rc.change.before : {};
-      const key = inline ? v.name : v.policy_arn;
-      if (v.role === role && typeof key === 'string') declared.add(key);
-    }
+    const declared = this.declaredForRoles()[inline ? 'inline' : 'attached'].get(role) ?? new Set<string>();
     const items = (side: unknown): unknown[] => {
       const list = isObject(side) ? side[attribute] : undefined;
       return Array.isArray(list) ? list : [];
     };
     const keys = [...items(ch.before), ...items(ch.after)].map((x) => (inline ? (isObject(x) ? x.name : undefined) : x));
     return keys.every((k) => typeof k === 'string' && (declared.has(k) || (inline && k === '')));
+  }
+
+  private declaredByRole?: { inline: Map<string, Set<string>>; attached: Map<string, Set<string>> };
+
+  /**
+   * Inline policy names (aws_iam_role_policy) and attached policy ARNs
+   * (aws_iam_role_policy_attachment) the resource changes declare, by role name: built once, so
+   * that judging every drifted role stays linear in the plan (it scanned every change per role).
+   */
+  private declaredForRoles(): { inline: Map<string, Set<string>>; attached: Map<string, Set<string>> } {
+    if (this.declaredByRole) return this.declaredByRole;
+    const out = { inline: new Map<string, Set<string>>(), attached: new Map<string, Set<string>>() };
+    for (const { rc } of this.changes.values()) {
+      const inline = rc.type === 'aws_iam_role_policy';
+      if ((!inline && rc.type !== 'aws_iam_role_policy_attachment') || !isObject(rc.change)) continue;
+      const v = isObject(rc.change.after) ? rc.change.after : isObject(rc.change.before) ? rc.change.before : {};
+      const key = inline ? v.name : v.policy_arn;
+      if (typeof v.role !== 'string' || typeof key !== 'string') continue;
+      const by = inline ? out.inline : out.attached;
+      let set = by.get(v.role);
+      if (!set) by.set(v.role, (set = new Set()));
+      set.add(key);
+    }
+    return (this.declaredByRole = out);
   }
 
   /**
