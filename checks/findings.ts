@@ -218,7 +218,7 @@ export interface DocumentOptions {
   source: SourceKind | 'drift';
   now: Date;
   generatedAt?: Date;
-  /** Waivers of the run (file and declared); the ones no NHI-WVR-* finding voids are applied. */
+  /** Waivers of the run (file and declared); the ones no finding of a waiver-voiding rule (custom.voidsWaivers) voids are applied. */
   waivers?: WaiverFact[];
   /** More Inventories whose elements findings may name (drift: the declared side), not counted or listed. */
   lookup?: Inventory[];
@@ -243,8 +243,6 @@ function dedupe(raw: RawFinding[]): RawFinding[] {
   });
 }
 
-const isWaiverRule = (id: string) => id.startsWith('NHI-WVR-');
-
 function waiverOf(w: WaiverFact): Waiver {
   const out: Waiver = { ruleId: w.ruleId!, resource: w.resource!, owner: w.owner!, reason: w.reason!, expiresOn: w.expiresOn! };
   if (w.ticket) out.ticket = w.ticket;
@@ -257,8 +255,9 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
   const elements = index(opts.inventory, waivers, opts.rules);
   for (const inv of opts.lookup ?? []) for (const [id, el] of index(inv, [], [])) if (!elements.has(id)) elements.set(id, el);
   const all = dedupe(opts.raw);
-  // A skipped waiver rule still voids its waiver: skipping NHI-WVR-001 never revives an expired waiver.
-  const voided = new Set(all.filter((f) => isWaiverRule(f.ruleId)).map((f) => f.resource));
+  // The rules whose METADATA says they judge waivers void the waiver each finding names; a skipped
+  // one still does: skipping NHI-WVR-001 never revives an expired waiver.
+  const voided = new Set(all.filter((f) => byId.get(f.ruleId)?.voidsWaivers === true).map((f) => f.resource));
   const sel = opts.selection;
   const skippedFindings = new Map<string, number>();
   const raw = sel
@@ -293,7 +292,8 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     if (owner && owner.trim()) out.owner = owner;
     if (opts.account) out.account = opts.account;
     if (subject.evidence.length) out.evidence = subject.evidence.map((id) => resourceOf(id, elements.get(id), path.resolve(opts.sourceRoot ?? '.')));
-    const waiver = isWaiverRule(f.ruleId) ? undefined : usable.first(f.ruleId, { ...out.resource, id: subject.resource });
+    // A finding about a waiver is never waived itself.
+    const waiver = meta?.voidsWaivers ? undefined : usable.first(f.ruleId, { ...out.resource, id: subject.resource });
     if (waiver) {
       out.waived = true;
       out.waiver = waiverOf(waiver);

@@ -20,7 +20,8 @@ export function rulesMarkdown(rules: RuleMeta[]): string {
   }
   lines.push('');
   for (const r of rules) {
-    lines.push(`## ${r.id}: ${esc(r.title)}`, '', `Severity **${r.severity}**; sources: ${r.sources.join(', ')}.`, '', r.description, '');
+    const voids = r.voidsWaivers ? '; a waiver it names suppresses nothing' : '';
+    lines.push(`## ${r.id}: ${esc(r.title)}`, '', `Severity **${r.severity}**; sources: ${r.sources.join(', ')}${voids}.`, '', r.description, '');
     if (r.remediation) lines.push(`**Remediation.** ${r.remediation}`, '');
   }
   return lines.join('\n');
@@ -35,11 +36,12 @@ export interface PackEntry {
   severity: RuleMeta['severity'];
   sources: string[];
   deprecated: boolean;
+  voidsWaivers: boolean;
 }
 
 export function packComposition(rules: RuleMeta[], root: string): PackEntry[] {
   const rel = (f: string) => (f.startsWith(root) ? f.slice(root.length).replace(/^[\\/]+/, '') : f).split('\\').join('/');
-  return rules.map((r) => ({ id: r.id, package: r.package, file: rel(r.file), severity: r.severity, sources: r.sources, deprecated: r.deprecated }));
+  return rules.map((r) => ({ id: r.id, package: r.package, file: rel(r.file), severity: r.severity, sources: r.sources, deprecated: r.deprecated, voidsWaivers: r.voidsWaivers }));
 }
 
 /** One rule a line, so adding or dropping a rule is a one-line diff. */

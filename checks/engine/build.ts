@@ -23,7 +23,7 @@ const execFileP = promisify(execFile);
 
 export const ENTRYPOINT = 'nhi/main/findings';
 /** Bumped when the build command or cache layout changes. */
-const BUILD_FORMAT = 'nhi-guard-build-5';
+const BUILD_FORMAT = 'nhi-guard-build-6';
 const ENTRY_FILES = ['policy.wasm', 'data.json', 'rules.json'] as const;
 const SUMS = 'sums.json';
 

@@ -2,7 +2,8 @@
  * Rule metadata from OPA's own METADATA annotations (read with `opa inspect -a` on the built
  * bundle). Every package under data.nhi.rules is one rule and must say, in a package-scoped
  * METADATA block: title, custom.id, custom.severity; optionally custom.sources,
- * custom.remediation, custom.references {owasp, nistCsf, hipaa}, custom.deprecated.
+ * custom.remediation, custom.references {owasp, nistCsf, hipaa}, custom.deprecated,
+ * custom.voidsWaivers (the rule judges waivers: the waiver each finding names is void).
  */
 import { dict } from '../dict.js';
 import { UserError } from '../errors.js';
@@ -31,6 +32,11 @@ export interface RuleMeta {
   remediation: string;
   references: References;
   deprecated: boolean;
+  /**
+   * The rule judges waivers (METADATA custom.voidsWaivers): each of its findings names a waiver,
+   * which then suppresses nothing, even when the rule itself is skipped.
+   */
+  voidsWaivers: boolean;
   /** The .rego file that declares the rule (as opa reports it). */
   file: string;
 }
@@ -99,6 +105,9 @@ export function rulesFromInspect(raw: unknown, files: PolicyFile[]): RuleMeta[] 
     const sources = custom.sources === undefined ? DEFAULT_SOURCES : strings(custom.sources);
     const badSource = sources.find((s) => !(RULE_SOURCES as readonly string[]).includes(s));
     if (badSource) throw new UserError(`rule ${id}: METADATA custom.sources has "${badSource}", expected some of ${RULE_SOURCES.join(', ')}`, { file });
+    if (custom.voidsWaivers !== undefined && typeof custom.voidsWaivers !== 'boolean') {
+      throw new UserError(`rule ${id}: METADATA custom.voidsWaivers must be true or false`, { file });
+    }
     const refs = (custom.references ?? {}) as Record<string, unknown>;
     const meta: RuleMeta = {
       id,
@@ -110,6 +119,7 @@ export function rulesFromInspect(raw: unknown, files: PolicyFile[]): RuleMeta[] 
       remediation: typeof custom.remediation === 'string' ? custom.remediation.trim() : '',
       references: { owasp: strings(refs.owasp), nistCsf: strings(refs.nistCsf), hipaa: strings(refs.hipaa) },
       deprecated: custom.deprecated === true,
+      voidsWaivers: custom.voidsWaivers === true,
       file,
     };
     const dup = byId.get(id);

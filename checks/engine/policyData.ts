@@ -29,6 +29,8 @@ export interface PolicyConfig {
   neverUsedKeyDays: number;
   expiringSoonDays: number;
   waiverMaxDays: number;
+  /** NHI-WVR-002: the shortest reason a waiver may give, in characters. */
+  waiverMinReasonChars: number;
   breakGlassMaxSessionSeconds: number;
   owners: string[];
   accounts: Record<string, string>;

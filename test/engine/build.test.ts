@@ -67,6 +67,7 @@ describe('policy pack build and cache', () => {
     ['no severity', '# custom:\n#   id: HOSP-IAM-002', /custom\.severity is missing/],
     ['bad severity', '# custom:\n#   id: HOSP-IAM-003\n#   severity: urgent', /"urgent" is not one of/],
     ['bad source', '# custom:\n#   id: HOSP-IAM-004\n#   severity: low\n#   sources: [terraform]', /sources has "terraform"/],
+    ['voidsWaivers not a boolean', '# custom:\n#   id: HOSP-IAM-005\n#   severity: low\n#   voidsWaivers: "yes"', /custom\.voidsWaivers must be true or false/],
   ])('a user rule with %s is an error naming the file', async (_n, meta, re) => {
     const dir = tmp();
     const file = path.join(dir, 'bad.rego');

@@ -165,6 +165,40 @@ waivers:
     expect(findingsOf(relaxed.doc, 'NHI-LP-001')[0].waived).toBe(true);
   });
 
+  it('the minimum reason length comes from policy data', async () => {
+    const yaml = file('reason.yaml', `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies., expiresOn: 2027-01-31}\n`);
+    expect(findingsOf((await checkWith([yaml])).doc, 'NHI-LP-001')[0].waived).toBe(true);
+    const strict = await checkWith([yaml], ['--data', file('reason-data.json', JSON.stringify({ waiverMinReasonChars: 40 }))]);
+    expect(findingsOf(strict.doc, 'NHI-WVR-002').map((f: Json) => f.message)).toEqual(['waiver is ignored: reason is shorter than 40 characters']);
+    expect(findingsOf(strict.doc, 'NHI-LP-001')[0].waived).toBe(false);
+  });
+
+  // A rule that names every waiver of the input: whether that voids them is its METADATA's say, not its id's.
+  const namingRule = (id: string, voids: boolean) => `# METADATA
+# title: Names every waiver
+# custom:
+#   id: ${id}
+#   severity: low
+${voids ? '#   voidsWaivers: true\n' : ''}package nhi.rules.names_waivers
+
+findings contains {"resource": w.id, "identity": null, "message": "this rule names the waiver"} if {
+	some w in input.waivers
+}
+`;
+  it.each([
+    ['NHI-WVR-099', false, true],
+    ['HOSP-AUDIT-001', true, false],
+  ])('a user rule %s with voidsWaivers %s: the waiver it names still applies: %s', async (id, voids, applies) => {
+    const yaml = file(`by-${id}.yaml`, `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies this quarter., expiresOn: 2027-01-31}\n`);
+    const rules = mkdtempSync(path.join(os.tmpdir(), 'nhi-waiver-rule-'));
+    writeFileSync(path.join(rules, 'names.rego'), namingRule(id, voids));
+    const r = await checkWith([yaml], ['--policy-dir', rules]);
+    expect(r.stderr).toBe('');
+    // The file's waiver and the one the stack declares on its access key; a finding about a waiver is never waived.
+    expect(findingsOf(r.doc, id).map((f: Json) => f.waived)).toEqual([false, false]);
+    expect(findingsOf(r.doc, 'NHI-LP-001')[0].waived).toBe(applies);
+  });
+
   it('a file that is not a waivers file is exit 2 with one line naming it and the path', async () => {
     const cases: Array<[string, string, string]> = [
       ['scalar.yaml', 'just text\n', 'must be a list of waivers or an object with a "waivers" list'],

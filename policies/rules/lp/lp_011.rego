@@ -25,7 +25,7 @@ import data.nhi.lib.access
 
 limit(s) := to_number(s.maxReach) if regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
 
-limit(s) := object.get(lib.config, "phiMaxReach", 5) if not regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
+limit(s) := lib.config.phiMaxReach if not regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
 
 limit_text(s) := sprintf("its max-reach tag (%d)", [limit(s)]) if regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
 

@@ -6,6 +6,7 @@
 # custom:
 #   id: NHI-WVR-001
 #   severity: medium
+#   voidsWaivers: true
 #   sources: [synth, plan, state, live, drift]
 #   remediation: >-
 #     Fix what the waiver covered, or renew the waiver with a new expires-on (at most the waiver

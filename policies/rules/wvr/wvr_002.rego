@@ -7,6 +7,7 @@
 # custom:
 #   id: NHI-WVR-002
 #   severity: medium
+#   voidsWaivers: true
 #   sources: [synth, plan, state, live, drift]
 #   remediation: >-
 #     Complete the waiver: ruleId of a rule in the pack, resource (address, ARN or glob), owner, a
@@ -20,10 +21,10 @@ package nhi.rules.wvr_002
 
 import data.nhi.lib
 
-# RULES.md: a waiver gives its reason in at least 10 characters.
-min_reason := 10
+# RULES.md: a waiver gives its reason in at least 10 characters (policy data, like the maximum length).
+min_reason := lib.config.waiverMinReasonChars
 
-max_days := object.get(lib.config, "waiverMaxDays", 90)
+max_days := lib.config.waiverMaxDays
 
 known_rules contains m.id if some m in data.nhi.meta
 
