@@ -25,6 +25,28 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * Several user errors found together (every problem of a cdktf app): one line each, in order, at
+ * most MAX_LINES of them and a count of the rest. Exit 2 like a single UserError.
+ */
+export class UserErrors extends UserError {
+  readonly errors: UserError[];
+  constructor(errors: UserError[]) {
+    super(errors.map((e) => e.message).join('; '), { file: errors[0]?.file });
+    this.name = 'UserErrors';
+    this.errors = errors;
+  }
+
+  lines(): string[] {
+    const shown = this.errors.slice(0, MAX_LINES).map((e) => e.line());
+    const rest = this.errors.length - shown.length;
+    return rest > 0 ? [...shown, `… and ${rest} more problem${rest === 1 ? '' : 's'}`] : shown;
+  }
+}
+
+/** Most lines one run writes for several errors. */
+const MAX_LINES = 100;
+
 export class IncompleteError extends Error {
   constructor(message: string) {
     super(message);

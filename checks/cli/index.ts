@@ -5,7 +5,7 @@
  * A user error is one line on stderr; a stack trace only with NHI_GUARD_DEBUG=1.
  */
 import yargs, { type Argv } from 'yargs';
-import { EngineError, IncompleteError, UserError, oneLine, quote } from '../errors.js';
+import { EngineError, IncompleteError, UserError, UserErrors, oneLine, quote } from '../errors.js';
 import { TOOL } from '../findings.js';
 import { parseInstant } from '../enrich/instant.js';
 import { baselineCommand } from './baseline.js';
@@ -151,6 +151,10 @@ export function configFileOf(argv: string[]): string | undefined {
 
 export function reportError(e: unknown, io: Io): number {
   if (io.env.NHI_GUARD_DEBUG === '1' && e instanceof Error) io.stderr(`${e.stack}\n`);
+  if (e instanceof UserErrors) {
+    for (const l of e.lines()) io.stderr(`nhi-guard: ${l}\n`);
+    return EXIT.usage;
+  }
   if (e instanceof UserError) {
     io.stderr(`nhi-guard: ${e.line()}\n`);
     return EXIT.usage;

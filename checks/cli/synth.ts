@@ -1,20 +1,23 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { UserError, oneLine } from '../errors.js';
+import { UserError, UserErrors } from '../errors.js';
 import { PROJECT_ROOT } from '../engine/opaBinary.js';
+import { appErrorHookUrl, appFailure } from './appFailure.js';
 import { EXIT, type Io } from './index.js';
 import { withOptions } from './options.js';
 
 /**
- * tsx runs the TypeScript app: a development tool, found next to the app or in a checkout of
- * nhi-guard, never installed with the package.
+ * tsx's loader (`node --import tsx`) runs the TypeScript app: a development tool, found next to the
+ * app or in a checkout of nhi-guard, never installed with the package.
  */
-function tsxCli(app: string): string {
+function tsxLoader(app: string): string {
   for (const from of [path.resolve(app), path.join(PROJECT_ROOT, 'package.json')]) {
     try {
-      return createRequire(from).resolve('tsx/cli');
+      return pathToFileURL(createRequire(from).resolve('tsx')).href;
     } catch {
       // not installed there
     }
@@ -34,17 +37,18 @@ export function synthCommand(io: Io, setExit: (c: number) => void): CommandModul
     handler: (argv) => {
       const a = argv as unknown as { outdir: string; app?: string; quiet: boolean };
       const app = a.app ?? path.join(PROJECT_ROOT, 'stacks', 'main.ts');
-      const tsx = tsxCli(app);
-      const r = spawnSync(process.execPath, [tsx, app], {
+      if (!existsSync(app)) throw new UserError('no such cdktf app', { file: app });
+      const loader = tsxLoader(app);
+      const r = spawnSync(process.execPath, ['--import', loader, '--import', appErrorHookUrl(), path.resolve(app)], {
         encoding: 'utf8',
         env: { ...io.env, CDKTF_OUTDIR: path.resolve(a.outdir) },
         maxBuffer: 64 * 1024 * 1024,
       });
       if (r.error) throw new UserError(`cannot run the cdktf app: ${r.error.message}`, { file: app });
       if (r.status !== 0) {
-        const lines = (r.stderr ?? '').split('\n').filter((l) => l.trim());
-        const line = lines.find((l) => l.startsWith('nhi-guard:')) ?? lines[lines.length - 1] ?? `exit ${r.status}`;
-        throw new UserError(`synth failed: ${oneLine(line.replace(/^nhi-guard:\s*/, ''))}`, { file: app });
+        // The app's own words, every problem of it: one line each, naming the app.
+        const problems = appFailure(r.stderr ?? '', r.status, io.cwd ?? process.cwd());
+        throw new UserErrors(problems.map((p) => new UserError(p, { file: app })));
       }
       if (!a.quiet) io.stdout(`synthesized into ${path.resolve(a.outdir)}\n`);
       setExit(EXIT.ok);

@@ -12,20 +12,17 @@ export const BREAK_GLASS_MAX_SESSION_SECONDS = 3600;
 export interface BreakGlassRoleProps extends GovernedRoleProps {
   /** Roles or users (people's federated roles) allowed to assume, e.g. `arn:aws:iam::111122223333:role/ed-oncall`. */
   trustedPrincipals: string[];
-  /** Max session in seconds (default and maximum 3600). */
+  /** Max session in seconds: 3600, the default, is both AWS's minimum and the break-glass maximum (NHI-TR-004). */
   maxSessionDuration?: number;
 }
 
 export class BreakGlassRole extends GovernedRole {
   constructor(scope: Construct, id: string, props: BreakGlassRoleProps) {
-    const msd = props.maxSessionDuration ?? BREAK_GLASS_MAX_SESSION_SECONDS;
-    if (!Number.isInteger(msd) || msd < 900 || msd > BREAK_GLASS_MAX_SESSION_SECONDS) {
-      throw new Error(`${scope.node.path}/${id}: maxSessionDuration ${msd} must be 900..${BREAK_GLASS_MAX_SESSION_SECONDS} seconds for break-glass access`);
-    }
     super(scope, id, props, {
       principal: { kind: 'account-principals', arns: props.trustedPrincipals },
       extraTrustConditions: [{ test: 'Bool', variable: 'aws:MultiFactorAuthPresent', values: ['true'] }],
-      maxSessionDuration: msd,
+      maxSessionDuration: props.maxSessionDuration ?? BREAK_GLASS_MAX_SESSION_SECONDS,
+      sessionLimit: { max: BREAK_GLASS_MAX_SESSION_SECONDS, why: 'for break-glass access (NHI-TR-004)' },
       extraTags: { 'alert-on-use': 'true' },
     });
   }

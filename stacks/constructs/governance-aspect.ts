@@ -2,11 +2,14 @@
  * Synth-time validation: every governed construct must carry complete, valid metadata and an
  * expiry that is neither past nor beyond the maximum lifetime of its kind. Problems fail synth
  * with the construct path and what to fix (collected, then reported together). Constructs add
- * their own rules through `governanceChecks()` (the identity kind or data class they must have).
+ * their own rules through `governanceChecks()` (the identity kind or data class they must have),
+ * and the problems recorded while they were built (problems.ts: options outside AWS limits,
+ * refused grants) are reported with them.
  */
 import { Annotations, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { DATA_CLASSES, ENVIRONMENTS, IDENTITY_KINDS, MAX_LIFETIME_DAYS, isGoverned, type Governance } from './governance.js';
+import { problemsOf } from './problems.js';
 
 const DAY_MS = 86_400_000;
 
@@ -48,13 +51,20 @@ export class GovernanceAspect implements IAspect {
   readonly problems: string[] = [];
   constructor(readonly now: Date) {}
 
-  private problemsOf(node: IConstruct): string[] {
+  private governanceOf(node: IConstruct): string[] {
     if (!isGoverned(node)) return [];
     return [...governanceProblems(node.governance, this.now), ...(node.governanceChecks?.() ?? [])];
   }
 
+  /** Governance problems and the problems recorded while the construct was built (options, grants). */
+  private problemsOf(node: IConstruct): string[] {
+    return [...problemsOf(node), ...this.governanceOf(node)];
+  }
+
   visit(node: IConstruct): void {
-    for (const p of this.problemsOf(node)) {
+    for (const p of problemsOf(node)) this.problems.push(`${node.node.path}: ${p}`);
+    // Recorded problems are error annotations already; governance problems become ones here.
+    for (const p of this.governanceOf(node)) {
       this.problems.push(`${node.node.path}: ${p}`);
       Annotations.of(node).addError(p);
     }

@@ -14,6 +14,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from 'constructs';
 import type { GovernedRole } from './governed-role.js';
 import { governanceTags, type Governance, type Governed, type TagKeys } from './governance.js';
+import { reportProblem } from './problems.js';
 
 export interface PhiTableProps {
   name: string;
@@ -45,7 +46,7 @@ export class PhiDataStore extends Construct implements Governed {
 
   constructor(scope: Construct, id: string, props: PhiDataStoreProps) {
     super(scope, id);
-    if (!props.bucketName && !props.table) throw new Error(`${this.node.path}: a PhiDataStore needs a bucketName, a table, or both`);
+    if (!props.bucketName && !props.table) reportProblem(this, 'a PhiDataStore needs a bucketName, a table, or both');
     this.governance = props.governance;
     const tags = governanceTags(props.governance, props.tagKeys);
     this.key = new KmsKey(this, 'Key', {
@@ -111,7 +112,7 @@ export class PhiDataStore extends Construct implements Governed {
 
   /** Grants object (and list) access to the bucket, with use of the key. */
   grantBucket(identity: GovernedRole, access: Access): void {
-    this.checkReader(identity);
+    if (!this.mayRead(identity)) return;
     identity.grant({ actions: access === 'read' ? S3_READ : [...S3_READ, ...S3_WRITE], resources: [this.objectsArn] });
     identity.grant({ actions: ['s3:ListBucket'], resources: [this.bucketArn] });
     this.grantKey(identity, access, 's3');
@@ -119,7 +120,7 @@ export class PhiDataStore extends Construct implements Governed {
 
   /** Grants item access to the table, with use of the key. */
   grantTable(identity: GovernedRole, access: Access): void {
-    this.checkReader(identity);
+    if (!this.mayRead(identity)) return;
     identity.grant({ actions: access === 'read' ? DDB_READ : [...DDB_READ, ...DDB_WRITE], resources: [this.tableArn] });
     this.grantKey(identity, access, 'dynamodb');
   }
@@ -132,10 +133,11 @@ export class PhiDataStore extends Construct implements Governed {
     });
   }
 
-  private checkReader(identity: GovernedRole): void {
-    if (identity.governance.dataClass !== 'phi') {
-      throw new Error(`${identity.node.path}: data-class ${identity.governance.dataClass} identity cannot be granted access to phi store ${this.node.path}; declare it data-class phi (NHI-LP-008)`);
-    }
+  /** False (recorded as a problem of the identity) when a non-phi identity asks for access. */
+  private mayRead(identity: GovernedRole): boolean {
+    if (identity.governance.dataClass === 'phi') return true;
+    reportProblem(identity, `data-class ${identity.governance.dataClass} identity cannot be granted access to phi store ${this.node.path}; declare it data-class phi (NHI-LP-008)`);
+    return false;
   }
 
   private need<T>(v: T | undefined, what: string): T {

@@ -9,7 +9,9 @@ import { phiKeyPolicy } from './key-policy.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation/index.js';
 import { Construct } from 'constructs';
+import { rotationDaysProblems, secretNameProblems, SECRET_DESCRIPTION_MAX, tagProblems } from './aws-limits.js';
 import type { GovernedRole } from './governed-role.js';
+import { reportProblem, reportProblems } from './problems.js';
 import { governanceTags, type Governance, type Governed, type TagKeys } from './governance.js';
 
 export const ROTATION_MAX_DAYS = 90;
@@ -22,7 +24,7 @@ export interface RotatedSecretProps {
   governance: Governance;
   /** ARN of the rotation Lambda that creates and rotates the value. */
   rotationLambdaArn: string;
-  /** Days between rotations: default and maximum 90, or 30 for data-class phi. */
+  /** Days between rotations: default and maximum 90, or 30 for data-class phi (Secrets Manager allows 1..1000). */
   rotationDays?: number;
   /** Customer-managed key for non-phi secrets (phi secrets always get their own key). */
   kmsKeyArn?: string;
@@ -43,24 +45,27 @@ export class RotatedSecret extends Construct implements Governed {
 
   constructor(scope: Construct, id: string, props: RotatedSecretProps) {
     super(scope, id);
-    const fail = (m: string): never => {
-      throw new Error(`${this.node.path}: ${m}`);
-    };
+    // Every problem is recorded (not thrown), so synth names them all at once with this path.
+    const problems: string[] = [];
     for (const k of VALUE_KEYS) {
-      if (k in (props as unknown as Record<string, unknown>)) fail(`${k} is not accepted: a secret value in code sits in the repository and in state; the rotation Lambda sets it`);
+      if (k in (props as unknown as Record<string, unknown>)) problems.push(`${k} is not accepted: a secret value in code sits in the repository and in state; the rotation Lambda sets it`);
     }
     this.governance = props.governance;
     const phi = props.governance.dataClass === 'phi';
     const max = phi ? ROTATION_MAX_DAYS_PHI : ROTATION_MAX_DAYS;
     const days = props.rotationDays ?? max;
-    if (!Number.isInteger(days) || days < 1 || days > max) {
-      fail(`rotationDays ${days} must be a whole number of days from 1 to ${max}${phi ? ' for a data-class phi secret' : ''}`);
-    }
+    const aws = rotationDaysProblems(days);
+    problems.push(...aws);
+    if (aws.length === 0 && days > max) problems.push(`rotationDays ${days} must be at most ${max}${phi ? ' for a data-class phi secret' : ''} (NHI-ROT-002)`);
     this.rotationDays = days;
-    if (typeof props.rotationLambdaArn !== 'string' || props.rotationLambdaArn.trim() === '') fail('rotationLambdaArn is required: the Lambda that rotates the secret');
+    if (typeof props.rotationLambdaArn !== 'string' || props.rotationLambdaArn.trim() === '') problems.push('rotationLambdaArn is required: the Lambda that rotates the secret');
     const recovery = props.recoveryWindowInDays ?? 7;
-    if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) fail('recoveryWindowInDays must be 7..30');
+    if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) problems.push(`recoveryWindowInDays ${recovery} must be 7..30 (the range Secrets Manager allows)`);
+    problems.push(...secretNameProblems(props.name));
+    if (props.description !== undefined && props.description.length > SECRET_DESCRIPTION_MAX) problems.push(`description is ${props.description.length} characters, more than the ${SECRET_DESCRIPTION_MAX} Secrets Manager allows`);
     const tags = governanceTags(props.governance, props.tagKeys);
+    problems.push(...tagProblems(tags));
+    reportProblems(this, problems);
 
     let kmsKeyId = props.kmsKeyArn;
     if (phi) {
@@ -94,7 +99,8 @@ export class RotatedSecret extends Construct implements Governed {
   /** Lets `identity` read the value (and decrypt it through Secrets Manager only). */
   grantRead(identity: GovernedRole): void {
     if (this.governance.dataClass === 'phi' && identity.governance.dataClass !== 'phi') {
-      throw new Error(`${identity.node.path}: data-class ${identity.governance.dataClass} identity cannot read phi secret ${this.node.path} (NHI-LP-008)`);
+      reportProblem(identity, `data-class ${identity.governance.dataClass} identity cannot read phi secret ${this.node.path} (NHI-LP-008)`);
+      return;
     }
     identity.grant({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secret.arn] });
     if (this.kmsKey) {

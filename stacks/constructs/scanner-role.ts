@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { actionFacts } from './iam-catalog.js';
 import type { Grant } from './grants.js';
 import { GovernedRole, type GovernedRoleProps } from './governed-role.js';
+import { reportProblem } from './problems.js';
 import type { GithubActionsPrincipal } from './trust.js';
 
 /** What the live collector calls in an account, with the resource type each scoped action acts on. */
@@ -68,13 +69,13 @@ export interface ScannerRoleProps extends Omit<GovernedRoleProps, 'grants' | 'na
 export class ScannerRole extends GovernedRole {
   constructor(scope: Construct, id: string, props: ScannerRoleProps) {
     const path = `${scope.node.path}/${id}`;
-    if (!/^\d{12}$/.test(props.account ?? '')) throw new Error(`${path}: account must be the 12-digit ID of the scanned account`);
     super(scope, id, { ...props, name: props.name ?? 'nhi-guard-scanner' }, {
       principal:
         'githubActions' in props.trustedBy
           ? { kind: 'github-actions', ...props.trustedBy.githubActions }
           : { kind: 'account-principals', arns: [props.trustedBy.roleArn] },
     });
+    if (!/^\d{12}$/.test(props.account ?? '')) reportProblem(this, 'account must be the 12-digit ID of the scanned account');
     const acct = props.account;
     const scoped: Record<string, string[]> = {
       user: [`arn:aws:iam::${acct}:user/*`],
@@ -104,7 +105,7 @@ export class ScannerRole extends GovernedRole {
     for (const [type, actions] of byResource) this.grant({ actions, resources: scoped[type]! });
     if (props.organization) {
       const name = props.organization.memberRoleName;
-      if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw new Error(`${path}: organization.memberRoleName ${JSON.stringify(name)} is not an IAM role name`);
+      if (!/^[\w+=,.@-]{1,64}$/.test(name)) reportProblem(this, `organization.memberRoleName ${JSON.stringify(name)} is not an IAM role name`);
       // The one action that is not a read: assuming the read-only scanner role of the member accounts.
       super.grant({ actions: ['sts:AssumeRole'], resources: [`arn:aws:iam::*:role/${name}`] });
     }
@@ -112,9 +113,13 @@ export class ScannerRole extends GovernedRole {
 
   /** The scanner stays read-only: every action added later must be List or Read. */
   override grant(g: Grant): this {
-    for (const a of g.actions ?? []) {
+    const refused = (g.actions ?? []).flatMap((a) => {
       const level = actionFacts(a)?.accessLevel;
-      if (level !== 'List' && level !== 'Read') throw new Error(`${this.node.path}: ${a} is ${level ?? 'not a known action'}; the scanner is read-only (List and Read actions only)`);
+      return level === 'List' || level === 'Read' ? [] : [`${a} is ${level ?? 'not a known action'}; the scanner is read-only (List and Read actions only)`];
+    });
+    if (refused.length > 0) {
+      for (const r of refused) reportProblem(this, r);
+      return this;
     }
     return super.grant(g);
   }

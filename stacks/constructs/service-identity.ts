@@ -6,6 +6,7 @@
  */
 import type { Construct } from 'constructs';
 import { GovernedRole, type GovernedRoleProps } from './governed-role.js';
+import { reportProblem } from './problems.js';
 import type { AwsServicePrincipal, Principal } from './trust.js';
 
 export type { Grant } from './grants.js';
@@ -15,19 +16,19 @@ export type ServicePrincipal = AwsServicePrincipal;
 
 export interface ServiceIdentityProps extends GovernedRoleProps {
   principal: Principal;
-  /** Max session in seconds (default 3600). */
+  /** Max session in seconds (default 3600; AWS allows 3600..43200). */
   maxSessionDuration?: number;
 }
 
 export class ServiceIdentity extends GovernedRole {
   constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
-    if (props.principal.kind === 'account-principals' || props.principal.kind === 'external-account') {
-      throw new Error(`${scope.node.path}/${id}: a ServiceIdentity is assumed by a workload, not by people; use BreakGlassRole or VendorAccess`);
-    }
     super(scope, id, props, {
       principal: props.principal,
       ...(props.maxSessionDuration !== undefined ? { maxSessionDuration: props.maxSessionDuration } : {}),
     });
+    if (props.principal?.kind === 'account-principals' || props.principal?.kind === 'external-account') {
+      reportProblem(this, 'a ServiceIdentity is assumed by a workload, not by people; use BreakGlassRole or VendorAccess');
+    }
   }
 
   override governanceChecks(): string[] {

@@ -7,6 +7,8 @@
 import type { Construct } from 'constructs';
 import { GovernedRole, type GovernedRoleProps } from './governed-role.js';
 
+export const VENDOR_MAX_SESSION_SECONDS = 3600;
+
 export interface VendorAccessProps extends GovernedRoleProps {
   /** The vendor's AWS account. */
   vendorAccount: string;
@@ -17,7 +19,7 @@ export interface VendorAccessProps extends GovernedRoleProps {
   vendorRoleArns?: string[];
   /** The external ID agreed with the vendor (2 to 1224 characters, unique per customer). */
   externalId: string;
-  /** Max session in seconds (default 3600, at most 3600). */
+  /** Max session in seconds: 3600, the default, is both AWS's minimum and the vendor maximum. */
   maxSessionDuration?: number;
 }
 
@@ -25,8 +27,6 @@ export class VendorAccess extends GovernedRole {
   readonly vendorAccount: string;
 
   constructor(scope: Construct, id: string, props: VendorAccessProps) {
-    const msd = props.maxSessionDuration ?? 3600;
-    if (msd < 900 || msd > 3600) throw new Error(`${scope.node.path}/${id}: maxSessionDuration must be 900..3600 seconds for vendor access`);
     super(scope, id, props, {
       principal: {
         kind: 'external-account',
@@ -34,7 +34,8 @@ export class VendorAccess extends GovernedRole {
         externalId: props.externalId,
         ...(props.vendorRoleArns ? { roleArns: props.vendorRoleArns } : {}),
       },
-      maxSessionDuration: msd,
+      maxSessionDuration: props.maxSessionDuration ?? VENDOR_MAX_SESSION_SECONDS,
+      sessionLimit: { max: VENDOR_MAX_SESSION_SECONDS, why: 'for vendor access' },
       grantRules: { star: 'never' },
     });
     this.vendorAccount = props.vendorAccount;

@@ -2,7 +2,7 @@
  * The example app of St. Mary's as the checker sees it: every stack registered, the legacy debt
  * visible, the new stacks clean; and `nhi-guard synth` on an invalid app exits 2 with one line.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,15 +95,69 @@ describe('example app', () => {
 });
 
 describe('nhi-guard synth', () => {
-  it('exits 2 with one line naming the construct when governance is invalid', async () => {
-    const app = path.resolve('test/fixtures/apps/unowned-identity.ts');
-    const r = await runCli(['synth', '--app', app, '--outdir', mkdtempSync(path.join(os.tmpdir(), 'nhi-bad-'))], { ...process.env, NHI_GUARD_NOW: '2026-11-22T00:00:00Z' });
+  const env = { ...process.env, NHI_GUARD_NOW: '2026-11-22T00:00:00Z' };
+  const synthApp = (app: string) => runCli(['synth', '--app', app, '--outdir', mkdtempSync(path.join(os.tmpdir(), 'nhi-bad-'))], env);
+  const lines = (stderr: string) => stderr.split('\n').filter(Boolean);
+  const noStack = (stderr: string) => {
+    expect(stderr).not.toMatch(/^\s+at |node:internal|node_modules|Node\.js v/m);
+  };
+
+  it('exits 2 naming every governance problem of a construct, each on its line with the app and construct path', async () => {
+    const r = await synthApp(path.resolve('test/fixtures/apps/unowned-identity.ts'));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    const lines = r.stderr.split('\n').filter(Boolean);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('unowned-identity.ts');
-    expect(lines[0]).toContain('invalid-app/UnownedExporter: owner is missing: name the accountable team');
-    expect(lines[0]).not.toMatch(/\n|    at /);
+    expect(lines(r.stderr)).toEqual([
+      `nhi-guard: ${path.resolve('test/fixtures/apps/unowned-identity.ts')}: invalid-app/UnownedExporter: owner is missing: name the accountable team`,
+      `nhi-guard: ${path.resolve('test/fixtures/apps/unowned-identity.ts')}: invalid-app/UnownedExporter: expiresOn 2026-01-31 is in the past: offboard the identity or renew it with its owner`,
+    ]);
+    noStack(r.stderr);
+  });
+
+  it('names every problem of the app at once, across stacks: governance, AWS limits of options, refused grants', async () => {
+    const app = path.resolve('test/fixtures/apps/many-problems.ts');
+    const r = await synthApp(app);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr).map((l) => l.replace(`nhi-guard: ${app}: `, ''))).toEqual([
+      'lab/Unowned: owner is missing: name the accountable team',
+      'lab/Exporter: name "lab-results-exporter-for-the-northside-reference-laboratory-feed-v2" is 67 characters, more than the 64 AWS allows',
+      'lab/Exporter: maxSessionDuration 60 must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)',
+      'lab/Exporter: action "s3:*" grants a whole service; list the actions the workload calls',
+      'lab/Token: rotationDays 1200 must be a whole number of days from 1 to 1000 (the range Secrets Manager allows)',
+      'partners/Pacs: maxSessionDuration 900 must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)',
+      'partners/Ed: maxSessionDuration 7200 is more than the 3600 seconds allowed for break-glass access (NHI-TR-004)',
+    ]);
+    noStack(r.stderr);
+  });
+
+  it("shows the app's own error and where in the app it was thrown, not a wrapper stack", async () => {
+    const r = await synthApp(path.resolve('test/fixtures/apps/throws.ts'));
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([
+      `nhi-guard: ${path.resolve('test/fixtures/apps/throws.ts')}: the app failed: RangeError: LAB_ACCOUNT_FOR_TEST is not set: export the lab account id before synth (at test/fixtures/apps/throws.ts:9:23)`,
+    ]);
+  });
+
+  it('an app that calls app.synth() itself: each refused annotation as construct path and message', async () => {
+    const r = await synthApp(path.resolve('test/fixtures/apps/plain-synth.ts'));
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr).map((l) => l.replace(/^nhi-guard: [^:]+: /, ''))).toEqual([
+      'plain/Engine: maxSessionDuration 50000 must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)',
+      'plain/Engine: Action "*" is never granted; list the actions the workload calls',
+    ]);
+    noStack(r.stderr);
+  });
+
+  it('a syntax error in the app is one line naming the file, line and column; a missing app is exit 2 too', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-syntax-'));
+    const app = path.join(dir, 'main.ts');
+    writeFileSync(app, 'const stacks: string[] = [;\n');
+    const r = await synthApp(app);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain(`${app}:1:26: ERROR: Unexpected ";"`);
+    noStack(r.stderr);
+    const missing = await synthApp(path.join(dir, 'nope.ts'));
+    expect(missing.code).toBe(2);
+    expect(lines(missing.stderr)).toEqual([`nhi-guard: ${path.join(dir, 'nope.ts')}: no such cdktf app`]);
   });
 });

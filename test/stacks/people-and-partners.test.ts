@@ -34,19 +34,28 @@ describe('VendorAccess', () => {
     const arn = `arn:aws:iam::${VENDOR}:role/support`;
     const t = trustOf(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [arn] }))).json);
     expect(t.principals[0].identifiers).toEqual([arn]);
-    expect(() => synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [`arn:aws:iam::${ACCOUNT}:role/support`] })))).toThrow(/must be a role of account 444455556666/);
+    expect(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [`arn:aws:iam::${ACCOUNT}:role/support`] }))).problems).toContainEqual(expect.stringMatching(/must be a role of account 444455556666/));
   });
 
   it('requires an external ID', () => {
-    expect(() => synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ externalId: '' })))).toThrow(/test\/Pacs: externalId is required/);
-    expect(() => synth((s) => new VendorAccess(s, 'Pacs', { ...vendorProps(), externalId: undefined as unknown as string }))).toThrow(/externalId is required/);
+    expect(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ externalId: '' }))).problems).toContainEqual(expect.stringMatching(/^test\/Pacs: externalId is required/));
+    expect(synth((s) => new VendorAccess(s, 'Pacs', { ...vendorProps(), externalId: undefined as unknown as string })).problems).toContainEqual(expect.stringMatching(/externalId is required/));
   });
 
-  it('refuses Resource "*" even for wildcard-only actions, and long sessions', () => {
+  it('refuses Resource "*" even for wildcard-only actions, and sessions outside AWS limits or over an hour', () => {
     const s = newStack();
     const v = new VendorAccess(s, 'Pacs', vendorProps());
-    expect(() => v.grant({ actions: ['sts:GetCallerIdentity'], resources: ['*'] })).toThrow(/not allowed for this identity/);
-    expect(() => new VendorAccess(s, 'Long', vendorProps({ name: 'long', maxSessionDuration: 43200 }))).toThrow(/900\.\.3600/);
+    v.grant({ actions: ['sts:GetCallerIdentity'], resources: ['*'] });
+    expect(v.problems).toEqual([expect.stringMatching(/not allowed for this identity/)]);
+    expect(synth((st) => new VendorAccess(st, 'Long', vendorProps({ name: 'long', maxSessionDuration: 43200 }))).problems).toEqual([
+      'test/Long: maxSessionDuration 43200 is more than the 3600 seconds allowed for vendor access',
+    ]);
+    // 900 was accepted once: AWS's minimum for a role is one hour.
+    for (const seconds of [900, 43201, 3600.5]) {
+      expect(synth((st) => new VendorAccess(st, 'Odd', vendorProps({ name: 'odd', maxSessionDuration: seconds }))).problems).toEqual([
+        `test/Odd: maxSessionDuration ${seconds} must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)`,
+      ]);
+    }
   });
 
   it('reports a non-vendor identity kind and a missing contract ticket', () => {
@@ -75,10 +84,12 @@ describe('BreakGlassRole', () => {
   });
 
   it('refuses longer sessions, wildcards and whole accounts', () => {
-    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, maxSessionDuration: 7200 }))).toThrow(/test\/Ed: maxSessionDuration 7200/);
-    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, trustedPrincipals: ['*'] }))).toThrow(/wildcard/);
-    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, trustedPrincipals: [`arn:aws:iam::${ACCOUNT}:root`] }))).toThrow(/not a whole account/);
-    expect(() => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, trustedPrincipals: [] }))).toThrow(/at least one/);
+    const problems = (over: Partial<typeof props> & { maxSessionDuration?: number; trustedPrincipals?: string[] }) => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, ...over })).problems;
+    expect(problems({ maxSessionDuration: 7200 })).toEqual(['test/Ed: maxSessionDuration 7200 is more than the 3600 seconds allowed for break-glass access (NHI-TR-004)']);
+    expect(problems({ maxSessionDuration: 900 })).toEqual(['test/Ed: maxSessionDuration 900 must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)']);
+    expect(problems({ trustedPrincipals: ['*'] })).toContainEqual(expect.stringMatching(/wildcard/));
+    expect(problems({ trustedPrincipals: [`arn:aws:iam::${ACCOUNT}:root`] })).toContainEqual(expect.stringMatching(/not a whole account/));
+    expect(problems({ trustedPrincipals: [] })).toContainEqual(expect.stringMatching(/at least one/));
   });
 
   it('reports a wrong identity kind', () => {
@@ -136,8 +147,12 @@ describe('ScannerRole', () => {
   it('stays read-only: later grants of Write actions are refused', () => {
     const s = newStack();
     const scanner = new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` } });
-    expect(() => scanner.grant({ actions: ['iam:DeleteAccessKey'], resources: [`arn:aws:iam::${ACCOUNT}:user/*`] })).toThrow(/test\/Scanner: iam:DeleteAccessKey is Write; the scanner is read-only/);
-    expect(() => scanner.grant({ actions: ['iam:GetRole'], resources: [`arn:aws:iam::${ACCOUNT}:role/*`] })).not.toThrow();
+    const before = scanner.grants.length;
+    scanner.grant({ actions: ['iam:DeleteAccessKey'], resources: [`arn:aws:iam::${ACCOUNT}:user/*`] });
+    expect(scanner.problems).toEqual([expect.stringMatching(/^iam:DeleteAccessKey is Write; the scanner is read-only/)]);
+    scanner.grant({ actions: ['iam:GetRole'], resources: [`arn:aws:iam::${ACCOUNT}:role/*`] });
+    expect(scanner.problems).toHaveLength(1);
+    expect(scanner.grants).toHaveLength(before + 1);
   });
 
   it('can be trusted by one GitHub workflow through OIDC', () => {

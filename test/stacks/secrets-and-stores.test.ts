@@ -36,18 +36,28 @@ describe('RotatedSecret', () => {
   });
 
   it.each([
-    ['phi over 30 days', gov(), 31, /rotationDays 31 must be a whole number of days from 1 to 30 for a data-class phi secret/],
-    ['internal over 90 days', gov({ dataClass: 'internal' }), 91, /from 1 to 90/],
-    ['zero days', gov({ dataClass: 'internal' }), 0, /from 1 to 90/],
+    ['phi over 30 days', gov(), 31, /^test\/Key: rotationDays 31 must be at most 30 for a data-class phi secret \(NHI-ROT-002\)$/],
+    ['internal over 90 days', gov({ dataClass: 'internal' }), 91, /rotationDays 91 must be at most 90 \(NHI-ROT-002\)$/],
+    ['zero days', gov({ dataClass: 'internal' }), 0, /rotationDays 0 must be a whole number of days from 1 to 1000 \(the range Secrets Manager allows\)/],
+    ['over the Secrets Manager limit', gov({ dataClass: 'internal' }), 1001, /rotationDays 1001 must be a whole number of days from 1 to 1000/],
     ['fractional days', gov(), 7.5, /whole number/],
   ])('refuses rotation %s', (_n, governance, rotationDays, msg) => {
-    expect(() => synth((s) => new RotatedSecret(s, 'Key', secretProps({ governance, rotationDays })))).toThrow(msg);
+    const { problems } = synth((s) => new RotatedSecret(s, 'Key', secretProps({ governance, rotationDays })));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(msg);
   });
 
-  it('never accepts a secret value', () => {
+  it('never accepts a secret value, and names every problem of the options at once', () => {
     const withValue = { ...secretProps(), secretString: 'hunter2' } as RotatedSecretProps;
-    expect(() => synth((s) => new RotatedSecret(s, 'Key', withValue))).toThrow(/test\/Key: secretString is not accepted/);
-    expect(() => synth((s) => new RotatedSecret(s, 'Key', secretProps({ rotationLambdaArn: '' })))).toThrow(/rotationLambdaArn is required/);
+    expect(synth((s) => new RotatedSecret(s, 'Key', withValue)).problems).toEqual([expect.stringMatching(/^test\/Key: secretString is not accepted/)]);
+    const { problems } = synth((s) => new RotatedSecret(s, 'Key', secretProps({ rotationLambdaArn: '', name: 'lab token', recoveryWindowInDays: 3, description: 'd'.repeat(2049) })));
+    expect(problems).toEqual([
+      'test/Key: rotationLambdaArn is required: the Lambda that rotates the secret',
+      'test/Key: recoveryWindowInDays 3 must be 7..30 (the range Secrets Manager allows)',
+      'test/Key: name "lab token" may hold only letters, digits and /_+=.@-',
+      'test/Key: description is 2049 characters, more than the 2048 Secrets Manager allows',
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('grantRead: value and decrypt through Secrets Manager only; refused to non-phi identities', () => {
@@ -63,7 +73,8 @@ describe('RotatedSecret', () => {
     const s = newStack();
     const secret = new RotatedSecret(s, 'Video', secretProps());
     const outsider = new ServiceIdentity(s, 'Outsider', { name: 'o', governance: gov({ dataClass: 'internal' }), principal: { kind: 'lambda', account: ACCOUNT } });
-    expect(() => secret.grantRead(outsider)).toThrow(/NHI-LP-008/);
+    secret.grantRead(outsider);
+    expect(outsider.problems).toEqual([expect.stringMatching(/^data-class internal identity cannot read phi secret test\/Video \(NHI-LP-008\)$/)]);
   });
 });
 
@@ -99,7 +110,9 @@ describe('PhiDataStore', () => {
     const s = newStack();
     const store = new PhiDataStore(s, 'Claims', { governance: gov(), bucketName: 'b' });
     const outsider = new ServiceIdentity(s, 'Outsider', { name: 'o', governance: gov({ dataClass: 'internal' }), principal: { kind: 'lambda', account: ACCOUNT } });
-    expect(() => store.grantBucket(outsider, 'read')).toThrow(/test\/Outsider: data-class internal identity cannot be granted access to phi store test\/Claims/);
+    store.grantBucket(outsider, 'read');
+    expect(outsider.problems).toEqual([expect.stringMatching(/^data-class internal identity cannot be granted access to phi store test\/Claims/)]);
+    expect(outsider.grants).toEqual([]);
     expect(() => store.tableArn).toThrow(/no table/);
     expect(synth((st) => new PhiDataStore(st, 'Misfiled', { governance: gov({ dataClass: 'internal' }), bucketName: 'b' })).problems).toEqual([
       'test/Misfiled: dataClass must be "phi" for a PhiDataStore (got "internal")',

@@ -65,15 +65,15 @@ describe('ServiceIdentity trust', () => {
     ['both ref and environment', { repository: 'stmarys-health/infra', ref: 'refs/heads/main', environment: 'production' }, /exactly one/],
     ['a repository without organization', { repository: 'infra', ref: 'refs/heads/main' }, /ORG\/REPO/],
   ])('GitHub Actions refuses %s', (_n, p, msg) => {
-    expect(() => identity({ kind: 'github-actions', account: ACCOUNT, ...p } as Principal)).toThrow(msg);
+    expect(identity({ kind: 'github-actions', account: ACCOUNT, ...p } as Principal).problems).toContainEqual(expect.stringMatching(msg));
   });
 
   it('refuses a wildcard Kubernetes service account, and people as principals', () => {
-    expect(() =>
-      identity({ kind: 'eks-service-account', account: ACCOUNT, issuer: 'oidc.eks.us-east-1.amazonaws.com/id/ABC', namespace: 'portal', serviceAccount: '*' }),
-    ).toThrow(/test\/Engine: .*wildcard/);
-    expect(() => identity({ kind: 'account-principals', arns: [`arn:aws:iam::${ACCOUNT}:role/admin`] })).toThrow(/not by people/);
-    expect(() => identity({ kind: 'lambda', account: '12345' })).toThrow(/12-digit/);
+    expect(
+      identity({ kind: 'eks-service-account', account: ACCOUNT, issuer: 'oidc.eks.us-east-1.amazonaws.com/id/ABC', namespace: 'portal', serviceAccount: '*' }).problems,
+    ).toContainEqual(expect.stringMatching(/^test\/Engine: .*wildcard/));
+    expect(identity({ kind: 'account-principals', arns: [`arn:aws:iam::${ACCOUNT}:role/admin`] }).problems).toContainEqual(expect.stringMatching(/not by people/));
+    expect(identity({ kind: 'lambda', account: '12345' }).problems).toContainEqual(expect.stringMatching(/12-digit/));
   });
 });
 
@@ -102,13 +102,19 @@ describe('ServiceIdentity grants', () => {
     expect(permissionsOf(json).map((st) => st.actions)).toEqual([['dynamodb:GetItem']]);
   });
 
-  it('throws on Action "*" and on whole-service wildcards', () => {
-    const s = newStack();
-    const id = new ServiceIdentity(s, 'Engine', { name: 'engine', governance: gov(), principal: { kind: 'lambda', account: ACCOUNT } });
-    expect(() => id.grant({ actions: ['*'], resources: objects })).toThrow(/test\/Engine: Action "\*" is never granted/);
-    expect(() => id.grant({ actions: ['s3:*'], resources: objects })).toThrow(/whole service/);
-    expect(() => id.grant({ actions: [], resources: objects })).toThrow(/at least one action/);
-    expect(() => id.grant({ actions: ['s3:GetObject'], resources: [] })).toThrow(/at least one resource/);
+  it('refuses Action "*" and whole-service wildcards, every refused grant a problem of the construct, none granted', () => {
+    const { json, problems } = synth((s) => {
+      const id = new ServiceIdentity(s, 'Engine', { name: 'engine', governance: gov(), principal: { kind: 'lambda', account: ACCOUNT } });
+      id.grant({ actions: ['*'], resources: objects }).grant({ actions: ['s3:*'], resources: objects });
+      id.grant({ actions: [], resources: objects }).grant({ actions: ['s3:GetObject'], resources: [] });
+    });
+    expect(problems).toEqual([
+      'test/Engine: Action "*" is never granted; list the actions the workload calls',
+      'test/Engine: action "s3:*" grants a whole service; list the actions the workload calls',
+      'test/Engine: a grant needs at least one action',
+      'test/Engine: a grant needs at least one resource ARN',
+    ]);
+    expect(permissionsOf(json)).toEqual([]);
   });
 
   it('refuses Resource "*" unless every action is wildcard-only', () => {
@@ -126,5 +132,38 @@ describe('ServiceIdentity grants', () => {
     expect(actionFacts('S3:putobject')).toMatchObject({ action: 's3:PutObject', accessLevel: 'Write', wildcardOnly: false });
     expect(actionFacts('../etc:passwd')).toBeNull();
     expect(actionFacts('nosuchservice:Get')).toBeNull();
+  });
+});
+
+describe('AWS limits of role options', () => {
+  it('names every option outside what IAM accepts, all at once, with the construct path', () => {
+    const { problems } = identity(
+      { kind: 'lambda', account: ACCOUNT },
+      { name: 'n'.repeat(65), path: 'vendors', maxSessionDuration: 60, governance: gov({ purpose: 'p'.repeat(257), owner: 'o' }) },
+    );
+    expect(problems).toEqual([
+      `test/Engine: name "${'n'.repeat(65)}" is 65 characters, more than the 64 AWS allows`,
+      'test/Engine: path "vendors" must be "/" or begin and end with "/" (printable ASCII, no spaces), e.g. "/vendors/"',
+      'test/Engine: maxSessionDuration 60 must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)',
+      'test/Engine: tag "purpose" value is 257 characters, more than the 256 AWS allows',
+    ]);
+  });
+
+  it('accepts the limits themselves: a 64-character name, a nested path, 12-hour sessions, 256-character values', () => {
+    const { json, problems } = identity(
+      { kind: 'lambda', account: ACCOUNT },
+      { name: 'n'.repeat(64), path: '/integrations/lab/', maxSessionDuration: 43200, governance: gov({ purpose: 'p'.repeat(256) }) },
+    );
+    expect(problems).toEqual([]);
+    expect(one(json, 'resource', 'aws_iam_role')).toMatchObject({ name: 'n'.repeat(64), path: '/integrations/lab/', max_session_duration: 43200 });
+  });
+
+  it('refuses characters IAM does not take in a name, and reserved or over-long tag keys', () => {
+    const { problems } = identity({ kind: 'lambda', account: ACCOUNT }, { name: 'lab results', tagKeys: { owner: 'aws:owner', purpose: 'k'.repeat(129), dataClass: 'data-class', environment: 'environment', expiresOn: 'expires-on', identityKind: 'identity-kind', ticket: 'ticket' } });
+    expect(problems).toEqual([
+      'test/Engine: name "lab results" may hold only letters, digits and +=,.@_-',
+      'test/Engine: tag key "aws:owner" starts with "aws:", which AWS reserves',
+      `test/Engine: tag key "${'k'.repeat(79)}…" is 129 characters; AWS allows 1 to 128`,
+    ]);
   });
 });
