@@ -18,6 +18,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS, type AwsOptions } from './options.js';
+import { BudgetedRetryStrategy, retryBudgetMs } from './retryBudget.js';
 
 export interface AwsClients {
   iam: IAMClient;
@@ -45,10 +46,10 @@ export function clientConfig(opts: AwsOptions, region: string, credentials?: Aws
     // Given credentials (an assumed role) win over the profile.
     ...(credentials ? { credentials } : opts.profile ? { profile: opts.profile } : {}),
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     // adaptive = standard retries (exponential backoff with jitter on throttling and transient
-    // errors) plus client-side rate limiting once AWS starts throttling.
-    retryMode: 'adaptive',
+    // errors) plus client-side rate limiting once AWS starts throttling; bounded in attempts and
+    // in the total time of one operation (checks/live/retryBudget.ts).
+    retryStrategy: new BudgetedRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, retryBudgetMs(timeoutMs, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: Math.min(10_000, Math.ceil(timeoutMs / 3)),
       requestTimeout: timeoutMs,

@@ -96,11 +96,17 @@ class IamCollector {
   async credentialReport(): Promise<ReportRow[] | undefined> {
     const polls = this.opts.reportPolls ?? 10;
     const waitMs = this.opts.reportPollMs ?? 1000;
+    // Polls are bounded in number and in total time; an answer that is no generation state
+    // (a malformed or foreign response) is a gap at once, never polled again.
+    const deadline = performance.now() + (this.opts.reportWaitMs ?? polls * waitMs);
     try {
       for (let i = 0; i < polls; i++) {
         const g = await this.clients.iam.send(new GenerateCredentialReportCommand({}));
         if (g.State === 'COMPLETE') break;
-        await new Promise((r) => setTimeout(r, waitMs));
+        if (g.State !== 'STARTED' && g.State !== 'INPROGRESS') throw new Error('GenerateCredentialReport answered without a report state (a malformed response)');
+        const left = deadline - performance.now();
+        if (left <= 0 || i === polls - 1) break;
+        await new Promise((r) => setTimeout(r, Math.min(waitMs, left)));
       }
     } catch (e) {
       this.rec.gap('iam', 'GenerateCredentialReport', e);

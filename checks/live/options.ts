@@ -63,6 +63,8 @@ export interface LiveOptions extends AwsOptions {
   /** Attempts to fetch the credential report while AWS generates it (default 10, one second apart). */
   reportPolls?: number;
   reportPollMs?: number;
+  /** Most milliseconds spent polling for the report (default: reportPolls × reportPollMs). */
+  reportWaitMs?: number;
 }
 
 export interface OrgOptions {
