@@ -393,7 +393,7 @@ describe('the GitLab CI template of docs/ci.md', () => {
   const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
   const job = (YAML.parse(block) as Record<string, { script: string[]; variables: Record<string, string>; artifacts: { reports: { junit: string }; paths: string[] } }>)['.nhi-guard']!;
 
-  it('installs the package of this version, then its script checks once, writes the artifacts and ends with the gate', async () => {
+  it('installs the package of this version, then its script checks once, writes every artifact from that run and ends with the gate, JUnit failing as the gate does', async () => {
     expect(job.variables.NHI_GUARD_VERSION).toBe(pkg.version);
     expect(job.script[0]).toMatch(/^npm install --prefix "\$CI_PROJECT_DIR\/\.nhi-guard" .*"nhi-guard@\$\{NHI_GUARD_VERSION\}"$/);
     // The install line fetches the published package; here the tarball installed above stands in for it.
@@ -405,10 +405,24 @@ describe('the GitLab CI template of docs/ci.md', () => {
     writeFileSync(script, ['set -eo pipefail', ...job.script.slice(1)].join('\n') + '\n');
     const env = { ...bare, PATH: [bare.PATH, ...SYSTEM_BIN].join(path.delimiter), ...job.variables, CI_PROJECT_DIR: project };
     const clean = (e: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined));
+    // One evaluation writes every report and gates: no second check, no report merge (which has no gate).
+    const runs = job.script.join('\n').match(/\bnhi-guard (check|report)\b/g) ?? [];
+    expect(runs).toEqual(['nhi-guard check']);
     const gate = await run('/bin/bash', [script], clean(env), project);
     expect(gate.code, gate.stderr).toBe(1);
     for (const f of [job.artifacts.reports.junit, ...job.artifacts.paths]) expect(existsSync(path.join(project, f)), f).toBe(true);
     expect(gate.stdout).toContain('NHI-LP-004');
+    // The JUnit test report follows the gate: failures are exactly the rule/resource cases with an
+    // unwaived finding at or above high; the cases below it pass.
+    const doc = JSON.parse(readFileSync(path.join(project, 'nhi-guard.json'), 'utf8')) as { findings: Array<{ ruleId: string; severity: string; waived: boolean; resource: { address?: string; name: string } }> };
+    const junit = readFileSync(path.join(project, job.artifacts.reports.junit), 'utf8');
+    const cases = junit.match(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g) ?? [];
+    const failing = cases.filter((c) => c.includes('<failure'));
+    const atOrAbove = new Set(doc.findings.filter((f) => !f.waived && ['critical', 'high'].includes(f.severity)).map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`));
+    expect(atOrAbove.size).toBeGreaterThan(0);
+    expect(failing).toHaveLength(atOrAbove.size);
+    expect(doc.findings.some((f) => !f.waived && ['medium', 'low', 'info'].includes(f.severity))).toBe(true);
+    expect(cases.length).toBeGreaterThan(failing.length);
     const pass = await run('/bin/bash', [script], clean({ ...env, NHI_GUARD_FAIL_ON: 'none' }), project);
     expect(pass.code, pass.stderr).toBe(0);
     const bad = await run('/bin/bash', [script], clean({ ...env, NHI_GUARD_SOURCE: '--plan missing.json' }), project);
