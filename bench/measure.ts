@@ -4,7 +4,8 @@
  *
  * Each repetition: the floor (read + JSON.parse of the file alone), then the real modules of the
  * pipeline: engine load from the warm cache (compilePack cache hit + WASM instantiation + data),
- * loadSource, enrich, policyInput (serialization) and engine.evaluate. Medians after a warm-up.
+ * loadSource, enrich (catalog facts), the access map, the access
+ * document the findings document carries, policyInput (serialization) and engine.evaluate. Medians after a warm-up.
  * With --write-input DIR it also writes the enriched policy input and the data the engine passes
  * (data.json with nhi.config and nhi.meta), for `opa eval` on exactly the same input.
  *
@@ -15,7 +16,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadEngine } from '../checks/engine/index.js';
 import { metaData } from '../checks/engine/metadata.js';
-import { enrich } from '../checks/enrich/index.js';
+import { accessDocument, accessSummary } from '../checks/access/document.js';
+import { enrichFacts, withAccess } from '../checks/enrich/index.js';
 import { loadSource, policyInput } from '../checks/run.js';
 
 export interface StageTimes {
@@ -24,7 +26,12 @@ export interface StageTimes {
   floor: number;
   engine: number;
   load: number;
+  /** Enrichment without the access map: governance, usage, IAM catalog facts, store targets. */
   enrich: number;
+  /** The PHI access map (checks/access/compute.ts) and the facts the rules read from it. */
+  access: number;
+  /** The access map document and summary the findings document carries (checks/access/document.ts). */
+  accessDoc: number;
   serialize: number;
   evaluate: number;
   total: number;
@@ -92,9 +99,18 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
   const load = ms(t0);
   stage(run, 'load', load);
   t0 = process.hrtime.bigint();
-  const inv = await enrich(raw, { config: engine.config, now });
+  const inv = await enrichFacts(raw, { config: engine.config, now });
   const enrichMs = ms(t0);
   stage(run, 'enrich', enrichMs);
+  t0 = process.hrtime.bigint();
+  withAccess(inv, { config: engine.config, now });
+  const access = ms(t0);
+  stage(run, 'access', access);
+  t0 = process.hrtime.bigint();
+  const summary = accessSummary(accessDocument([inv], { now }).stores);
+  const accessDoc = ms(t0);
+  stage(run, 'accessDoc', accessDoc);
+  if (summary === null) throw new Error('unreachable');
   t0 = process.hrtime.bigint();
   const input = policyInput('plan', inv, now);
   const serialize = ms(t0);
@@ -115,7 +131,7 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
     stage(run, 'evaluate', evaluate);
   }
   return {
-    t: { read, parse, floor: read + parse, engine: engineMs, load, enrich: enrichMs, serialize, evaluate, total: engineMs + load + enrichMs + serialize + evaluate },
+    t: { read, parse, floor: read + parse, engine: engineMs, load, enrich: enrichMs, access, accessDoc, serialize, evaluate, total: engineMs + load + enrichMs + access + accessDoc + serialize + evaluate },
     findings: skipEvaluate ? NaN : found.length,
     inv: { identities: inv.identities.length, credentials: inv.credentials.length, policies: inv.policies.length, unknowns: inv.unknowns.length },
     inputBytes: Buffer.byteLength(input),

@@ -18,6 +18,7 @@
  *          --size-timeout 600 (the in-process child is stopped then; finished stages are kept)
  *          --keep (keep the temp folder with the plans)  --out DIR (default bench/results)
  *          --render FILE.json (re-render the Markdown and targets of an earlier run)
+ *          --benchmarks FILE|none (default BENCHMARKS.md: the run's tables replace its generated part)
  * A peer is skipped at a size when a linear extrapolation from the previous size already exceeds
  * its time limit (the report says so): growth is at least linear, so the skip never hides a pass.
  */
@@ -31,6 +32,7 @@ import { BUILTIN_POLICY_DIR } from '../checks/engine/index.js';
 import { findOpa, PROJECT_ROOT } from '../checks/engine/opaBinary.js';
 import { writeFileAtomic } from '../checks/io/files.js';
 import { writeAssembledPlan, type AssembleStats } from './assemble.js';
+import { spliceBenchmarks } from './benchmarksMd.js';
 import { writePlan, type PlanStats } from './generate.js';
 import { median, type MeasureResult } from './measure.js';
 import { CHECKOV_BIN } from '../test/support/tools.js';
@@ -209,7 +211,7 @@ async function measureChild(file: string, size: number, inputDir: string, env: N
   // Killed by the timeout (or failed): keep the stages of the first run that did finish.
   const first = Object.fromEntries(lines.filter((l) => l.run === 0 && typeof l.stage === 'string').map((l) => [l.stage as string, l.ms as number]));
   const get = (k: string) => (typeof first[k] === 'number' ? first[k] : NaN);
-  const t = { read: get('read'), parse: get('parse'), floor: get('read') + get('parse'), engine: get('engine'), load: get('load'), enrich: get('enrich'), serialize: get('serialize'), evaluate: get('evaluate'), total: NaN };
+  const t = { read: get('read'), parse: get('parse'), floor: get('read') + get('parse'), engine: get('engine'), load: get('load'), enrich: get('enrich'), access: get('access'), accessDoc: get('accessDoc'), serialize: get('serialize'), evaluate: get('evaluate'), total: NaN };
   const error = r.timedOut ? `stopped after ${timeoutS} s${Number.isNaN(t.evaluate) ? ' during WASM evaluate' : ''}` : `measure failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`;
   return { file, bytes: statSync(file).size, reps: 0, warmup: 1, fromWarmup: true, median: t, runs: [t], findings: NaN, identities: NaN, credentials: NaN, policies: NaN, unknowns: NaN, inputBytes: NaN, maxRssBytes: NaN, cacheHit: true, error };
 }
@@ -297,11 +299,11 @@ function markdown(report: Report): string {
   L.push(report.source === 'generated' || !report.source ? `Plans: the seeded generator (bench/generate.ts, seed ${report.seed}).` : 'Plans: assembled from the terraform-produced fixture plans (bench/assemble.ts: copies of test/fixtures/plans/*.json, each in a module instance of its own).', '');
   L.push(`Machine: ${report.machine.cpus}× ${report.machine.cpuModel}, ${fmt(report.machine.memGB, 1)} GiB, node ${report.machine.node}, ${report.machine.opa}, checkov ${report.machine.checkov}. Load average at start ${report.machine.loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${report.machine.loadEnd.map((x) => x.toFixed(2)).join(' ')}. Run took ${fmt(report.durationS)} s.`, '');
   L.push('## Check pipeline (in-process, medians, ms)', '');
-  L.push('| resources | file MB | reps | JSON.parse | floor (read+parse) | engine (cache hit) | load | enrich | serialize | WASM evaluate | total | total / floor | findings | identities | unknowns |');
-  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('| resources | file MB | reps | JSON.parse | floor (read+parse) | engine (cache hit) | load | enrich | access map | access document | serialize | WASM evaluate | total | total / floor | findings | identities | unknowns |');
+  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of report.sizes) {
     const m = s.inProcess.median;
-    L.push(`| ${s.plan.resourceChanges} | ${fmt(s.bytes / MB, 1)} | ${s.inProcess.fromWarmup ? '1 (warm-up only)' : `${s.inProcess.warmup}+${s.inProcess.reps}`} | ${fmt(m.parse)} | ${fmt(m.floor)} | ${fmt(m.engine)} | ${fmt(m.load)} | ${fmt(m.enrich)} | ${fmt(m.serialize)} | ${fmt(m.evaluate)} | ${fmt(m.total)} | ${fmt(ratio(m.total, m.floor), 2)} | ${fmt(s.inProcess.findings)} | ${fmt(s.inProcess.identities)} | ${fmt(s.inProcess.unknowns)} |`);
+    L.push(`| ${s.plan.resourceChanges} | ${fmt(s.bytes / MB, 1)} | ${s.inProcess.fromWarmup ? '1 (warm-up only)' : `${s.inProcess.warmup}+${s.inProcess.reps}`} | ${fmt(m.parse)} | ${fmt(m.floor)} | ${fmt(m.engine)} | ${fmt(m.load)} | ${fmt(m.enrich)} | ${fmt(m.access)} | ${fmt(m.accessDoc)} | ${fmt(m.serialize)} | ${fmt(m.evaluate)} | ${fmt(m.total)} | ${fmt(ratio(m.total, m.floor), 2)} | ${fmt(s.inProcess.findings)} | ${fmt(s.inProcess.identities)} | ${fmt(s.inProcess.unknowns)} |`);
   }
   for (const s of report.sizes) if (s.inProcess.error) L.push('', `${s.plan.resourceChanges} resources: ${s.inProcess.error}; the stages that finished are shown.`);
   L.push('', '## Side by side (wall ms unless noted; the CLI: median of 3 runs up to 10k, after one unmeasured first run; the peers: one run each)', '');
@@ -324,6 +326,13 @@ function markdown(report: Report): string {
   return L.join('\n');
 }
 
+/** Writes the run's tables into BENCHMARKS.md between its markers (bench/benchmarksMd.ts). */
+async function updateBenchmarksMd(file: string | undefined, md: string): Promise<void> {
+  if (!file) return;
+  await writeFileAtomic(file, spliceBenchmarks(readFileSync(file, 'utf8'), md));
+  log(`tables written into ${path.relative(process.cwd(), file)}`);
+}
+
 interface Report {
   startedAt: string;
   durationS: number;
@@ -343,6 +352,8 @@ async function main(argv: string[]): Promise<void> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const outDir = path.resolve(arg('out') ?? RESULTS_DIR);
+  /** The page whose generated part gets this run's tables (none: leave it). */
+  const benchmarksMd = arg('benchmarks') === 'none' ? undefined : path.resolve(arg('benchmarks') ?? path.join(PROJECT_ROOT, 'BENCHMARKS.md'));
   const render = arg('render');
   if (render) {
     // Re-render the Markdown and the targets of an earlier run's JSON.
@@ -350,6 +361,7 @@ async function main(argv: string[]): Promise<void> {
     report.targets = targets(report.sizes, report.build, report.idleRssBytes);
     const md = markdown(report);
     await writeFileAtomic(path.join(outDir, 'latest.md'), md);
+    await updateBenchmarksMd(benchmarksMd, md);
     process.stdout.write(md + '\n');
     return;
   }
@@ -461,6 +473,7 @@ async function main(argv: string[]): Promise<void> {
     const md = markdown(report);
     await writeFileAtomic(path.join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
     await writeFileAtomic(path.join(outDir, 'latest.md'), md);
+    await updateBenchmarksMd(benchmarksMd, md);
     process.stdout.write('\n' + md + '\n');
     log(`results written to ${path.relative(process.cwd(), outDir)}/latest.{json,md}`);
   } finally {

@@ -48,6 +48,18 @@ async function enrichStatement(s: Statement): Promise<void> {
 }
 
 export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inventory> {
+  await enrichFacts(inv, opts);
+  return withAccess(inv, opts);
+}
+
+/** The access map of an Inventory whose facts are enriched (Inventory.access): its own stage in bench/. */
+export function withAccess(inv: Inventory, opts: EnrichOptions): Inventory {
+  inv.access = accessFacts(computeAccess(inv, opts.config));
+  return inv;
+}
+
+/** Everything enrich adds except the access map: governance, usage, catalog facts, store targets. */
+export async function enrichFacts(inv: Inventory, opts: EnrichOptions): Promise<Inventory> {
   for (const i of inv.identities) i.governance = governanceOf(i.tags, opts);
   for (const c of inv.credentials) c.governance = governanceOf(c.tags, opts);
   enrichUsage(inv, opts.now);
@@ -64,6 +76,5 @@ export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inven
   }
   await Promise.all(jobs);
   addResourceTargets(inv);
-  inv.access = accessFacts(computeAccess(inv, opts.config));
   return inv;
 }
