@@ -46,6 +46,11 @@ export interface Condition {
   /** Condition key lower-cased (condition keys are case-insensitive), e.g. `sts:externalid`. */
   key: string;
   values: string[];
+  /**
+   * Drift (checks/drift/resolve.ts): the values that became a pattern of an unresolved reference,
+   * to be read with wildcards whatever the operator.
+   */
+  patterns?: string[];
 }
 
 /** `"*"` as principal is `any: true`. */

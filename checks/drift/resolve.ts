@@ -168,8 +168,26 @@ function principals(p: Principals | undefined, r: (s: string) => string): Princi
   return out;
 }
 
+/**
+ * A condition with its references resolved. A value whose reference stayed unknown became a
+ * pattern: it is listed in `patterns` too, so that the drift rules read its wildcards as such
+ * whatever the operator (a `*` in a StringEquals value as written is a character).
+ */
+const wildcards = (s: string): number => s.split('').filter((ch) => ch === '*' || ch === '?').length;
+
+function condition(c: Condition, r: (s: string) => string): Condition {
+  const patterns: string[] = [];
+  const values = c.values.map((v) => {
+    const out = r(v);
+    // The resolution brought a wildcard the written text does not have: an unresolved part.
+    if (hasReference(v) && wildcards(out) > wildcards(v.replace(INTERPOLATION, ''))) patterns.push(out);
+    return out;
+  });
+  return { ...c, values, ...(patterns.length ? { patterns } : {}) };
+}
+
 function statement(s: Statement, r: (s: string) => string): Statement {
-  const out: Statement = { ...s, conditions: s.conditions.map((c): Condition => ({ ...c, values: c.values.map(r) })) };
+  const out: Statement = { ...s, conditions: s.conditions.map((c) => condition(c, r)) };
   if (s.resources) out.resources = s.resources.map(r);
   if (s.notResources) out.notResources = s.notResources.map(r);
   if (s.principals) out.principals = principals(s.principals, r);

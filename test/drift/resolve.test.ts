@@ -90,6 +90,18 @@ describe('resolveDeclared', () => {
     expect(resourcesOf(resolved(plan, live), 'aws_iam_role_policy.P')).toEqual([['*arn:aws:s3:::stmary-lab-results*', 'arn:aws:s3:::stmary-lab-results/*']]);
   });
 
+  it('lists the condition values that stayed a pattern, so the rules read their wildcards whatever the operator', () => {
+    const cond = (values: string[]) => [{ operator: 'StringEquals', key: 'kms:viaservice', values }];
+    const d = inv({
+      ...declared,
+      policies: [policy(`${STACK}/aws_iam_role_policy.C`, 'c', [allow(['*'], { conditions: cond(['${aws_kms_key.Key.arn}', '${aws_secretsmanager_secret.Token.arn}', '*']) })], synth('aws_iam_role_policy.C'))],
+    });
+    const c = resolved(d, live).policies[0]!.document.document!.statements[0]!.conditions[0]!;
+    expect(c.values).toEqual(['arn:aws:kms:us-east-1:111122223333:key/*', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:lab/token-AbC123', '*']);
+    // The key's ARN is known only live (a pattern); the secret resolved exactly; the written "*" is a character.
+    expect(c.patterns).toEqual(['arn:aws:kms:us-east-1:111122223333:key/*']);
+  });
+
   it('tells terraform references from IAM policy variables', () => {
     expect(hasReference('${aws_s3_bucket.b.arn}/*')).toBe(true);
     expect(hasReference('arn:aws:s3:::b/${aws:username}/*')).toBe(false);

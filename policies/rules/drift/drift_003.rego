@@ -9,7 +9,10 @@
 #   live account (references to declared buckets, keys, secrets and roles become their live
 #   values; what stays unknown is a pattern of its type). Statements compare semantically:
 #   action case (messages name actions as the live document spells them), order, single value or list, IAM wildcards (a declared s3:Get* covers a live
-#   s3:GetObject, and a live s3:Get* is covered by the list of every action it matches).
+#   s3:GetObject, and a live s3:Get* is covered by the list of every action it matches), and
+#   Conditions per operator (a `*` in a StringEquals value is a character, only the Like and Arn
+#   operators take wildcards; fewer values of an equality restrict more, fewer exclusions of a
+#   negated operator restrict less; a live ...IfExists widens).
 #   Only identities matched between declaration and live are compared. The finding is about the
 #   identity; the policy or group membership is its evidence.
 # custom:

@@ -7,7 +7,8 @@
 #   declaration sets (sts:ExternalId, aws:MultiFactorAuthPresent, an OIDC sub). The declaration is
 #   first resolved against the live account (a reference to a declared role becomes its live ARN);
 #   a bare account id and its root ARN are the same principal. One finding per role, naming every
-#   difference; extra live conditions only restrict and are not drift.
+#   difference; extra live conditions only restrict and are not drift. Conditions compare per
+#   operator, as for NHI-DRIFT-003.
 # custom:
 #   id: NHI-DRIFT-007
 #   severity: high

@@ -131,7 +131,7 @@ shown(v) := "(none)" if not is_string(v)
 # single value vs list do not matter (the loaders normalize both), and Conditions count.
 
 # The live action is covered by the declared statement ds, directly or through its catalog expansion.
-action_covered(ds, s, action) if iam.any_matches(object.get(ds, "actions", []), action)
+action_covered(ds, _, action) if iam.any_matches(object.get(ds, "actions", []), action)
 
 action_covered(ds, s, action) if {
 	wildcard(action)
@@ -153,8 +153,8 @@ expansion(s, action) := {lower(e.action) |
 	iam.matches(action, e.action)
 }
 
-# Every condition of the declared statement is kept by the live one: same operator and key, and
-# the live values are among the declared ones (fewer values restrict more). Extra live
+# Every condition of the declared statement is kept by the live one: a live condition on the
+# same key restricts at least as much, per operator (drift_conditions.rego). Extra live
 # conditions only restrict.
 conditions_kept(ds, s) if {
 	every dc in object.get(ds, "conditions", []) {
@@ -164,20 +164,8 @@ conditions_kept(ds, s) if {
 
 condition_kept(dc, s) if {
 	some lc in object.get(s, "conditions", [])
-	lower(lc.operator) == lower(dc.operator)
 	lc.key == dc.key
-	every v in lc.values {
-		value_allowed(dc.values, v)
-	}
-}
-
-value_allowed(values, v) if v in values
-
-# A declared value that stayed a pattern (an unresolved reference) admits what it matches.
-value_allowed(values, v) if {
-	some dv in values
-	contains(dv, "*")
-	glob.match(dv, [], v)
+	condition_restricts(dc, lc)
 }
 
 # The declared conditions the live statement drops or widens, as `key` names.
