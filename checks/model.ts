@@ -118,14 +118,16 @@ export interface Statement {
  * Placeholders. A value the plan does not know, inside a policy document evaluated from the
  * configuration (or a synth/plan reference), is written in its string as `${ADDRESS.ATTRIBUTE}`:
  * the module-prefixed terraform address of the resource and the attribute path, e.g.
- * `${aws_s3_bucket.derm_images.arn}/*` or `${module.feed["lab"].aws_sqs_queue.in.arn}`. No colon
- * appears inside the braces, which tells it from an IAM policy variable (`${aws:username}`).
+ * `${aws_s3_bucket.derm_images.arn}/*` or `${module.feed["lab"].aws_sqs_queue.in.arn}`. It starts with a letter or `_` and has no colon
+ * inside the braces, which tells it from an IAM policy variable (`${aws:username}`,
+ * `${aws:PrincipalTag/team}`, `${s3:prefix}`, and the escapes `${*}`, `${?}`, `${$}`): those are
+ * literal text of the document, as IAM reads them, and never make a document unknown.
  * Placeholders appear only where a rule can still decide without the value: Resource and
  * NotResource entries, Principal values, Condition values and Sid. A document whose Effect,
  * Action or NotAction (or its structure) would hold one is not known (NHI-UNK-001) instead.
  * `referencedAddresses` (checks/enrich/targets.ts) reads the addresses back.
  */
-export const PLACEHOLDER = /\$\{[^{}:]*\}/;
+export const PLACEHOLDER = /\$\{[A-Za-z_][^{}:]*\}/;
 
 export interface ResourceTarget {
   resource: string;

@@ -6,7 +6,7 @@
  */
 import type { Identity, Inventory, Origin } from '../model.js';
 import { globMatch } from '../glob.js';
-import { referencedAddresses } from '../enrich/targets.js';
+import { hasPlaceholder, referencedAddresses } from '../enrich/targets.js';
 
 export type Named =
   | { kind: 'identity'; id: string }
@@ -85,7 +85,7 @@ export class IdentityIndex {
   /** Who one AWS principal entry names. */
   principal(entry: string, from: Origin): Named[] {
     if (entry === '*') return [{ kind: 'any' }];
-    if (entry.includes('${')) return this.referenced(entry, from).map((i) => ({ kind: 'identity', id: i.id }));
+    if (hasPlaceholder(entry)) return this.referenced(entry, from).map((i) => ({ kind: 'identity', id: i.id }));
     if (/^\d{12}$/.test(entry)) return [{ kind: 'account', account: entry }];
     const arn = parseIamArn(entry);
     if (!arn) return [];
@@ -98,7 +98,7 @@ export class IdentityIndex {
   /** Roles a Resource entry of sts:AssumeRole points at. */
   rolesOf(entry: string, from: Origin): Identity[] {
     if (entry === '*') return this.roles;
-    if (entry.includes('${')) return this.referenced(entry, from).filter((i) => i.kind === 'role');
+    if (hasPlaceholder(entry)) return this.referenced(entry, from).filter((i) => i.kind === 'role');
     const parts = entry.split(':');
     if (parts.length < 6 || parts[0] !== 'arn' || !/^(\*|iam)$/.test(parts[2] ?? '')) return [];
     const last = entry.split('/').pop() ?? '';

@@ -8,7 +8,7 @@
 import type { AccessStore, Credential, DataStore, DocRef, Inventory, Origin, Statement } from '../model.js';
 import type { PolicyConfig } from '../engine/policyData.js';
 import { globMatch } from '../glob.js';
-import { referencedAddresses, targetsOfEntry } from '../enrich/targets.js';
+import { hasPlaceholder, policyVariablesAsWildcards, referencedAddresses, targetsOfEntry } from '../enrich/targets.js';
 
 export const MAPPED_CLASSES = new Set(['phi', 'pii']);
 
@@ -147,7 +147,7 @@ export class StoreIndex {
   /** Secrets one Resource entry points at. */
   secretTargets(entry: string, from: Origin): string[] {
     if (this.secrets.length === 0 || entry === '*') return [];
-    const isRef = entry.includes('${');
+    const isRef = hasPlaceholder(entry);
     const key = isRef ? `${entry}\u0000${from.stack ?? ''}\u0000${from.address ?? ''}` : entry;
     const hit = this.secretMemo.get(key);
     if (hit) return hit;
@@ -159,9 +159,10 @@ export class StoreIndex {
       for (const a of referencedAddresses(entry)) for (const x of [a, modulePrefix + a]) for (const s of this.secretsByAddress.get(`${from.stack ?? ''}|${x}`) ?? []) found.add(s.store.id);
       out = [...found];
     } else {
-      const parts = entry.split(':');
+      const pattern = policyVariablesAsWildcards(entry);
+      const parts = pattern.split(':');
       if (parts.length >= 6 && parts[0] === 'arn' && /^(\*|secretsmanager)$/.test(parts[2] ?? '')) {
-        out = this.secrets.filter((s) => secretMatches(entry, parts, s, this.accountId)).map((s) => s.store.id);
+        out = this.secrets.filter((s) => secretMatches(pattern, parts, s, this.accountId)).map((s) => s.store.id);
       }
     }
     this.secretMemo.set(key, out);

@@ -15,17 +15,33 @@
  *   as unknown: any value the entry states for them is accepted unless the account is known.
  * `*` alone reaches nothing here: "every resource of a service" is the rule's own decision.
  */
-import type { DataStore, Inventory, Origin, ResourceTarget } from '../model.js';
+import { PLACEHOLDER, type DataStore, type Inventory, type Origin, type ResourceTarget } from '../model.js';
 import { Glob } from '../glob.js';
 import { refTarget } from '../loaders/values.js';
 
-const PLACEHOLDER = /\$\{([^{}]*)\}/g;
+const PLACEHOLDERS = /\$\{([^{}]*)\}/g;
 const REF = /(?:module\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.)*(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?/g;
+
+/** True when an entry holds a placeholder of a terraform reference (not only IAM policy variables). */
+export const hasPlaceholder = (entry: string): boolean => PLACEHOLDER.test(entry);
+
+const POLICY_VARIABLE = /\$\{[^{}]*\}/g;
+
+/**
+ * An entry with its IAM policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`) as `*`:
+ * a variable takes its value per request, so for what an entry may reach it stands for any value.
+ * The escapes `${*}` and `${?}` are read as the wildcards they spell (at least as wide), `${$}` as `$`.
+ * Placeholders of terraform references are kept.
+ */
+export function policyVariablesAsWildcards(entry: string): string {
+  if (!entry.includes('${')) return entry;
+  return entry.replace(POLICY_VARIABLE, (m) => (PLACEHOLDER.test(m) ? m : m === '${$}' ? '$' : '*'));
+}
 
 /** Resource addresses referenced by `${...}` placeholders of an entry (deduplicated, in order). */
 export function referencedAddresses(entry: string): string[] {
   const out: string[] = [];
-  for (const m of entry.matchAll(PLACEHOLDER)) {
+  for (const m of entry.matchAll(PLACEHOLDERS)) {
     for (const r of m[1]!.match(REF) ?? []) {
       const t = refTarget(r);
       if (!out.includes(t)) out.push(t);
@@ -134,7 +150,7 @@ function sameScope(a: Origin, b: Origin): boolean {
 /** Store ids one Resource entry of a policy (declared at `from`) points at. */
 export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[], accountId?: string): string[] {
   if (entry === '*') return [];
-  if (entry.includes('${')) {
+  if (hasPlaceholder(entry)) {
     const addrs = referencedAddresses(entry);
     const modulePrefix = modulePrefixOf(from);
     return stores
@@ -146,7 +162,7 @@ export function targetsOfEntry(entry: string, from: Origin, stores: DataStore[],
       .map((d) => d.id);
   }
   if (!entry.toLowerCase().startsWith('arn:')) return [];
-  const compiled = compileEntry(entry);
+  const compiled = compileEntry(policyVariablesAsWildcards(entry));
   return stores
     .filter((d) => {
       const { arn } = cachedStoreArn(d, accountId);
@@ -193,7 +209,7 @@ class StoreIndex {
 
   targets(entry: string, from: Origin): string[] {
     if (entry === '*') return [];
-    const isRef = entry.includes('${');
+    const isRef = hasPlaceholder(entry);
     const modulePrefix = isRef ? modulePrefixOf(from) : '';
     const key = isRef ? `${entry}\u0000${from.stack ?? ''}\u0000${from.file ?? ''}\u0000${modulePrefix}` : entry;
     const hit = this.memo.get(key);
@@ -202,7 +218,7 @@ class StoreIndex {
     if (isRef) {
       for (const t of referencedAddresses(entry)) for (const x of [t, modulePrefix + t]) for (const d of this.byBase.get(x) ?? []) found.add(d);
     } else if (entry.toLowerCase().startsWith('arn:')) {
-      this.arnCandidates(entry, found);
+      this.arnCandidates(policyVariablesAsWildcards(entry), found);
     }
     // Candidates in Inventory order, so that results do not depend on the index.
     const candidates = [...found].sort((a, b) => this.order.get(a)! - this.order.get(b)!);

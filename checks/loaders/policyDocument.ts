@@ -153,7 +153,9 @@ export function documentFromText(text: string): DocRef {
       return { known: false, unreadable: true, reason: 'policy document is not valid URL-encoded text' };
     }
   }
-  if (t.includes('${')) return { known: false, reason: 'policy document contains an unresolved interpolation' };
+  // A terraform interpolation left in the text is not the document yet; an IAM policy variable
+  // (`${aws:username}`) is part of it (checks/model.ts, PLACEHOLDER).
+  if (PLACEHOLDER.test(t)) return { known: false, reason: 'policy document contains an unresolved interpolation' };
   return documentFromJson(t);
 }
 
@@ -237,6 +239,50 @@ function placeholderInKeys(v: unknown): string | undefined {
  * Unknown pieces make the whole document unknown: a guess could hide a wildcard.
  */
 export function documentFromDataSource(values: Record<string, Value>): DocRef {
+  const sources = documentsOf(values, 'source_json', 'source_policy_documents');
+  const overrides = documentsOf(values, 'override_json', 'override_policy_documents');
+  if ('reason' in sources) return sources.reason;
+  if ('reason' in overrides) return overrides.reason;
+  const own = ownStatements(values);
+  if (!own.known) return own;
+  // The provider's merge: source documents, then the statements, then overrides, by Sid.
+  const statements: Statement[] = [];
+  for (const doc of [...sources.docs, own.document!, ...overrides.docs]) {
+    for (const st of doc.statements) {
+      const at = st.sid ? statements.findIndex((x) => x.sid === st.sid) : -1;
+      if (at >= 0) statements[at] = st;
+      else statements.push(st);
+    }
+  }
+  const version = own.document!.version;
+  const beyond = beyondBounds(statements);
+  if (beyond) return notJudged(beyond);
+  return { known: true, document: { statements, ...(version ? { version } : {}) } };
+}
+
+/**
+ * The source or override documents of a policy document data source: parsed when known; a
+ * reason when one is known only after apply (its statements would be missing) or unreadable.
+ */
+function documentsOf(values: Record<string, Value>, single: string, list: string): { docs: PolicyDocument[] } | { reason: DocRef } {
+  const texts: Value[] = [];
+  const one = values[single];
+  if (one !== undefined && one !== null && one !== '') texts.push(one);
+  const many = values[list];
+  if (isUnresolved(many)) return { reason: { known: false, reason: `${list} is known only after apply` } };
+  if (Array.isArray(many)) texts.push(...many.filter((x) => x !== null && x !== ''));
+  const docs: PolicyDocument[] = [];
+  for (const t of texts) {
+    if (typeof t !== 'string') return { reason: { known: false, reason: `a document of ${list} is known only after apply` } };
+    const d = documentFromText(t);
+    if (!d.known || !d.document) return { reason: d };
+    docs.push(d.document);
+  }
+  return { docs };
+}
+
+/** The statement blocks of a data source itself. */
+function ownStatements(values: Record<string, Value>): DocRef {
   const statements: Statement[] = [];
   const blocks = asBlocks(values.statement);
   for (const b of blocks) {
@@ -275,8 +321,6 @@ export function documentFromDataSource(values: Record<string, Value>): DocRef {
     statements.push(st);
   }
   const version = asString(values.version);
-  const beyond = beyondBounds(statements);
-  if (beyond) return notJudged(beyond);
   return { known: true, document: { statements, ...(version ? { version } : {}) } };
 }
 

@@ -94,7 +94,7 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
         const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
         const values = clean(body, 0, file, at) as Record<string, Value>;
         const literal = new Set<string>();
-        for (const [k, x] of Object.entries(values)) if (typeof x === 'string' && !x.includes('${')) literal.add(k);
+        for (const [k, x] of Object.entries(values)) if (typeof x === 'string' && !hasInterpolation(x)) literal.add(k);
         // Secret values stay out of records, as in plan and state: only that they exist.
         const sensitive = new Set<string>();
         for (const k of Object.keys(values)) {
@@ -129,6 +129,9 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
   }
   return records;
 }
+
+/** True when a string of cdk.tf.json holds a terraform interpolation (not only `$${` escapes). */
+const hasInterpolation = (s: string): boolean => s.includes('${') && s.replace(/\$\$\{/g, '').includes('${');
 
 const PLAIN_CONFIG_SET = new Set<string>(PLAIN_CONFIG_TYPES);
 const NAMING_ATTRS = new Set(['name', 'arn', 'id', 'function_name', 'family']);
@@ -170,7 +173,9 @@ export function resolveReferences(records: ResourceRecord[]): void {
     if (!s.includes('${')) return s;
     const refs: string[] = [];
     let unknown = false;
-    const out = s.replace(/\$\{([^{}]+)\}/g, (m, expr: string) => {
+    const out = s.replace(/\$\$\{|\$\{([^{}]+)\}/g, (m, expr: string | undefined) => {
+      // `$${` is terraform's escape of a literal `${` (an IAM policy variable, `$${aws:username}`).
+      if (expr === undefined) return '${';
       const e = expr.trim();
       if (REF.test(e)) {
         const v = attr(e, depth);

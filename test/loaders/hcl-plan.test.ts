@@ -1,7 +1,8 @@
 /**
  * Issue 14 end to end with the real tools: terraform plans test/fixtures/tf/hcl (policies written
  * with jsonencode() over references to resources of the same apply, a module with for_each,
- * aws_iam_policy_document, templatefile, a secret of jsonencode'd constants) against moto; the
+ * aws_iam_policy_document (source documents, dynamic blocks, in a module instance), IAM policy
+ * variables, templatefile, a secret of jsonencode'd constants) against moto; the
  * plan is checked with its .tf files beside it, then applied and the state checked. The plan gets
  * the same findings as the state (NHI-UNK-001 only where the structure is truly unknown, and the
  * plan-only NHI-ROT-007). Without the .tf files the plan is judged as before: unknown documents.
@@ -105,11 +106,21 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
       'NHI-LP-001 aws_iam_role_policy.admin_bad hcl-admin-bad',
       // iam:* on "*": one NHI-LP-002 finding, which names NHI-LP-003.
       'NHI-LP-002 aws_iam_policy.iam_bad hcl-iam-bad',
+      // aws_iam_policy_document from a dynamic block over a local map (iam:* on "*").
+      'NHI-LP-002 aws_iam_role_policy.dyn_bad hcl-dyn-bad',
       'NHI-LP-005 aws_iam_policy.iam_bad hcl-iam-bad',
+      'NHI-LP-005 aws_iam_role_policy.dyn_bad hcl-dyn-bad',
       'NHI-LP-006 aws_iam_policy.iam_bad hcl-iam-bad',
+      'NHI-LP-006 aws_iam_role_policy.dyn_bad hcl-dyn-bad',
+      // aws_iam_policy_document whose source document reads the phi bucket.
+      'NHI-LP-008 aws_iam_role_policy.doc_bad hcl-doc-bad',
       'NHI-LP-008 aws_iam_role_policy.phi_bad hcl-phi-bad',
       'NHI-LP-008 aws_iam_role_policy.tpl_bad hcl-tpl-bad',
+      // An IAM policy variable in the Resource: judged, in plan and state.
+      'NHI-LP-008 aws_iam_role_policy.var_bad hcl-var-bad',
       'NHI-LP-008 module.feed["lab"].aws_iam_role.feed hcl-feed-lab',
+      // aws_iam_policy_document in a module instance.
+      'NHI-LP-008 module.feed["lab"].aws_iam_role_policy.head hcl-feed-lab',
       'NHI-LP-008 module.feed["lab"].aws_iam_role_policy.read hcl-feed-lab',
       'NHI-ROT-007 aws_secretsmanager_secret.s["rot007-bad"] -',
       'NHI-TR-005 aws_iam_role.root_trust hcl-root-trust',

@@ -15,6 +15,7 @@ import { isSecretAttribute } from '../tfjson.js';
 import { isUnresolved, splitAddress, type Value } from '../values.js';
 import { Evaluator, findOpaque, opaque, setTemplateParser, type Scope } from './evaluate.js';
 import { hclParser, tfFiles, type HclBlock, type HclModule, type HclParser } from './parser.js';
+import { renderPolicyDocument } from './policyDocumentBlock.js';
 
 /** What the plan tells the configuration. */
 export interface PlanFacts {
@@ -66,6 +67,8 @@ const baseName = (segment: string) => segment.replace(/\[.*$/, '');
 export class TfConfiguration {
   private readonly instances = new Map<string, Instance>();
   private readonly evaluator = new Evaluator();
+  /** Policy document data sources rendered so far (null while one is being rendered: a cycle). */
+  private readonly documents = new Map<string, Value | null>();
 
   private constructor(
     private readonly parser: HclParser,
@@ -159,6 +162,7 @@ export class TfConfiguration {
       variable: (name) => (constant ? opaque(`var.${name} is not written in the code`) : self.variable(inst, name)),
       local: (name) => self.local(inst, name, constant),
       known: (address, attrs) => (constant ? undefined : self.facts.known(address, attrs)),
+      policyDocument: (address) => (constant ? opaque('a policy document is not written in the code') : self.policyDocument(address)),
       moduleOutput: (name, key, output) => {
         if (constant) return opaque('a module output is not written in the code');
         const seg = key === undefined ? name : `${name}[${typeof key === 'number' ? key : JSON.stringify(key)}]`;
@@ -201,6 +205,21 @@ export class TfConfiguration {
     memo.set(name, null);
     const v = this.evaluator.evaluate(expr, this.scope(inst, constant));
     memo.set(name, v);
+    return v;
+  }
+
+  /** An `aws_iam_policy_document` data source's json rendered from its block; undefined when not declared. */
+  private policyDocument(address: string): Value | undefined {
+    if (this.documents.has(address)) return this.documents.get(address) ?? opaque(`${address} refers to itself`);
+    const hit = this.locate(address);
+    if (!hit || hit.block.type !== 'data') return undefined;
+    this.documents.set(address, null);
+    const scope = this.scope(hit.inst);
+    const base: Scope = { ...scope, ...this.iteration(hit.block, hit.key, scope) };
+    const v = renderPolicyDocument(hit.block, (expr, bindings) =>
+      this.evaluator.evaluate(expr, bindings && bindings.size ? { ...base, bindings: new Map([...(base.bindings ?? []), ...bindings]) } : base),
+    );
+    this.documents.set(address, v);
     return v;
   }
 

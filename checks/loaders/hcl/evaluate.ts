@@ -38,6 +38,11 @@ export interface Scope {
   local(name: string): Value;
   /** What the plan knows of `address` (an instance address) at an attribute path; undefined: not known. */
   known(address: string, attrs: Array<string | number>): Value | undefined;
+  /**
+   * The `json` of an `aws_iam_policy_document` data source (an instance address) that the plan
+   * does not know, rendered from its block; undefined when the configuration does not declare it.
+   */
+  policyDocument?(address: string): Value | undefined;
   /** A module call's output (`module.NAME[key].OUTPUT`); opaque when not evaluated. */
   moduleOutput(name: string, key: Value | undefined, output: string): Value;
   each?: { key: Value; value: Value };
@@ -376,6 +381,11 @@ export class Evaluator {
     if (!splat) {
       const known = scope.known(address, attrs);
       if (known !== undefined && !isUnresolved(known)) return this.steps_(known, rest.slice(i), scope, depth);
+      // A policy document the plan reads only at apply: rendered from its block, as the provider would.
+      if (root === 'data' && attrName(rest[0]) === 'aws_iam_policy_document' && attrs.length === 1 && (attrs[0] === 'json' || attrs[0] === 'minified_json')) {
+        const doc = scope.policyDocument?.(address);
+        if (doc !== undefined) return this.steps_(doc, rest.slice(i), scope, depth);
+      }
     }
     const ref = address + attrs.map((a) => (typeof a === 'number' ? `[${a}]` : `.${a}`)).join('');
     return i < rest.length ? opaque(`${ref} is indexed by a value known only after apply`) : placeholderFor(ref);

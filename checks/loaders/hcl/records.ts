@@ -19,6 +19,9 @@ const DOCUMENT_ATTRS: Record<string, string[]> = {
   aws_iam_user_policy: ['policy'],
   aws_iam_group_policy: ['policy'],
   aws_iam_role: ['assume_role_policy'],
+  aws_s3_bucket_policy: ['policy'],
+  aws_secretsmanager_secret_policy: ['policy'],
+  aws_kms_key: ['policy'],
 };
 
 /** Plan JSON values into record Values (prototype-free objects). */
