@@ -16,7 +16,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadEngine } from '../checks/engine/index.js';
 import { metaData } from '../checks/engine/metadata.js';
-import { accessDocument, accessSummary } from '../checks/access/document.js';
+import { accessDocument } from '../checks/access/document.js';
+import { compactAccess } from '../checks/access/summary.js';
 import { enrichFacts, withAccess } from '../checks/enrich/index.js';
 import { loadSource, policyInput } from '../checks/run.js';
 
@@ -30,7 +31,7 @@ export interface StageTimes {
   enrich: number;
   /** The PHI access map (checks/access/compute.ts) and the facts the rules read from it. */
   access: number;
-  /** The access map document and summary the findings document carries (checks/access/document.ts). */
+  /** The access map document and the compact map the findings document carries (checks/access/document.ts, summary.ts). */
   accessDoc: number;
   serialize: number;
   evaluate: number;
@@ -107,7 +108,7 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
   const access = ms(t0);
   stage(run, 'access', access);
   t0 = process.hrtime.bigint();
-  const summary = accessSummary(accessDocument([inv], { now }).stores);
+  const summary = compactAccess(accessDocument([inv], { now }).stores);
   const accessDoc = ms(t0);
   stage(run, 'accessDoc', accessDoc);
   if (summary === null) throw new Error('unreachable');

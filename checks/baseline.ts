@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { accessDelta } from './access/delta.js';
+import { accessStores } from './access/summary.js';
 import { compareFindings, type Finding, type FindingsDocument } from './findings.js';
 import { readJson } from './io/files.js';
 import { assertValid } from './schemas/index.js';
@@ -114,7 +115,7 @@ export function applyBaseline(doc: FindingsDocument, base: FindingsDocument, opt
     findings,
     baseline: { file: opts.file, generatedAt: base.generatedAt, new: fresh, existing, resolved, notEvaluated },
     // The PHI access map of both runs, when both carry one: what this change gives or takes.
-    ...(doc.access && base.access ? { accessDelta: accessDelta(base.access, doc.access, opts.file) } : {}),
+    ...(doc.access && base.access ? { accessDelta: accessDelta(accessStores(base.access), accessStores(doc.access), opts.file) } : {}),
   };
 }
 

@@ -3,7 +3,9 @@
  * the engine joined with rule metadata and the Inventory elements they name. Every report format
  * is a pure function of this document.
  */
-import type { AccessDelta, AccessStoreSummary } from './access/document.js';
+import type { AccessDelta } from './access/document.js';
+import type { AccessStoreSummary, FindingsAccess } from './access/summary.js';
+import type { PhiStoreRow } from './phiStores.js';
 import path from 'node:path';
 import { fingerprint, type BaselineState, type BaselineSummary } from './baseline.js';
 import type { RawFinding } from './engine/index.js';
@@ -13,8 +15,8 @@ import type { Gap, Inventory, Origin, SourceKind } from './model.js';
 import type { ResolvedSelection, SelectionRecord } from './selection.js';
 import { WaiverIndex, type WaiverFact } from './waivers.js';
 
-/** 1.1.0: findings carry a fingerprint and, against a baseline, a baseline state; the document its baseline. */
-export const FINDINGS_SCHEMA_VERSION = '1.1.0';
+/** 1.1.0: findings carry a fingerprint and, against a baseline, a baseline state; the document its baseline. 1.2.0: `access` is compact (principals by index). */
+export const FINDINGS_SCHEMA_VERSION = '1.2.0';
 export const TOOL = { name: 'nhi-guard', version: '0.1.0' } as const;
 
 export interface FindingResource {
@@ -99,8 +101,13 @@ export interface FindingsDocument {
   selection?: SelectionRecord;
   /** With --baseline: what this run was compared against, and the baseline's findings that are gone. */
   baseline?: BaselineSummary;
-  /** The PHI access map: per store of data-class phi or pii, who reaches it and how (checks/access/). */
-  access?: AccessStoreSummary[];
+  /**
+   * The PHI access map: the data-class phi stores, who reaches them and how, compact (checks/access/summary.ts;
+   * read it with accessStores). Documents of 1.1.0 carry the stores as an array, each principal inline.
+   */
+  access?: FindingsAccess | AccessStoreSummary[];
+  /** Every data store of data-class phi in the inputs, with its account and region (checks/phiStores.ts). */
+  phiStores?: PhiStoreRow[];
   /** With --baseline whose document has `access`: what this change gives or takes. */
   accessDelta?: AccessDelta;
   /** Drift with --history: what is new since the previous run of the folder, and what was resolved (never gates). */

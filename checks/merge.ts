@@ -3,6 +3,7 @@
  * organization (an `--org` run merges its accounts' documents the same way), or one per job of
  * a nightly run spread over many machines (docs/nightly.md). Pure: no I/O.
  */
+import { mergeAccess, type AccessStoreSummary, type FindingsAccess } from './access/summary.js';
 import { SEVERITIES, type Severity } from './engine/metadata.js';
 import { compareFindings, FINDINGS_SCHEMA_VERSION, summarize, TOOL, type Finding, type FindingsDocument, type RuleSummary, type TrendPoint } from './findings.js';
 
@@ -51,7 +52,7 @@ export function mergeTrends(trends: TrendPoint[][]): TrendPoint[] | undefined {
 
 /**
  * Merges documents: findings deduplicated (an unwaived copy wins over a waived one, so merging
- * never hides a finding), rules united by id, inputs, inventory rows and gaps concatenated, trends
+ * never hides a finding), rules united by id, inputs, inventory rows, gaps and the PHI access map's stores (each with its account) concatenated, trends
  * summed per day (mergeTrends), the summary recomputed. `identities` is the sum over the
  * documents (they normally cover different stacks, plans or accounts); a document whose inputs
  * were all seen already (the same report given twice) adds none, and its inputs are not repeated.
@@ -65,7 +66,11 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
   const seenInputs = new Set<string>();
   const gaps: NonNullable<FindingsDocument['gaps']> = [];
   const inventory: NonNullable<FindingsDocument['inventory']> = [];
+  const phiStores: NonNullable<FindingsDocument['phiStores']> = [];
+  let anyPhiStores = false;
   const trends: TrendPoint[][] = [];
+  const access: Array<FindingsAccess | AccessStoreSummary[]> = [];
+  const accessAccounts: Array<string | undefined> = [];
   let identities = 0;
   let generatedAt = docs[0]!.generatedAt;
   let now = docs[0]!.now;
@@ -84,13 +89,24 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
       gaps.push(...(d.gaps ?? []));
       identities += d.summary.identities;
       inventory.push(...(d.inventory ?? []));
+      if (d.phiStores) {
+        anyPhiStores = true;
+        const acct = singleAccount(d);
+        phiStores.push(...d.phiStores.map((s) => (s.account || !acct ? s : { ...s, account: acct })));
+      }
       trends.push(d.trend ?? []);
+      // The PHI access map of each document, its stores marked with their account.
+      if (d.access) {
+        access.push(d.access);
+        accessAccounts.push(d.account?.id ?? singleAccount(d));
+      }
     }
     generatedAt = later(generatedAt, d.generatedAt);
     now = later(now, d.now);
   }
   const all = [...findings.values()].sort(compareFindings);
   const trend = mergeTrends(trends);
+  const mergedAccess = mergeAccess(access, accessAccounts);
   return {
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     tool: { ...TOOL },
@@ -105,5 +121,14 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
     ...(inventory.length ? { inventory } : {}),
     ...(trend ? { trend } : {}),
     ...(gaps.length ? { gaps } : {}),
+    ...(mergedAccess ? { access: mergedAccess } : {}),
+    ...(anyPhiStores ? { phiStores } : {}),
   };
+}
+
+/** The one account of a per-account live document (its `aws:<account>/<region>` inputs, else its findings), if it has one. */
+function singleAccount(d: FindingsDocument): string | undefined {
+  const fromInputs = new Set(d.inputs.map((i) => /^aws:(\d{12})\//.exec(i.file)?.[1]).filter((a) => a !== undefined));
+  const accounts = fromInputs.size ? fromInputs : new Set(d.findings.map((f) => f.account).filter((a) => a !== undefined));
+  return accounts.size === 1 ? [...accounts][0] : undefined;
 }

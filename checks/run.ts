@@ -2,7 +2,9 @@
  * The check pipeline: load each source into an Inventory, enrich it, evaluate the compiled policy
  * once per input, and join the results into one findings document.
  */
-import { accessDocument, accessSummary } from './access/document.js';
+import { accessDocument } from './access/document.js';
+import { compactAccess } from './access/summary.js';
+import { phiStoreRows } from './phiStores.js';
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
@@ -132,7 +134,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}),
     });
     // The PHI access map beside the findings (the HTML report's section, the PR comment's access delta).
-    doc.access = accessSummary(accessDocument(part.map((j) => j.inv), { now: opts.now }).stores);
+    doc.access = compactAccess(accessDocument(part.map((j) => j.inv), { now: opts.now }).stores, account);
+    // Every PHI store with its account and region (the nightly report's PHI stores section).
+    doc.phiStores = part.flatMap((j) => phiStoreRows(j.inv, engine.config.tagKeys.owner));
     return doc;
   };
   const all = emptyInventory();

@@ -15,7 +15,8 @@ import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import type { Gap } from '../checks/model.js';
-import { principalCount, type AccessStoreSummary } from '../checks/access/document.js';
+import { namesStore, phiStoreLabel, type PhiStoreRow } from '../checks/phiStores.js';
+import { accessStores, principalCount, type AccessStoreSummary } from '../checks/access/summary.js';
 
 /** A node in fast-xml-builder's ordered form: `{tag: children, ':@': attributes}` or `{'#text': s}`. */
 type Node = Record<string, unknown>;
@@ -377,6 +378,55 @@ function expiringSection(doc: FindingsDocument, rows: InventoryRow[]): Node[] {
 }
 
 
+// --- PHI stores ------------------------------------------------------------------------------
+
+/**
+ * The NHI-LP-008 findings that name a store: the store in the message's list (or every store of its
+ * kind), in the store's account when both say theirs (findings of declared sources carry none).
+ */
+export function lp008Of(doc: FindingsDocument, s: PhiStoreRow): Finding[] {
+  return doc.findings.filter((f) => f.ruleId === 'NHI-LP-008' && (!f.account || !s.account || f.account === s.account) && namesStore(f.message, s));
+}
+
+/** Every PHI store with its account, region and data class, and the NHI-LP-008 findings that name it. */
+function phiStoresSection(doc: FindingsDocument): Node[] {
+  const stores = doc.phiStores;
+  if (!stores) return [];
+  const out: Node[] = [h('h2', { id: 'phi-stores' }, `PHI stores (${stores.length})`)];
+  if (!stores.length) return [...out, h('p', { class: 'empty' }, 'No data store of data-class phi in these inputs.')];
+  out.push(
+    h(
+      'table',
+      { class: 'phi-stores' },
+      h('thead', null, h('tr', null, ...['Account', 'Region', 'Store', 'Data class', 'Owner', 'NHI-LP-008'].map((t) => h('th', null, t)))),
+      h(
+        'tbody',
+        null,
+        ...stores.map((s) => {
+          const fs = lp008Of(doc, s);
+          const open = fs.filter((f) => !f.waived);
+          return h(
+            'tr',
+            { class: 'phi-store', 'data-store': s.id, 'data-account': s.account ?? '', 'data-lp008': open.length },
+            h('td', null, s.account ?? '-'),
+            h('td', null, s.region ?? (s.kind === 's3' ? 'global (S3)' : '-')),
+            h('td', null, phiStoreLabel(s), h('span', { class: 'sub' }, s.arn ?? s.address ?? s.id)),
+            h('td', null, s.dataClass),
+            h('td', null, s.owner ?? UNOWNED),
+            h(
+              'td',
+              null,
+              fs.length ? `${open.length} open${fs.length > open.length ? `, ${fs.length - open.length} waived` : ''}` : 'none',
+              ...fs.map((f) => h('span', { class: f.waived ? 'sub waived' : 'sub' }, `${f.identity ?? f.resource.name}: ${f.message}`)),
+            ),
+          );
+        }),
+      ),
+    ),
+  );
+  return out;
+}
+
 // --- the PHI access map (also the page of `nhi-guard access --format html`) ---------------------
 
 const VIA: Record<string, string> = { 'identity-policy': 'own policy', 'resource-policy': 'resource policy', 'role-chain': 'role chain' };
@@ -388,19 +438,21 @@ export function accessLastUsed(p: { lastUsed?: string | null; daysSinceUsed?: nu
   return `${p.lastUsed.slice(0, 10)}${typeof p.daysSinceUsed === 'number' ? ` (${p.daysSinceUsed}d ago)` : ''}`;
 }
 
-export function storeHeading(s: AccessStoreSummary): string {
+/** `byAccount`: the stores span more than one account, so each names its own. */
+export function storeHeading(s: AccessStoreSummary, byAccount = false): string {
   const n = principalCount(s);
-  return `${s.label} (data-class ${s.dataClass}${s.owner ? `, owner ${s.owner}` : ''}${s.maxReach ? `, max-reach ${s.maxReach}` : ''}): ${n} principal${n === 1 ? '' : 's'}`;
+  return `${s.label} (${byAccount && s.account ? `account ${s.account}, ` : ''}data-class ${s.dataClass}${s.owner ? `, owner ${s.owner}` : ''}${s.maxReach ? `, max-reach ${s.maxReach}` : ''}): ${n} principal${n === 1 ? '' : 's'}`;
 }
 
 /** One section per store: who reaches it, with access, way in, path, owner and last use. */
 export function accessSection(stores: AccessStoreSummary[]): Node[] {
   if (stores.length === 0) return [h('p', { class: 'empty' }, 'No data store of data-class phi or pii is declared in these inputs.')];
+  const byAccount = new Set(stores.map((s) => s.account ?? '')).size > 1;
   return stores.map((s) =>
     h(
       'section',
-      { class: 'store' },
-      h('h3', null, storeHeading(s)),
+      { class: 'store', ...(s.account ? { 'data-account': s.account } : {}) },
+      h('h3', null, storeHeading(s, byAccount)),
       s.reaches.length === 0
         ? h('p', { class: 'empty' }, 'Nobody reaches it.')
         : h(
@@ -422,7 +474,7 @@ export function accessSection(stores: AccessStoreSummary[]): Node[] {
 /** The report's PHI access section: the stores of data-class phi (pii stores are in `nhi-guard access`). */
 function phiAccessSection(doc: FindingsDocument): Node[] {
   if (!doc.access) return [];
-  const phi = doc.access.filter((s) => s.dataClass === 'phi');
+  const phi = accessStores(doc.access).filter((s) => s.dataClass === 'phi');
   return [h('h2', { id: 'phi-access' }, `PHI access (${phi.length} data store${phi.length === 1 ? '' : 's'})`), ...accessSection(phi)];
 }
 
@@ -453,6 +505,7 @@ export function renderHtml(doc: FindingsDocument, opts: { sourceRoot?: string } 
       ...changesSection(doc),
       ...findingsSection(doc),
       ...expiringSection(doc, rows),
+      ...phiStoresSection(doc),
       ...phiAccessSection(doc),
       ...inventorySection(rows),
     ),

@@ -8,7 +8,8 @@ import { UserError } from '../errors.js';
 import { isObject, readJson } from '../io/files.js';
 import type { AccessLevel } from '../model.js';
 import { assertValid } from '../schemas/index.js';
-import type { AccessDelta, AccessDeltaItem, AccessMapDocument, AccessStoreSummary } from './document.js';
+import type { AccessDelta, AccessDeltaItem, AccessMapDocument } from './document.js';
+import type { AccessStoreSummary } from './summary.js';
 
 export async function loadAccessDocument(file: string): Promise<AccessMapDocument> {
   const doc = await readJson(file);
@@ -27,13 +28,15 @@ interface Pair {
 
 const ORDER: AccessLevel[] = ['read', 'write', 'admin'];
 
-function pairs(stores: AccessStoreSummary[]): Map<string, Pair> {
+function pairs(stores: AccessStoreSummary[], byAccount: boolean): Map<string, Pair> {
   const out = new Map<string, Pair>();
   for (const s of stores) {
+    // Over several accounts, a store is known by its account too.
+    const store = byAccount && s.account ? `${s.label} (account ${s.account})` : s.label;
     for (const e of s.reaches) {
-      const k = `${e.principal.label}\u0000${s.label}`;
+      const k = `${e.principal.label}\u0000${store}`;
       let p = out.get(k);
-      if (!p) out.set(k, (p = { principal: e.principal.label, store: s.label, levels: new Set(), routes: new Map() }));
+      if (!p) out.set(k, (p = { principal: e.principal.label, store, levels: new Set(), routes: new Map() }));
       add(p, e);
     }
   }
@@ -60,7 +63,8 @@ function diff(from: Map<string, Pair>, to: Map<string, Pair>): AccessDeltaItem[]
 
 /** What `current` gives and takes compared with `base` (access map documents, or the `access` of findings documents). */
 export function accessDelta(base: AccessStoreSummary[], current: AccessStoreSummary[], baselineFile: string): AccessDelta {
-  const b = pairs(base);
-  const c = pairs(current);
+  const byAccount = new Set([...base, ...current].map((s) => s.account ?? '')).size > 1;
+  const b = pairs(base, byAccount);
+  const c = pairs(current, byAccount);
   return { baseline: baselineFile, gained: diff(b, c), lost: diff(c, b) };
 }

@@ -201,26 +201,5 @@ export function accessDocument(inventories: Inventory[], opts: { now: Date; gene
   };
 }
 
-/**
- * A store of the map as the findings document carries it, kept small (a large estate has tens of
- * thousands of reaches): no steps, and the route only of reaches through a role chain or a
- * resource policy (an own-policy reach is the identity's own grant; `nhi-guard access` shows it).
- */
-export type AccessStoreSummary = Omit<AccessStoreEntry, 'reaches'> & {
-  reaches: Array<Omit<AccessEntry, 'steps' | 'route' | 'chain' | 'principal'> & { principal: Omit<AccessPrincipalEntry, 'id' | 'dataClass'>; route?: string }>;
-};
-
-/** The data-class phi stores of the map, for the findings document. */
-export function accessSummary(stores: AccessStoreEntry[]): AccessStoreSummary[] {
-  return stores
-    .filter((s) => s.dataClass === 'phi')
-    .map((s) => ({
-      ...s,
-      reaches: s.reaches.map(({ steps: _steps, route, chain: _chain, principal: { id: _id, dataClass: _dc, ...principal }, ...e }) => (e.via === 'identity-policy' ? { ...e, principal } : { ...e, principal, route })),
-    }));
-}
-
 /** Distinct principals reaching a store. */
-export function principalCount(s: Pick<AccessStoreEntry, 'reaches'> | AccessStoreSummary): number {
-  return new Set(s.reaches.map((r) => r.principal.label)).size;
-}
+export { principalCount } from './summary.js';

@@ -7,7 +7,9 @@
  * findings about them (a declared secret missing live, say).
  */
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from '../engine/index.js';
-import { accessDocument, accessSummary } from '../access/document.js';
+import { accessDocument } from '../access/document.js';
+import { compactAccess } from '../access/summary.js';
+import { phiStoreRows } from '../phiStores.js';
 import { enrich } from '../enrich/index.js';
 import { findingsDocument, type FindingsDocument } from '../findings.js';
 import { resolveSelection, type RuleSelection } from '../selection.js';
@@ -65,7 +67,8 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     selection,
     ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
   });
-  document.access = accessSummary(accessDocument([live], { now: opts.now }).stores);
+  document.access = compactAccess(accessDocument([live], { now: opts.now }).stores);
+  document.phiStores = phiStoreRows(live, engine.config.tagKeys.owner);
   document.expiringSoonDays = engine.config.expiringSoonDays;
   return { document, declared, live, matches, engine };
 }

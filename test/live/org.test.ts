@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessStores } from '../../checks/access/summary.js';
 import type { FindingsDocument } from '../../checks/findings.js';
 import { check } from '../../checks/schemas/index.js';
 import { chromium } from '../support/chromium.js';
@@ -63,6 +64,21 @@ describe('check --org against a moto organization', () => {
     const rot = doc.findings.filter((f) => f.ruleId === 'NHI-ROT-001' && f.resource.name === 'm1/hl7-token');
     expect(rot.map((f) => f.resource.arn!.split(':')[3]).sort()).toEqual([SECOND_REGION, REGION].sort());
     expect(JSON.stringify(doc)).not.toContain('CANARY');
+  });
+
+  it('carries the PHI access map and the PHI stores of every account, each with its account and region', () => {
+    const stores = accessStores(doc.access);
+    for (const [i, account] of org.accounts.entries()) {
+      const prefix = i === 0 ? 'mgmt-' : `m${i - 1}-`;
+      const mine = stores.filter((s) => s.account === account);
+      const bucket = mine.find((s) => s.label === `s3 ${prefix}phi-lab-results`);
+      expect(bucket?.reaches.map((r) => `${r.principal.label} ${r.levels.join('+')}`), account).toContain('role reporting read');
+      const phi = doc.phiStores!.filter((s) => s.account === account).map((s) => `${s.region ?? '-'} ${s.kind} ${s.name}`);
+      expect(phi, account).toEqual(
+        expect.arrayContaining([`- s3 ${prefix}phi-lab-results`, `${REGION} dynamodb ${prefix}patients`, `${REGION} kms ${prefix}phi-key`, ...(i === 0 ? [] : [`${SECOND_REGION} dynamodb ${prefix}patients-eu`])]),
+      );
+    }
+    expect(new Set(doc.phiStores!.map((s) => s.account))).toEqual(new Set(org.accounts));
   });
 
   it('assumes the named role in each member account (not in the management account) and lists the organization once', () => {
@@ -129,6 +145,23 @@ describe('check --org against a moto organization', () => {
       const prefix = account === MANAGEMENT ? 'mgmt-' : `m${org.members.indexOf(account)}-`;
       expect(section, account).toContain(`dynamodb ${prefix}patients, s3 ${prefix}phi-lab-results`);
     }
+    // Done when: every PHI store of every account, with its region and data class, and the
+    // NHI-LP-008 findings of live state that name it (a PHI table nobody is granted has none).
+    const table = dom.slice(dom.indexOf('<h2 id="phi-stores">'), dom.indexOf('<h2 id="phi-access">'));
+    expect(table).toContain(`PHI stores (${4 * 3 + 3})`);
+    const rows = [...table.matchAll(/<tr class="phi-store"[^>]*data-account="(\d+)" data-lp008="(\d+)">(.*?)<\/tr>/g)].map((m) => ({ account: m[1]!, lp008: Number(m[2]), cells: [...m[3]!.matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<span.*$/, '')) }));
+    const shown = rows.map((r) => `${r.cells[0]} ${r.cells[1]} ${r.cells[2]} ${r.cells[3]} LP-008:${r.lp008}`);
+    for (const [i, account] of org.accounts.entries()) {
+      const prefix = i === 0 ? 'mgmt-' : `m${i - 1}-`;
+      expect(shown).toContain(`${account} global (S3) s3 ${prefix}phi-lab-results phi LP-008:1`);
+      expect(shown).toContain(`${account} ${REGION} dynamodb ${prefix}patients phi LP-008:1`);
+      expect(shown).toContain(`${account} ${REGION} kms ${prefix}phi-key phi LP-008:0`);
+      if (i > 0) expect(shown).toContain(`${account} ${SECOND_REGION} dynamodb ${prefix}patients-eu phi LP-008:0`);
+    }
+    expect(rows).toHaveLength(4 * 3 + 3);
+    const m0 = rows.find((r) => r.account === org.members[0] && r.cells[2] === `dynamodb m0-patients`)!;
+    expect(m0.cells[5]).toBe('1 open');
+    expect(table).toContain('reporting: policy read-phi lets role reporting (data-class internal) act on data-class phi stores: dynamodb m0-patients, s3 m0-phi-lab-results');
     expect(dom).not.toContain('CANARY');
   }, 180_000);
 });

@@ -5,6 +5,7 @@
  * in that account, so each member is seeded, and later read, through its assumed role.
  */
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { REGION, seedAccount, seedDataStores, TEST_CREDENTIALS } from './account.js';
@@ -30,7 +31,11 @@ async function assume(endpoint: string, account: string) {
   }
 }
 
-/** The management account holds the seeded NHI estate; each member a PHI bucket, table and key, the internal `reporting` role reading them, and a secret in two regions. */
+/**
+ * The management account holds the seeded NHI estate; each member a PHI bucket, table and key, the
+ * internal `reporting` role reading them, a secret in two regions and a PHI table in the second
+ * region that nobody is granted (`m<i>-patients-eu`: a PHI store without NHI-LP-008).
+ */
 export async function seedOrganization(endpoint: string): Promise<SeededOrg> {
   const org = new OrganizationsClient({ region: REGION, endpoint, credentials: TEST_CREDENTIALS });
   const members: string[] = [];
@@ -48,6 +53,14 @@ export async function seedOrganization(endpoint: string): Promise<SeededOrg> {
   for (const [i, account] of members.entries()) {
     const credentials = await assume(endpoint, account);
     await seedDataStores(endpoint, { credentials, prefix: `m${i}-` });
+    const ddb = new DynamoDBClient({ region: SECOND_REGION, endpoint, credentials });
+    try {
+      await ddb.send(
+        new CreateTableCommand({ TableName: `m${i}-patients-eu`, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], Tags: [{ Key: 'data-class', Value: 'phi' }, { Key: 'owner', Value: `team-${i}` }] }),
+      );
+    } finally {
+      ddb.destroy();
+    }
     for (const region of [REGION, SECOND_REGION]) {
       const sm = new SecretsManagerClient({ region, endpoint, credentials });
       try {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FindingsDocument, TrendPoint } from '../../checks/findings.js';
+import { accessStores, compactAccess } from '../../checks/access/summary.js';
 import { mergeTrends } from '../../checks/merge.js';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
@@ -33,6 +34,9 @@ function accountDoc(i: number): FindingsDocument {
     point(`2026-11-22T02:${String(i % 60).padStart(2, '0')}:00.000Z`, 1, i === 7),
     point(d.generatedAt, 1),
   ];
+  // Each account's PHI bucket of the same name, read by its reporting role (phiStores has no account: the merge takes the input's).
+  d.access = compactAccess([{ id: `arn:aws:s3:::labs-${i}`, kind: 's3', name: 'labs', label: 's3 labs', dataClass: 'phi', reaches: [{ principal: { id: 'role/reporting', kind: 'role', label: 'role reporting', owner: 'data-team' }, level: 'read', levels: ['read'], via: 'identity-policy', chain: [], route: 'x', steps: [] }] }], acct);
+  d.phiStores = [{ id: `arn:aws:s3:::labs-${i}`, kind: 's3', name: 'labs', arn: `arn:aws:s3:::labs-${i}`, dataClass: 'phi' }];
   if (i === 7) d.gaps = [{ service: 'sts', operation: 'AssumeRole', account: acct, target: `arn:aws:iam::${acct}:role/nhi-guard-scanner`, error: 'AccessDenied: not authorized' }];
   return d;
 }
@@ -66,12 +70,21 @@ describe('report merge of per-account documents', () => {
       ['2026-11-23', N, false],
     ]);
     expect(m.generatedAt).toBe('2026-11-23T02:59:00.000Z');
+    // The PHI access map and the PHI stores of every account, each with its account; the one principal written once.
+    const stores = accessStores(m.access);
+    expect(stores).toHaveLength(N);
+    expect(new Set(stores.map((s) => s.account))).toEqual(new Set(Array.from({ length: N }, (_, i) => account(i))));
+    expect(stores.every((s) => s.reaches.length === 1 && s.reaches[0]!.principal.label === 'role reporting')).toBe(true);
+    expect(m.access && !Array.isArray(m.access) && m.access.principals).toHaveLength(1);
+    expect(m.phiStores!.map((s) => s.account)).toEqual(Array.from({ length: N }, (_, i) => account(i)));
 
     // The HTML and Markdown reports of the merged document render (grouped by account).
     const html = await runCli(['report', 'merge', ...files, '--format', 'html']);
     expect(html.code).toBe(3);
     expect(html.stdout).toContain(`Findings by account (${N} accounts), then owner`);
     expect(html.stdout).toContain(`data-account="${account(42)}"`);
+    expect(html.stdout).toContain(`<h2 id="phi-stores">PHI stores (${N})</h2>`);
+    expect(html.stdout).toContain(`<h3>s3 labs (account ${account(42)}, data-class phi): 1 principal</h3>`);
     const md = await runCli(['report', 'merge', ...files, '--format', 'markdown']);
     expect(md.code).toBe(3);
     expect(md.stdout).toContain('### Identities with findings, by account and owner');
