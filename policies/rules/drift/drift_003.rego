@@ -5,7 +5,9 @@
 #   declared identity or group out of band (managed or inline), a group membership added out of
 #   band (groups match by name), or a declared policy whose live document
 #   allows an action or resource that no Allow statement of the declared document covers, or
-#   drops a condition the declared statement sets. The declaration is first resolved against the
+#   drops a condition the declared statement sets, or no longer denies what a declared Deny
+#   statement denies (the statement removed or narrowed, or its declared policy detached: a Deny
+#   removed widens effective permissions). The declaration is first resolved against the
 #   live account (references to declared buckets, keys, secrets and roles become their live
 #   values; what stays unknown is a pattern of its type). Statements compare semantically:
 #   action case (messages name actions as the live document spells them), order, single value or list, IAM wildcards (a declared s3:Get* covers a live
@@ -59,6 +61,36 @@ findings contains finding(d.id, d.id, msg, lp.id) if {
 	msg := sprintf("policy %s of %s %s allows %s live, which the declaration does not", [lib.label(lp), l.kind, lib.label(l), concat("; ", sort(extras))])
 }
 
+# A declared Deny statement the live document no longer enforces (removed or narrowed): the
+# identity may do what the declaration forbids.
+findings contains finding(d.id, d.id, msg, lp.id) if {
+	some [d, l] in drift.identity_pairs
+	some link in l.policies
+	some dlink in d.policies
+	drift.policy_paired(dlink.policy, link.policy)
+	some lp in drift.live_policies(link.policy)
+	lp.type != "aws-managed"
+	lp.document.known
+	some dp in drift.declared_policies(dlink.policy)
+	lost := lost_denies(dp, lp)
+	count(lost) > 0
+	msg := sprintf("policy %s of %s %s no longer denies %s live, which the declaration denies", [lib.label(lp), l.kind, lib.label(l), concat("; ", sort(lost))])
+}
+
+# A declared policy with Deny statements that is not attached live: none of them applies.
+findings contains finding(d.id, d.id, msg, dp.id) if {
+	some [d, l] in drift.identity_pairs
+	some dlink in d.policies
+	some dp in drift.declared_policies(dlink.policy)
+	dp.type != "aws-managed"
+	identifiable(dp)
+	denies := deny_statements(dp)
+	count(denies) > 0
+	not attached_live(l, dlink.policy)
+	texts := {t | some ds in denies; some t in deny_texts(ds)}
+	msg := sprintf("policy %s of %s %s is not attached live, so its Deny of %s no longer applies", [lib.label(dp), l.kind, lib.label(l), concat("; ", sort(texts))])
+}
+
 # A policy attached live to a declared group: it reaches every member.
 findings contains finding(dg.id, null, msg, link.policy) if {
 	some [dg, lg] in drift.group_element_pairs
@@ -92,6 +124,80 @@ type_label := {"inline": "inline", "managed": "customer managed", "aws-managed":
 declared_counterpart(d, live_policy_id) if {
 	some dlink in d.policies
 	drift.policy_paired(dlink.policy, live_policy_id)
+}
+
+deny_statements(policy) := [s |
+	policy.document.known
+	some s in policy.document.document.statements
+	s.effect == "Deny"
+]
+
+# A declared policy that pairing can find live: named, or with a known ARN.
+identifiable(dp) if is_string(dp.name)
+
+identifiable(dp) if is_string(object.get(dp, "arn", null))
+
+attached_live(l, declared_policy_id) if {
+	some link in l.policies
+	drift.policy_paired(declared_policy_id, link.policy)
+}
+
+# What a declared Deny statement denies that no live Deny statement still denies.
+lost_denies(dp, lp) := {t |
+	some ds in deny_statements(dp)
+	some t in lost_texts(ds, lp)
+}
+
+lost_texts(ds, lp) := {sprintf("%s on %s", [a, r]) |
+	count(object.get(ds, "notActions", [])) == 0
+	count(object.get(ds, "notResources", [])) == 0
+	some a in object.get(ds, "actions", [])
+	some r in object.get(ds, "resources", [])
+	not still_denied(ds, lp, a, r)
+} | {t |
+	not plain_deny(ds)
+	not same_deny_live(ds, lp)
+	some t in deny_texts(ds)
+}
+
+plain_deny(ds) if {
+	count(object.get(ds, "notActions", [])) == 0
+	count(object.get(ds, "notResources", [])) == 0
+}
+
+# A live Deny statement denies the action on the resource wherever the declared one did: its
+# patterns cover them, and each of its conditions holds whenever a declared one does.
+still_denied(ds, lp, a, r) if {
+	some ls in deny_statements(lp)
+	iam.any_matches(object.get(ls, "actions", []), a)
+	iam.any_matches(object.get(ls, "resources", []), r)
+	applies_as_widely(ds, ls)
+}
+
+applies_as_widely(ds, ls) if {
+	every lc in object.get(ls, "conditions", []) {
+		some dc in object.get(ds, "conditions", [])
+		dc.key == lc.key
+		drift.condition_restricts(lc, dc)
+	}
+}
+
+# A NotAction or NotResource Deny: kept only by a live Deny written the same way.
+same_deny_live(ds, lp) if {
+	some ls in deny_statements(lp)
+	sort(object.get(ls, "actions", [])) == sort(object.get(ds, "actions", []))
+	sort(object.get(ls, "notActions", [])) == sort(object.get(ds, "notActions", []))
+	sort(object.get(ls, "resources", [])) == sort(object.get(ds, "resources", []))
+	sort(object.get(ls, "notResources", [])) == sort(object.get(ds, "notResources", []))
+	applies_as_widely(ds, ls)
+}
+
+deny_texts(ds) := {sprintf("%s on %s", [a, r]) |
+	some a in object.get(ds, "actions", [])
+	some r in object.get(ds, "resources", [])
+} | {sprintf("NotAction %s", [concat(",", ds.notActions)]) | count(object.get(ds, "notActions", [])) > 0} | {sprintf("%s on NotResource %s", [a, concat(",", ds.notResources)]) |
+	count(object.get(ds, "notResources", [])) > 0
+	some a in object.get(ds, "actions", [])
 }
 
 extra_grants(dp, lp) := {g |

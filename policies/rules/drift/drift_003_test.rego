@@ -111,3 +111,47 @@ test_messages_keep_the_live_spelling_of_actions if {
 	fs2 := drift_003.findings with input as input_with([live_read([not_action])], [{"policy": "inline:role:etl:read"}], [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")])
 	{f.message | some f in fs2} == {"policy read of role etl allows NotAction IAM:*,sts:* live, which the declaration does not"}
 }
+
+# --- Deny statements: removing one widens what the identity may do ---------------------------
+
+guarded_read := fx.policy("read", [fx.allow(["s3:get*"], ["arn:aws:s3:::results/*"]), fx.deny(["s3:getobject"], ["arn:aws:s3:::results/restricted/*"])], {"id": "aws_iam_role_policy.read"})
+
+deny_input(live_statements, live_links, pairs) := dx.drift_input(
+	{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [guarded_read]},
+	{"identities": [dx.live_role("etl", {"policies": live_links})], "policies": [live_read(live_statements)]},
+	{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": pairs},
+)
+
+read_pair := [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")]
+
+read_link := [{"policy": "inline:role:etl:read"}]
+
+test_deny_removed_live_is_drift_on_the_identity if {
+	fs := drift_003.findings with input as deny_input([fx.allow(["s3:get*"], ["arn:aws:s3:::results/*"])], read_link, read_pair)
+	fs == {{
+		"resource": "aws_iam_role.etl", "identity": "aws_iam_role.etl", "evidence": ["inline:role:etl:read"],
+		"message": "policy read of role etl no longer denies s3:getobject on arn:aws:s3:::results/restricted/* live, which the declaration denies",
+	}}
+}
+
+test_deny_narrowed_by_a_condition_live_is_drift if {
+	narrowed := fx.with_keys(fx.deny(["s3:getobject"], ["arn:aws:s3:::results/restricted/*"]), {"conditions": [{"operator": "StringEquals", "key": "aws:sourcevpce", "values": ["vpce-1"]}]})
+	fs := drift_003.findings with input as deny_input([fx.allow(["s3:get*"], ["arn:aws:s3:::results/*"]), narrowed], read_link, read_pair)
+	count(fs) == 1
+}
+
+# The look-alikes: the Deny kept (written with a wider pattern), or widened live.
+test_deny_kept_or_widened_live_passes if {
+	wider := fx.deny(["s3:get*"], ["arn:aws:s3:::results/*"])
+	count(drift_003.findings) == 0 with input as deny_input([fx.allow(["s3:get*"], ["arn:aws:s3:::results/*"]), wider], read_link, read_pair)
+}
+
+test_declared_deny_policy_detached_live_is_drift if {
+	fs := drift_003.findings with input as deny_input([fx.allow(["s3:get*"], ["arn:aws:s3:::results/*"])], [], [])
+	{[f.evidence[0], f.message] | some f in fs} == {["aws_iam_role_policy.read", "policy read of role etl is not attached live, so its Deny of s3:getobject on arn:aws:s3:::results/restricted/* no longer applies"]}
+}
+
+test_declared_allow_only_policy_detached_live_is_not_this_finding if {
+	inp := input_with([], [], [])
+	count(drift_003.findings) == 0 with input as inp
+}
