@@ -1,8 +1,9 @@
 /**
  * docs/ci.md "Adopting the gate in a repository with existing debt": the GitHub Actions and the
  * GitLab CI job, their shell steps run as written in a clone of a git repository with debt
- * (test/fixtures/repos/debt: the default branch, and a pull request that fixes one finding, adds
- * one and makes an unrelated edit), with real terraform against a moto server and the runner's
+ * (test/fixtures/repos/debt: the default branch, a pull request that fixes one finding, adds
+ * one and makes an unrelated edit, and a harmless one that only lengthens a role's sessions over
+ * the existing debt, which passes), with real terraform against a moto server and the runner's
  * variables. Left out, by name: installing nhi-guard from the registry (it is on PATH here), the
  * `uses:` actions, and the PR comment through `gh`.
  */
@@ -38,10 +39,10 @@ const git = (cwd: string, ...args: string[]) => {
   return r.stdout;
 };
 
-/** A clone of the pull request branch, as the runner checks it out (full history). */
-function checkout(name: string): string {
+/** A clone of a pull request branch, as the runner checks it out (full history). */
+function checkout(name: string, branch = 'feature'): string {
   const dir = path.join(root, name);
-  git(root, 'clone', '--quiet', '--branch', 'feature', origin, dir);
+  git(root, 'clone', '--quiet', '--branch', branch, origin, dir);
   return dir;
 }
 
@@ -61,8 +62,11 @@ beforeAll(async () => {
   git(work, 'checkout', '--quiet', '-b', 'feature');
   cpSync(path.join(FIXTURE, 'change'), work, { recursive: true });
   git(work, 'commit', '--quiet', '-am', 'the pull request');
+  git(work, 'checkout', '--quiet', '-b', 'harmless', 'main');
+  cpSync(path.join(FIXTURE, 'harmless'), work, { recursive: true });
+  git(work, 'commit', '--quiet', '-am', 'longer sessions for the lab role');
   git(work, 'remote', 'add', 'origin', origin);
-  git(work, 'push', '--quiet', 'origin', 'main', 'feature');
+  git(work, 'push', '--quiet', 'origin', 'main', 'feature', 'harmless');
   env = {
     TF_CLI_CONFIG_FILE: writeCliConfig(path.join(root, 'terraformrc'), mirror),
     TF_IN_AUTOMATION: '1',
@@ -85,24 +89,31 @@ afterAll(async () => {
 const CONTEXT: Record<string, string> = { 'github.base_ref': 'main', 'github.token': 'unused', 'github.event.pull_request.number': '1' };
 const expr = (s: string) => s.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_, k: string) => CONTEXT[k] ?? '');
 
+/** The GitHub job's shell steps in `ws`, as the runner would run them; the exit code of each. */
+async function runGithubJob(ws: string): Promise<Record<string, number | null>> {
+  const runnerTemp = mkdtempSync(path.join(root, 'runner-temp-'));
+  const steps = githubYaml.jobs['nhi-guard'].steps as Array<{ name?: string; run?: string; uses?: string; if?: string; env?: Record<string, string> }>;
+  const leftOut = ['install nhi-guard', 'PR comment'];
+  const codes: Record<string, number | null> = {};
+  let failed = false;
+  for (const step of steps) {
+    if (!step.run || leftOut.includes(step.name ?? '')) continue;
+    if (failed && step.if !== 'always()') continue;
+    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expr(String(v))]));
+    const r = await runShellAsync(expr(step.run), ws, { ...env, ...stepEnv, GITHUB_WORKSPACE: ws, RUNNER_TEMP: runnerTemp, CI: 'true' });
+    codes[step.name!] = r.code;
+    if (r.code !== 0) failed = true;
+    if (step.name !== GATE) expect(r.code, `${step.name}: ${r.stderr.slice(-2000)}`).toBe(0);
+  }
+  return codes;
+}
+
+const GATE = 'check the change against it (the gate)';
+
 describe('docs/ci.md: adopting the gate with a baseline of the target branch', () => {
   it('GitHub Actions: every shell step runs; the gate fails on the one new finding only, the reports say new, resolved, existing', async () => {
     const ws = checkout('github');
-    const runnerTemp = path.join(root, 'runner-temp');
-    mkdirSync(runnerTemp);
-    const steps = githubYaml.jobs['nhi-guard'].steps as Array<{ name?: string; run?: string; uses?: string; if?: string; env?: Record<string, string> }>;
-    const leftOut = ['install nhi-guard', 'PR comment'];
-    const codes: Record<string, number | null> = {};
-    let failed = false;
-    for (const step of steps) {
-      if (!step.run || leftOut.includes(step.name ?? '')) continue;
-      if (failed && step.if !== 'always()') continue;
-      const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expr(String(v))]));
-      const r = await runShellAsync(expr(step.run), ws, { ...env, ...stepEnv, GITHUB_WORKSPACE: ws, RUNNER_TEMP: runnerTemp, CI: 'true' });
-      codes[step.name!] = r.code;
-      if (r.code !== 0) failed = true;
-      if (step.name !== 'check the change against it (the gate)') expect(r.code, `${step.name}: ${r.stderr.slice(-2000)}`).toBe(0);
-    }
+    const codes = await runGithubJob(ws);
     expect(Object.keys(codes)).toEqual(['plan the target branch and the change', 'baseline of the target branch', 'check the change against it (the gate)']);
     expect(codes['check the change against it (the gate)']).toBe(1);
 
@@ -119,6 +130,27 @@ describe('docs/ci.md: adopting the gate with a baseline of the target branch', (
     const json = JSON.parse(readFileSync(path.join(ws, 'nhi.json'), 'utf8'));
     expect(json.baseline).toMatchObject({ new: 1, notEvaluated: 0 });
     expect(json.baseline.resolved).toHaveLength(1);
+  }, 600_000);
+
+  it('GitHub Actions, a harmless pull request over existing debt: the gate passes with the baseline (and would fail without it)', async () => {
+    const ws = checkout('github-harmless', 'harmless');
+    const codes = await runGithubJob(ws);
+    expect(codes).toEqual({ 'plan the target branch and the change': 0, 'baseline of the target branch': 0, [GATE]: 0 });
+    const json = JSON.parse(readFileSync(path.join(ws, 'nhi.json'), 'utf8'));
+    expect(json.baseline).toMatchObject({ new: 0, resolved: [], notEvaluated: 0 });
+    const existing = json.baseline.existing as number;
+    const gated = (json.findings as Array<{ severity: string; waived: boolean }>).filter((f) => !f.waived && ['critical', 'high'].includes(f.severity));
+    expect(gated.length).toBeGreaterThan(0);
+    const md = readFileSync(path.join(ws, 'nhi.md'), 'utf8');
+    expect(md.split('\n')[1]).toBe(`## ✅ nhi-guard: no new findings (0 resolved, ${existing} existing)`);
+    expect(md).toContain('### New findings (0)\n\nThis change adds no finding.');
+    expect(md).toContain(`<summary><b>Existing findings (${existing})</b>`);
+    const sarif = JSON.parse(readFileSync(path.join(ws, 'nhi.sarif'), 'utf8'));
+    const states = new Set((sarif.runs[0].results as Array<{ baselineState: string }>).map((r) => r.baselineState));
+    expect([...states]).toEqual(['unchanged']);
+    // The same plan without the baseline: the debt at or above high fails the gate, as it did before adoption.
+    const without = await runShellAsync('nhi-guard check --plan infra/plan.json --fail-on high --format json=nhi-no-baseline.json', ws, { ...env, CI: 'true' });
+    expect(without.code, without.stderr).toBe(1);
   }, 600_000);
 
   it('GitLab CI: the script runs as written and ends with the gate; the JUnit report and the comment are written', async () => {
