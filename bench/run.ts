@@ -18,6 +18,7 @@
  *          --size-timeout 600 (the in-process child is stopped then; finished stages are kept)
  *          --keep (keep the temp folder with the plans)  --out DIR (default bench/results)
  *          --render FILE.json (re-render the Markdown and targets of an earlier run)
+ *          --live ROLES,USERS,SECRETS|none (default 2000,500,1000: live collection at scale, bench/live.ts)
  *          --benchmarks FILE|none (default BENCHMARKS.md: the run's tables replace its generated part)
  * A peer is skipped at a size when a linear extrapolation from the previous size already exceeds
  * its time limit (the report says so): growth is at least linear, so the skip never hides a pass.
@@ -33,6 +34,7 @@ import { findOpa, PROJECT_ROOT } from '../checks/engine/opaBinary.js';
 import { writeFileAtomic } from '../checks/io/files.js';
 import { writeAssembledPlan, type AssembleStats } from './assemble.js';
 import { spliceBenchmarks } from './benchmarksMd.js';
+import { DEFAULT_SCALE, liveBench, type LiveBenchResult, type LiveScale } from './live.js';
 import { writePlan, type PlanStats } from './generate.js';
 import { median, type MeasureResult } from './measure.js';
 import { CHECKOV_BIN } from '../test/support/tools.js';
@@ -263,7 +265,7 @@ function target(id: string, what: string, value: number | null, limit: number, a
   return { id, what, value, limit, atMost, unit, pass, ...(note ? { note } : {}) };
 }
 
-function targets(sizes: SizeResult[], build: { hitMs: number[] }, idleRss: number): Target[] {
+function targets(sizes: SizeResult[], build: { hitMs: number[] }, idleRss: number, live?: LiveRun): Target[] {
   const by = (n: number) => sizes.find((s) => s.size === n);
   const ten = by(10000);
   const fifty = by(50000);
@@ -290,6 +292,10 @@ function targets(sizes: SizeResult[], build: { hitMs: number[] }, idleRss: numbe
     out.push(target(`T5@${s.size}`, `CLI peak RSS above an idle node / plan file size, ${s.size} resources`, above, 4, true, '×'));
   }
   out.push(target('T6', 'compiled pack cache hit (compilePack, median)', median(build.hitMs), 100, true, 'ms'));
+  if (live) {
+    const sc = live.scale;
+    out.push(target('T7', `live snapshot / the bare paginated API calls, moto account of ${sc.roles} roles, ${sc.users} users, ${sc.secrets} secrets (medians)`, live.error !== undefined ? null : live.ratio, 2, true, '×', live.error));
+  }
   return out;
 }
 
@@ -317,6 +323,18 @@ function markdown(report: Report): string {
     );
   }
   L.push('', `Compiled pack: cold \`opa build\` (compilePack force) ${report.build.coldMs.map((x) => fmt(x)).join(', ')} ms; cache hit median ${fmt(median(report.build.hitMs), 1)} ms (min ${fmt(Math.min(...report.build.hitMs), 1)}, max ${fmt(Math.max(...report.build.hitMs), 1)}). Idle node RSS ${fmt(report.idleRssBytes / MB)} MB.`, '');
+  if (report.live) {
+    const lv = report.live;
+    L.push('## Live collection (moto on 127.0.0.1, medians, ms)', '');
+    if (lv.error !== undefined) L.push(`Not measured: ${lv.error}.`, '');
+    else {
+      L.push('| roles | users | secrets | seed | reps | snapshot (collectLive + document) | bare API calls | snapshot / bare | snapshot read (roles, users, keys, secrets, gaps) | bare read (roles, users, keys, secrets) |');
+      L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
+      const c = lv.snapshot.counts;
+      const b = lv.bare.counts;
+      L.push(`| ${lv.scale.roles} | ${lv.scale.users} | ${lv.scale.secrets} | ${fmt(lv.seedMs)} | ${lv.reps} | ${fmt(lv.snapshot.medianMs)} | ${fmt(lv.bare.medianMs)} | ${fmt(lv.ratio, 2)} | ${c.roles}, ${c.users}, ${c.accessKeys}, ${c.secrets}, ${lv.snapshot.gaps} | ${b.roles}, ${b.users}, ${b.accessKeys}, ${b.secrets} |`, '');
+    }
+  }
   L.push('## Targets', '');
   L.push('| id | target | value | limit | result |', '|---|---|---:|---:|---|');
   for (const t of report.targets) {
@@ -343,7 +361,19 @@ interface Report {
   idleRssBytes: number;
   build: { coldMs: number[]; hitMs: number[] };
   sizes: SizeResult[];
+  /** Live collection at scale (bench/live.ts); absent in runs before it, or with --live none. */
+  live?: LiveRun;
   targets: Target[];
+}
+
+type LiveRun = (LiveBenchResult & { error?: undefined }) | { scale: LiveScale; error: string; ratio?: undefined };
+
+function parseScale(v: string | undefined): LiveScale | undefined {
+  if (v === 'none') return undefined;
+  if (v === undefined) return DEFAULT_SCALE;
+  const [roles, users, secrets] = v.split(',').map(Number);
+  if (![roles, users, secrets].every((n) => Number.isInteger(n) && n! >= 0)) throw new Error('--live expects ROLES,USERS,SECRETS (e.g. 2000,500,1000) or none');
+  return { roles: roles!, users: users!, secrets: secrets! };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -358,7 +388,7 @@ async function main(argv: string[]): Promise<void> {
   if (render) {
     // Re-render the Markdown and the targets of an earlier run's JSON.
     const report = JSON.parse(readFileSync(render, 'utf8')) as Report;
-    report.targets = targets(report.sizes, report.build, report.idleRssBytes);
+    report.targets = targets(report.sizes, report.build, report.idleRssBytes, report.live);
     const md = markdown(report);
     await writeFileAtomic(path.join(outDir, 'latest.md'), md);
     await updateBenchmarksMd(benchmarksMd, md);
@@ -366,6 +396,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const sizes = (arg('sizes') ?? '1000,10000,50000').split(',').map(Number);
+  const liveScale = parseScale(arg('live'));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes expects positive integers, e.g. 1000,10000,50000');
   const seed = Number(arg('seed') ?? 1);
   /** assembled: copies of the terraform-produced fixture plans (realistic); generated: the seeded generator. */
@@ -458,6 +489,17 @@ async function main(argv: string[]): Promise<void> {
       results.push({ size, plan, bytes, generateMs, inProcess, cli: cliResult, opaEval: opaResult, checkov: ck });
       rmSync(inputDir, { recursive: true, force: true });
     }
+    let live: LiveRun | undefined;
+    if (liveScale) {
+      log(`live: moto account of ${liveScale.roles} roles, ${liveScale.users} users, ${liveScale.secrets} secrets`);
+      try {
+        live = await liveBench(liveScale, 2);
+        log(`live: seeded in ${fmt(live.seedMs)} ms; snapshot ${fmt(live.snapshot.medianMs)} ms, bare calls ${fmt(live.bare.medianMs)} ms (${fmt(live.ratio, 2)}×)`);
+      } catch (e) {
+        live = { scale: liveScale, error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+        log(`live: ${live.error}`);
+      }
+    }
     machine.loadEnd = os.loadavg();
     const report: Report = {
       startedAt: new Date(started).toISOString(),
@@ -468,7 +510,8 @@ async function main(argv: string[]): Promise<void> {
       idleRssBytes,
       build,
       sizes: results,
-      targets: targets(results, build, idleRssBytes),
+      ...(live ? { live } : {}),
+      targets: targets(results, build, idleRssBytes, live),
     };
     const md = markdown(report);
     await writeFileAtomic(path.join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
