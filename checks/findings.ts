@@ -231,6 +231,8 @@ export interface DocumentOptions {
   lookup?: Inventory[];
   /** Inventory-section counts: findings on these ids count for the mapped id (drift: declared id -> live id). */
   aliases?: Map<string, string>;
+  /** Drift: live id -> the declared id it is matched to; a waiver naming the declaration covers the live element. */
+  declaredOf?: Map<string, string>;
   /** Parts of a live account that could not be read (default: the gaps of `inventory`). */
   gaps?: Gap[];
   /** Rule selection and severity overrides of the run (checks/selection.ts). */
@@ -300,7 +302,12 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     if (opts.account) out.account = opts.account;
     if (subject.evidence.length) out.evidence = subject.evidence.map((id) => resourceOf(id, elements.get(id), path.resolve(opts.sourceRoot ?? '.')));
     // A finding about a waiver is never waived itself.
-    const waiver = meta?.voidsWaivers ? undefined : usable.first(f.ruleId, { ...out.resource, id: subject.resource });
+    // A live element matched to a declaration goes by the declared names too (drift): a waiver
+    // declared on the key, the role or the secret covers the live finding about it.
+    const declaredId = opts.declaredOf?.get(subject.resource);
+    const declaredEl = declaredId ? elements.get(declaredId) : undefined;
+    const names = [{ ...out.resource, id: subject.resource }, ...(declaredEl ? [{ ...resourceOf(declaredId!, declaredEl, path.resolve(opts.sourceRoot ?? '.')), id: declaredId! }] : [])];
+    const waiver = meta?.voidsWaivers ? undefined : usable.first(f.ruleId, names);
     if (waiver) {
       out.waived = true;
       out.waiver = waiverOf(waiver);

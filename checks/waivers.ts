@@ -180,15 +180,15 @@ export class WaiverIndex {
     });
   }
 
-  /** The first waiver (in list order) that covers a finding of `ruleId` on `r`. */
-  first(ruleId: string, r: Named): WaiverFact | undefined {
+  /** The first waiver (in list order) that covers a finding of `ruleId` on `r` (by any of the names of each of `r`). */
+  first(ruleId: string, r: Named | Named[]): WaiverFact | undefined {
     const rw = this.byRule.get(ruleId);
     if (!rw) return undefined;
     let best: IndexedGlob | undefined;
     const consider = (c: IndexedGlob, name: string) => {
       if ((best === undefined || c.order < best.order) && c.glob.full(name)) best = c;
     };
-    for (const n of [r.address, r.arn, r.constructPath, r.name, r.id]) {
+    for (const n of (Array.isArray(r) ? r : [r]).flatMap((x) => [x.address, x.arn, x.constructPath, x.name, x.id])) {
       if (n === undefined) continue;
       for (const c of rw.exact.get(n) ?? []) consider(c, n);
       for (const len of rw.prefixLengths) if (len <= n.length) for (const c of rw.byPrefix.get(n.slice(0, len)) ?? []) consider(c, n);

@@ -61,6 +61,8 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     lookup: [declared],
     // A finding about a declared element counts for its live counterpart in the inventory table.
     aliases: new Map([...matches.identities, ...matches.credentials].map((p) => [p.declared, p.live])),
+    // Waivers follow the element: one declared on a key, role or secret covers the live findings about it.
+    declaredOf: new Map([...matches.identities, ...matches.credentials, ...(matches.dataStores ?? [])].map((p) => [p.live, p.declared])),
     source: 'drift',
     now: opts.now,
     waivers,

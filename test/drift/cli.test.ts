@@ -74,6 +74,22 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
     expect(doc.inventory!.find((r) => r.id === 'iam-role:svc-lab')!.findings).toBeGreaterThanOrEqual(2);
   });
 
+  it('a waiver that names the declared key, by its address, covers the live findings about that key', async () => {
+    const before = await driftJson();
+    const key = (d: FindingsDocument, rule: string) => d.findings.find((f) => f.ruleId === rule && f.resource.type === 'iam-access-key' && f.resource.name === 'AKIARZPUZDIKOES7TQ7C');
+    expect(key(before.doc, 'NHI-ROT-005')?.waived).toBe(false);
+    const file = path.join(tmp(), 'waivers.yaml');
+    const waiver = (rule: string, resource: string) => ({ ruleId: rule, resource, owner: 'team-vendors', reason: 'the vendor rotates by hand until its SFTP moves', expiresOn: '2026-12-31' });
+    writeFileSync(file, JSON.stringify({ waivers: [waiver('NHI-ROT-005', 'aws_iam_access_key.vendor'), waiver('NHI-ROT-003', 'aws_iam_access_key.other')] }));
+    const after = await driftJson(['--waivers', file]);
+    const rot005 = key(after.doc, 'NHI-ROT-005')!;
+    expect(rot005.waived).toBe(true);
+    expect(rot005.waiver!.resource).toBe('aws_iam_access_key.vendor');
+    // The look-alike: a waiver naming another key's address covers nothing here.
+    expect(key(after.doc, 'NHI-ROT-003')?.waived ?? false).toBe(false);
+    expect(after.doc.summary.waived).toBe(before.doc.summary.waived + 1);
+  });
+
   it('exits 1 at the gate, and 3 (after writing the report) when part of the account could not be read', async () => {
     expect((await runCli([...base, '--fail-on', 'high'])).code).toBe(1);
     const snap = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as { gaps: unknown[] };
