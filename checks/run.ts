@@ -16,6 +16,7 @@ import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
 import type { LiveOptions } from './live/options.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
+import { wellFormedDeep } from './unicode.js';
 import { declaredWaiverFacts, loadWaiverFile, type WaiverFact } from './waivers.js';
 
 export interface SourceSpec {
@@ -44,6 +45,11 @@ export interface CheckOptions extends EngineOptions {
 }
 
 export async function loadSource(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory> {
+  // A lone surrogate degrades to its own string (U+FFFD), never to every rule (checks/unicode.ts).
+  return wellFormedDeep(await readSource(spec, warn));
+}
+
+async function readSource(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory> {
   switch (spec.kind) {
     case 'synth':
       return loadSynth(spec.path, spec.stacks ? { stacks: spec.stacks } : {});
@@ -62,7 +68,7 @@ export async function loadSource(spec: SourceSpec, warn?: (message: string) => v
 
 /** The Inventories of one source: one per account for an organization run (`--org`), else one. */
 export async function loadSources(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory[]> {
-  if (spec.kind === 'live' && spec.live?.org) return (await import('./live/org.js')).collectOrg(spec.live);
+  if (spec.kind === 'live' && spec.live?.org) return (await (await import('./live/org.js')).collectOrg(spec.live)).map(wellFormedDeep);
   return [await loadSource(spec, warn)];
 }
 

@@ -5,6 +5,7 @@
 import * as opaModule from '@open-policy-agent/opa-wasm';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { EngineError } from '../errors.js';
+import { wellFormedJson } from '../unicode.js';
 
 /**
  * Initial WebAssembly memory, in 64 KiB pages: 1 GiB of address space, reserved but not touched
@@ -65,7 +66,9 @@ export class WasmPolicy {
     if (!(entrypoint in this.entrypoints)) {
       throw new EngineError(`entrypoint ${entrypoint} is not in the compiled policy (has: ${Object.keys(this.entrypoints).join(', ')})`);
     }
-    const arg = typeof input === 'string' ? toArrayBuffer(input) : input;
+    // The runtime's JSON cannot carry a lone surrogate: one in any string would fail every rule.
+    const text = typeof input === 'string' ? input : typeof input === 'object' && input !== null ? JSON.stringify(input) : undefined;
+    const arg = text === undefined ? input : toArrayBuffer(wellFormedJson(text));
     let rs: unknown;
     try {
       rs = this.policy.evaluate(arg as object, entrypoint);

@@ -4,6 +4,7 @@
  * Invalid documents come back as data ({known:false, reason}), never as a throw.
  */
 import { dict, own } from '../dict.js';
+import { isWellFormed } from '../unicode.js';
 import { PLACEHOLDER, type Condition, type DocRef, type PolicyDocument, type Principals, type Statement } from '../model.js';
 import { asBlocks, asString, asStrings, isUnresolved, Unresolved, type Value } from './values.js';
 
@@ -25,6 +26,21 @@ export const POLICY_BOUNDS = {
   entryLength: 2_048,
 } as const;
 
+/**
+ * Characters an entry may not hold: a lone surrogate (no character at all; the WASM runtime's
+ * JSON cannot carry it) and private-use characters (U+E000-U+F8FF, which the policies use to
+ * keep glob syntax literal, policies/lib/iam.rego glob_literals). Neither is ever part of an
+ * IAM action, ARN, principal or condition value AWS accepts.
+ */
+export function oddCharacter(s: string): string | undefined {
+  if (!isWellFormed(s)) return 'a lone surrogate';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xe000 && c <= 0xf8ff) return 'a private-use character';
+  }
+  return undefined;
+}
+
 /** A document beyond POLICY_BOUNDS: not an invalid one, one nhi-guard does not judge. */
 class BeyondBounds extends Error {}
 
@@ -36,7 +52,10 @@ class Budget {
     this.entries += l.length;
     if (this.entries > POLICY_BOUNDS.entriesPerDocument) throw new BeyondBounds(`the document has more than the ${POLICY_BOUNDS.entriesPerDocument} entries nhi-guard judges`);
     for (const x of l) {
-      if (typeof x === 'string' && x.length > POLICY_BOUNDS.entryLength) throw new BeyondBounds(`an entry of ${what} has ${x.length} characters, more than the ${POLICY_BOUNDS.entryLength} nhi-guard judges`);
+      if (typeof x !== 'string') continue;
+      if (x.length > POLICY_BOUNDS.entryLength) throw new BeyondBounds(`an entry of ${what} has ${x.length} characters, more than the ${POLICY_BOUNDS.entryLength} nhi-guard judges`);
+      const odd = oddCharacter(x);
+      if (odd) throw new BeyondBounds(`an entry of ${what} holds ${odd}, which nhi-guard does not judge`);
     }
   }
 }

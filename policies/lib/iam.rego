@@ -17,7 +17,36 @@ import data.nhi.lib
 # --- matching ---------------------------------------------------------------------------------
 
 # IAM patterns: * and ? wildcards, no delimiter (a * spans ':' and '/'), case-insensitive.
-matches(pattern, value) if glob.match(lower(pattern), [], lower(value))
+matches(pattern, value) if glob_match(lower(pattern), lower(value))
+
+# IAM wildcards, case-sensitive (condition values). glob.match reads [ ] { } \ and , as its own
+# syntax, and the WASM runtime's glob also mistakes ( ) and $ (no match, or a silent false):
+# each of them becomes, in pattern and value alike, a private-use character (U+E000 plus its
+# code) that both runtimes take literally, so only * and ? are wildcards, as in IAM. The loaders
+# never let a private-use character in from input (a document holding one is NHI-UNK-002).
+glob_match(pattern, value) if glob.match(strings.replace_n(glob_literals, pattern), [], strings.replace_n(glob_literals, value))
+
+glob_literals := {
+	"[": "\ue05b", "]": "\ue05d", "{": "\ue07b", "}": "\ue07d", "\\": "\ue05c", ",": "\ue02c",
+	"(": "\ue028", ")": "\ue029", "$": "\ue024",
+}
+
+# Digits only, of a length within [lo, hi]: string functions, never regex.match on input (it
+# stalled the compiled WASM aggregator on large statements).
+digits(s, lo, hi) if {
+	is_string(s)
+	count(s) >= lo
+	count(s) <= hi
+	trim(s, "0123456789") == ""
+}
+
+# A 12-digit AWS account id.
+account_id(s) if digits(s, 12, 12)
+
+# A string holding an IAM wildcard.
+wildcard(s) if contains(s, "*")
+
+wildcard(s) if contains(s, "?")
 
 # The user's spelling of a statement's (lower-case) action, for messages: the loaders keep it in
 # writtenActions (same order as actions) when it differs; the first spelling of that action wins.
@@ -136,7 +165,13 @@ whole_services(stmt) := [g |
 # :*, :role*), and the service wildcards arn:*.
 every_role("*")
 
-every_role(resource) if regex.match(`^arn:[^:]*:(iam|\*):[^:]*:[^:]*:(\*|role\*|role/\*)$`, lower(resource))
+every_role(resource) if {
+	parts := split(lower(resource), ":")
+	count(parts) == 6
+	parts[0] == "arn"
+	parts[2] in {"iam", "*"}
+	parts[5] in {"*", "role*", "role/*"}
+}
 
 every_role(resource) if lower(resource) in {"arn:*", "arn:aws:*", "arn:aws:iam::*"}
 
@@ -252,7 +287,10 @@ wildcard_aware := {"stringlike", "arnlike", "arnequals"}
 
 restricting_operators := {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
 
-only_wildcards(v) if regex.match(`^[*?]+$`, v)
+only_wildcards(v) if {
+	v != ""
+	trim(v, "*?") == ""
+}
 
 # A condition that narrows who or what matches (see the package description).
 restricts(cond) if {
@@ -293,14 +331,14 @@ trust_allows(identity) := [s |
 principal_list(stmt, kind) := object.get(object.get(stmt, "principals", {}), kind, [])
 
 # The AWS account of an AWS principal: a bare 12-digit id or an IAM ARN. Undefined otherwise.
-account_of(principal) := principal if regex.match(`^[0-9]{12}$`, principal)
+account_of(principal) := principal if account_id(principal)
 
 account_of(principal) := parts[4] if {
 	parts := split(principal, ":")
 	count(parts) >= 6
 	parts[0] == "arn"
 	parts[2] == "iam"
-	regex.match(`^[0-9]{12}$`, parts[4])
+	account_id(parts[4])
 }
 
 # The inventory's own accounts: inventory.accountId, else the accounts in identities' ARNs.
@@ -321,5 +359,5 @@ resource_account(arn) := parts[4] if {
 	parts := split(arn, ":")
 	count(parts) >= 6
 	parts[0] == "arn"
-	regex.match(`^[0-9]{12}$`, parts[4])
+	account_id(parts[4])
 }

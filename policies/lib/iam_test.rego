@@ -68,3 +68,45 @@ test_own_accounts_from_account_id_or_arns if {
 	iam.own_accounts == {"444455556666"} with input as {"inventory": {"identities": [{"arn": "arn:aws:iam::444455556666:role/x"}]}}
 	not iam.own_account_known with input as {"inventory": {"identities": [{"name": "x"}]}}
 }
+
+# IAM wildcards are * and ? only: glob syntax and characters the WASM glob mistakes are literal.
+test_matches_glob_syntax_is_literal if {
+	iam.matches("s3:get[*", "s3:get[object")
+	not iam.matches("s3:get[*", "s3:getobject")
+	not iam.matches("s3:get[a-z]bject", "s3:getobject")
+	iam.matches("s3:get[a-z]bject", "s3:get[a-z]bject")
+	not iam.matches("s3:{get,put}object", "s3:getobject")
+	iam.matches("s3:{get,put}object", "s3:{get,put}object")
+	not iam.matches("s3:{*", "s3:getobject")
+	iam.matches(`s3:get\*`, `s3:get\object`)
+	not iam.matches(`s3:get\*`, "s3:get*x")
+	iam.matches("s3:get(*", "s3:get(x)")
+	not iam.matches("s3:get(*", "s3:getx")
+	iam.matches("arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/${aws:username}/x")
+	not iam.matches("arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/alice/x")
+	iam.matches("a,b*", "a,bc")
+	iam.matches("s3:get?bject", "s3:getobject")
+	iam.matches("S3:GET*", "s3:getobject")
+	not iam.glob_match("Repo:*", "repo:x")
+}
+
+test_string_helpers_replace_regex if {
+	iam.account_id("123456789012")
+	not iam.account_id("12345678901")
+	not iam.account_id("1234567890123")
+	not iam.account_id("12345678901a")
+	not iam.account_id(123456789012)
+	iam.digits("500", 1, 6)
+	not iam.digits("", 1, 6)
+	not iam.digits("1234567", 1, 6)
+	not iam.digits("-5", 1, 6)
+	iam.only_wildcards("*?*")
+	not iam.only_wildcards("")
+	not iam.only_wildcards("*a")
+	iam.every_role("arn:aws:iam::123456789012:role/*")
+	iam.every_role("arn:aws:iam::*:role*")
+	not iam.every_role("arn:aws:iam::123456789012:role/app-*")
+	not iam.every_role("arn:aws:iam::123456789012:role/*:x")
+	iam.wildcard("repo:org/*")
+	not iam.wildcard("repo:org/app")
+}

@@ -99,6 +99,6 @@ same_principal(type, declared, live) if {
 	iam.matches(declared, live)
 }
 
-root_arn(p) := sprintf("arn:aws:iam::%s:root", [p]) if regex.match(`^[0-9]{12}$`, p)
+root_arn(p) := sprintf("arn:aws:iam::%s:root", [p]) if iam.account_id(p)
 
-root_arn(p) := p if not regex.match(`^[0-9]{12}$`, p)
+root_arn(p) := p if not iam.account_id(p)

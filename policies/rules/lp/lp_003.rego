@@ -63,7 +63,7 @@ writes_on_every_resource(policy, holder) := {e.action |
 # finding, which names this rule: one finding per statement.
 service_wide(stmt, action) if {
 	some a in object.get(stmt, "actions", [])
-	regex.match(`^[a-z0-9-]+:\*$`, lower(a))
+	data.nhi.rules.lp_002.service_wildcard(lower(a))
 	iam.matches(a, action)
 	iam.every_resource_of_service(stmt, iam.service_of(a))
 }

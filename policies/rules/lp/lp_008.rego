@@ -60,7 +60,7 @@ written_actions(stmt, kind) := {a |
 	some a in object.get(stmt, "actions", [])
 	not a in metadata_actions
 	some prefix in service_prefixes[kind]
-	glob.match(action_service(a), [], prefix)
+	iam.matches(action_service(a), prefix)
 }
 
 # Actions that read only names, tags and settings of stores (policy data, lower-cased as the

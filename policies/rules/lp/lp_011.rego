@@ -22,14 +22,15 @@ package nhi.rules.lp_011
 
 import data.nhi.lib
 import data.nhi.lib.access
+import data.nhi.lib.iam
 
-limit(s) := to_number(s.maxReach) if regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
+limit(s) := to_number(s.maxReach) if iam.digits(object.get(s, "maxReach", ""), 1, 6)
 
-limit(s) := lib.config.phiMaxReach if not regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
+limit(s) := lib.config.phiMaxReach if not iam.digits(object.get(s, "maxReach", ""), 1, 6)
 
-limit_text(s) := sprintf("its max-reach tag (%d)", [limit(s)]) if regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
+limit_text(s) := sprintf("its max-reach tag (%d)", [limit(s)]) if iam.digits(object.get(s, "maxReach", ""), 1, 6)
 
-limit_text(s) := sprintf("the default (%d)", [limit(s)]) if not regex.match(`^[0-9]{1,6}$`, object.get(s, "maxReach", ""))
+limit_text(s) := sprintf("the default (%d)", [limit(s)]) if not iam.digits(object.get(s, "maxReach", ""), 1, 6)
 
 shown := 8
 

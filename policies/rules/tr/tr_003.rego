@@ -65,7 +65,7 @@ like(c) if iam.base_operator(c.operator) == "stringlike"
 
 broad(c, value) if {
 	like(c)
-	regex.match(`[*?]`, workload_part(value))
+	iam.wildcard(workload_part(value))
 }
 
 # The part of a sub value that names the repository or workload.

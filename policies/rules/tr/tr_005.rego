@@ -34,7 +34,14 @@ findings contains lib.finding(identity.id, identity.id, msg) if {
 }
 
 human_entry(principal, stmt) := "the IAM user" if {
-	regex.match(`^arn:[^:]+:iam::[0-9]{12}:user/`, principal)
+	parts := split(principal, ":")
+	count(parts) >= 6
+	parts[0] == "arn"
+	parts[1] != ""
+	parts[2] == "iam"
+	parts[3] == ""
+	iam.account_id(parts[4])
+	startswith(parts[5], "user/")
 	same_or_unknown(iam.account_of(principal))
 }
 
@@ -44,9 +51,18 @@ human_entry(principal, stmt) := "the account root (any user) of its own account:
 	not narrowed(stmt)
 }
 
-root(principal) if regex.match(`^[0-9]{12}$`, principal)
+root(principal) if iam.account_id(principal)
 
-root(principal) if regex.match(`^arn:[^:]+:iam::[0-9]{12}:root$`, principal)
+root(principal) if {
+	parts := split(principal, ":")
+	count(parts) == 6
+	parts[0] == "arn"
+	parts[1] != ""
+	parts[2] == "iam"
+	parts[3] == ""
+	iam.account_id(parts[4])
+	parts[5] == "root"
+}
 
 same_or_unknown(account) if account in iam.own_accounts
 
