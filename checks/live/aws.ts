@@ -18,6 +18,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS, type AwsOptions } from './options.js';
+import { notOffered } from './recorder.js';
 import { BudgetedRetryStrategy, retryBudgetMs } from './retryBudget.js';
 
 export interface AwsClients {
@@ -48,8 +49,9 @@ export function clientConfig(opts: AwsOptions, region: string, credentials?: Aws
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     // adaptive = standard retries (exponential backoff with jitter on throttling and transient
     // errors) plus client-side rate limiting once AWS starts throttling; bounded in attempts and
-    // in the total time of one operation (checks/live/retryBudget.ts).
-    retryStrategy: new BudgetedRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, retryBudgetMs(timeoutMs, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)),
+    // in the total time of one operation (checks/live/retryBudget.ts). An emulator's answer for a
+    // service it does not emulate is final: retrying it only costs time (5 attempts per region).
+    retryStrategy: new BudgetedRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, retryBudgetMs(timeoutMs, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS), undefined, opts.endpoint ? (e) => notOffered(e, true) : undefined),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: Math.min(10_000, Math.ceil(timeoutMs / 3)),
       requestTimeout: timeoutMs,

@@ -3,7 +3,9 @@
  * throttling), bounded in total time as well as in attempts: once the time since an operation's
  * first attempt plus the next backoff would pass the budget, it is not retried again and its last
  * error becomes the gap. A malformed or slow answer can never keep one call busy for longer than
- * the budget, however the SDK classifies it.
+ * the budget, however the SDK classifies it. An answer that `final` recognizes is not retried at
+ * all: with --endpoint, an emulator that does not emulate the service (moto has no HealthLake)
+ * answers an error page that no further attempt changes (checks/live/recorder.ts notOffered).
  */
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
@@ -18,6 +20,8 @@ export class BudgetedRetryStrategy implements RetryStrategyV2 {
     /** Most milliseconds from an operation's first attempt to the start of its last. */
     readonly budgetMs: number,
     private readonly clock: () => number = () => performance.now(),
+    /** Errors that no retry changes: the operation fails at once with them. */
+    private readonly final: (error: unknown) => boolean = () => false,
   ) {
     this.base = new AdaptiveRetryStrategy(async () => maxAttempts);
   }
@@ -29,6 +33,7 @@ export class BudgetedRetryStrategy implements RetryStrategyV2 {
   }
 
   async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    if (this.final(errorInfo.error)) throw new Error('not retried: the answer does not change');
     const start = this.started.get(token) ?? this.clock();
     const next = (await this.base.refreshRetryTokenForRetry(token as StandardRetryToken, errorInfo)) as StandardRetryToken;
     // The SDK rethrows the operation's last error when no token is given.

@@ -1,5 +1,6 @@
 /** Retries bounded in total time as well as in attempts: a fake clock, the SDK's own strategy underneath. */
 import { describe, expect, it } from 'vitest';
+import type { SdkError } from '@smithy/types';
 import { BudgetedRetryStrategy, retryBudgetMs } from '../../checks/live/retryBudget.js';
 
 const transient = { errorType: 'TRANSIENT' as const };
@@ -43,6 +44,14 @@ describe('BudgetedRetryStrategy', () => {
     const b = await s.acquireInitialRetryToken('b');
     await expect(s.refreshRetryTokenForRetry(a, transient)).rejects.toThrow(/budget/);
     await expect(s.refreshRetryTokenForRetry(b, transient)).resolves.toBeDefined();
+  });
+
+  it('an answer recognized as final is not retried; any other still is', async () => {
+    const page = { name: 'SyntaxError', message: '<html>', $metadata: { httpStatusCode: 500 } } as SdkError;
+    const s = new BudgetedRetryStrategy(5, 1e9, () => 0, (e) => e === page);
+    const token = await s.acquireInitialRetryToken('healthlake');
+    await expect(s.refreshRetryTokenForRetry(token, { ...transient, error: page })).rejects.toThrow(/not retried/);
+    await expect(s.refreshRetryTokenForRetry(token, { ...transient, error: { name: 'InternalFailure', message: 'other', $metadata: { httpStatusCode: 500 } } as SdkError })).resolves.toBeDefined();
   });
 
   it('the budget follows the attempts timeouts within 2 s and a minute', () => {
