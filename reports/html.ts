@@ -15,6 +15,7 @@ import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import type { Gap } from '../checks/model.js';
+import { selectionNote } from './notes.js';
 import { namesStore, phiStoreLabel, type PhiStoreRow } from '../checks/phiStores.js';
 import { accessStores, principalCount, type AccessStoreSummary } from '../checks/access/summary.js';
 
@@ -77,6 +78,9 @@ tr.identity-group td{background:#f6f8fa;font-weight:600;border-top:2px solid #d0
 details.fix{margin-top:4px}
 details.fix summary{cursor:default;color:#0969da;font-size:12px}
 .refs{color:#59636e;font-size:12px;display:block}
+.bl{display:inline-block;border-radius:10px;padding:0 6px;font-size:11px;font-weight:700;margin-left:4px}
+.bl-new{background:#cf222e;color:#fff}.bl-existing{background:#eaeef2;color:#24292f}
+.banner.selection{background:#ddf4ff;border-color:#54aeff}
 `;
 
 function sevBadge(s: Severity): Node {
@@ -94,7 +98,8 @@ function banner(doc: FindingsDocument, gaps: Gap[]): Node {
   }
   if (n === 0) return h('div', { class: 'banner clean', id: 'status' }, `Clean: no open findings (${doc.summary.waived} waived).`);
   const parts = SEVERITIES.filter((s) => doc.summary.bySeverity[s] > 0).map((s) => `${doc.summary.bySeverity[s]} ${s}`);
-  return h('div', { class: 'banner findings', id: 'status' }, `${n} open finding(s): ${parts.join(', ')}; ${doc.summary.waived} waived.`);
+  const base = doc.baseline ? ` Against the baseline: ${doc.baseline.new} new, ${doc.baseline.existing} existing, ${doc.baseline.resolved.length} resolved.` : '';
+  return h('div', { class: 'banner findings', id: 'status' }, `${n} open finding(s): ${parts.join(', ')}; ${doc.summary.waived} waived.${base}`);
 }
 
 function cards(doc: FindingsDocument): Node {
@@ -181,10 +186,18 @@ export function referencesText(f: Pick<Finding, 'references'>): string {
 function findingRow(f: Finding, fresh: ReadonlySet<string>): Node {
   const isNew = !!f.fingerprint && fresh.has(f.fingerprint);
   const evidence = (f.evidence ?? []).map((e) => e.address ?? e.arn ?? `${e.type} ${e.name}`);
+  // Against a baseline (--baseline): new (what the gate judges) or existing (already in the baseline).
+  const state = f.baseline;
   return h(
     'tr',
-    { class: `${f.waived ? 'finding waived' : 'finding'}${isNew ? ' new-finding' : ''}`, 'data-rule': f.ruleId },
-    h('td', null, sevBadge(f.severity), isNew ? h('span', { class: 'new' }, 'new') : null),
+    { class: `${f.waived ? 'finding waived' : 'finding'}${isNew ? ' new-finding' : ''}`, 'data-rule': f.ruleId, ...(state ? { 'data-baseline': state } : {}) },
+    h(
+      'td',
+      null,
+      sevBadge(f.severity),
+      isNew ? h('span', { class: 'new' }, 'new') : null,
+      state ? h('span', { class: `bl bl-${state}`, title: state === 'new' ? 'not in the baseline: judged by the gate' : 'in the baseline: not judged by the gate' }, state === 'new' ? 'new vs baseline' : 'existing') : null,
+    ),
     h('td', null, f.ruleId, h('span', { class: 'sub' }, f.title)),
     h('td', null, f.resource.name, h('span', { class: 'sub' }, where(f)), evidence.length ? h('span', { class: 'sub' }, `evidence: ${evidence.join(', ')}`) : null),
     h(
@@ -299,6 +312,61 @@ function changesSection(doc: FindingsDocument): Node[] {
     added.length ? h('ul', { class: 'new-findings' }, ...added.map(line)) : null,
     since.resolved.length ? h('h3', null, 'Resolved') : null,
     since.resolved.length ? h('ul', { class: 'resolved-findings' }, ...since.resolved.map(line)) : null,
+  ].filter((n): n is Node => !!n);
+}
+
+/** With --baseline: what the run was compared against, the counts, and the baseline's findings that are gone. */
+function baselineSection(doc: FindingsDocument): Node[] {
+  const base = doc.baseline;
+  if (!base) return [];
+  const line = (f: Finding) => h('li', null, sevBadge(f.severity), ` ${f.ruleId} ${identityOf(f)} (${f.owner ?? UNOWNED}): ${f.message}`);
+  const fresh = doc.findings.filter((f) => f.baseline === 'new' && !f.waived);
+  return [
+    h('h2', { id: 'baseline' }, `Against the baseline ${base.file} (${base.generatedAt})`),
+    h(
+      'p',
+      { class: 'meta', id: 'baseline-summary' },
+      `${base.new} new, ${base.existing} existing, ${base.resolved.length} resolved. The gate judges the new findings only; the existing ones are marked in the tables below.`,
+    ),
+    base.notEvaluated > 0 ? h('p', { class: 'meta', id: 'baseline-not-evaluated' }, `${base.notEvaluated} finding(s) of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`) : null,
+    h('h3', null, `New (${fresh.length} open)`),
+    fresh.length ? h('ul', { class: 'baseline-new' }, ...fresh.map(line)) : h('p', { class: 'empty' }, 'No new finding.'),
+    h('h3', null, `Resolved (${base.resolved.length})`),
+    base.resolved.length ? h('ul', { class: 'baseline-resolved' }, ...base.resolved.map(line)) : h('p', { class: 'empty' }, 'No finding of the baseline was resolved.'),
+  ].filter((n): n is Node => !!n);
+}
+
+/** With --rule/--skip-rule/--severity-override: the rules not reported, with their findings, and the severities changed. */
+function selectionSection(doc: FindingsDocument): Node[] {
+  const sel = doc.selection;
+  if (!sel || (!sel.skipped.length && !sel.severityOverrides.length && !sel.rule.length)) return [];
+  return [
+    h('h2', { id: 'selection' }, 'Rule selection'),
+    h(
+      'p',
+      { class: 'meta', id: 'selection-flags' },
+      [sel.rule.length ? `--rule ${sel.rule.join(', ')}` : '', sel.skipRule.length ? `--skip-rule ${sel.skipRule.join(', ')}` : ''].filter(Boolean).join('; ') || 'every rule reported',
+    ),
+    sel.skipped.length
+      ? h(
+          'table',
+          { class: 'skipped-rules' },
+          h('thead', null, h('tr', null, h('th', null, 'Rule not reported'), h('th', null, 'Severity'), h('th', null, 'Findings it had in this run'))),
+          h(
+            'tbody',
+            null,
+            ...sel.skipped.map((r) => h('tr', { class: 'skipped-rule', 'data-rule': r.id }, h('td', null, r.id, h('span', { class: 'sub' }, r.title)), h('td', null, sevBadge(r.severity)), h('td', { class: 'num' }, r.findings))),
+          ),
+        )
+      : null,
+    sel.severityOverrides.length
+      ? h(
+          'table',
+          { class: 'severity-overrides' },
+          h('thead', null, h('tr', null, h('th', null, 'Rule'), h('th', null, 'Pack severity'), h('th', null, 'Reported as'))),
+          h('tbody', null, ...sel.severityOverrides.map((o) => h('tr', { class: 'severity-override', 'data-rule': o.ruleId }, h('td', null, o.ruleId), h('td', null, sevBadge(o.from)), h('td', null, sevBadge(o.to))))),
+        )
+      : null,
   ].filter((n): n is Node => !!n);
 }
 
@@ -497,12 +565,16 @@ export function renderHtml(doc: FindingsDocument, opts: { sourceRoot?: string } 
       h('h1', null, 'nhi-guard: non-human identity report'),
       h('p', { class: 'meta' }, `Generated ${doc.generatedAt} (clock ${doc.now}) by ${doc.tool.name} ${doc.tool.version} from ${inputs || 'no inputs'}.`),
       banner(doc, gaps),
+      // What the run left out or re-rated, next to the status, so the report never looks cleaner than it is.
+      selectionNote(doc) ? h('div', { class: 'banner selection', id: 'selection-note' }, selectionNote(doc)!) : null,
       cards(doc),
       ...gapsSection(gaps),
       // The trend exists with --history only: no section without it.
       trend.length ? h('h2', { id: 'trend' }, `Trend (${trend.length} run${trend.length === 1 ? '' : 's'})`) : null,
       trend.length ? h('div', { class: 'chart' }, trendChart(trend)) : null,
       ...changesSection(doc),
+      ...baselineSection(doc),
+      ...selectionSection(doc),
       ...findingsSection(doc),
       ...expiringSection(doc, rows),
       ...phiStoresSection(doc),

@@ -11,6 +11,7 @@ import type { InventoryRow } from '../../checks/inventoryRows.js';
 import { renderHtml } from '../../reports/html.js';
 import { runCli } from '../support/cli.js';
 import { chromium } from '../support/chromium.js';
+import { debtRepo } from '../support/debtRepo.js';
 import { ESTATE_TFSTATE } from '../support/estate.js';
 import { finding, makeDoc, ROOT } from './fixture.js';
 
@@ -105,6 +106,13 @@ describe('renderHtml', () => {
     expect(html).not.toContain(`${ROOT}/`);
   });
 
+  it('without --baseline or a rule selection, no baseline marks and no selection section', () => {
+    const html = renderHtml(makeDoc({ findings: [finding('NHI-LP-001', { message: 'x' })] }));
+    for (const absent of ['id="baseline"', 'data-baseline=', 'id="selection"', 'id="selection-note"', 'Against the baseline']) expect(html).not.toContain(absent);
+    // A selection that changes nothing is not shown either.
+    expect(renderHtml({ ...makeDoc({ findings: [] }), selection: { rule: [], skipRule: [], skipped: [], severityOverrides: [] } })).not.toContain('id="selection"');
+  });
+
   it('says clean only when nothing is open and nothing was left unread', () => {
     const clean = makeDoc({ findings: [] });
     expect(renderHtml(clean)).toContain('Clean: no open findings');
@@ -152,5 +160,38 @@ describe('the nightly HTML report in headless Chromium', () => {
     // The state file is shown relative to the folder the report was made in.
     expect(dom).toContain(`state ${path.relative(process.cwd(), ESTATE_TFSTATE)}`);
     expect(dom).toMatch(/legacy-batch \(role, owner team-legacy\): 2026-01-31 \(295 days ago\)/);
+  });
+
+  it('with --baseline and a rule selection: new, existing and resolved findings, the skipped rules with their findings, the changed severities', async () => {
+    const repo = debtRepo();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-html-baseline-'));
+    const baseline = path.join(dir, 'baseline.json');
+    expect((await runCli(['baseline', '--synth', repo.base, '--now', '2026-11-22', '--output', baseline])).code).toBe(0);
+    const page = path.join(dir, 'report.html');
+    const json = path.join(dir, 'report.json');
+    const r = await runCli(['check', '--synth', repo.change, '--now', '2026-11-22', '--baseline', baseline, '--skip-rule', 'NHI-EXP-002', '--severity-override', 'NHI-LP-001=medium', '--fail-on', 'none', '--format', `html=${page}`, '--format', `json=${json}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as FindingsDocument;
+    const base = doc.baseline!;
+    expect(base.new).toBe(1);
+    expect(base.existing).toBeGreaterThan(0);
+    expect(base.resolved).toHaveLength(1);
+
+    const dom = chromium(['--dump-dom'], page);
+    expect(dom).toContain(`Against the baseline: 1 new, ${base.existing} existing, 1 resolved.`);
+    expect(dom).toContain(`${base.new} new, ${base.existing} existing, 1 resolved. The gate judges the new findings only`);
+    // Each row says its baseline state; the new one is the purpose tag the change removed.
+    const states = [...dom.matchAll(/<tr class="finding[^"]*" data-rule="([^"]+)" data-baseline="(new|existing)"/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(states.filter((x) => x.endsWith(' new'))).toEqual(['NHI-OWN-002 new']);
+    expect(states.filter((x) => x.endsWith(' existing'))).toHaveLength(base.existing);
+    expect(states).toHaveLength(doc.findings.length);
+    expect(dom).toMatch(/<ul class="baseline-new"><li>.*NHI-OWN-002 lab-results-exchange/);
+    expect(dom).toMatch(/<ul class="baseline-resolved"><li>.*NHI-EXP-001 hl7-interface-engine/);
+    // The selection: what was left out (and how many findings it had), and what was re-rated.
+    expect(dom).toContain('Rule selection: 1 rule(s) not reported (NHI-EXP-002), which had 1 finding(s) in this run; severity changed for NHI-LP-001 critical→medium.');
+    expect(dom).toContain('--skip-rule NHI-EXP-002');
+    expect(dom).toMatch(/<tr class="skipped-rule" data-rule="NHI-EXP-002"><td>NHI-EXP-002<span class="sub">Expired identity still present<\/span><\/td><td><span class="sev sev-critical">critical<\/span><\/td><td class="num">1<\/td><\/tr>/);
+    expect(dom).toMatch(/<tr class="severity-override" data-rule="NHI-LP-001"><td>NHI-LP-001<\/td><td><span class="sev sev-critical">critical<\/span><\/td><td><span class="sev sev-medium">medium<\/span><\/td><\/tr>/);
+    expect(doc.findings.some((f) => f.ruleId === 'NHI-EXP-002')).toBe(false);
   });
 });
