@@ -391,7 +391,12 @@ export interface Inventory {
    * Where accountId came from: the caller identity data source, ARNs the input knows, the
    * provider's allowed_account_ids (plans, state, synth), or the live session (live).
    */
-  accountSource?: 'caller-identity' | 'known-arns' | 'allowed-account-ids' | 'live';
+  accountSource?: 'own-account' | 'policy-data' | 'caller-identity' | 'known-arns' | 'allowed-account-ids' | 'live';
+  /**
+   * The own accounts the user named (--own-account, the config file's own-account, or policy data
+   * ownAccounts), when there are any: the rules count each of them as the own account.
+   */
+  ownAccounts?: string[];
   /** Live: the region scanned (IAM is global; Secrets Manager is regional). */
   region?: string;
   /** Live: every region read when more than one was asked for (--region repeated, --all-regions). */

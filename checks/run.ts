@@ -14,6 +14,7 @@ import { loadPlan } from './loaders/plan.js';
 import { loadSnapshot } from './loaders/snapshot.js';
 import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
+import { namedAccounts, withNamedAccounts } from './loaders/ownAccount.js';
 import type { LiveOptions } from './live/options.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
 import { wellFormedDeep } from './unicode.js';
@@ -42,6 +43,8 @@ export interface CheckOptions extends EngineOptions {
   selection?: RuleSelection;
   /** One-line warnings of the loaders (what they skipped). */
   warn?: (message: string) => void;
+  /** --own-account (flag or config file): the own accounts of declared inputs, above what they say. */
+  ownAccounts?: string[];
 }
 
 export async function loadSource(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory> {
@@ -109,9 +112,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const selection = resolveSelection(engine.rules, opts.selection);
   const fileWaivers = await loadWaivers(opts.waiverFiles ?? [], opts.now);
   const judged: Judged[] = [];
+  const named = namedAccounts(opts.ownAccounts, engine.config.ownAccounts);
   for (const spec of opts.sources) {
     for (const loaded of await loadSources(spec, opts.warn)) {
-      const inv = await enrich(loaded, { config: engine.config, now: opts.now });
+      // Named own accounts rule over what a declared input says; a live account is the one read.
+      const inv = await enrich(spec.kind === 'live' ? loaded : withNamedAccounts(loaded, named), { config: engine.config, now: opts.now });
       // Each input is judged with the file waivers and the waivers declared in it.
       const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
       const raw = engine.evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared])).map((f) => ({ ...f, source: spec.kind }));
@@ -173,4 +178,5 @@ export function mergeInto(into: Inventory, inv: Inventory): void {
     else delete into.accountSource;
   }
   if (inv.gaps?.length) (into.gaps ??= []).push(...inv.gaps);
+  if (inv.ownAccounts?.length) into.ownAccounts = [...new Set([...(into.ownAccounts ?? []), ...inv.ownAccounts])];
 }

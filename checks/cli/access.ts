@@ -15,7 +15,8 @@ import { enrich } from '../enrich/index.js';
 import { UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { loadSource } from '../run.js';
-import { sourcesOf, type SourceArgs } from './check.js';
+import { ownAccountsOf, sourcesOf, type SourceArgs } from './check.js';
+import { namedAccounts, withNamedAccounts } from '../loaders/ownAccount.js';
 import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './index.js';
@@ -39,7 +40,11 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
       if (!isObject(bundleData)) throw new UserError('must be a JSON object', { file: defaultsFile, jsonPath: '$' });
       const config = await resolvePolicyConfig(bundleData, a.data);
       const inventories = [];
-      for (const spec of sources) inventories.push(await enrich(await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${m}\n`)), { config, now }));
+      const named = namedAccounts(ownAccountsOf(a.ownAccount), config.ownAccounts);
+      for (const spec of sources) {
+        const loaded = await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${m}\n`));
+        inventories.push(await enrich(spec.kind === 'live' ? loaded : withNamedAccounts(loaded, named), { config, now }));
+      }
       const doc = accessDocument(inventories, { now });
       if (base && a.baseline) doc.delta = accessDelta(base.stores, doc.stores, a.baseline);
       const text = renderAccess(a.format, doc);

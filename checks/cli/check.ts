@@ -3,12 +3,21 @@ import { compareWithBaseline } from '../baseline.js';
 import { UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { isDirectory } from '../io/files.js';
+import { ACCOUNT } from '../loaders/ownAccount.js';
 import { runCheck, type SourceSpec } from '../run.js';
 import { parseSeverityOverride, type RuleSelection } from '../selection.js';
 import { parseNow, type Io } from './index.js';
 import { withOptions } from './options.js';
 import { emitReports, exitFor, reportTargets } from './output.js';
 import { liveSpec, type LiveArgs } from './snapshot.js';
+
+/** --own-account values, each a 12-digit account id (exit 2 otherwise). */
+export function ownAccountsOf(values: string[] | undefined): string[] | undefined {
+  if (!values?.length) return undefined;
+  const out = values.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const v of out) if (!ACCOUNT.test(v)) throw new UserError(`--own-account ${JSON.stringify(v).slice(0, 40)}: is not a 12-digit AWS account id`);
+  return out;
+}
 
 export interface SourceArgs extends LiveArgs {
   synth?: string[];
@@ -17,6 +26,7 @@ export interface SourceArgs extends LiveArgs {
   state?: string[];
   snapshot?: string[];
   tfDir?: string;
+  ownAccount?: string[];
 }
 
 /** A cdktf output folder given with `flag`, checked to be a folder. */
@@ -68,7 +78,8 @@ export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promi
   if (sources.length === 0) throw new UserError(`nothing to ${verb}: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws`);
   const now = parseNow(a.now);
   const selection = selectionOf(a);
-  const { document } = await runCheck({ sources, now, policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, warn: (m) => io.stderr(`nhi-guard: warning: ${m}
+  const ownAccounts = ownAccountsOf(a.ownAccount);
+  const { document } = await runCheck({ sources, now, ...(ownAccounts ? { ownAccounts } : {}), policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, warn: (m) => io.stderr(`nhi-guard: warning: ${m}
 `), ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
   return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
 }

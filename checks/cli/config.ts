@@ -80,6 +80,7 @@ type At = { file: string; jsonPath: string };
 
 function convert(value: unknown, key: string, spec: { type?: string; array?: boolean; choices?: readonly unknown[]; nargs?: number }, kind: string, base: string, at: At): unknown {
   if (kind === 'severity-map') return severityMap(value, key, at);
+  if (kind === 'account') return accounts(value, at);
   if (spec.type === 'boolean') {
     if (typeof value !== 'boolean') throw new UserError('must be true or false', at);
     return value;
@@ -103,6 +104,20 @@ function convert(value: unknown, key: string, spec: { type?: string; array?: boo
     return v;
   });
   return many ? strings : strings[0];
+}
+
+/**
+ * AWS account ids: strings of 12 digits, or the numbers YAML reads from unquoted ones (which have
+ * 12 digits only when no leading zero was lost; quote those).
+ */
+function accounts(value: unknown, at: At): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v, i) => {
+    const where = Array.isArray(value) ? { ...at, jsonPath: `${at.jsonPath}[${i}]` } : at;
+    const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
+    if (typeof s !== 'string' || !/^\d{12}$/.test(s)) throw new UserError('must be a 12-digit AWS account id (quote it in YAML when it starts with 0)', where);
+    return s;
+  });
 }
 
 /** `{NHI-OWN-002: low}` or `[NHI-OWN-002=low]` → `['NHI-OWN-002=low']`. */

@@ -13,7 +13,7 @@ export const COMMANDS = ['check', 'baseline', 'access', 'drift', 'inventory', 's
 export type Command = (typeof COMMANDS)[number];
 
 /** How a config file value is read: a value as is, a path (relative to the file), or `--format` entries. */
-export type ConfigKind = 'value' | 'path' | 'format' | 'severity-map';
+export type ConfigKind = 'value' | 'path' | 'format' | 'severity-map' | 'account';
 
 export interface OptionDef {
   spec: Options;
@@ -75,6 +75,11 @@ export const OPTIONS: Record<string, OptionDef> = {
   'account-concurrency': { spec: { type: 'number', describe: 'live --org: accounts read at once (default 4, at most 64)' }, commands: LIVE },
   // Policies.
   'policy-dir': { spec: { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' }, commands: { ...EVALUATING, policies: {} }, config: 'path' },
+  'own-account': {
+    spec: { type: 'string', array: true, describe: "the own AWS account id of plans, state and synth, repeatable (above what the input says; default: data.aws_caller_identity, known ARNs, allowed_account_ids, policy data ownAccounts)" },
+    commands: { check: {}, baseline: {}, access: {} },
+    config: 'account',
+  },
   data: { spec: { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults (docs/config.md: the --data format)' }, commands: { ...EVALUATING, inventory: {}, access: {} }, config: 'path' },
   waivers: {
     spec: { type: 'string', array: true, default: [] as string[], describe: 'waivers file (YAML or JSON), repeatable; waived findings stay in the report and never fail the gate' },

@@ -43,6 +43,8 @@ export interface PolicyConfig {
   dataReadTypes: Record<string, string[]>;
   /** NHI-LP-009: actions that return data though the catalog files them under another access level. */
   dataReadActions: string[];
+  /** The own AWS accounts of declared inputs, above what they say (an --own-account option wins over it). */
+  ownAccounts?: string[];
 }
 
 /** Objects merge recursively (into maps without a prototype: keys of the user's file are data); arrays and scalars replace. */

@@ -256,7 +256,11 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
       dataStores.push(...r.stores);
     }
     const inv = emptyInventory(regions.map((r) => ({ kind: 'live' as const, file: fileOf(r) })));
-    if (accountId) inv.accountId = accountId;
+    if (accountId) {
+      inv.accountId = accountId;
+      // sts:GetCallerIdentity names the account of the credentials; else the account of the IAM ARNs read.
+      inv.accountSource = who.account ? 'caller-identity' : 'known-arns';
+    }
     inv.region = opts.region;
     if (regions.length > 1 || opts.allRegions) inv.regions = regions;
     inv.collectedAt = collectedAt;

@@ -2,8 +2,9 @@
  * The own AWS account of a plan or state, from what the input itself says, in order of
  * authority: `data.aws_caller_identity` (the account terraform ran as), the ARNs of resources
  * already known, the AWS provider's `allowed_account_ids`. The Inventory records which one
- * (Inventory.accountSource), and the findings document says it. Policy data `ownAccounts` is the
- * last resort, read by the rules (policies/lib/iam.rego).
+ * (Inventory.accountSource), and the findings document says it. Accounts the user names
+ * (`--own-account`, the config file's `own-account`, policy data `ownAccounts`) are above all of
+ * these (withNamedAccounts).
  */
 import { isObject } from '../io/files.js';
 import type { Inventory } from '../model.js';
@@ -12,7 +13,7 @@ import type { ResourceRecord } from './values.js';
 
 export type AccountSource = NonNullable<Inventory['accountSource']>;
 
-const ACCOUNT = /^\d{12}$/;
+export const ACCOUNT = /^\d{12}$/;
 
 /** account_id of every data.aws_caller_identity in a show -json module tree or a raw tfstate. */
 export function callerIdentityAccounts(doc: unknown): string[] {
@@ -44,6 +45,32 @@ function arnAccounts(records: ResourceRecord[]): string[] {
     if (account && ACCOUNT.test(account)) out.add(account);
   }
   return [...out];
+}
+
+/** Own accounts the user named, and where: the --own-account option (flag or config file) or policy data ownAccounts. */
+export interface NamedAccounts {
+  accounts: string[];
+  source: 'own-account' | 'policy-data';
+}
+
+/** The named accounts of a run: --own-account first, else policy data; undefined when neither names one. */
+export function namedAccounts(option: string[] | undefined, policyData: string[] | undefined): NamedAccounts | undefined {
+  if (option?.length) return { accounts: [...new Set(option)], source: 'own-account' };
+  if (policyData?.length) return { accounts: [...new Set(policyData)], source: 'policy-data' };
+  return undefined;
+}
+
+/**
+ * The named accounts over what a declared input says (the highest authority): the Inventory's own
+ * account becomes the one the input names when it is among them, else the first named; the
+ * source says the user named it. Live inventories keep the account their credentials are in.
+ */
+export function withNamedAccounts(inv: Inventory, named: NamedAccounts | undefined): Inventory {
+  if (!named || named.accounts.length === 0) return inv;
+  inv.accountId = inv.accountId && named.accounts.includes(inv.accountId) ? inv.accountId : named.accounts[0]!;
+  inv.accountSource = named.source;
+  if (named.accounts.length > 1) inv.ownAccounts = [...named.accounts];
+  return inv;
 }
 
 /** The own account and where it came from; undefined when no source names exactly one. */

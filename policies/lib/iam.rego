@@ -341,8 +341,12 @@ account_of(principal) := parts[4] if {
 	account_id(parts[4])
 }
 
-# The inventory's own accounts: inventory.accountId, else the accounts in identities' ARNs.
-own_accounts := {input.inventory.accountId} if is_string(input.inventory.accountId)
+# The inventory's own accounts: inventory.accountId with the accounts the user named
+# (inventory.ownAccounts: --own-account or policy data ownAccounts), else the accounts in
+# identities' ARNs.
+named_accounts := {a | some a in object.get(input.inventory, "ownAccounts", []); is_string(a)}
+
+own_accounts := {input.inventory.accountId} | named_accounts if is_string(input.inventory.accountId)
 
 own_accounts := {a |
 	some i in input.inventory.identities

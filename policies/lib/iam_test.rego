@@ -67,6 +67,8 @@ test_own_accounts_from_account_id_or_arns if {
 	iam.own_accounts == {"111122223333"} with input as {"inventory": {"accountId": "111122223333", "identities": []}}
 	iam.own_accounts == {"444455556666"} with input as {"inventory": {"identities": [{"arn": "arn:aws:iam::444455556666:role/x"}]}}
 	not iam.own_account_known with input as {"inventory": {"identities": [{"name": "x"}]}}
+	# Named accounts (--own-account, policy data ownAccounts) count beside inventory.accountId.
+	iam.own_accounts == {"111122223333", "444455556666"} with input as {"inventory": {"accountId": "111122223333", "ownAccounts": ["111122223333", "444455556666"], "identities": []}}
 }
 
 # IAM wildcards are * and ? only: glob syntax and characters the WASM glob mistakes are literal.

@@ -42,6 +42,8 @@ describe('collectLive against moto', () => {
     expect(inv.gaps).toEqual([]);
     expect(check('inventory', inv)).toBeNull();
     expect(inv.accountId).toBe('123456789012');
+    // Where the account came from: sts:GetCallerIdentity of the scan's credentials.
+    expect(inv.accountSource).toBe('caller-identity');
     expect(inv.region).toBe(REGION);
     expect(inv.inputs).toEqual([{ kind: 'live', file: 'aws:123456789012/us-east-1' }]);
     expect(inv.identities.map((i) => i.id).sort()).toEqual(
