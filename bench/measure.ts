@@ -113,7 +113,7 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
   stage(run, 'accessDoc', accessDoc);
   if (summary === null) throw new Error('unreachable');
   t0 = process.hrtime.bigint();
-  const input = policyInput('plan', inv, now);
+  const input = policyInput('plan', inv, now, [], { compact: engine.builtinOnly });
   const serialize = ms(t0);
   stage(run, 'serialize', serialize);
   if (writeInput) {

@@ -5,6 +5,7 @@
 import { accessDocument } from './access/document.js';
 import { compactAccess } from './access/summary.js';
 import { phiStoreRows } from './phiStores.js';
+import { compactInventory } from './engine/compactInput.js';
 import { loadEngine, type Engine, type EngineOptions, type RawFinding } from './engine/index.js';
 import { enrich } from './enrich/index.js';
 import { findingsDocument, type FindingsDocument } from './findings.js';
@@ -75,9 +76,15 @@ export async function loadSources(spec: SourceSpec, warn?: (message: string) => 
   return [await loadSource(spec, warn)];
 }
 
-/** The policy input for one source. Serialized once and handed to the WASM instance as bytes. */
-export function policyInput(source: SourceKind, inventory: Inventory, now: Date, waivers: WaiverFact[] = []): string {
-  return JSON.stringify({ source, now: now.toISOString(), inventory, waivers });
+/**
+ * The policy input for one source. Serialized once and handed to the WASM instance as bytes.
+ * `compact` (the built-in pack alone, Engine.builtinOnly): the Inventory without what no rule of
+ * the pack reads (checks/engine/compactInput.ts); user rules get the documented Inventory.
+ */
+export function policyInput(source: SourceKind, inventory: Inventory, now: Date, waivers: WaiverFact[] = [], opts: { compact?: boolean } = {}): string {
+  if (!opts.compact) return JSON.stringify({ source, now: now.toISOString(), inventory, waivers });
+  const c = compactInventory(inventory);
+  return JSON.stringify({ source, now: now.toISOString(), inventory: c.inventory, waivers, grants: c.grants });
 }
 
 export async function loadWaivers(files: string[], now: Date): Promise<WaiverFact[]> {
@@ -119,7 +126,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       const inv = await enrich(spec.kind === 'live' ? loaded : withNamedAccounts(loaded, named), { config: engine.config, now: opts.now });
       // Each input is judged with the file waivers and the waivers declared in it.
       const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
-      const raw = engine.evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared])).map((f) => ({ ...f, source: spec.kind }));
+      const raw = engine.evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared], { compact: engine.builtinOnly })).map((f) => ({ ...f, source: spec.kind }));
       judged.push({ kind: spec.kind, inv, raw, declared });
     }
   }

@@ -52,7 +52,7 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   // Drift first: a rule of both sources (NHI-DRIFT-005) is kept once, as a drift finding.
   // The drift rules compare the declaration resolved against the live account (checks/drift/resolve.ts).
   for (const f of engine.evaluate(driftInput(resolveDeclared(declared, live, matches), live, opts.now, matches))) raw.push({ ...f, source: 'drift' });
-  for (const f of engine.evaluate(policyInput('live', live, opts.now, waivers))) raw.push({ ...f, source: 'live' });
+  for (const f of engine.evaluate(policyInput('live', live, opts.now, waivers, { compact: engine.builtinOnly }))) raw.push({ ...f, source: 'live' });
   foldLiveIntoDrift(raw, matches);
   const document = findingsDocument({
     raw,

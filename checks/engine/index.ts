@@ -40,6 +40,8 @@ export interface Engine {
   pack: CompiledPack;
   rules: RuleMeta[];
   config: PolicyConfig;
+  /** Only the built-in pack runs (no --policy-dir): the check may hand it the compact input (checks/engine/compactInput.ts). */
+  builtinOnly: boolean;
   evaluate(input: unknown): RawFinding[];
 }
 
@@ -72,6 +74,7 @@ export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
     pack,
     rules: pack.rules,
     config,
+    builtinOnly: (opts.policyDirs ?? []).length === 0,
     evaluate(input: unknown): RawFinding[] {
       let result: unknown;
       try {

@@ -150,14 +150,19 @@ every_resource_of_service(stmt, service) if {
 # The catalog actions an Allow grants: its expanded Action list and, for NotAction, the actions
 # left in the services it excludes in part. Services it leaves whole are whole_services.
 granted_actions(stmt) := array.concat(object.get(stmt, "expandedActions", []), [a |
-	some g in object.get(stmt, "notActionGrants", [])
+	some g in not_action_grants(stmt)
 	not g.all
 	some a in g.actions
 ])
 
+# A NotAction statement's grants: on the statement (the documented Inventory), or, in the pack's
+# compact input (checks/engine/compactInput.ts), in the shared table input.grants under the
+# statement's notActionGrantsRef.
+not_action_grants(stmt) := object.get(stmt, "notActionGrants", object.get(object.get(input, "grants", {}), object.get(stmt, "notActionGrantsRef", ""), []))
+
 # The services an Allow with NotAction grants whole (every action, present and future).
 whole_services(stmt) := [g |
-	some g in object.get(stmt, "notActionGrants", [])
+	some g in not_action_grants(stmt)
 	g.all
 ]
 

@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../checks/engine/index.js';
-import { emptyInventory, type Inventory } from '../../checks/model.js';
+import { emptyInventory, type Inventory, type SourceKind } from '../../checks/model.js';
+import { policyInput } from '../../checks/run.js';
+import type { WaiverFact } from '../../checks/waivers.js';
 import { driftInput, matchInventories } from '../../checks/drift/match.js';
 import { resolveDeclared } from '../../checks/drift/resolve.js';
 
@@ -69,6 +71,16 @@ describe('rule scenarios through the compiled WASM pack', () => {
     const found = (await engineFor(c)).evaluate(input).filter((f) => f.ruleId === c.rule);
     expect(found.map((f) => f.resource).sort()).toEqual([...c.expect].sort());
     for (const f of found) expect(f.message.length).toBeGreaterThan(10);
+  });
+
+  // The built-in pack alone is handed the compact input (checks/engine/compactInput.ts): every
+  // scenario of a declared or live source must decide the same through it.
+  it.each(cases.filter((c) => c.source !== 'drift').map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name} (compact input)`, c] as const))('%s', async (_n, c) => {
+    const inv = { ...emptyInventory(), ...c.inventory } as Inventory;
+    const full = JSON.stringify({ source: c.source, now: '2026-11-22T00:00:00Z', inventory: inv, waivers: c.waivers ?? [] });
+    const compact = policyInput(c.source as SourceKind, inv, new Date('2026-11-22T00:00:00Z'), (c.waivers ?? []) as WaiverFact[], { compact: true });
+    const e = await engineFor(c);
+    expect(e.evaluate(compact)).toEqual(e.evaluate(full));
   });
 
   it('covers every rule of the pack with a violation and a compliant look-alike', () => {

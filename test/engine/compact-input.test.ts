@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compactInventory } from '../../checks/engine/compactInput.js';
+import { emptyInventory, type Inventory, type Policy, type ServiceGrant } from '../../checks/model.js';
+import { policyInput } from '../../checks/run.js';
+
+const grantsA: ServiceGrant[] = [{ service: 's3', all: true, resourceLevels: { Read: 3, Write: 2 } }];
+const grantsB: ServiceGrant[] = [{ service: 'kms', all: false, actions: [{ action: 'kms:Decrypt', accessLevel: 'Write', wildcardOnly: false }] }];
+
+function policy(id: string, grants?: ServiceGrant[]): Policy {
+  return {
+    id,
+    name: id,
+    type: 'managed',
+    change: 'no-op',
+    origin: { source: 'plan', file: 'plan.json', address: `aws_iam_policy.${id}` },
+    document: { known: true, document: { statements: [{ effect: 'Allow', notActions: ['iam:*'], resources: ['*'], conditions: [], ...(grants ? { notActionGrants: grants } : {}) }] } },
+  };
+}
+
+function inventory(): Inventory {
+  const inv = emptyInventory([{ kind: 'plan', file: 'plan.json' }]);
+  // Two copies of the same grants (equal, not the same array) and a different one.
+  inv.policies = [policy('a', grantsA), policy('b', JSON.parse(JSON.stringify(grantsA)) as ServiceGrant[]), policy('c', grantsB), policy('d')];
+  inv.identities = [{ id: 'aws_iam_role.x', kind: 'role', name: 'x', tags: {}, policies: [], groups: [], change: 'no-op', origin: { source: 'plan', address: 'aws_iam_role.x' } }];
+  return inv;
+}
+
+describe('compactInventory', () => {
+  it('leaves out every element origin and shares equal NotAction grants in one table entry', () => {
+    const { inventory: out, grants } = compactInventory(inventory());
+    const text = JSON.stringify(out);
+    expect(text).not.toContain('"origin"');
+    expect(text).not.toContain('notActionGrants"');
+    const refs = (out.policies as Array<{ document: { document: { statements: Array<{ notActionGrantsRef?: string }> } } }>).map((p) => p.document.document.statements[0]!.notActionGrantsRef);
+    expect(refs[0]).toBe(refs[1]);
+    expect(refs[2]).not.toBe(refs[0]);
+    expect(refs[3]).toBeUndefined();
+    expect(Object.keys(grants).sort()).toEqual([refs[0], refs[2]].sort());
+    expect(grants[refs[0]!]).toEqual(grantsA);
+    expect(grants[refs[2]!]).toEqual(grantsB);
+    expect(Object.getPrototypeOf(grants)).toBeNull();
+  });
+
+  it('does not change the Inventory it is given', () => {
+    const inv = inventory();
+    const before = JSON.stringify(inv);
+    compactInventory(inv);
+    expect(JSON.stringify(inv)).toBe(before);
+  });
+
+  it('policyInput: compact only when asked; the full input is the documented Inventory', () => {
+    const inv = inventory();
+    const now = new Date('2026-11-22T00:00:00Z');
+    const full = JSON.parse(policyInput('plan', inv, now)) as Record<string, unknown>;
+    expect(full).toEqual({ source: 'plan', now: '2026-11-22T00:00:00.000Z', inventory: JSON.parse(JSON.stringify(inv)), waivers: [] });
+    const compact = JSON.parse(policyInput('plan', inv, now, [], { compact: true })) as { grants: Record<string, unknown>; inventory: { identities: unknown[] } };
+    expect(Object.keys(compact.grants)).toHaveLength(2);
+    expect(compact.inventory.identities).toEqual([{ id: 'aws_iam_role.x', kind: 'role', name: 'x', tags: {}, policies: [], groups: [], change: 'no-op' }]);
+  });
+});
+
+describe('the pack reads only what the compact input keeps', () => {
+  it('no Rego file of policies/ reads an element origin, and only iam.not_action_grants reads notActionGrants', () => {
+    const files = readdirSync('policies', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'));
+    expect(files.length).toBeGreaterThan(10);
+    const offenders: string[] = [];
+    for (const f of files) {
+      const lines = readFileSync(path.join('policies', f), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        const code = line.replace(/#.*$/, '');
+        if (/\borigin\b/.test(code)) offenders.push(`${f}:${i + 1}: origin`);
+        if (code.includes('notActionGrants') && !code.startsWith('not_action_grants(stmt) :=')) offenders.push(`${f}:${i + 1}: notActionGrants`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+});
