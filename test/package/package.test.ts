@@ -341,7 +341,7 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
   });
 
   it('checks a plan, writes the reports, annotates, summarizes, and fails the gate on findings at or above fail-on', async () => {
-    const r = await runAction({ package: tarball, plan: 'plans/estate-create.json', formats: 'github, markdown,junit', 'fail-on': 'high', 'upload-sarif': 'true' });
+    const r = await runAction({ package: tarball, plan: 'plans/estate-create.json', formats: 'github, markdown,junit text', 'fail-on': 'high', 'upload-sarif': 'true' });
     first = r;
     expect(r.steps.map((s) => [s.name, s.code])).toEqual([
       ['install nhi-guard', 0],
@@ -356,7 +356,16 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
     expect(check.stdout.split('\n').filter((l) => /^::(error|warning|notice) /.test(l))).toHaveLength(doc.findings.length);
     const sarif = JSON.parse(readFileSync(path.join(r.workspace, r.outputs.sarif!), 'utf8')) as { runs: Array<{ results: unknown[] }> };
     expect(sarif.runs[0]!.results).toHaveLength(doc.findings.length);
-    expect(readFileSync(path.join(r.workspace, 'nhi-guard-reports', 'nhi-guard.junit'), 'utf8')).toContain('<testsuites');
+    const junit = readFileSync(path.join(r.workspace, 'nhi-guard-reports', 'nhi-guard.junit'), 'utf8');
+    expect(junit).toContain('<testsuites');
+    // One evaluation with the gate: the JUnit cases that fail are exactly the rule/resource pairs
+    // with an unwaived finding at or above fail-on (a report rendered without the gate fails them all).
+    const full = doc as unknown as { findings: Array<{ ruleId: string; severity: string; waived: boolean; resource: { address?: string; name: string } }> };
+    const gated = new Set(full.findings.filter((f) => !f.waived && ['critical', 'high'].includes(f.severity)).map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`));
+    expect(full.findings.some((f) => !f.waived && !['critical', 'high'].includes(f.severity))).toBe(true);
+    expect(junit.match(/<failure\b/g) ?? []).toHaveLength(gated.size);
+    // text is printed in the log after the annotations, with its exit line.
+    expect(check.stdout).toMatch(/finding\(s\) on \d+ identities/);
     expect(r.outputs.markdown).toBe('nhi-guard-reports/nhi-guard.md');
     expect(r.summary).toBe(readFileSync(path.join(r.workspace, r.outputs.markdown!), 'utf8'));
     expect(r.summary).toContain(doc.findings[0]!.ruleId);
