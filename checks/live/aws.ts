@@ -3,17 +3,22 @@
  * credentials files) or given credentials (an assumed role of a member account), an optional
  * AWS-compatible endpoint (moto, LocalStack), retries with backoff on throttling (the SDK's
  * adaptive retry strategy), and connection/request timeouts.
- * Read-only: the collector only calls List/Get/Describe operations and never GetSecretValue.
+ * Read-only: the collector only calls List/Get/Describe operations and never GetSecretValue (nor
+ * an SSM SecureString's value: GetParameters runs on String and StringList names, without decryption).
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { HealthLakeClient } from '@aws-sdk/client-healthlake';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -32,6 +37,10 @@ export interface AwsClients {
   kms: KMSClient;
   ec2: EC2Client;
   organizations: OrganizationsClient;
+  lambda: LambdaClient;
+  ecs: ECSClient;
+  ssm: SSMClient;
+  autoscaling: AutoScalingClient;
   region: string;
   destroy(): void;
 }
@@ -78,6 +87,10 @@ export function createClients(opts: AwsOptions, region: string = opts.region, cr
     kms: new KMSClient(cfg()),
     ec2: new EC2Client(cfg()),
     organizations: new OrganizationsClient(cfg()),
+    lambda: new LambdaClient(cfg()),
+    ecs: new ECSClient(cfg()),
+    ssm: new SSMClient(cfg()),
+    autoscaling: new AutoScalingClient(cfg()),
   };
   return {
     ...clients,

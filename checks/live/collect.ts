@@ -2,7 +2,7 @@
  * Live collection: reads one AWS account into an Inventory with source `live`: IAM once (it is
  * global), Secrets Manager and the data stores (checks/live/stores.ts) in each region asked for
  * (`--region`, repeatable, or `--all-regions`: the regions enabled in the account). Read-only,
- * and never a secret value (no GetSecretValue).
+ * and never a secret value (no GetSecretValue, no SecureString parameter).
  *
  * API calls grow with pages, not identities, except where AWS offers no account-wide call:
  *   - STS GetCallerIdentity (account id)
@@ -15,8 +15,10 @@
  *     credential report has key ages but no ids, and may be up to four hours old, so it cannot
  *     tell which users to skip without missing a key created since)
  *   - EC2 DescribeRegions (with --all-regions: the regions enabled in the account)
- *   - per region: Secrets Manager ListSecrets (pages: rotation, last rotated, tags, KMS key) and
- *     the data stores
+ *   - per region: Secrets Manager ListSecrets (pages: rotation, last rotated, tags, KMS key), the
+ *     data stores (checks/live/stores.ts) and the configurations of functions, task definitions,
+ *     String parameters, instances, launch templates and autoscaling groups (checks/live/config.ts:
+ *     credentials in plain configuration and IMDS settings, as facts; no value is kept)
  * What fails (AccessDenied, throttling beyond the retries, timeouts, malformed responses, a
  * region that is not enabled) becomes a Gap; collection goes on with what it can read.
  */
@@ -34,8 +36,9 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { paginateListSecrets, type SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { emptyInventory, type Credential, type DataStore, type Inventory } from '../model.js';
+import { emptyInventory, type Compute, type Credential, type DataStore, type Inventory, type PlainCredential } from '../model.js';
 import { createClients, type AwsClients } from './aws.js';
+import { regionalConfig } from './config.js';
 import {
   mapAccessKey,
   mapAuthorizationDetails,
@@ -220,11 +223,12 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
         const clients = region === opts.region ? home : createClients(opts, region, target.credentials);
         if (clients !== home) opened.push(clients);
         const rctx: LiveContext = { file: fileOf(region) };
-        const [secrets, stores] = await Promise.all([
+        const [secrets, stores, config] = await Promise.all([
           rec.pages('secretsmanager', 'ListSecrets', () => paginateListSecrets({ client: clients.secrets, pageSize: 100 }, {}), region),
           regionalStores(clients, rec, rctx, accountId, who.partition, concurrency),
+          regionalConfig(clients, rec, rctx, accountId, who.partition, concurrency),
         ]);
-        return { region, ctx: rctx, secrets: secrets.flatMap((p) => p.SecretList ?? []), stores };
+        return { region, ctx: rctx, secrets: secrets.flatMap((p) => p.SecretList ?? []), stores, config };
       }),
     ]);
     const iam = mapAuthorizationDetails(details, ctx, { maxSessionDuration: msd });
@@ -251,9 +255,13 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
       if (last !== undefined) u.usage!.lastUsed = last;
     }
     const dataStores: DataStore[] = [...s3];
+    const plain: PlainCredential[] = [];
+    const compute: Compute[] = [];
     for (const r of perRegion) {
       credentials.push(...regionalSecrets(r.secrets, r.ctx, regions.length > 1 ? r.region : undefined));
       dataStores.push(...r.stores);
+      plain.push(...r.config.plainCredentials);
+      compute.push(...r.config.compute);
     }
     const inv = emptyInventory(regions.map((r) => ({ kind: 'live' as const, file: fileOf(r) })));
     if (accountId) {
@@ -272,6 +280,8 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
     inv.policies = iam.policies;
     inv.credentials = credentials;
     inv.dataStores = dataStores;
+    if (plain.length) inv.plainCredentials = plain;
+    if (compute.length) inv.compute = compute;
     return inv;
   } finally {
     progress.done();

@@ -6,15 +6,19 @@
  *   - DynamoDB ListTables + ListTagsOfResource per table (per region)
  *   - RDS DescribeDBInstances, DescribeDBClusters (tags included; per region)
  *   - HealthLake ListFHIRDatastores + ListTagsForResource per datastore (per region)
- *   - KMS ListKeys, ListAliases + ListResourceTags per customer managed key (per region; AWS
- *     managed keys, aliased alias/aws/..., carry no tags and are not listed as stores)
+ *   - KMS ListKeys, ListAliases + ListResourceTags, GetKeyRotationStatus and GetKeyPolicy (the
+ *     default policy) per customer managed key (per region; AWS managed keys, aliased
+ *     alias/aws/..., carry no tags and are not listed as stores): rotation and an own key policy
+ *     for NHI-ROT-009. A key that cannot rotate (asymmetric, imported, pending deletion) has
+ *     rotation null (not judged); the policy text is read to compare and dropped.
  * Per-store calls run at most `concurrency` at once. A failure is a gap naming the store.
  */
 import { GetBucketTaggingCommand, paginateListBuckets, type S3Client } from '@aws-sdk/client-s3';
 import { ListTagsOfResourceCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
 import { ListTagsForResourceCommand, paginateListFHIRDatastores, type HealthLakeClient } from '@aws-sdk/client-healthlake';
-import { ListResourceTagsCommand, paginateListAliases, paginateListKeys, type KMSClient, type Tag as KmsTag } from '@aws-sdk/client-kms';
+import { GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListResourceTagsCommand, paginateListAliases, paginateListKeys, type KMSClient, type Tag as KmsTag } from '@aws-sdk/client-kms';
+import { isDefaultKeyPolicy } from '../loaders/inventoryBuilder.js';
 import type { DataStore } from '../model.js';
 import type { LiveContext } from './map.js';
 import { mapBucket, mapDatastore, mapDbCluster, mapDbInstance, mapKey, mapTable, tableArn } from './mapStores.js';
@@ -144,9 +148,35 @@ async function keys(c: RegionalClients, rec: Recorder, ctx: LiveContext, concurr
         marker = r.Truncated ? r.NextMarker : undefined;
         if (!marker) break;
       }
-      return mapKey(k.KeyId!, k.KeyArn!, aliasOf.get(k.KeyId!), tags, ctx);
+      const key = mapKey(k.KeyId!, k.KeyArn!, aliasOf.get(k.KeyId!), tags, ctx);
+      const [keyRotation, keyPolicy] = await Promise.all([rotation(c.kms, rec, region, k.KeyId!), ownPolicy(c.kms, rec, region, k.KeyId!)]);
+      return { ...key, keyRotation, keyPolicy };
     },
     (k, e) => void rec.gap('kms', 'ListResourceTags', e, { region, target: k.KeyId! }),
   );
   return out.filter(present);
+}
+
+/** KMS answers these for a key whose rotation cannot be read in its state or kind: not applicable, no gap. */
+const NOT_ROTATABLE = new Set(['UnsupportedOperationException', 'KMSInvalidStateException']);
+
+/** Automatic rotation of a key: true or false; null when it does not apply or could not be read (a gap). */
+async function rotation(kms: KMSClient, rec: Recorder, region: string, keyId: string): Promise<boolean | null> {
+  try {
+    return (await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled === true;
+  } catch (e) {
+    if (!NOT_ROTATABLE.has((e as { name?: string })?.name ?? '')) rec.gap('kms', 'GetKeyRotationStatus', e, { region, target: keyId });
+    return null;
+  }
+}
+
+/** Whether the key has a policy of its own (not the default AWS attaches); null when it could not be read (a gap). */
+async function ownPolicy(kms: KMSClient, rec: Recorder, region: string, keyId: string): Promise<boolean | null> {
+  try {
+    const text = (await kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))).Policy ?? '';
+    return text.trim() !== '' && !isDefaultKeyPolicy(text);
+  } catch (e) {
+    rec.gap('kms', 'GetKeyPolicy', e, { region, target: keyId });
+    return null;
+  }
 }

@@ -703,7 +703,7 @@ function kmsFacts(v: Record<string, Value>): { keyRotation: boolean | null; keyP
   return { keyRotation, keyPolicy };
 }
 
-function isDefaultKeyPolicy(text: string): boolean {
+export function isDefaultKeyPolicy(text: string): boolean {
   const doc = documentFromText(text);
   const st = doc.known ? (doc.document?.statements ?? []) : [];
   return st.length === 1 && /^Enable IAM User Permissions$/i.test(st[0]!.sid ?? '');

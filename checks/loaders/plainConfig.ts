@@ -65,7 +65,7 @@ function containerEnv(container: unknown, at: string): Candidate[] {
 }
 
 /** Base64 text decoded, or undefined when it is not base64 of UTF-8 text. */
-function fromBase64(text: string): string | undefined {
+export function fromBase64(text: string): string | undefined {
   const t = text.replace(/\s+/g, '');
   if (t.length === 0 || t.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(t)) return undefined;
   const decoded = Buffer.from(t, 'base64').toString('utf8');
@@ -122,9 +122,13 @@ function candidates(r: ResourceRecord): Candidate[] {
 const ASSIGNMENT = /^\s*(?:export\s+|set\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*["']?([^"'\s]+)["']?\s*$/;
 
 async function kindsOf(c: Candidate): Promise<string[]> {
-  if (!c.script) return credentialKinds(c.name, c.value);
-  const kinds = new Set(await tokenKinds(c.value));
-  for (const line of c.value.split('\n')) {
+  return c.script ? scriptKinds(c.value) : credentialKinds(c.name, c.value);
+}
+
+/** Kinds of credential a script (user data) holds: token formats, and password-like KEY=VALUE lines. */
+export async function scriptKinds(script: string): Promise<string[]> {
+  const kinds = new Set(await tokenKinds(script));
+  for (const line of script.split('\n')) {
     const m = ASSIGNMENT.exec(line);
     if (m && passwordLike(m[1]!, m[2]!)) kinds.add('password-like');
   }

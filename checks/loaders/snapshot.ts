@@ -22,6 +22,8 @@ export async function loadSnapshot(file: string): Promise<Inventory> {
     ['policies', inv.policies],
     ['credentials', inv.credentials],
     ['dataStores', inv.dataStores],
+    ['plainCredentials', inv.plainCredentials ?? []],
+    ['compute', inv.compute ?? []],
   ];
   for (const [name, list] of groups) {
     list.forEach((el, k) => {

@@ -1,10 +1,11 @@
 /**
  * ScannerRole: the read-only role `nhi-guard check --live aws` and `nhi-guard drift` assume to
- * inventory an account: identities, keys, secret metadata, and the names and tags of its data
- * stores. Actions the AWS catalog marks wildcard-only (List/Read such as
- * iam:GetAccountAuthorizationDetails, sts:GetCallerIdentity) get Resource "*"; the others are
- * scoped to the users, roles, secrets and stores of the scanned account. It never reads secret
- * values or the content of a store.
+ * inventory an account: identities, keys, secret metadata, the names and tags of its data stores,
+ * and the configurations that may hold credentials in plain text (function environments, task
+ * definitions, String parameters, user data). Actions the AWS catalog marks wildcard-only
+ * (List/Read such as iam:GetAccountAuthorizationDetails, sts:GetCallerIdentity) get Resource "*";
+ * the others are scoped to the users, roles, secrets, stores, parameters and instances of the
+ * scanned account. It never reads secret values, SecureString parameters or the content of a store.
  * Trusted by one CI workflow through GitHub OIDC or by one named role (a CI runner role).
  */
 import type { Construct } from 'constructs';
@@ -43,6 +44,21 @@ const ACTIONS = {
   'kms:ListKeys': '*',
   'kms:ListAliases': '*',
   'kms:ListResourceTags': 'key',
+  // PHI keys: automatic rotation and an own key policy (NHI-ROT-009); the policy is compared, not kept.
+  'kms:GetKeyRotationStatus': 'key',
+  'kms:GetKeyPolicy': 'key',
+  // Configurations scanned for credentials in plain text (NHI-ROT-008) and IMDS settings
+  // (NHI-TR-007): function environments, task definitions, String parameters (never a
+  // SecureString: no kms:Decrypt), instances with their user data, launch templates, autoscaling groups.
+  'lambda:ListFunctions': '*',
+  'ecs:ListTaskDefinitions': '*',
+  'ecs:DescribeTaskDefinition': '*',
+  'ssm:DescribeParameters': '*',
+  'ssm:GetParameters': 'parameter',
+  'ec2:DescribeInstances': '*',
+  'ec2:DescribeInstanceAttribute': 'instance',
+  'ec2:DescribeLaunchTemplateVersions': '*',
+  'autoscaling:DescribeAutoScalingGroups': '*',
 } as const;
 
 export const SCANNER_ACTIONS = Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>;
@@ -88,6 +104,8 @@ export class ScannerRole extends GovernedRole {
       cluster: [`arn:aws:rds:*:${acct}:cluster:*`],
       datastore: [`arn:aws:healthlake:*:${acct}:datastore/fhir/*`],
       key: [`arn:aws:kms:*:${acct}:key/*`],
+      parameter: [`arn:aws:ssm:*:${acct}:parameter/*`],
+      instance: [`arn:aws:ec2:*:${acct}:instance/*`],
     };
     const wildcardOnly: string[] = [];
     const byResource = new Map<string, string[]>();

@@ -20,6 +20,7 @@ import { freePort, startMoto, type MotoServer } from '../support/moto.js';
 import { SCANNER_ACTIONS } from '../../stacks/constructs/scanner-role.js';
 import { startFaultProxy } from '../support/faultProxy.js';
 import { CANARY as SEEDED_CANARY, REGION, seedAccount, seedDataStores, useTestCredentials } from '../live/account.js';
+import { seedConfigurations } from '../live/configurations.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-live-hard-'));
 const env = () => ({ ...process.env, AWS_REGION: REGION });
@@ -33,6 +34,8 @@ beforeAll(async () => {
   await seedAccount(moto.url);
   // Tagged stores (with RDS) so that every per-store call is made and seen on the wire.
   await seedDataStores(moto.url, { rds: true });
+  // Functions, task definitions, parameters, instances, templates and groups: every per-element configuration call too.
+  await seedConfigurations(moto.url);
 }, 120_000);
 
 afterAll(async () => {
@@ -117,8 +120,11 @@ describe('read-only: the collector calls only the ScannerRole actions', () => {
       // named as the IAM action that authorizes it: S3's ListBuckets is s3:ListAllMyBuckets.
       const ACTION_OF: Record<string, string> = { 's3:ListBuckets': 's3:ListAllMyBuckets' };
       const called = [...proxy.actions()].map((a) => ACTION_OF[a] ?? a);
-      // IAM, STS, Secrets Manager and every data store service that moto emulates.
-      for (const prefix of ['iam:', 'sts:', 'secretsmanager:', 's3:', 'dynamodb:', 'rds:', 'kms:', 'healthlake:']) expect(called.some((a) => a.startsWith(prefix)), prefix).toBe(true);
+      // IAM, STS, Secrets Manager, every data store service that moto emulates, and the configurations.
+      for (const prefix of ['iam:', 'sts:', 'secretsmanager:', 's3:', 'dynamodb:', 'rds:', 'kms:', 'healthlake:', 'lambda:', 'ecs:', 'ssm:', 'ec2:', 'autoscaling:']) {
+        expect(called.some((a) => a.startsWith(prefix)), prefix).toBe(true);
+      }
+      for (const perElement of ['ecs:DescribeTaskDefinition', 'ssm:GetParameters', 'ec2:DescribeInstanceAttribute', 'kms:GetKeyRotationStatus', 'kms:GetKeyPolicy']) expect(called, perElement).toContain(perElement);
       for (const action of called) expect(SCANNER_ACTIONS as readonly string[], `${action} is not a ScannerRole action`).toContain(action);
       expect(proxy.calls('GetSecretValue')).toBe(0);
     } finally {

@@ -108,8 +108,13 @@ describe('ScannerRole', () => {
     expect(statements.flatMap((s) => s.actions).sort()).toEqual([...SCANNER_ACTIONS].sort());
     const star = statements.find((s) => s.resources.includes('*'))!;
     expect(star.actions.sort()).toEqual([
+      'autoscaling:DescribeAutoScalingGroups',
       'dynamodb:ListTables',
+      'ec2:DescribeInstances',
+      'ec2:DescribeLaunchTemplateVersions',
       'ec2:DescribeRegions',
+      'ecs:DescribeTaskDefinition',
+      'ecs:ListTaskDefinitions',
       'healthlake:ListFHIRDatastores',
       'iam:GenerateCredentialReport',
       'iam:GetAccountAuthorizationDetails',
@@ -118,17 +123,21 @@ describe('ScannerRole', () => {
       'iam:ListUsers',
       'kms:ListAliases',
       'kms:ListKeys',
+      'lambda:ListFunctions',
       's3:ListAllMyBuckets',
       'secretsmanager:ListSecrets',
+      'ssm:DescribeParameters',
       'sts:GetCallerIdentity',
     ]);
     const scoped = statements.filter((s) => s !== star);
     // Bucket ARNs have no account field; every other scoped resource names the scanned account.
     for (const s of scoped) for (const r of s.resources) expect(r === 'arn:aws:s3:::*' ? `:${ACCOUNT}:` : r).toContain(`:${ACCOUNT}:`);
     expect(scoped.find((s) => s.resources.includes('arn:aws:s3:::*'))!.actions).toEqual(['s3:GetBucketTagging']);
-    expect(scoped.find((s) => s.resources.includes(`arn:aws:kms:*:${ACCOUNT}:key/*`))!.actions).toEqual(['kms:ListResourceTags']);
-    expect(statements.flatMap((s) => s.actions)).not.toContain('sts:AssumeRole');
-    expect(statements.flatMap((s) => s.actions)).not.toContain('secretsmanager:GetSecretValue');
+    expect(scoped.find((s) => s.resources.includes(`arn:aws:kms:*:${ACCOUNT}:key/*`))!.actions).toEqual(['kms:ListResourceTags', 'kms:GetKeyRotationStatus', 'kms:GetKeyPolicy']);
+    expect(scoped.find((s) => s.resources.includes(`arn:aws:ssm:*:${ACCOUNT}:parameter/*`))!.actions).toEqual(['ssm:GetParameters']);
+    expect(scoped.find((s) => s.resources.includes(`arn:aws:ec2:*:${ACCOUNT}:instance/*`))!.actions).toEqual(['ec2:DescribeInstanceAttribute']);
+    // Never a secret value: no GetSecretValue, and no kms:Decrypt, without which a SecureString stays encrypted.
+    for (const never of ['sts:AssumeRole', 'secretsmanager:GetSecretValue', 'kms:Decrypt']) expect(statements.flatMap((s) => s.actions)).not.toContain(never);
     expect(one(json, 'resource', 'aws_iam_role').name).toBe('nhi-guard-scanner');
     expect(trustOf(json).principals[0].identifiers).toEqual([`arn:aws:iam::${ACCOUNT}:role/ci-runner`]);
   });

@@ -4,8 +4,8 @@
  * protocol: the query protocol (IAM, STS, RDS, EC2) names it in the `Action=` form field; the JSON
  * protocol (Secrets Manager, DynamoDB, KMS, HealthLake, Organizations) in the `X-Amz-Target`
  * header (`secretsmanager.ListSecrets`); S3 (REST) by method and path: `GET /` is ListBuckets,
- * `GET /<bucket>?tagging` GetBucketTagging. A fault can be limited to one region (the request's
- * signing scope), to one access key (one account's credentials) or to requests whose body
+ * `GET /<bucket>?tagging` GetBucketTagging; Lambda (REST-JSON) by path: `GET /2015-03-31/functions/`
+ * is ListFunctions. A fault can be limited to one region (the request's signing scope), to one access key (one account's credentials) or to requests whose body
  * contains a text (an account id in an AssumeRole).
  *
  *   access-denied   an AccessDenied error in the service's protocol (403 XML / 400 JSON)
@@ -77,6 +77,13 @@ function s3Operation(method: string | undefined, url: string | undefined): strin
   return `S3 ${method} ${bucket ? 'bucket' : '/'}`;
 }
 
+/** Lambda (REST-JSON) by method and path: `GET /2015-03-31/functions/` is ListFunctions. */
+function lambdaOperation(method: string | undefined, url: string | undefined): string {
+  const parts = new URL(url ?? '/', 'http://x').pathname.split('/').filter(Boolean);
+  if (parts[1] === 'functions' && parts.length === 2) return method === 'GET' ? 'ListFunctions' : method === 'POST' ? 'CreateFunction' : `Lambda ${method} functions`;
+  return `Lambda ${method} ${parts.slice(1).join('/')}`;
+}
+
 /** The AWS operation of a request: X-Amz-Target (JSON protocol) or Action= (query protocol). */
 function operationOf(req: http.IncomingMessage, body: string): Parsed {
   const headers = req.headers;
@@ -88,6 +95,8 @@ function operationOf(req: http.IncomingMessage, body: string): Parsed {
   const region = scope?.[1] ?? 'unknown';
   if (typeof target === 'string' && target.includes('.')) return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service, region, accessKey };
   if (service === 's3') return { operation: s3Operation(req.method, req.url), protocol: 'rest-xml', service, region, accessKey };
+  // Lambda errors are JSON with the error type in the body, as the JSON protocol's.
+  if (service === 'lambda') return { operation: lambdaOperation(req.method, req.url), protocol: 'json', service, region, accessKey };
   const action = new URLSearchParams(body).get('Action');
   return { operation: action ?? 'unknown', protocol: 'query', service, region, accessKey };
 }

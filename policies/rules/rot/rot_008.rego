@@ -5,11 +5,12 @@
 #   environment variables, EC2 or launch-template user data, a non-sensitive variable or output, or
 #   an SSM String parameter. Anyone who can read the function, task definition, template, plan,
 #   state or parameter reads the credential, and it never rotates. The facts (plainCredentials) are
-#   computed by the loaders (checks/loaders/plainConfig.ts): token formats from secretlint's
-#   recommended rules (AWS access and secret keys, private keys, GitHub, Slack, npm, GCP and other
-#   tokens, connection strings with passwords), and password-like names with a literal value that
-#   is not a reference, a number or a switch. The finding names the attribute path and the kind of
-#   credential, never the value. A resource being deleted is not judged.
+#   computed by the loaders (checks/loaders/plainConfig.ts) and, live, by the collector
+#   (checks/live/mapConfig.ts, which also reads the values of String parameters): token formats
+#   from secretlint's recommended rules (AWS access and secret keys, private keys, GitHub, Slack,
+#   npm, GCP and other tokens, connection strings with passwords), and password-like names with a
+#   literal value that is not a reference, a number or a switch. The finding names the attribute
+#   path and the kind of credential, never the value. A resource being deleted is not judged.
 # custom:
 #   id: NHI-ROT-008
 #   severity: critical
