@@ -2,7 +2,7 @@
  * The documented limits of the AWS APIs the constructs call, as pure checks returning sentences
  * (empty when the value is valid): a value outside them fails `terraform apply` after review, so
  * synth refuses it first. Sources: IAM CreateRole and TagRole, Secrets Manager CreateSecret,
- * RotateSecret and TagResource (API references, "Length Constraints" and "Valid Range").
+ * RotateSecret and TagResource, the S3 bucket naming rules, DynamoDB CreateTable (API references, "Length Constraints" and "Valid Range").
  */
 
 /** IAM role MaxSessionDuration: 1 to 12 hours. */
@@ -68,4 +68,28 @@ export function rotationDaysProblems(days: unknown): string[] {
     return [`rotationDays ${shown(days)} must be a whole number of days from ${ROTATION_DAYS.min} to ${ROTATION_DAYS.max} (the range Secrets Manager allows)`];
   }
   return [];
+}
+
+/** DynamoDB table names. */
+export const TABLE_NAME = { min: 3, max: 255, pattern: /^[\w.-]+$/ } as const;
+
+export function tableNameProblems(name: unknown): string[] {
+  if (typeof name !== 'string' || name === '') return ['table name is required'];
+  const out: string[] = [];
+  if (name.length < TABLE_NAME.min || name.length > TABLE_NAME.max) out.push(`table name ${shown(name)} is ${name.length} characters; DynamoDB allows ${TABLE_NAME.min} to ${TABLE_NAME.max}`);
+  if (!TABLE_NAME.pattern.test(name)) out.push(`table name ${shown(name)} may hold only letters, digits and _.-`);
+  return out;
+}
+
+/** S3 general purpose bucket names: 3..63 of a-z 0-9 . -, a letter or digit at both ends, no "..", not an IP address. */
+export function bucketNameProblems(name: unknown): string[] {
+  if (typeof name !== 'string' || name === '') return ['bucketName is required'];
+  const out: string[] = [];
+  if (name.length < 3 || name.length > 63) out.push(`bucketName ${shown(name)} is ${name.length} characters; S3 allows 3 to 63`);
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) || name.includes('..')) {
+    out.push(`bucketName ${shown(name)} may hold only lower-case letters, digits, "." and "-", begin and end with a letter or digit, and have no ".."`);
+  }
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) out.push(`bucketName ${shown(name)} must not be an IP address`);
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3|\.mrap)$/.test(name)) out.push(`bucketName ${shown(name)} uses a prefix or suffix S3 reserves`);
+  return out;
 }

@@ -14,7 +14,8 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from 'constructs';
 import type { GovernedRole } from './governed-role.js';
 import { governanceTags, type Governance, type Governed, type TagKeys } from './governance.js';
-import { reportProblem } from './problems.js';
+import { bucketNameProblems, tableNameProblems, tagProblems } from './aws-limits.js';
+import { reportProblem, reportProblems } from './problems.js';
 
 export interface PhiTableProps {
   name: string;
@@ -49,6 +50,12 @@ export class PhiDataStore extends Construct implements Governed {
     if (!props.bucketName && !props.table) reportProblem(this, 'a PhiDataStore needs a bucketName, a table, or both');
     this.governance = props.governance;
     const tags = governanceTags(props.governance, props.tagKeys);
+    // Names and tags outside what S3 and DynamoDB accept: recorded, reported with the others at synth.
+    reportProblems(this, [
+      ...(props.bucketName !== undefined ? bucketNameProblems(props.bucketName) : []),
+      ...(props.table ? tableNameProblems(props.table.name) : []),
+      ...tagProblems(tags),
+    ]);
     this.key = new KmsKey(this, 'Key', {
       description: `encrypts ${[props.bucketName, props.table?.name].filter(Boolean).join(' and ')} (data-class phi)`,
       enableKeyRotation: true,

@@ -108,14 +108,30 @@ describe('PhiDataStore', () => {
 
   it('refuses grants to identities that are not data-class phi, and stores that are not phi', () => {
     const s = newStack();
-    const store = new PhiDataStore(s, 'Claims', { governance: gov(), bucketName: 'b' });
+    const store = new PhiDataStore(s, 'Claims', { governance: gov(), bucketName: 'claims-bucket' });
     const outsider = new ServiceIdentity(s, 'Outsider', { name: 'o', governance: gov({ dataClass: 'internal' }), principal: { kind: 'lambda', account: ACCOUNT } });
     store.grantBucket(outsider, 'read');
     expect(outsider.problems).toEqual([expect.stringMatching(/^data-class internal identity cannot be granted access to phi store test\/Claims/)]);
     expect(outsider.grants).toEqual([]);
     expect(() => store.tableArn).toThrow(/no table/);
-    expect(synth((st) => new PhiDataStore(st, 'Misfiled', { governance: gov({ dataClass: 'internal' }), bucketName: 'b' })).problems).toEqual([
+    expect(synth((st) => new PhiDataStore(st, 'Misfiled', { governance: gov({ dataClass: 'internal' }), bucketName: 'misfiled-claims' })).problems).toEqual([
       'test/Misfiled: dataClass must be "phi" for a PhiDataStore (got "internal")',
     ]);
+  });
+});
+
+describe('PhiDataStore names within the limits of S3 and DynamoDB', () => {
+  it('names every bucket and table name problem at once, and accepts the look-alikes at the limits', () => {
+    const { problems } = synth((s) => new PhiDataStore(s, 'Labs', { governance: gov(), bucketName: 'Lab_Results..2026', table: { name: 'lab results', hashKey: 'id' } }));
+    expect(problems).toEqual([
+      'test/Labs: bucketName "Lab_Results..2026" may hold only lower-case letters, digits, "." and "-", begin and end with a letter or digit, and have no ".."',
+      'test/Labs: table name "lab results" may hold only letters, digits and _.-',
+    ]);
+    expect(synth((s) => new PhiDataStore(s, 'Ip', { governance: gov(), bucketName: '10.0.0.1' })).problems).toEqual(['test/Ip: bucketName "10.0.0.1" must not be an IP address']);
+    expect(synth((s) => new PhiDataStore(s, 'Long', { governance: gov(), bucketName: 'b'.repeat(64), table: { name: 'ab', hashKey: 'id' } })).problems).toEqual([
+      `test/Long: bucketName "${'b'.repeat(64)}" is 64 characters; S3 allows 3 to 63`,
+      'test/Long: table name "ab" is 2 characters; DynamoDB allows 3 to 255',
+    ]);
+    expect(synth((s) => new PhiDataStore(s, 'Ok', { governance: gov(), bucketName: `stmary-${'r'.repeat(56)}`, table: { name: 'Lab.Results_2026-v1', hashKey: 'id' } })).problems).toEqual([]);
   });
 });
