@@ -108,7 +108,7 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
   const access = ms(t0);
   stage(run, 'access', access);
   t0 = process.hrtime.bigint();
-  const summary = compactAccess(accessDocument([inv], { now }).stores);
+  const summary = compactAccess(accessDocument([inv], { now, dataClass: 'phi' }).stores);
   const accessDoc = ms(t0);
   stage(run, 'accessDoc', accessDoc);
   if (summary === null) throw new Error('unreachable');

@@ -152,7 +152,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}),
     });
     // The PHI access map beside the findings (the HTML report's section, the PR comment's access delta).
-    doc.access = compactAccess(accessDocument(part.map((j) => j.inv), { now: opts.now }).stores, account);
+    doc.access = compactAccess(accessDocument(part.map((j) => j.inv), { now: opts.now, dataClass: 'phi' }).stores, account);
     // Every PHI store with its account and region (the nightly report's PHI stores section).
     doc.phiStores = part.flatMap((j) => phiStoreRows(j.inv, engine.config.tagKeys.owner));
     return doc;

@@ -154,8 +154,12 @@ function principalEntry(id: string, n: Names, inv: Inventory): AccessPrincipalEn
 
 const RANK: Record<AccessLevel, number> = { read: 1, write: 2, admin: 3 };
 
-/** The access map of the given enriched Inventories (one per source). */
-export function accessDocument(inventories: Inventory[], opts: { now: Date; generatedAt?: Date }): AccessMapDocument {
+/**
+ * The access map of the given enriched Inventories (one per source). `dataClass`: only the stores
+ * of that class (the findings document summarizes the phi stores alone, and the route of every
+ * reach of every other store would be written for nothing).
+ */
+export function accessDocument(inventories: Inventory[], opts: { now: Date; generatedAt?: Date; dataClass?: string }): AccessMapDocument {
   const stores: AccessStoreEntry[] = [];
   const inputs: InputRef[] = [];
   for (const inv of inventories) {
@@ -170,6 +174,7 @@ export function accessDocument(inventories: Inventory[], opts: { now: Date; gene
       else byStore.set(r.store, [r]);
     }
     for (const s of map.stores) {
+      if (opts.dataClass !== undefined && s.dataClass !== opts.dataClass) continue;
       const reaches = (byStore.get(s.id) ?? [])
         .map(
           (r): AccessEntry => ({

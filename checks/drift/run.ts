@@ -69,7 +69,7 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     selection,
     ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
   });
-  document.access = compactAccess(accessDocument([live], { now: opts.now }).stores);
+  document.access = compactAccess(accessDocument([live], { now: opts.now, dataClass: 'phi' }).stores);
   document.phiStores = phiStoreRows(live, engine.config.tagKeys.owner);
   document.expiringSoonDays = engine.config.expiringSoonDays;
   return { document, declared, live, matches, engine };
