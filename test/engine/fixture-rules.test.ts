@@ -55,7 +55,12 @@ const CASES: Case[] = [
     good: [inline('lp006-good'), inline('lp006-passrole-good'), inline('lp006-assume-good')],
   },
   pair('NHI-LP-007', inline, 'lp007'),
-  { rule: 'NHI-LP-008', bad: ['aws_iam_role_policy.lp008_bad'], good: ['aws_iam_role_policy.lp008_good', 'aws_iam_role_policy.lp008_good_phi'] },
+  // NotAction leaving s3 whole reaches the phi bucket; s3:CreateBucket with NotResource "arn:aws:s3:::*" acts on no bucket.
+  {
+    rule: 'NHI-LP-008',
+    bad: ['aws_iam_role_policy.lp008_bad', inline('lp002-notaction-bad')],
+    good: ['aws_iam_role_policy.lp008_good', 'aws_iam_role_policy.lp008_good_phi', inline('lp003-notresource-good'), inline('lp007-bad')],
+  },
   // A role chain to the phi bucket; the look-alike may assume a phi role that does not trust it.
   { rule: 'NHI-LP-010', bad: ['aws_iam_role.chain["lp010-bad"]'], good: ['aws_iam_role.chain["lp010-good"]', 'aws_iam_role.chain["lp010-target"]'] },
   // The Resource "*" grants of the fixture reach both buckets: over max-reach 1, within 500.

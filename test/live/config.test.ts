@@ -124,6 +124,8 @@ describe('the rules fire live on the violation, not on the look-alike', () => {
     ['NHI-LP-003', ['lp002-notaction-bad', 'lp003-notresource-bad'], ['lp003-notresource-good', 'lp007-bad']],
     ['NHI-LP-005', ['lp005-notaction-bad'], ['lp002-notaction-bad', 'lp006-passrole-good']],
     ['NHI-LP-006', ['lp002-notaction-bad', 'lp006-passrole-bad'], ['lp006-passrole-good', 'lp007-bad']],
+    // The phi KMS keys are the phi stores here: NotAction leaving kms whole reaches them.
+    ['NHI-LP-008', ['lp002-notaction-bad'], ['lp003-notresource-good', 'lp007-bad', 'lp009-good']],
   ];
   it.each(cases)('%s', (rule, bad, good) => {
     const at = on(rule);

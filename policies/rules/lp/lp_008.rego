@@ -107,7 +107,9 @@ more(n) := sprintf(" and %d more", [n - shown]) if n > shown
 
 # [label, action, resource entry] reached by one Allow statement: named phi stores, and for
 # Resource "*" each kind of store with phi (one entry per kind, not per store, so that a
-# wildcard grant costs the same whatever the number of stores).
+# wildcard grant costs the same whatever the number of stores). NotResource reaches every store
+# unless it excludes the service or every resource type the action accepts (s3:CreateBucket with
+# NotResource "arn:aws:s3:::*" acts on no bucket).
 hits(stmt) := {[label, action, t.resource] |
 	some t in object.get(stmt, "resourceTargets", [])
 	store := store_by_id(t.dataStore)
@@ -116,7 +118,7 @@ hits(stmt) := {[label, action, t.resource] |
 } | {[label, action, "*"] |
 	some kind in phi_kinds
 	some action in store_actions(stmt, kind)
-	iam.every_resource_of_service(stmt, iam.service_of(action))
+	iam.reaches_every(stmt, action)
 	label := every_label(kind)
 }
 

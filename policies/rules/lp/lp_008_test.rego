@@ -135,3 +135,17 @@ test_a_service_wildcard_is_not_a_metadata_action if {
 	fs := run({"identities": [reader("internal", p)], "policies": [p]})
 	count(fs) == 1
 }
+
+create_bucket := {"action": "s3:CreateBucket", "accessLevel": "Write", "wildcardOnly": false, "resourceTypes": ["bucket"]}
+
+get_object := {"action": "s3:GetObject", "accessLevel": "Read", "wildcardOnly": false, "resourceTypes": ["object"]}
+
+test_not_resource_excluding_every_type_of_the_action_passes if {
+	p := fx.policy("make", [fx.allow_not_resource(["s3:createbucket"], ["arn:aws:s3:::*"], [create_bucket], ["s3:bucket", "s3:object"])], {})
+	count(run({"identities": [reader("internal", p)], "policies": [p]})) == 0
+}
+
+test_not_resource_excluding_other_types_of_the_service_still_reaches if {
+	p := fx.policy("most", [fx.allow_not_resource(["s3:getobject"], ["arn:aws:s3:::*"], [get_object], ["s3:bucket"])], {})
+	count(run({"identities": [reader("internal", p)], "policies": [p]})) == 1
+}
