@@ -14,15 +14,15 @@
  * run are two existing and one new. Kept outside checks/cli so that other commands (the PHI access
  * map) reuse loading and fingerprints.
  */
-import { createHash } from 'node:crypto';
 import { accessDelta } from './access/delta.js';
 import { accessStores } from './access/summary.js';
 import { compareFindings, type Finding, type FindingsDocument } from './findings.js';
+import { fingerprint } from './fingerprint.js';
 import { readJson } from './io/files.js';
 import { assertValid } from './schemas/index.js';
 
-/** Versioned recipe: change the suffix if the fingerprint ever changes meaning. */
-export const FINGERPRINT_VERSION = 'v1';
+// The fingerprint has a module of its own: the findings document computes it too (and baseline reads findings).
+export { evidenceOf, fingerprint, fingerprintParts, FINGERPRINT_VERSION } from './fingerprint.js';
 
 export type BaselineState = 'new' | 'existing' | 'resolved';
 
@@ -38,28 +38,6 @@ export interface BaselineSummary {
   resolved: Finding[];
   /** Findings of the baseline whose rule this run did not evaluate (--rule/--skip-rule): neither resolved nor existing. */
   notEvaluated: number;
-}
-
-/**
- * The message with what changes by itself masked: ISO dates and times, and standalone numbers
- * shorter than an account id (day counts, seconds, counts). Digits inside words, ARNs and paths stay.
- */
-export function evidenceOf(message: string): string {
-  return message
-    .replace(/\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g, '<date>')
-    .replace(/(?<![\w:/.-])\d{1,11}(?:\.\d+)?(?![\w:/-])/g, '<n>');
-}
-
-/** The fields a fingerprint is made of (for tests and for readers that want to know). */
-export function fingerprintParts(f: Pick<Finding, 'ruleId' | 'identity' | 'message' | 'resource'>): string[] {
-  const r = f.resource;
-  // The name when known; a resource named only after apply is known by its address.
-  const name = r.name && r.name !== r.address ? r.name : (r.address ?? r.arn ?? r.name);
-  return [FINGERPRINT_VERSION, f.ruleId, f.identity ?? '', r.type, r.stack ?? '', name, evidenceOf(f.message)];
-}
-
-export function fingerprint(f: Pick<Finding, 'ruleId' | 'identity' | 'message' | 'resource'>): string {
-  return createHash('sha256').update(fingerprintParts(f).join('\u0000'), 'utf8').digest('hex').slice(0, 32);
 }
 
 /** Reads a findings document (any 1.x version) and checks it against the shipped schema. */

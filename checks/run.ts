@@ -66,7 +66,7 @@ async function readSource(spec: SourceSpec, warn?: (message: string) => void): P
       // The AWS SDK is loaded only when a run collects (a plan check never pays for it).
       return spec.live ? (await import('./live/collect.js')).collectLive(spec.live) : loadSnapshot(spec.path);
     default:
-      throw new Error(`source kind ${spec.kind} is not supported yet`);
+      throw new Error(`source kind ${(spec as { kind: string }).kind} is not supported yet`);
   }
 }
 

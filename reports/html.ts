@@ -39,7 +39,7 @@ export function h(tag: string, attrs: Attrs | null, ...children: Child[]): Node 
 const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', suppressEmptyNode: false });
 
 export function build(nodes: Node[]): string {
-  return builder.build(nodes) as string;
+  return builder.build(nodes);
 }
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);

@@ -19,7 +19,6 @@ const SOURCE_ORDER = ['synth', 'plan', 'state', 'live', 'drift'];
 
 /** XML 1.0 cannot carry most control characters, even escaped; drop them. */
 function xmlSafe(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
 
@@ -176,6 +175,6 @@ export function renderJunit(doc: FindingsDocument, opts: JunitOptions = {}): str
       '@_time': '0',
       testsuite: suites,
     },
-  }) as string;
+  });
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body.endsWith('\n') ? body : body + '\n'}`;
 }

@@ -16,7 +16,9 @@ export function rulesMarkdown(rules: RuleMeta[]): string {
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of rules) {
-    lines.push(`| ${r.id} | ${r.severity} | ${r.sources.join(', ')} | ${esc(r.title)}${r.deprecated ? ' (deprecated)' : ''} | ${r.references.owasp.join(', ')} | ${r.references.nistCsf.join(', ')} | ${r.references.hipaa.join(', ')} |`);
+    lines.push(
+      `| ${r.id} | ${r.severity} | ${r.sources.join(', ')} | ${esc(r.title)}${r.deprecated ? ' (deprecated)' : ''} | ${r.references.owasp.join(', ')} | ${r.references.nistCsf.join(', ')} | ${r.references.hipaa.join(', ')} |`,
+    );
   }
   lines.push('');
   for (const r of rules) {
@@ -41,9 +43,19 @@ export interface PackEntry {
 
 export function packComposition(rules: RuleMeta[], root: string): PackEntry[] {
   const rel = (f: string) => (f.startsWith(root) ? f.slice(root.length).replace(/^[\\/]+/, '') : f).split('\\').join('/');
-  return rules.map((r) => ({ id: r.id, package: r.package, file: rel(r.file), severity: r.severity, sources: r.sources, deprecated: r.deprecated, voidsWaivers: r.voidsWaivers }));
+  return rules.map((r) => ({
+    id: r.id,
+    package: r.package,
+    file: rel(r.file),
+    severity: r.severity,
+    sources: r.sources,
+    deprecated: r.deprecated,
+    voidsWaivers: r.voidsWaivers,
+  }));
 }
 
 /** One rule a line, so adding or dropping a rule is a one-line diff. */
 export const packCompositionJson = (rules: RuleMeta[], root: string): string =>
-  `[\n${packComposition(rules, root).map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n]\n`;
+  `[\n${packComposition(rules, root)
+    .map((e) => `  ${JSON.stringify(e)}`)
+    .join(',\n')}\n]\n`;

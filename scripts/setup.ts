@@ -5,6 +5,8 @@
  *   - moto_server (AWS API emulator for the tests): PATH, else a .venv with moto[server].
  *   - checkov (benchmark peer, `npm run bench` only): .tools/checkov-venv with the pinned checkov.
  *   - chromium (renders the HTML report in a test): $CHROMIUM_BIN or /usr/bin/chromium; else, as root, apt-get.
+ *   - regal (the Rego linter, `npm run lint` only): $REGAL_BIN, .tools/bin/regal, PATH; else built with
+ *     Go from the module pinned in scripts/regal/ (go.mod and go.sum).
  * A tool that cannot be installed is an error naming the command that would install it.
  *
  * `--need opa,moto` limits the tools (default: opa; `npm test` asks for all).
@@ -13,6 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { candidates, isSupportedVersion, OPA_INSTALL_COMMAND, OPA_VERSION, opaVersionOf, PROJECT_ROOT, TOOLS_BIN } from '../checks/engine/opaBinary.js';
+import { REGAL_MODULE_DIR, REGAL_VERSION, findRegal, regalVersionOf } from './regal.js';
 import { CHECKOV_BIN, CHECKOV_VENV, CHECKOV_VERSION, chromiumBin, MOTO_VERSION, motoServerPath, VENV_DIR } from '../test/support/tools.js';
 
 const log = (s: string) => process.stdout.write(`setup: ${s}\n`);
@@ -103,7 +106,25 @@ function ensureChromium(): void {
   log(`chromium installed: ${bin}`);
 }
 
-const TOOLS: Record<string, () => void> = { opa: ensureOpa, moto: ensureMoto, checkov: ensureCheckov, chromium: ensureChromium };
+/** Regal, the Rego linter of `npm run lint`: built from the pinned module of scripts/regal/. */
+function ensureRegal(): void {
+  const found = findRegal();
+  if (found) {
+    log(`regal ${REGAL_VERSION}: ${found}`);
+    return;
+  }
+  const bin = path.join(TOOLS_BIN, 'regal');
+  const args = ['build', '-ldflags', `-X github.com/styrainc/regal/pkg/version.Version=${REGAL_VERSION}`, '-o', bin, 'github.com/styrainc/regal'];
+  const cmd = `cd ${path.relative(PROJECT_ROOT, REGAL_MODULE_DIR)} && CGO_ENABLED=0 go ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
+  if (spawnSync('go', ['version'], { encoding: 'utf8' }).status !== 0) throw new SetupError(`regal not found and Go is missing; install Go, then run: ${cmd}`);
+  mkdirSync(TOOLS_BIN, { recursive: true });
+  log(`building regal ${REGAL_VERSION}: ${cmd} (a few minutes, once)`);
+  const r = spawnSync('go', args, { cwd: REGAL_MODULE_DIR, env: { ...process.env, CGO_ENABLED: '0' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !existsSync(bin) || regalVersionOf(bin) !== REGAL_VERSION) throw new SetupError(`building regal failed; run it by hand: ${cmd}`);
+  log(`regal ${REGAL_VERSION} built into ${bin}`);
+}
+
+const TOOLS: Record<string, () => void> = { opa: ensureOpa, moto: ensureMoto, checkov: ensureCheckov, chromium: ensureChromium, regal: ensureRegal };
 
 function main(): number {
   const arg = process.argv.find((a) => a.startsWith('--need='));

@@ -422,7 +422,7 @@ export class AccessGraph {
     for (const level of LEVELS) {
       const actions = this.granted(stmt, store.store.kind, level)
         .filter(([a, l]) => l === level && !(side && this.deniedBySide(side, a, id)) && !this.resourceDenies(store, who, a))
-        .filter(([a]) => !bounded || side!.boundary!.some((b) => coversAction(b.s, a) && this.reachesStore(b, id)))
+        .filter(([a]) => !bounded || side.boundary!.some((b) => coversAction(b.s, a) && this.reachesStore(b, id)))
         .map(([a]) => a);
       if (actions.length === 0) continue;
       const steps: AccessStep[] = [withConditions({ kind: 'resource-grant', from: who, to: id, resourceStatement: index, actions: this.written(stmt, store.store.kind, level), ...(stmt.sid ? { sid: stmt.sid } : {}) }, stmt)];
@@ -441,7 +441,7 @@ export class AccessGraph {
   /** The actions of a statement that give `level` on a kind of store (memoized per statement and kind). */
   private granted(s: Statement, kind: StoreInfo['store']['kind'], level: AccessLevel): Array<readonly [string, AccessLevel]> {
     let m = this.grantedMemo.get(s);
-    if (!m) this.grantedMemo.set(s, (m = new Map()));
+    if (!m) this.grantedMemo.set(s, (m = new Map<string, Array<readonly [string, AccessLevel]>>()));
     let g = m.get(kind);
     if (!g) m.set(kind, (g = grantedActions(s, kind)));
     return g.filter(([, l]) => l === level);
@@ -452,7 +452,7 @@ export class AccessGraph {
   /** The actions as written that give `level` on a kind of store (for paths; a Deny that removes some of them does not shorten it). */
   private written(s: Statement, kind: StoreInfo['store']['kind'], level: AccessLevel): string[] {
     let m = this.writtenMemo.get(s);
-    if (!m) this.writtenMemo.set(s, (m = new Map()));
+    if (!m) this.writtenMemo.set(s, (m = new Map<string, string[]>()));
     const k = `${kind}/${level}`;
     let w = m.get(k);
     if (!w) m.set(k, (w = writtenFor(s, this.granted(s, kind, level).map(([a]) => a))));

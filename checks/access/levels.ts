@@ -86,7 +86,7 @@ export function actionMatches(pattern: string, action: string): boolean {
 /** True when an Allow or Deny statement covers a lower-case action (by Action or NotAction). */
 export function coversAction(s: Statement, action: string): boolean {
   let m = covered.get(s);
-  if (!m) covered.set(s, (m = new Map()));
+  if (!m) covered.set(s, (m = new Map<string, boolean>()));
   let v = m.get(action);
   if (v === undefined) {
     if (s.actions) v = s.actions.some((p) => actionMatches(p, action));
@@ -122,7 +122,7 @@ export function grantedActions(s: Statement, kind: StoreKind): Array<readonly [s
 export function writtenFor(s: Statement, actions: string[]): string[] {
   if (!s.actions) return s.notActions ? [`NotAction ${s.notActions.join(',')}`] : [];
   let m = written.get(s);
-  if (!m) written.set(s, (m = new Map()));
+  if (!m) written.set(s, (m = new Map<string, string[]>()));
   const key = actions.join(' ');
   let out = m.get(key);
   if (!out) m.set(key, (out = s.actions.filter((p) => actions.some((a) => coversPattern(p, a)))));

@@ -19,7 +19,7 @@ import { ownAccountsOf, sourcesOf, type SourceArgs } from './check.js';
 import { namedAccounts, withNamedAccounts } from '../loaders/ownAccount.js';
 import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
-import { EXIT, parseNow, type Io } from './index.js';
+import { EXIT, parseNow, type Io } from './io.js';
 
 export function accessCommand(io: Io, setExit: (c: number) => void): CommandModule {
   return {

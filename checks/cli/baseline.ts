@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../io/files.js';
 import { renderJson } from '../../reports/json.js';
 import { checkDocument, type CheckArgs } from './check.js';
 import { withOptions } from './options.js';
-import { EXIT, type Io } from './index.js';
+import { EXIT, type Io } from './io.js';
 import { assertComplete } from './output.js';
 
 export function baselineCommand(io: Io, setExit: (c: number) => void): CommandModule {

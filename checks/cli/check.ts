@@ -6,7 +6,7 @@ import { isDirectory } from '../io/files.js';
 import { ACCOUNT } from '../loaders/ownAccount.js';
 import { runCheck, type SourceSpec } from '../run.js';
 import { parseSeverityOverride, type RuleSelection } from '../selection.js';
-import { parseNow, type Io } from './index.js';
+import { parseNow, type Io } from './io.js';
 import { withOptions } from './options.js';
 import { emitReports, exitFor, reportTargets } from './output.js';
 import { liveSpec, type LiveArgs } from './snapshot.js';

@@ -14,7 +14,7 @@ import { compareWithBaseline } from '../baseline.js';
 import { UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { loadSource, type SourceSpec } from '../run.js';
-import { parseNow, type Io } from './index.js';
+import { parseNow, type Io } from './io.js';
 import { withOptions } from './options.js';
 import { selectionOf, synthSource, type PolicyArgs } from './check.js';
 import { emitReport, emitReports, exitFor, reportTargets } from './output.js';

@@ -7,7 +7,6 @@
 import yargs, { type Argv } from 'yargs';
 import { EngineError, IncompleteError, UserError, UserErrors, oneLine, quote } from '../errors.js';
 import { TOOL } from '../findings.js';
-import { parseInstant } from '../enrich/instant.js';
 import { baselineCommand } from './baseline.js';
 import { accessCommand } from './access.js';
 import { checkCommand } from './check.js';
@@ -20,33 +19,10 @@ import { synthCommand } from './synth.js';
 import { snapshotCommand } from './snapshot.js';
 import { COMMANDS, optionNames, type Command } from './options.js';
 import { nearest } from './suggest.js';
+import { EXIT, processIo, type Io } from './io.js';
 
-export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
-
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY: boolean;
-  env: NodeJS.ProcessEnv;
-  /** Where the config file is looked for (default: the process's current folder). */
-  cwd?: string;
-  /** Set by main(): the option keys (camel case) whose values came from the config file. */
-  configured?: ReadonlySet<string>;
-}
-
-export const processIo = (): Io => ({
-  stdout: (s) => void process.stdout.write(s),
-  stderr: (s) => void process.stderr.write(s),
-  isTTY: process.stdout.isTTY === true,
-  env: process.env,
-});
-
-export function parseNow(v: string | undefined): Date {
-  if (v === undefined) return new Date();
-  const r = parseInstant(v);
-  if ('problem' in r) throw new UserError(`--now ${quote(v)} ${r.problem}`);
-  return new Date(r.ms);
-}
+// Shared with the commands from a module of their own, so that no command imports this registry back.
+export { EXIT, parseNow, processIo, type Io } from './io.js';
 
 export function parser(io: Io, setExit: (code: number) => void): Argv {
   return yargs()

@@ -15,7 +15,7 @@ import { loadSources, mergeInto } from '../run.js';
 import { sourcesOf, type SourceArgs } from './check.js';
 import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
-import { EXIT, parseNow, type Io } from './index.js';
+import { EXIT, parseNow, type Io } from './io.js';
 
 
 function credentialsOf(inv: Inventory, i: Identity): Credential[] {

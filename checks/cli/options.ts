@@ -12,6 +12,9 @@ import { FORMATS } from '../../reports/index.js';
 export const COMMANDS = ['check', 'baseline', 'access', 'drift', 'inventory', 'snapshot', 'report', 'policies', 'synth'] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** `policies list --format`. */
+export const RULE_FORMATS = ['text', 'json', 'markdown'] as const;
+
 /** How a config file value is read: a value as is, a path (relative to the file), or `--format` entries. */
 export type ConfigKind = 'value' | 'path' | 'format' | 'severity-map' | 'account';
 
@@ -113,7 +116,7 @@ export const OPTIONS: Record<string, OptionDef> = {
       report: { default: 'json' },
       inventory: { choices: ['text', 'json'], nargs: undefined, describe: 'table or Inventory JSON', configFile: false },
       access: { choices: ACCESS_FORMATS, nargs: undefined, describe: 'report format', configFile: false },
-      policies: { choices: ['text', 'json', 'markdown'], nargs: undefined, describe: 'list: output format', configFile: false },
+      policies: { choices: RULE_FORMATS, nargs: undefined, describe: 'list: output format', configFile: false },
     },
     config: 'format',
   },
@@ -161,7 +164,7 @@ export function withOptions<T>(y: Argv<T>, command: Command): Argv<T> {
     const spec = specFor(name, command);
     if (!spec) continue;
     const { configFile: _configFile, ...yargsSpec } = spec;
-    out = out.option(name, yargsSpec) as Argv<T>;
+    out = out.option(name, yargsSpec);
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { failsGate, type FindingsDocument } from '../findings.js';
 import { writeFileAtomic } from '../io/files.js';
 import type { Inventory } from '../model.js';
 import { FORMATS, render, type Format } from '../../reports/index.js';
-import { EXIT, type Io } from './index.js';
+import { EXIT, type Io } from './io.js';
 
 export interface ReportTarget {
   format: Format;

@@ -6,10 +6,9 @@ import type { RuleMeta } from '../engine/metadata.js';
 import { findOpa } from '../engine/opaBinary.js';
 import { writeFileAtomic } from '../io/files.js';
 import { rulesMarkdown } from '../../reports/rules.js';
-import { EXIT, type Io } from './index.js';
-import { withOptions } from './options.js';
+import { EXIT, type Io } from './io.js';
+import { withOptions, type RULE_FORMATS } from './options.js';
 
-const RULE_FORMATS = ['text', 'json', 'markdown'] as const;
 
 function rulesText(rules: RuleMeta[]): string {
   return rules.map((r) => `${r.id.padEnd(14)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n';

@@ -9,7 +9,7 @@ import { loadFindingsDocument } from '../baseline.js';
 import type { Severity } from '../engine/metadata.js';
 import type { FindingsDocument } from '../findings.js';
 import { mergeDocuments } from '../merge.js';
-import type { Io } from './index.js';
+import type { Io } from './io.js';
 import { emitReports, exitFor, reportTargets } from './output.js';
 import { withOptions } from './options.js';
 

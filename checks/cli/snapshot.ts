@@ -12,7 +12,7 @@ import { fsProblem, writeFileAtomic } from '../io/files.js';
 import { checkEndpoint, resolveRegions, type LiveOptions, type OrgOptions } from '../live/options.js';
 import { progressFor } from '../live/progress.js';
 import { assertValid } from '../schemas/index.js';
-import { EXIT, parseNow, type Io } from './index.js';
+import { EXIT, parseNow, type Io } from './io.js';
 import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
 

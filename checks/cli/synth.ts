@@ -7,7 +7,7 @@ import type { CommandModule } from 'yargs';
 import { UserError, UserErrors } from '../errors.js';
 import { PROJECT_ROOT } from '../engine/opaBinary.js';
 import { appErrorHookUrl, appFailure } from './appFailure.js';
-import { EXIT, type Io } from './index.js';
+import { EXIT, type Io } from './io.js';
 import { withOptions } from './options.js';
 
 /**

@@ -164,7 +164,7 @@ export function resolveString(s: string, scope: string, fromAddress: string | un
 function principals(p: Principals | undefined, r: (s: string) => string): Principals | undefined {
   if (!p) return p;
   const out: Principals = { ...p };
-  for (const k of ['aws', 'service', 'federated', 'canonicalUser'] as const) if (p[k]) out[k] = p[k]!.map(r);
+  for (const k of ['aws', 'service', 'federated', 'canonicalUser'] as const) if (p[k]) out[k] = p[k].map(r);
   return out;
 }
 

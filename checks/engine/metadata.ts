@@ -61,8 +61,9 @@ const RULES_PREFIX = 'data.nhi.rules.';
 
 function strings(v: unknown): string[] {
   if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v.map(String);
-  return [String(v)];
+  const text = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x));
+  if (Array.isArray(v)) return v.map(text);
+  return [text(v)];
 }
 
 /** Maps a bundle path back to the user's file when the suffix matches. */
@@ -99,7 +100,7 @@ export function rulesFromInspect(raw: unknown, files: PolicyFile[]): RuleMeta[] 
     }
     const severity = custom.severity;
     if (typeof severity !== 'string' || !(SEVERITIES as readonly string[]).includes(severity)) {
-      throw new UserError(`rule ${id}: METADATA custom.severity ${severity === undefined ? 'is missing' : `"${String(severity)}" is not one of ${SEVERITIES.join(', ')}`}`, { file });
+      throw new UserError(`rule ${id}: METADATA custom.severity ${severity === undefined ? 'is missing' : `${JSON.stringify(severity)} is not one of ${SEVERITIES.join(', ')}`}`, { file });
     }
     if (!pkgAnn.title) throw new UserError(`rule ${id}: METADATA title is missing`, { file });
     const sources = custom.sources === undefined ? DEFAULT_SOURCES : strings(custom.sources);

@@ -17,7 +17,7 @@ const INITIAL_PAGES = 16_384;
 
 // A CommonJS module: Node's ES module loader exposes its exports as the default export only (the
 // names of its object literal are not detected), tsx and the types as named exports.
-const opaWasm = ((opaModule as unknown as { default?: typeof opaModule }).default ?? opaModule) as typeof opaModule;
+const opaWasm = ((opaModule as unknown as { default?: typeof opaModule }).default ?? opaModule);
 
 function describe(e: unknown): string {
   if (typeof e === 'string') return e;
@@ -28,6 +28,7 @@ function describe(e: unknown): string {
 export class WasmPolicy {
   private constructor(private readonly policy: LoadedPolicy) {}
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a bad module is a rejected promise, as with the asynchronous loader
   static async load(wasm: Uint8Array, data: unknown): Promise<WasmPolicy> {
     let policy: LoadedPolicy;
     try {
@@ -71,7 +72,7 @@ export class WasmPolicy {
     const arg = text === undefined ? input : toArrayBuffer(wellFormedJson(text));
     let rs: unknown;
     try {
-      rs = this.policy.evaluate(arg as object, entrypoint);
+      rs = this.policy.evaluate(arg, entrypoint);
     } catch (e) {
       throw new EngineError(`policy evaluation failed: ${describe(e)}`);
     }
@@ -85,5 +86,5 @@ export class WasmPolicy {
 
 function toArrayBuffer(text: string): ArrayBuffer {
   const bytes = new TextEncoder().encode(text);
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }

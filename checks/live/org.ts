@@ -68,7 +68,10 @@ async function assumed(clients: AwsClients, roleArn: string, org: OrgOptions): P
     if (exp === undefined || exp - Date.now() > RENEW_BEFORE_MS) return current;
     pending ??= assume().then(
       (c) => ((current = c), (pending = undefined), c),
-      (e) => ((pending = undefined), Promise.reject(e)),
+      (e: unknown) => {
+        pending = undefined;
+        throw e;
+      },
     );
     return pending;
   };

@@ -423,7 +423,7 @@ class Builder {
   private linkOrUnknown<T>(from: ResourceRecord, attr: string, found: T[], what: string): T[] {
     if (found.length === 0) {
       const v = from.values[attr];
-      const why = isUnresolved(v) || v === undefined ? 'is known only after apply' : `names ${String(v)}, which is not in this input`;
+      const why = isUnresolved(v) || v === undefined ? 'is known only after apply' : `names ${typeof v === 'string' ? v : JSON.stringify(v)}, which is not in this input`;
       this.unknown(from, 'attachment', `${what} of ${from.address} (${attr}) ${why}`);
     }
     return found;
@@ -438,7 +438,7 @@ class Builder {
         const attr = r.type === 'aws_iam_role_policy' ? 'role' : r.type === 'aws_iam_user_policy' ? 'user' : 'group';
         const pol = this.addPolicy({ id: this.idOf(r), name: this.nameOf(r), type: 'inline', document: this.doc(r, v.policy, 'policy'), change: r.change, origin: r.origin });
         if (!pol.document.known && isUnresolved(v.policy)) this.unknown(r, 'policy-document', `policy of ${r.address}: ${pol.document.reason}`);
-        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr as 'role' | 'user');
+        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr);
         for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the owner')) o.policies.push({ policy: pol.id });
         return;
       }
@@ -447,7 +447,7 @@ class Builder {
       case 'aws_iam_group_policy_attachment': {
         const attr = r.type === 'aws_iam_role_policy_attachment' ? 'role' : r.type === 'aws_iam_user_policy_attachment' ? 'user' : 'group';
         if (r.change === 'delete') return;
-        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr as 'role' | 'user');
+        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr);
         for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the identity')) this.attach(r, o.policies, v.policy_arn);
         return;
       }
@@ -528,7 +528,7 @@ class Builder {
     const v = r.values.permissions_boundary;
     if (!identity || v === undefined || v === null || v === '') return;
     const p = this.policyFor(r, v);
-    identity.permissionsBoundary = p ? { policy: p.id } : { reason: isUnresolved(v) ? `permissions_boundary of ${r.address} is known only after apply` : `permissions_boundary ${String(v)} is not in this input` };
+    identity.permissionsBoundary = p ? { policy: p.id } : { reason: isUnresolved(v) ? `permissions_boundary of ${r.address} is known only after apply` : `permissions_boundary ${typeof v === 'string' ? v : JSON.stringify(v)} is not in this input` };
   }
 
   /** Stores of one type referenced by an attribute: by name (S3 buckets) or by reference. */

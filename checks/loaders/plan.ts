@@ -533,6 +533,7 @@ export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<In
   const waivers = waiversFromOutputs(pv, { source: 'plan', file });
   const settings = settingsOf(doc, { source: 'plan', file });
   // The parsed plan is by far the largest object of a run: let it go before building.
+  // eslint-disable-next-line no-useless-assignment -- the assignment frees the parsed plan for the collector
   doc = undefined;
   const inv = buildInventory(records, [{ kind: 'plan', file }], { ...account, waivers });
   return withPlainCredentials(inv, records, settings);

@@ -69,7 +69,7 @@ function notJudged(reason: string): DocRef {
 
 function list(v: unknown): unknown[] | undefined {
   if (v === undefined) return undefined;
-  return Array.isArray(v) ? v : [v];
+  return Array.isArray(v) ? (v as unknown[]) : [v];
 }
 
 function strList(v: unknown, what: string): string[] | undefined {
@@ -77,7 +77,7 @@ function strList(v: unknown, what: string): string[] | undefined {
   if (l === undefined) return undefined;
   budget.take(l, what);
   if (!l.every((x) => typeof x === 'string')) throw new Error(`${what} must be a string or a list of strings`);
-  return l as string[];
+  return l;
 }
 
 export function principalsOf(v: unknown): Principals | undefined {
@@ -364,7 +364,7 @@ function beyondBounds(statements: Statement[]): string | undefined {
 /** Resource and condition strings: an unknown item becomes a placeholder naming what it refers to. */
 function stringsKeepingUnknown(v: Value | undefined): string[] {
   const items = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return items.map((x) => (typeof x === 'string' ? x : isUnresolved(x) ? placeholder(x) : String(x)));
+  return items.map((x) => (typeof x === 'string' ? x : isUnresolved(x) ? placeholder(x) : JSON.stringify(x)));
 }
 
 export function placeholder(u: Unresolved): string {

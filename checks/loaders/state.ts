@@ -112,6 +112,7 @@ export async function loadState(file: string): Promise<Inventory> {
   const account = ownAccount(doc, records, undefined);
   const settings = settingsOf(doc, { source: 'state', file });
   // The parsed document is by far the largest object of a run: let it go before building.
+  // eslint-disable-next-line no-useless-assignment -- the assignment frees the parsed document for the collector
   doc = undefined;
   return withPlainCredentials(buildInventory(records, [{ kind: 'state', file }], { ...account, waivers }), records, settings);
 }

@@ -110,7 +110,7 @@ export function convertValues(values: unknown, opts: ConvertOptions): { values: 
     if (c !== undefined) out[k] = c;
   }
   const out = conv(values, opts.unknown, opts.sensitive);
-  return { values: (isObject(out) ? out : dict()) as Record<string, Value>, withheld };
+  return { values: (isObject(out) ? out : dict()), withheld };
 }
 
 /**

@@ -205,7 +205,7 @@ export function trustStatement(p: Principal): TrustStatement {
     }
     case 'external-account': {
       const acct = account(p.account, 'external account');
-      need(typeof p.externalId === 'string' && /^[\w+=,.@:\/-]{2,1224}$/.test(p.externalId), 'externalId is required: the value agreed with the third party, 2 to 1224 characters of A-Z a-z 0-9 + = , . @ : / - _');
+      need(typeof p.externalId === 'string' && /^[\w+=,.@:/-]{2,1224}$/.test(p.externalId), 'externalId is required: the value agreed with the third party, 2 to 1224 characters of A-Z a-z 0-9 + = , . @ : / - _');
       const roles = p.roleArns ?? [];
       for (const r of roles) {
         need(IAM_PRINCIPAL_ARN.exec(r)?.[1] === acct && r.includes(':role/') && !WILDCARD.test(r), `role "${r}" must be a role of account ${acct}, without wildcards`);

@@ -61,7 +61,7 @@ function build(roles: RoleSpec[], stores: Array<Partial<DataStore> & { name: str
     inv.policies.push(...policies);
   }
   for (const s of stores) {
-    inv.dataStores.push({ id: `${s.kind ?? 's3'}:${s.name}`, kind: 's3', tags: { 'data-class': 'phi' }, change: 'existing', origin, arn: `arn:aws:s3:::${s.name}`, ...s } as DataStore);
+    inv.dataStores.push({ id: `${s.kind ?? 's3'}:${s.name}`, kind: 's3', tags: { 'data-class': 'phi' }, change: 'existing', origin, arn: `arn:aws:s3:::${s.name}`, ...s });
   }
   return inv;
 }

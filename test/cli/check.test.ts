@@ -71,7 +71,7 @@ describe('nhi-guard check --synth', () => {
     [['frobnicate'], /unknown command "frobnicate" \(commands: check, baseline/],
     [['check', '--synth', 'test'], /^nhi-guard: .*manifest\.json: does not exist$/],
   ])('usage and input errors exit 2 with one line: %j', async (args, re) => {
-    const r = await runCli(args as string[]);
+    const r = await runCli(args);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd()).toMatch(re);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);

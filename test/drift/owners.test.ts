@@ -27,8 +27,8 @@ describe('owners of findings about a data store', () => {
   it('a store finding is filed under the store owner; in drift the declared owner wins over the live tag', async () => {
     const engine = await loadEngine();
     const opts = { config: engine.config, now: NOW };
-    const declared = await enrich({ ...emptyInventory(), dataStores: [bucket('state', 'lab-systems')] } as Inventory, opts);
-    const live = await enrich({ ...emptyInventory(), dataStores: [bucket('live', 'someone-in-the-console')] } as Inventory, opts);
+    const declared = await enrich({ ...emptyInventory(), dataStores: [bucket('state', 'lab-systems')] }, opts);
+    const live = await enrich({ ...emptyInventory(), dataStores: [bucket('live', 'someone-in-the-console')] }, opts);
     const raw = [{ ruleId: 'NHI-LP-010', severity: 'high' as const, resource: 'arn:aws:s3:::stmary-lab-results', message: 'an outsider reaches it' }];
     const doc = (inventory: Inventory) => findingsDocument({ raw, rules: engine.rules, inventory, source: 'drift', now: NOW });
     expect(doc(live).findings[0]!.owner).toBe('someone-in-the-console');

@@ -15,7 +15,7 @@ import { ESTATE_TFSTATE } from '../support/estate.js';
 const SNAPSHOT = path.resolve('test/fixtures/snapshots/handmade-estate-drift.json');
 const NOW = '2026-11-22T00:00:00Z';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 /** The snapshot with the live read-lab policy and the legacy-batch trust as AWS returns them (mixed case). */
 function mixedCaseSnapshot(): string {

@@ -11,7 +11,7 @@ import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
 import { ESTATE_PLAN } from '../support/estate.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;  
 
 const CONFLICTING = `# METADATA
 # title: Primary owner of the estate
@@ -53,11 +53,11 @@ describe('a rule that fails at evaluation time', () => {
     writeFileSync(path.join(dir, 'count.rego'), HEALTHY);
 
     const plain = await runCli(['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
-    const base = JSON.parse(plain.stdout) as Json;
+    const base = JSON.parse(plain.stdout);
 
     const r = await runCli(['check', '--plan', ESTATE_PLAN, '--policy-dir', dir, '--format', 'json', '--fail-on', 'high', '--now', '2026-11-22']);
     expect(r.stderr).toBe('');
-    const doc = JSON.parse(r.stdout) as Json;
+    const doc = JSON.parse(r.stdout);
     expect(check('findings', doc)).toBeNull();
     const errors = doc.findings.filter((f: Json) => f.ruleId === 'ACME-OWN-100');
     expect(errors).toHaveLength(1);

@@ -66,7 +66,7 @@ describe('rule scenarios through the compiled WASM pack', () => {
   it.each(cases.map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name}`, c] as const))('%s', async (_n, c) => {
     const input =
       c.source === 'drift'
-        ? driftScenario({ ...emptyInventory(), ...c.declared } as Inventory, { ...emptyInventory(), ...c.live } as Inventory)
+        ? driftScenario({ ...emptyInventory(), ...c.declared }, { ...emptyInventory(), ...c.live })
         : JSON.stringify({ source: c.source, now: '2026-11-22T00:00:00Z', inventory: { ...emptyInventory(), ...c.inventory }, waivers: c.waivers ?? [] });
     const found = (await engineFor(c)).evaluate(input).filter((f) => f.ruleId === c.rule);
     expect(found.map((f) => f.resource).sort()).toEqual([...c.expect].sort());

@@ -175,7 +175,7 @@ describe('temporary files of a killed write', () => {
     mkdirSync(outDir);
     const target = path.join(outDir, 'report.json');
     // A pid that is certainly gone: a child that has exited.
-    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     const stale = path.join(outDir, `.report.json.${gone}.0123abcd.tmp`);
     writeFileSync(stale, 'half a report');
     // A write in progress in a live process (this test's parent process stands in for it).

@@ -74,7 +74,7 @@ describe('plan loader (terraform show -json of a real plan)', () => {
     expect((modPolicy.values.role as { refs: string[] }).refs).toEqual(['module.integrations["lab"].aws_iam_role.this.id']);
   });
 
-  it('a link whose target cannot be found becomes an unknown, never a guess', async () => {
+  it('a link whose target cannot be found becomes an unknown, never a guess', () => {
     const doc = JSON.parse(readFileSync(CREATE, 'utf8'));
     delete doc.configuration; // no references to follow
     const inv = buildInventory(planRecords(doc, CREATE), [{ kind: 'plan', file: CREATE }]);

@@ -107,7 +107,7 @@ describe('bidirectional overrides and control characters from the input', () => 
     const f = finding('NHI-LP-002', { message: 'role admin\u202etxt.exe allows s3:*', identity: 'admin\u202etxt.exe', owner: 'team\u0007' });
     const doc = makeDoc({ findings: [f] });
     for (const format of ['markdown', 'text', 'html'] as const) {
-      const out = await render(format, doc, { color: false });
+      const out = render(format, doc, { color: false });
       expect(out, format).not.toMatch(/[\u202e\u0007]/);
       expect(out, format).toContain('u202etxt.exe');
     }

@@ -191,8 +191,9 @@ describe('the example stacks under real terraform, against moto', () => {
     expect(stacks.map((s) => [s.name, providerAccounts(s.doc)])).toEqual(stacks.map((s) => [s.name, [PROD_ACCOUNT]]));
     moto = await startMoto({ env: { MOTO_ACCOUNT_ID: PROD_ACCOUNT } });
     started.push(moto);
-    ws = stackWorkspace(stacks, moto.url);
-    cleanups.push(ws.cleanup);
+    const workspace = stackWorkspace(stacks, moto.url);
+    ws = workspace;
+    cleanups.push(() => workspace.cleanup());
   }, 300_000);
 
   afterAll(async () => {
@@ -221,7 +222,7 @@ describe('the example stacks under real terraform, against moto', () => {
     const other = await startMoto();
     started.push(other);
     const one = stackWorkspace(stacks.filter((s) => s.name === 'lab-results-exchange'), other.url, { prefix: 'nhi-stacks-tf-pin-' });
-    cleanups.push(one.cleanup);
+    cleanups.push(() => one.cleanup());
     await initStack(one.stacks[0]!);
     await expect(planStack(one.stacks[0]!)).rejects.toThrow(/AWS account ID not allowed: 123456789012/);
   });

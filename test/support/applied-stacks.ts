@@ -127,7 +127,7 @@ export async function applyBundledStacks(moto: MotoServer): Promise<AppliedStack
       return { name: w.name, dir: w.dir, planJson: plan.jsonFile, stateJson };
     });
     sm.destroy();
-    return { synthDir, stacks, workspace, cleanup: workspace.cleanup };
+    return { synthDir, stacks, workspace, cleanup: () => workspace.cleanup() };
   } catch (e) {
     workspace.cleanup();
     throw e;

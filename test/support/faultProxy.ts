@@ -181,7 +181,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           () => res.destroy(),
         );
       if (!active) return pass();
-      switch (f!.kind) {
+      switch (f.kind) {
         case 'access-denied': {
           const e = errorResponse(p, p.protocol === 'json' ? 'AccessDeniedException' : p.service === 'ec2' ? 'UnauthorizedOperation' : 'AccessDenied', p.protocol === 'json' ? 400 : 403, `User: arn:aws:sts::123456789012:assumed-role/scanner/test is not authorized to perform: ${p.service}:${p.operation}`);
           return send(e.status, e.headers, e.body);
@@ -194,7 +194,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           const t = setTimeout(() => {
             timers.delete(t);
             if (!res.destroyed) pass();
-          }, Math.min(f!.ms ?? 5_000, MAX_DELAY_MS));
+          }, Math.min(f.ms ?? 5_000, MAX_DELAY_MS));
           timers.add(t);
           res.on('close', () => {
             clearTimeout(t);
@@ -216,7 +216,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return forward(
             req,
             body,
-            (status, headers, data) => send(status, headers, (f!.rewrite ?? ((b: string) => b))(data.toString('utf8'))),
+            (status, headers, data) => send(status, headers, (f.rewrite ?? ((b: string) => b))(data.toString('utf8'))),
             () => res.destroy(),
           );
       }

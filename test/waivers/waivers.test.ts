@@ -13,7 +13,7 @@ import { loadWaiverFile, waiverCovers, waiverFact } from '../../checks/waivers.j
 import { runCli } from '../support/cli.js';
 import { synthExamples } from '../support/synth.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;  
 const NOW = '2026-11-22';
 let dir: string;
 let tmp: string;

@@ -154,21 +154,20 @@ export class TfConfiguration {
 
   /** The evaluation scope of a module instance (without each/count). */
   private scope(inst: Instance, constant = false): Scope {
-    const self = this;
     return {
       prefix: inst.prefix,
       dir: inst.node.mod.dir,
       rootDir: this.root.mod.dir,
-      variable: (name) => (constant ? opaque(`var.${name} is not written in the code`) : self.variable(inst, name)),
-      local: (name) => self.local(inst, name, constant),
-      known: (address, attrs) => (constant ? undefined : self.facts.known(address, attrs)),
-      policyDocument: (address) => (constant ? opaque('a policy document is not written in the code') : self.policyDocument(address)),
+      variable: (name) => (constant ? opaque(`var.${name} is not written in the code`) : this.variable(inst, name)),
+      local: (name) => this.local(inst, name, constant),
+      known: (address, attrs) => (constant ? undefined : this.facts.known(address, attrs)),
+      policyDocument: (address) => (constant ? opaque('a policy document is not written in the code') : this.policyDocument(address)),
       moduleOutput: (name, key, output) => {
         if (constant) return opaque('a module output is not written in the code');
         const seg = key === undefined ? name : `${name}[${typeof key === 'number' ? key : JSON.stringify(key)}]`;
-        const child = self.instance([...splitAddress(inst.prefix).filter((_, i) => i % 2 === 1), seg]);
+        const child = this.instance([...splitAddress(inst.prefix).filter((_, i) => i % 2 === 1), seg]);
         const out = child?.node.mod.outputs.get(output)?.attrs.get('value');
-        return child && out ? self.evaluator.evaluate(out, self.scope(child)) : opaque(`module.${name}.${output} is not known`);
+        return child && out ? this.evaluator.evaluate(out, this.scope(child)) : opaque(`module.${name}.${output} is not known`);
       },
     };
   }

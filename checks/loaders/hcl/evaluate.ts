@@ -265,7 +265,7 @@ export class Evaluator {
   }
 
   private collection(node: Node, scope: Scope, depth: number): Value {
-    if (node.type === 'tuple') return named(node).filter((c) => c?.type === 'expression').map((c) => this.evaluate(c!, scope, depth + 1));
+    if (node.type === 'tuple') return named(node).filter((c) => c?.type === 'expression').map((c) => this.evaluate(c, scope, depth + 1));
     const out = newObject();
     for (const el of named(node)) {
       if (el?.type !== 'object_elem') continue;
@@ -334,7 +334,7 @@ export class Evaluator {
 
   private resourceRef(root: string, rest: Node[], scope: Scope, depth: number): Value {
     const attrName = (n: Node | undefined) => (n?.type === 'get_attr' ? named(n).find((x) => x?.type === 'identifier')?.text : undefined);
-    let i = 0;
+    let i: number;
     let address: string;
     if (root === 'data') {
       const t = attrName(rest[0]);
@@ -487,12 +487,12 @@ export class Evaluator {
   private forExpr(node: Node, scope: Scope, depth: number): Value {
     const intro = named(node).find((x) => x?.type === 'for_intro');
     if (!intro) return opaque('incomplete for expression');
-    const names = named(intro).filter((x) => x?.type === 'identifier').map((x) => x!.text);
+    const names = named(intro).filter((x) => x?.type === 'identifier').map((x) => x.text);
     const collExpr = named(intro).find((x) => x?.type === 'expression');
     const coll = collExpr ? this.evaluate(collExpr, scope, depth + 1) : opaque('for without a collection');
     if (isUnresolved(coll)) return opaque('a for expression over a value known only after apply');
     const entries: Array<[Value, Value]> = Array.isArray(coll) ? coll.map((v, i) => [i, v]) : isMap(coll) ? Object.keys(coll).map((k) => [k, coll[k]!]) : [];
-    const bodies = named(node).filter((x) => x?.type === 'expression') as Node[];
+    const bodies = named(node).filter((x): x is Node => x?.type === 'expression');
     const cond = named(node).find((x) => x.type === 'for_cond');
     const condExpr = cond ? named(cond).find((x) => x.type === 'expression') : undefined;
     const grouped = kids(node).some((x) => x.type === 'ellipsis');
@@ -628,7 +628,7 @@ function callFunction(name: string, lazyArgs: () => Value[], scope: Scope, ev: E
     case 'lookup': {
       const [m, k, d] = args;
       if (!isMap(m!) || typeof k !== 'string') return opaque('lookup() of a value known only after apply');
-      return Object.hasOwn(m!, k) ? m![k]! : d !== undefined ? d : opaque(`lookup() of a missing key`);
+      return Object.hasOwn(m, k) ? m[k]! : d !== undefined ? d : opaque(`lookup() of a missing key`);
     }
     case 'keys':
       return isMap(args[0]!) ? Object.keys(args[0]).sort() : opaque('keys() of a value known only after apply');
