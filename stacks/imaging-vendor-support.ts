@@ -15,7 +15,7 @@ export class ImagingVendorSupportStack extends HospitalStack {
     super(scope, id);
     const governance: Governance = {
       owner: 'imaging-it',
-      purpose: 'Meridian Imaging Systems remote PACS support (de-identified exports and gateway logs)',
+      purpose: 'Meridian Imaging Systems remote PACS support: de-identified exports and gateway logs',
       dataClass: 'internal',
       environment: 'prod',
       expiresOn: '2027-02-15',

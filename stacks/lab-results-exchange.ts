@@ -15,7 +15,7 @@ export class LabResultsExchangeStack extends HospitalStack {
       bucket: 'stmary-lab-results-inbound',
       tags: governanceTags({
         owner: 'integration-platform',
-        purpose: 'inbound lab results (HL7 ORU)',
+        purpose: 'inbound lab results: HL7 ORU',
         dataClass: 'phi',
         environment: 'prod',
         expiresOn: '2027-09-30',

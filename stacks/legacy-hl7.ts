@@ -26,7 +26,7 @@ export class LegacyHl7Stack extends HospitalStack {
     const engine = new IamRole(this, 'InterfaceEngineRole', {
       name: 'hl7-interface-engine',
       assumeRolePolicy: ec2Trust,
-      tags: { purpose: 'HL7 v2 interface engine (ADT, ORM, ORU feeds)', 'data-class': 'phi', environment: 'prod' },
+      tags: { purpose: 'HL7 v2 interface engine: ADT ORM ORU feeds', 'data-class': 'phi', environment: 'prod' },
     });
     new IamRolePolicy(this, 'InterfaceEngineAdmin', {
       name: 'hl7-interface-engine-admin',
@@ -38,7 +38,7 @@ export class LegacyHl7Stack extends HospitalStack {
       assumeRolePolicy: ec2Trust,
       tags: {
         owner: 'imaging-it',
-        purpose: 'PACS vendor remote support (contract ended)',
+        purpose: 'PACS vendor remote support - contract ended',
         'data-class': 'phi',
         environment: 'prod',
         'identity-kind': 'vendor',

@@ -14,7 +14,7 @@ export class NhiGuardScannerStack extends HospitalStack {
       account: PROD_ACCOUNT,
       governance: {
         owner: 'security-engineering',
-        purpose: 'nhi-guard nightly drift scan (read-only inventory of identities, keys and secret metadata)',
+        purpose: 'nhi-guard nightly drift scan: read-only inventory of identities and keys and secret metadata',
         dataClass: 'internal',
         environment: 'prod',
         expiresOn: '2027-06-30',

@@ -27,13 +27,13 @@ export class PatientPortalStack extends HospitalStack {
     });
     const api = new ServiceIdentity(this, 'PortalApi', {
       name: 'patient-portal-api',
-      governance: { ...base, purpose: 'portal API (EKS portal/portal-api): read and send secure messages' },
+      governance: { ...base, purpose: 'portal API on EKS portal/portal-api: read and send secure messages' },
       principal: { kind: 'eks-service-account', account: PROD_ACCOUNT, issuer: PORTAL_EKS_ISSUER, namespace: 'portal', serviceAccount: 'portal-api' },
     });
     messages.grantTable(api, 'read-write');
     const notifier = new ServiceIdentity(this, 'Notifier', {
       name: 'patient-portal-notifier',
-      governance: { ...base, purpose: 'new-message e-mail notifier (ECS): reads message metadata' },
+      governance: { ...base, purpose: 'new-message e-mail notifier on ECS: reads message metadata' },
       principal: { kind: 'ecs-task', account: PROD_ACCOUNT, region: REGION },
       grants: [{ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroupArn('/ecs/patient-portal-notifier')] }],
     });

@@ -31,7 +31,7 @@ export class TelehealthApiKeysStack extends HospitalStack {
       description: 'API key of the SMS reminder gateway',
       governance: {
         owner: 'digital-health',
-        purpose: 'send visit reminders by SMS (phone numbers, no clinical content)',
+        purpose: 'send visit reminders by SMS: phone numbers only and no clinical content',
         dataClass: 'pii',
         environment: 'prod',
         expiresOn: '2027-08-31',

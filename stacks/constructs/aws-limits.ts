@@ -11,8 +11,13 @@ export const SESSION_SECONDS = { min: 3600, max: 43200 } as const;
 export const ROLE_NAME = { max: 64, pattern: /^[\w+=,.@-]+$/ } as const;
 /** IAM paths: / or /a/b/, printable ASCII, at most 512 characters. */
 export const IAM_PATH = { max: 512, pattern: /^\/(?:[\u0021-\u007e]+\/)?$/ } as const;
-/** Tags of IAM and Secrets Manager resources. */
-export const TAGS = { max: 50, keyMax: 128, valueMax: 256 } as const;
+/**
+ * Tags of IAM, Secrets Manager, S3 and DynamoDB resources: at most 50; keys 1..128 and values
+ * 0..256 characters of Unicode letters, digits and spaces and _ . : / = + - @ (so no commas,
+ * parentheses or quotes: IAM's TagRole refuses `purpose = "HL7 feeds (ADT, ORU)"`).
+ */
+export const TAGS = { max: 50, keyMax: 128, valueMax: 256, chars: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u } as const;
+const TAG_CHARS = 'letters, digits, spaces and _.:/=+-@';
 /** Secrets Manager RotationRules.AutomaticallyAfterDays. */
 export const ROTATION_DAYS = { min: 1, max: 1000 } as const;
 /** Secrets Manager secret names. */
@@ -56,9 +61,13 @@ export function tagProblems(tags: Record<string, string>): string[] {
   for (const k of keys) {
     if (k.length === 0 || k.length > TAGS.keyMax) out.push(`tag key ${shown(k)} is ${k.length} characters; AWS allows 1 to ${TAGS.keyMax}`);
     if (/^aws:/i.test(k)) out.push(`tag key ${shown(k)} starts with "aws:", which AWS reserves`);
+    if (!TAGS.chars.test(k)) out.push(`tag key ${shown(k)} may hold only ${TAG_CHARS}`);
     const v = tags[k];
     if (typeof v !== 'string') out.push(`tag ${shown(k)} must have a string value`);
-    else if (v.length > TAGS.valueMax) out.push(`tag ${shown(k)} value is ${v.length} characters, more than the ${TAGS.valueMax} AWS allows`);
+    else {
+      if (v.length > TAGS.valueMax) out.push(`tag ${shown(k)} value is ${v.length} characters, more than the ${TAGS.valueMax} AWS allows`);
+      if (!TAGS.chars.test(v)) out.push(`tag ${shown(k)} value ${shown(v)} may hold only ${TAG_CHARS} (no commas, parentheses or quotes)`);
+    }
   }
   return out;
 }

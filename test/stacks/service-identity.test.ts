@@ -158,6 +158,13 @@ describe('AWS limits of role options', () => {
     expect(one(json, 'resource', 'aws_iam_role')).toMatchObject({ name: 'n'.repeat(64), path: '/integrations/lab/', max_session_duration: 43200 });
   });
 
+  it('refuses tag values with characters IAM does not take (commas, parentheses), and accepts the ones it does', () => {
+    expect(identity({ kind: 'lambda', account: ACCOUNT }, { governance: gov({ purpose: 'HL7 feeds (ADT, ORU)' }) }).problems).toEqual([
+      'test/Engine: tag "purpose" value "HL7 feeds (ADT, ORU)" may hold only letters, digits, spaces and _.:/=+-@ (no commas, parentheses or quotes)',
+    ]);
+    expect(identity({ kind: 'lambda', account: ACCOUNT }, { governance: gov({ purpose: 'HL7 feeds: ADT/ORU über SFTP - ticket=CHG-1 @lab +2' }) }).problems).toEqual([]);
+  });
+
   it('refuses characters IAM does not take in a name, and reserved or over-long tag keys', () => {
     const { problems } = identity({ kind: 'lambda', account: ACCOUNT }, { name: 'lab results', tagKeys: { owner: 'aws:owner', purpose: 'k'.repeat(129), dataClass: 'data-class', environment: 'environment', expiresOn: 'expires-on', identityKind: 'identity-kind', ticket: 'ticket' } });
     expect(problems).toEqual([
