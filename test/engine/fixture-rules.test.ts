@@ -48,7 +48,8 @@ const CASES: Case[] = [
     good: [inline('lp003-good'), inline('lp003-notresource-good')],
   },
   pair('NHI-LP-004', (k) => `aws_iam_role.managed["${k}"]`, 'lp004'),
-  pair('NHI-LP-005', inline, 'lp005'),
+  // NotAction that leaves iam:PassRole passes any role; the look-alike's NotAction excludes iam:*.
+  { rule: 'NHI-LP-005', bad: [inline('lp005-bad'), inline('lp005-notaction-bad')], good: [inline('lp005-good'), inline('lp002-notaction-bad')] },
   {
     rule: 'NHI-LP-006',
     bad: [inline('lp006-bad'), inline('lp006-passrole-bad'), inline('lp006-assume-bad')],
