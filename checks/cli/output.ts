@@ -58,7 +58,7 @@ export function assertComplete(inv: { gaps?: Inventory['gaps'] }): void {
   const gaps = inv.gaps ?? [];
   if (gaps.length === 0) return;
   const first = gaps[0]!;
-  throw new IncompleteError(`${gaps.length} part(s) of the account could not be read (first: ${first.service} ${first.operation}${first.target ? ` ${first.target}` : ''}: ${first.error}); the output lists them`);
+  throw new IncompleteError(`${gaps.length} part(s) of the account could not be read (first: ${first.service} ${first.operation}${first.region ? ` (${first.region})` : ''}${first.target ? ` ${first.target}` : ''}: ${first.error}); the output lists them`);
 }
 
 /** The exit code of a findings document once written: 3 when incomplete, else 1 or 0 by --fail-on. */

@@ -70,7 +70,7 @@ describe('live collection through a fault-injecting proxy', () => {
     const out = path.join(tmp, 'denied.json');
     const r = await runCli(['check', '--live', 'aws', '--endpoint', proxy.url, '--format', 'json', '--output', out, '--fail-on', 'high'], env());
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: secretsmanager ListSecrets: AccessDeniedException/);
+    expect(r.stderr).toMatch(/^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: secretsmanager ListSecrets \(us-east-1\): AccessDeniedException/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     expect(check('findings', doc)).toBeNull();
