@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { governanceTags, type Governance } from './constructs/governance.js';
 import { VendorAccess } from './constructs/vendor-access.js';
 import { HospitalStack, logGroupArn, PACS_VENDOR_ACCOUNT } from './hospital.js';
+import { located } from './constructs/source-location.js';
 
 export class ImagingVendorSupportStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
@@ -22,17 +23,17 @@ export class ImagingVendorSupportStack extends HospitalStack {
       identityKind: 'vendor',
       ticket: 'BAA-2026-014',
     };
-    const exports = new S3Bucket(this, 'SupportExports', {
+    const exports = located(new S3Bucket(this, 'SupportExports', {
       bucket: 'stmary-pacs-vendor-exports',
       tags: governanceTags({ ...governance, purpose: 'de-identified DICOM headers and logs shared with the PACS vendor', identityKind: 'service', expiresOn: '2027-06-30' }),
-    });
-    new S3BucketPublicAccessBlock(this, 'SupportExportsPublicAccessBlock', {
+    }));
+    located(new S3BucketPublicAccessBlock(this, 'SupportExportsPublicAccessBlock', {
       bucket: exports.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
-    });
+    }));
     new VendorAccess(this, 'MeridianSupport', {
       name: 'pacs-vendor-meridian-support',
       governance,

@@ -7,11 +7,12 @@ import type { Construct } from 'constructs';
 import { governanceTags } from './constructs/governance.js';
 import { ServiceIdentity } from './constructs/service-identity.js';
 import { HospitalStack } from './hospital.js';
+import { located } from './constructs/source-location.js';
 
 export class LabResultsExchangeStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const results = new S3Bucket(this, 'ResultsBucket', {
+    const results = located(new S3Bucket(this, 'ResultsBucket', {
       bucket: 'stmary-lab-results-inbound',
       tags: governanceTags({
         owner: 'integration-platform',
@@ -21,7 +22,7 @@ export class LabResultsExchangeStack extends HospitalStack {
         expiresOn: '2027-09-30',
         identityKind: 'service',
       }),
-    });
+    }));
     new ServiceIdentity(this, 'LabResultsEngine', {
       name: 'lab-results-exchange',
       governance: {

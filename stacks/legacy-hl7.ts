@@ -14,6 +14,7 @@ import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy/index.js'
 import type { Construct } from 'constructs';
 import { Waiver } from './constructs/waiver.js';
 import { HospitalStack } from './hospital.js';
+import { located } from './constructs/source-location.js';
 
 const ec2Trust = JSON.stringify({
   Version: '2012-10-17',
@@ -23,17 +24,17 @@ const ec2Trust = JSON.stringify({
 export class LegacyHl7Stack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const engine = new IamRole(this, 'InterfaceEngineRole', {
+    const engine = located(new IamRole(this, 'InterfaceEngineRole', {
       name: 'hl7-interface-engine',
       assumeRolePolicy: ec2Trust,
       tags: { purpose: 'HL7 v2 interface engine: ADT ORM ORU feeds', 'data-class': 'phi', environment: 'prod' },
-    });
-    new IamRolePolicy(this, 'InterfaceEngineAdmin', {
+    }));
+    located(new IamRolePolicy(this, 'InterfaceEngineAdmin', {
       name: 'hl7-interface-engine-admin',
       role: engine.name,
       policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
-    });
-    new IamRole(this, 'OldPacsVendorRole', {
+    }));
+    located(new IamRole(this, 'OldPacsVendorRole', {
       name: 'pacs-vendor-support',
       assumeRolePolicy: ec2Trust,
       tags: {
@@ -44,20 +45,20 @@ export class LegacyHl7Stack extends HospitalStack {
         'identity-kind': 'vendor',
         'expires-on': '2026-06-30',
       },
-    });
-    const engineUser = new IamUser(this, 'InterfaceEngineUser', {
+    }));
+    const engineUser = located(new IamUser(this, 'InterfaceEngineUser', {
       name: 'hl7-interface-engine',
       tags: { purpose: 'HL7 interface engine SFTP drop to the reference lab', 'data-class': 'phi', environment: 'prod' },
-    });
-    new IamUserPolicy(this, 'InterfaceEngineUserS3', {
+    }));
+    located(new IamUserPolicy(this, 'InterfaceEngineUserS3', {
       name: 'hl7-interface-engine-s3',
       user: engineUser.name,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::stmary-hl7-archive', 'arn:aws:s3:::stmary-hl7-archive/*'] }],
       }),
-    });
-    const key = new IamAccessKey(this, 'InterfaceEngineUserKey', { user: engineUser.name });
+    }));
+    const key = located(new IamAccessKey(this, 'InterfaceEngineUserKey', { user: engineUser.name }));
     // The one piece of debt accepted for now: the engine cannot use a role until its host moves.
     new Waiver(this, 'InterfaceEngineKeyWaiver', {
       ruleId: 'NHI-ROT-003',

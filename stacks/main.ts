@@ -2,10 +2,11 @@
  * The cdktf app: every example stack of the hospital. `nhi-guard synth` runs this file directly.
  * Governance metadata is validated at synth time; NHI_GUARD_NOW fixes the clock for reproducible runs.
  */
-import { App } from 'cdktf';
+import { App, Aspects, TerraformStack } from 'cdktf';
 import { CiDeployStack } from './ci-deploy.js';
 import { ClaimsAutomationStack } from './claims-automation.js';
 import { applyGovernance, GovernanceAspect } from './constructs/governance-aspect.js';
+import { SourceLocationAspect } from './constructs/source-location.js';
 import { EdBreakGlassStack } from './ed-break-glass.js';
 import { ImagingVendorSupportStack } from './imaging-vendor-support.js';
 import { LabResultsExchangeStack } from './lab-results-exchange.js';
@@ -26,6 +27,10 @@ export function buildApp(outdir?: string, now: Date = clock()): { app: App; aspe
   new CiDeployStack(app, 'ci-deploy');
   new NhiGuardScannerStack(app, 'nhi-guard-scanner');
   const aspect = applyGovernance(app, new GovernanceAspect(now));
+  // Each resource of a governed construct names the stack file and line that declares it.
+  // (cdktf invokes the aspects of each stack, not the app's.)
+  const located = new SourceLocationAspect();
+  for (const s of app.node.findAll().filter((c) => TerraformStack.isStack(c))) Aspects.of(s).add(located);
   return { app, aspect };
 }
 

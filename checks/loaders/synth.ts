@@ -122,6 +122,7 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
             address,
             stack: stack.name,
             ...(typeof own(meta, 'path') === 'string' ? { constructPath: meta.path as string } : {}),
+            ...declaredAt(isObject(cdktf) ? own(cdktf, 'source') : undefined, file),
           },
         });
       }
@@ -132,6 +133,20 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
 
 /** True when a string of cdk.tf.json holds a terraform interpolation (not only `$${` escapes). */
 const hasInterpolation = (s: string): boolean => s.includes('${') && s.replace(/\$\$\{/g, '').includes('${');
+
+/**
+ * Where the app declares a resource: `"//": {"source": {"file", "line"}}`, written by the stacks'
+ * SourceLocationAspect (stacks/constructs/source-location.ts) from the construct's call site.
+ * A relative file is taken relative to the app folder (the synth folder's parent); anything else
+ * than a path and a line number is ignored (the stack JSON stays the location).
+ */
+function declaredAt(v: unknown, stackFile: string): { sourceFile?: string; line?: number } {
+  if (!isObject(v) || typeof v.file !== 'string' || v.file === '' || v.file.length > 4096 || v.file.includes('\0')) return {};
+  const line = v.line;
+  if (typeof line !== 'number' || !Number.isSafeInteger(line) || line < 1) return {};
+  const sourceFile = path.isAbsolute(v.file) ? path.normalize(v.file) : path.resolve(path.dirname(stackFile), '..', '..', '..', v.file);
+  return { sourceFile, line };
+}
 
 const PLAIN_CONFIG_SET = new Set<string>(PLAIN_CONFIG_TYPES);
 const NAMING_ATTRS = new Set(['name', 'arn', 'id', 'function_name', 'family']);

@@ -13,6 +13,7 @@ import { checkGrant, type Grant, type GrantRules } from './grants.js';
 import { governanceTags, type Governance, type Governed, type TagKeys } from './governance.js';
 import { problemsOf, reportProblem, reportProblems } from './problems.js';
 import { trustStatement, type Condition, type Principal, type TrustStatement } from './trust.js';
+import { recordSourceLocation } from './source-location.js';
 
 export interface GovernedRoleProps {
   /** IAM role name (at most 64 characters of letters, digits and +=,.@_-). */
@@ -44,6 +45,7 @@ export abstract class GovernedRole extends Construct implements Governed {
 
   protected constructor(scope: Construct, id: string, props: GovernedRoleProps, settings: RoleSettings) {
     super(scope, id);
+    recordSourceLocation(this);
     this.governance = props.governance;
     this.grantRules = settings.grantRules ?? { star: 'wildcard-only' };
     let t: TrustStatement;

@@ -16,6 +16,7 @@ import type { GovernedRole } from './governed-role.js';
 import { governanceTags, type Governance, type Governed, type TagKeys } from './governance.js';
 import { bucketNameProblems, tableNameProblems, tagProblems } from './aws-limits.js';
 import { reportProblem, reportProblems } from './problems.js';
+import { recordSourceLocation } from './source-location.js';
 
 export interface PhiTableProps {
   name: string;
@@ -47,6 +48,7 @@ export class PhiDataStore extends Construct implements Governed {
 
   constructor(scope: Construct, id: string, props: PhiDataStoreProps) {
     super(scope, id);
+    recordSourceLocation(this);
     if (!props.bucketName && !props.table) reportProblem(this, 'a PhiDataStore needs a bucketName, a table, or both');
     this.governance = props.governance;
     const tags = governanceTags(props.governance, props.tagKeys);

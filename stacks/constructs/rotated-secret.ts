@@ -13,6 +13,7 @@ import { rotationDaysProblems, secretNameProblems, SECRET_DESCRIPTION_MAX, tagPr
 import type { GovernedRole } from './governed-role.js';
 import { reportProblem, reportProblems } from './problems.js';
 import { governanceTags, type Governance, type Governed, type TagKeys } from './governance.js';
+import { recordSourceLocation } from './source-location.js';
 
 export const ROTATION_MAX_DAYS = 90;
 export const ROTATION_MAX_DAYS_PHI = 30;
@@ -45,6 +46,7 @@ export class RotatedSecret extends Construct implements Governed {
 
   constructor(scope: Construct, id: string, props: RotatedSecretProps) {
     super(scope, id);
+    recordSourceLocation(this);
     // Every problem is recorded (not thrown), so synth names them all at once with this path.
     const problems: string[] = [];
     for (const k of VALUE_KEYS) {

@@ -53,15 +53,18 @@ interface Finding {
   ruleId: string;
   severity: string;
   identity?: string | null;
-  resource: { address?: string; file?: string };
+  resource: { address?: string; file?: string; stack?: string };
   waived: boolean;
 }
 interface FindingsDoc {
   findings: Finding[];
 }
 
-/** The stack a finding belongs to: the folder of its input file (stacks/<name>/cdk.tf.json or plan.json). */
-const stackOf = (f: Finding): string => path.basename(path.dirname(f.resource.file ?? ''));
+/**
+ * The stack a finding belongs to: synth names it (its file is the stacks/*.ts line of the
+ * construct); plans and state by the folder of their input file (stacks/<name>/plan.json).
+ */
+const stackOf = (f: Finding): string => f.resource.stack ?? path.basename(path.dirname(f.resource.file ?? ''));
 /**
  * One finding as "rule severity identity address waived": what synth, plan and state must agree
  * on. Waivers declared in a stack (the Waiver construct) are terraform outputs, so plans and state

@@ -1,0 +1,86 @@
+/**
+ * Synth findings point at the stack file and line that declares the construct (recorded by the
+ * governed constructs and `located()`, stacks/constructs/source-location.ts), in the findings
+ * document, SARIF physicalLocation (schema-valid), GitHub annotations and the Markdown comment;
+ * cdk.tf.json only when nothing better is known. The expected line is read from the stack file:
+ * the line of the `(this, '<id>'` call of the construct path's first element.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type * as Sarif from 'sarif';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../stacks/main.js';
+import { runCli } from '../support/cli.js';
+import { NOW } from './helpers.js';
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+(addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+const validateSarif = ajv.compile(JSON.parse(readFileSync(path.resolve('test/fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8')) as object);
+
+interface Finding {
+  ruleId: string;
+  resource: { address?: string; constructPath?: string; file?: string; line?: number; stack?: string };
+}
+
+let dir: string;
+const out: Record<string, string> = {};
+
+/** The stack file of a stack id, from stacks/main.ts: `new XStack(app, 'id')` and `import { XStack } from './file.js'`. */
+function stackFile(stack: string): string {
+  const main = readFileSync('stacks/main.ts', 'utf8');
+  const cls = new RegExp(`new (\\w+)\\(app, '${stack}'\\)`).exec(main)?.[1];
+  const file = cls ? new RegExp(`import \\{ ${cls} \\} from '\\./([\\w-]+)\\.js'`).exec(main)?.[1] : undefined;
+  if (!file) throw new Error(`stacks/main.ts does not register ${stack}`);
+  return `stacks/${file}.ts`;
+}
+
+/** The stack file that declares the stack's top construct `id`, and the line of its `(this, 'id'` call. */
+function declared(stack: string, id: string): { file: string; line: number } {
+  const file = stackFile(stack);
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`(this, '${id}'`));
+  if (i < 0) throw new Error(`${file} does not declare ${id}`);
+  return { file, line: i + 1 };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-stacks-locations-'));
+  const { app, aspect } = buildApp(dir, NOW);
+  app.synth();
+  expect(aspect.problems).toEqual([]);
+  for (const format of ['json', 'sarif', 'github', 'markdown']) {
+    const r = await runCli(['check', '--synth', dir, '--format', format, '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z', '--source-root', process.cwd()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    out[format] = r.stdout;
+  }
+}, 120_000);
+
+describe('synth findings on the bundled stacks', () => {
+  it('carry the stacks/*.ts file and line of the construct, never cdk.tf.json', () => {
+    const findings = (JSON.parse(out.json!) as { findings: Finding[] }).findings;
+    expect(findings.length).toBeGreaterThan(5);
+    for (const f of findings) {
+      const [stack, id] = f.resource.constructPath!.split('/');
+      const want = declared(stack!, id!);
+      expect({ rule: f.ruleId, path: f.resource.constructPath, file: f.resource.file, line: f.resource.line }).toEqual({ rule: f.ruleId, path: f.resource.constructPath, ...want });
+    }
+    // The legacy admin role: the line of `located(new IamRole(this, 'InterfaceEngineRole'`.
+    const admin = findings.find((f) => f.ruleId === 'NHI-LP-001')!;
+    expect(readFileSync(admin.resource.file!, 'utf8').split('\n')[admin.resource.line! - 1]).toContain("new IamRole(this, 'InterfaceEngineRole'");
+  });
+
+  it('SARIF physicalLocation, GitHub annotations and the Markdown comment use them', () => {
+    const log = JSON.parse(out.sarif!) as Sarif.Log;
+    expect(validateSarif(log), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
+    const admin = declared('legacy-hl7', 'InterfaceEngineRole');
+    const lp001 = log.runs[0]!.results!.find((r) => r.ruleId === 'NHI-LP-001')!;
+    expect(lp001.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: admin.file, uriBaseId: '%SRCROOT%' }, region: { startLine: admin.line } });
+    for (const r of log.runs[0]!.results!) expect(r.locations![0]!.physicalLocation!.artifactLocation!.uri).toMatch(/^stacks\/[a-z0-9-]+\.ts$/);
+    expect(out.github).toContain(`file=${admin.file},line=${admin.line}::[critical]`);
+    expect(out.github).not.toContain('cdk.tf.json');
+    expect(out.markdown).toContain(`\`${admin.file}:${admin.line}\``);
+  });
+});
