@@ -90,3 +90,15 @@ test_service_wide_wildcard_is_left_to_lp_002 if {
 	msg := [f.message | some f in data.nhi.rules.lp_002.findings with input as fx.input_of("synth", {"policies": [p]})]
 	msg == ["policy wide allows every s3 action (Action \"s3:*\") on Resource \"*\" (its write and permissions-management actions, NHI-LP-003, are part of this finding)"]
 }
+
+# Write levels, alone or in the catalog's combined levels ("Tagging, Write" is tagging, not counted).
+test_write_levels if {
+	lp_003.write_level("Write")
+	lp_003.write_level("Permissions management")
+	lp_003.write_level("Permissions management, Write")
+	lp_003.write_level("Read, Permissions management")
+	not lp_003.write_level("Tagging, Write")
+	not lp_003.write_level("Read")
+	not lp_003.write_level("Permissions management extra")
+	not lp_003.write_level("Permissions management,Write")
+}
