@@ -10,7 +10,7 @@
  * - The PACS vendor exports bucket is data-class internal, the terraform state bucket is not
  *   declared, and the scanner's secretsmanager:DescribeSecret reads no secret value: none is mapped.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,20 @@ describe('nhi-guard access on the bundled stacks', () => {
     const html = await runCli(['access', '--synth', dir, '--format', 'html', '--now', '2026-11-22']);
     expect(html.stdout).toMatch(/^<!DOCTYPE html>/);
     expect(html.stdout).toContain('<h3>secret telehealth/video-platform/api-key (data-class phi, owner digital-health): 2 principals</h3>');
+  });
+
+  it('docs/access-map.md shows the map the stacks give today (its generated part, headings as ####)', async () => {
+    const doc = readFileSync(path.resolve('docs/access-map.md'), 'utf8');
+    const start = doc.indexOf('<!-- generated: nhi-guard access --synth cdktf.out --format markdown --now 2026-11-22');
+    const end = doc.indexOf('<!-- end of generated map -->');
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    const shown = doc.slice(doc.indexOf('\n', start) + 1, end).trim();
+    const md = await runCli(['access', '--synth', dir, '--format', 'markdown', '--now', '2026-11-22']);
+    expect(md.code, md.stderr).toBe(0);
+    const current = md.stdout.replace('<!-- nhi-guard-access -->\n', '').trim().replace(/^#{2,3} /gm, '#### ');
+    // On a difference: paste the command's output there (headings as ####).
+    expect(shown).toBe(current);
   });
 
   it('a baseline that is not an access map is refused with exit 2 and one line naming the file', async () => {
