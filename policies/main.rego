@@ -6,6 +6,9 @@
 #   time) says it applies to this input's source. Adding a rule file registers the rule.
 package nhi.main
 
+# METADATA
+# description: The findings of every rule package that applies to input.source.
+# entrypoint: true
 findings contains f if {
 	some pkg, meta in data.nhi.meta
 	input.source in meta.sources

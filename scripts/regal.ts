@@ -1,5 +1,6 @@
 /**
- * Runs Regal, the Rego linter, on the policy folder with the project's .regal/config.yaml:
+ * Runs Regal, the Rego linter, on the policy folder with the project's .regal/config.yaml, then
+ * `opa fmt --list --fail` with the pinned opa (Rego is formatted by opa, not by Regal's own OPA):
  *   npx tsx scripts/regal.ts            (npm run lint runs it after scripts/setup.ts --need=regal)
  * The binary: $REGAL_BIN, else .tools/bin/regal (built by scripts/setup.ts from the pinned module
  * in scripts/regal/), else regal on PATH. Exits with Regal's code.
@@ -7,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT, TOOLS_BIN } from '../checks/engine/opaBinary.js';
+import { findOpa, PROJECT_ROOT, TOOLS_BIN } from '../checks/engine/opaBinary.js';
 
 export const REGAL_VERSION = '0.35.1';
 export const REGAL_MODULE_DIR = path.join(PROJECT_ROOT, 'scripts', 'regal');
@@ -41,7 +42,9 @@ function main(): number {
     return 2;
   }
   const r = spawnSync(bin, ['lint', '--config-file', path.join(PROJECT_ROOT, '.regal', 'config.yaml'), 'policies'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  return r.status ?? 2;
+  // Files opa would format differently are listed; `opa fmt -w policies` formats them.
+  const fmt = spawnSync(findOpa().path, ['fmt', '--list', '--fail', 'policies'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  return r.status === 0 && fmt.status === 0 ? 0 : (r.status ?? 2) || 1;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(PROJECT_ROOT, 'scripts', 'regal.ts')) process.exitCode = main();

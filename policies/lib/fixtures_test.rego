@@ -16,7 +16,7 @@ with_keys(base, over) := {k: v |
 	v := pick(base, over, k)
 }
 
-pick(base, over, k) := over[k] if k in object.keys(over)
+pick(_, over, k) := over[k] if k in object.keys(over)
 
 pick(base, over, k) := base[k] if not k in object.keys(over)
 

@@ -116,7 +116,7 @@ types_excluded(stmt, e) if {
 
 # The statement grants the expanded action e on every resource (but those a NotResource list
 # names): Resource "*", or NotResource that leaves some resource type of the action in.
-every_resource_for(stmt, e) if every_resource(stmt)
+every_resource_for(stmt, _) if every_resource(stmt)
 
 every_resource_for(stmt, e) if {
 	open_not_resource(stmt)
@@ -125,7 +125,7 @@ every_resource_for(stmt, e) if {
 
 # The same by action name (lower-case), for rules that name actions: the catalog facts of the
 # statement say which resource types the action accepts when it was expanded.
-reaches_every(stmt, action) if every_resource(stmt)
+reaches_every(stmt, _) if every_resource(stmt)
 
 reaches_every(stmt, action) if {
 	open_not_resource(stmt)
@@ -140,7 +140,7 @@ named_types_excluded(stmt, action) if {
 }
 
 # Every resource of a service (a service wildcard, or a service NotAction grants whole).
-every_resource_of_service(stmt, service) if every_resource(stmt)
+every_resource_of_service(stmt, _) if every_resource(stmt)
 
 every_resource_of_service(stmt, service) if {
 	open_not_resource(stmt)
@@ -247,7 +247,7 @@ holders(policy_id) := ids if {
 } else := {null}
 
 # The policies whose Deny statements apply together with policy for holder.
-scope(policy, holder) := {policy.id} if holder == null
+scope(policy, null) := {policy.id}
 
 scope(policy, holder) := policy_ids_of(identity_by_id(holder)) | {policy.id} if holder != null
 
@@ -275,6 +275,21 @@ deny_covers_resource(stmt, resource) if {
 	nots := stmt.notResources
 	is_array(nots)
 	not any_matches(nots, resource)
+}
+
+# The walk the least-privilege rules share: every Allow statement of the input's policies, with
+# its policy (built once per evaluation). A rule picks the statements it judges, then asks for
+# the holders no Deny takes the grant from (undenied_holders).
+allows := [{"policy": p, "stmt": s} |
+	some p in lib.policies
+	some s in lib.allow_statements(p)
+]
+
+# The identity ids holding policy (or null when none holds it) whom no unconditioned Deny of
+# action (lower-case) on resource reaches.
+undenied_holders(policy, action, resource) := {h |
+	some h in holders(policy.id)
+	not denied(policy, h, action, resource)
 }
 
 # True when an unconditioned Deny reaching holder covers action (lower-case) on resource.

@@ -67,6 +67,7 @@ test_own_accounts_from_account_id_or_arns if {
 	iam.own_accounts == {"111122223333"} with input as {"inventory": {"accountId": "111122223333", "identities": []}}
 	iam.own_accounts == {"444455556666"} with input as {"inventory": {"identities": [{"arn": "arn:aws:iam::444455556666:role/x"}]}}
 	not iam.own_account_known with input as {"inventory": {"identities": [{"name": "x"}]}}
+
 	# Named accounts (--own-account, policy data ownAccounts) count beside inventory.accountId.
 	iam.own_accounts == {"111122223333", "444455556666"} with input as {"inventory": {"accountId": "111122223333", "ownAccounts": ["111122223333", "444455556666"], "identities": []}}
 }
@@ -111,4 +112,24 @@ test_string_helpers_replace_regex if {
 	not iam.every_role("arn:aws:iam::123456789012:role/*:x")
 	iam.wildcard("repo:org/*")
 	not iam.wildcard("repo:org/app")
+}
+
+test_allows_pairs_each_allow_statement_with_its_policy if {
+	p := fx.policy("p", [fx.allow(["s3:GetObject"], ["*"]), fx.deny(["*"], ["*"]), fx.allow(["sqs:*"], ["*"])], {})
+	grants := iam.allows with input as fx.input_of("synth", {"policies": [p]})
+	[[g.policy.id, g.stmt.actions] | some g in grants] == [[p.id, ["s3:GetObject"]], [p.id, ["sqs:*"]]]
+}
+
+test_undenied_holders_leaves_out_whom_a_deny_reaches if {
+	allow := fx.policy("allow", [fx.allow(["iam:*"], ["*"])], {})
+	guard := fx.policy("guard", [fx.deny(["iam:PassRole"], ["*"])], {})
+	guarded := fx.role("guarded", {"policies": [{"policy": allow.id}, {"policy": guard.id}]})
+	open := fx.role("open", {"policies": [{"policy": allow.id}]})
+	loose := fx.policy("loose", [fx.allow(["iam:*"], ["*"])], {})
+	inp := fx.input_of("synth", {"identities": [guarded, open], "policies": [allow, guard, loose]})
+	iam.undenied_holders(allow, "iam:passrole", "*") == {open.id} with input as inp
+	iam.undenied_holders(allow, "iam:createrole", "*") == {open.id, guarded.id} with input as inp
+
+	# A policy nobody holds is judged on its own, for a null holder.
+	iam.undenied_holders(loose, "iam:passrole", "*") == {null} with input as inp
 }

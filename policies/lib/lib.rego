@@ -48,6 +48,11 @@ label(x) := x.name if is_string(x.name)
 
 label(x) := x.id if not is_string(object.get(x, "name", null))
 
+# " and N more" after a message's list of the first `shown` of n items; "" when it shows them all.
+and_more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
+
+and_more(n, shown) := "" if n <= shown
+
 # "is still declared" for declarations, "still exists" for what was read live.
 presence := "still exists" if input.source == "live"
 

@@ -192,10 +192,10 @@ same_deny_live(ds, lp) if {
 	applies_as_widely(ds, ls)
 }
 
-deny_texts(ds) := {sprintf("%s on %s", [a, r]) |
+deny_texts(ds) := ({sprintf("%s on %s", [a, r]) |
 	some a in object.get(ds, "actions", [])
 	some r in object.get(ds, "resources", [])
-} | {sprintf("NotAction %s", [concat(",", ds.notActions)]) | count(object.get(ds, "notActions", [])) > 0} | {sprintf("%s on NotResource %s", [a, concat(",", ds.notResources)]) |
+} | {sprintf("NotAction %s", [concat(",", ds.notActions)]) | count(object.get(ds, "notActions", [])) > 0}) | {sprintf("%s on NotResource %s", [a, concat(",", ds.notResources)]) |
 	count(object.get(ds, "notResources", [])) > 0
 	some a in object.get(ds, "actions", [])
 }

@@ -10,7 +10,7 @@ declared_read := fx.policy("read", [fx.allow(["s3:get*"], ["arn:aws:s3:::results
 
 live_read(statements) := fx.policy("read", statements, {"id": "inline:role:etl:read", "change": "existing"})
 
-input_with(live_policies, live_links, policy_pairs) := dx.drift_input(
+input_with(live_policies, live_links, policy_pairs) := dx.input_of(
 	{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [declared_read]},
 	{"identities": [dx.live_role("etl", {"policies": live_links})], "policies": live_policies},
 	{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": policy_pairs},
@@ -51,7 +51,7 @@ test_same_grant_written_differently_passes if {
 		fx.with_keys(fx.allow(["kms:decrypt*"], ["arn:aws:kms:us-east-1:111122223333:key/1234"]), {"expandedActions": expanded}),
 		fx.allow(["s3:getobjectversion", "s3:getobject"], ["arn:aws:s3:::results/*"]),
 	])
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [declared]},
 		{"identities": [dx.live_role("etl", {"policies": [{"policy": "inline:role:etl:read"}]})], "policies": [live]},
 		{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")]},
@@ -61,7 +61,7 @@ test_same_grant_written_differently_passes if {
 
 vpce := {"operator": "StringEquals", "key": "aws:sourcevpce", "values": ["vpce-1a2b"]}
 
-conditional_input(live_conditions) := dx.drift_input(
+conditional_input(live_conditions) := dx.input_of(
 	{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [fx.policy("read", [fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::results/*"]), {"conditions": [vpce]})], {"id": "aws_iam_role_policy.read"})]},
 	{"identities": [dx.live_role("etl", {"policies": [{"policy": "inline:role:etl:read"}]})], "policies": [live_read([fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::results/*"]), {"conditions": live_conditions})])]},
 	{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": [dx.pair("aws_iam_role_policy.read", "inline:role:etl:read")]},
@@ -83,7 +83,7 @@ test_condition_kept_or_narrowed_passes if {
 test_group_membership_added_live if {
 	user_d := dx.declared_role("ci", {"id": "aws_iam_user.ci", "kind": "user", "groups": ["aws_iam_group.readers"]})
 	user_l := dx.live_role("ci", {"id": "iam-user:ci", "kind": "user", "groups": ["iam-group:readers", "iam-group:admins"]})
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"identities": [user_d], "groups": [{"id": "aws_iam_group.readers", "name": "readers", "policies": []}]},
 		{"identities": [user_l], "groups": [{"id": "iam-group:readers", "name": "readers", "policies": []}, {"id": "iam-group:admins", "name": "admins", "policies": []}]},
 		{"identities": [dx.pair("aws_iam_user.ci", "iam-user:ci")], "groups": [dx.pair("aws_iam_group.readers", "iam-group:readers")]},
@@ -92,7 +92,7 @@ test_group_membership_added_live if {
 }
 
 test_policy_attached_live_to_a_declared_group if {
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"groups": [{"id": "aws_iam_group.readers", "name": "readers", "policies": [{"policy": "aws_iam_group_policy.read"}]}], "policies": [fx.policy("read", [], {"id": "aws_iam_group_policy.read"})]},
 		{"groups": [{"id": "iam-group:readers", "name": "readers", "policies": [{"policy": "inline:group:readers:read"}, {"policy": admin.id}]}], "policies": [fx.policy("read", [], {"id": "inline:group:readers:read"}), admin]},
 		{"groups": [dx.pair("aws_iam_group.readers", "iam-group:readers")], "policies": [dx.pair("aws_iam_group_policy.read", "inline:group:readers:read")]},
@@ -116,7 +116,7 @@ test_messages_keep_the_live_spelling_of_actions if {
 
 guarded_read := fx.policy("read", [fx.allow(["s3:get*"], ["arn:aws:s3:::results/*"]), fx.deny(["s3:getobject"], ["arn:aws:s3:::results/restricted/*"])], {"id": "aws_iam_role_policy.read"})
 
-deny_input(live_statements, live_links, pairs) := dx.drift_input(
+deny_input(live_statements, live_links, pairs) := dx.input_of(
 	{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [guarded_read]},
 	{"identities": [dx.live_role("etl", {"policies": live_links})], "policies": [live_read(live_statements)]},
 	{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": pairs},

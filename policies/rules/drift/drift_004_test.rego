@@ -6,7 +6,7 @@ import data.nhi.test.fixtures as fx
 
 test_owner_and_expiry_changed_live if {
 	g := object.union(fx.governed, {"owner": "someone-else", "expiry": {"raw": "2030-01-01", "valid": true, "daysLeft": 1000}})
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"identities": [dx.declared_role("etl", {})], "credentials": [dx.declared_secret("hl7", {})]},
 		{"identities": [dx.live_role("etl", {"governance": g})], "credentials": [dx.live_secret("hl7", {"governance": object.union(fx.governed, {"dataClass": "internal"})})]},
 		{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "credentials": [dx.pair("aws_secretsmanager_secret.hl7", "secret:hl7")]},
@@ -19,7 +19,7 @@ test_owner_and_expiry_changed_live if {
 }
 
 test_same_tags_and_other_tags_changed_pass if {
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"identities": [dx.declared_role("etl", {"tags": {"cost-center": "1"}})]},
 		{"identities": [dx.live_role("etl", {"tags": {"cost-center": "2"}})]},
 		{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")]},

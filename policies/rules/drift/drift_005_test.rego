@@ -16,7 +16,7 @@ test_dormant_roles_and_keys_live_and_in_drift if {
 	parts := {"identities": [old, never, ci], "credentials": [k1, k2]}
 	want := {"iam-role:old", "iam-role:never", "access-key:AKIANEVER", "access-key:AKIAOLD"}
 	{f.resource | some f in drift_005.findings with input as fx.input_of("live", parts)} == want
-	{f.resource | some f in drift_005.findings with input as dx.drift_input({}, parts, {})} == want
+	{f.resource | some f in drift_005.findings with input as dx.input_of({}, parts, {})} == want
 }
 
 test_recent_young_inactive_and_exempt_pass if {

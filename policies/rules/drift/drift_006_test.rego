@@ -6,7 +6,7 @@ import data.nhi.test.drift as dx
 matches := {"credentials": [dx.pair("aws_secretsmanager_secret.a", "secret:a"), dx.pair("aws_secretsmanager_secret.b", "secret:b")]}
 
 test_rotation_cancelled_or_changed_live if {
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"credentials": [dx.declared_secret("a", {}), dx.declared_secret("b", {})]},
 		{"credentials": [dx.live_secret("a", {"rotation": {"enabled": false}}), dx.live_secret("b", {"rotation": {"enabled": true, "intervalDays": 90}})]},
 		matches,
@@ -18,7 +18,7 @@ test_rotation_cancelled_or_changed_live if {
 }
 
 test_same_rotation_or_none_declared_pass if {
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"credentials": [dx.declared_secret("a", {}), dx.declared_secret("b", {"rotation": {"enabled": false}})]},
 		{"credentials": [dx.live_secret("a", {"rotation": {"enabled": true, "intervalDays": 30}}), dx.live_secret("b", {"rotation": {"enabled": false}})]},
 		matches,

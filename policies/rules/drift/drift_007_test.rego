@@ -11,7 +11,7 @@ assume(principals, conditions) := {"effect": "Allow", "actions": ["sts:assumerol
 
 declared := dx.declared_role("vendor", {"trust": trust([assume({"aws": ["444455556666"]}, [external_id])])})
 
-input_with(live_statements) := dx.drift_input(
+input_with(live_statements) := dx.input_of(
 	{"identities": [declared]},
 	{"identities": [dx.live_role("vendor", {"trust": trust(live_statements)})]},
 	{"identities": [dx.pair("aws_iam_role.vendor", "iam-role:vendor")]},
@@ -53,7 +53,7 @@ test_resolved_pattern_and_unknown_declared_trust_pass if {
 	# A declared reference that stayed a pattern of its type admits what it matches.
 	pattern := dx.declared_role("ci", {"trust": trust([assume({"aws": ["arn:aws:iam::111122223333:role/*"]}, [])])})
 	unknown := dx.declared_role("etl", {"trust": {"known": false, "reason": "known only after apply"}})
-	inp := dx.drift_input(
+	inp := dx.input_of(
 		{"identities": [pattern, unknown]},
 		{"identities": [
 			dx.live_role("ci", {"trust": trust([assume({"aws": ["arn:aws:iam::111122223333:role/deployer"]}, [])])}),

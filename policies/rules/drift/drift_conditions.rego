@@ -21,9 +21,13 @@ package nhi.drift
 # The parts of an operator as written: set prefix, base operator (lower case), IfExists.
 operator_parts(op) := {"set": set_prefix(op), "base": trim_suffix(base_of(op), "ifexists"), "ifExists": endswith(base_of(op), "ifexists")}
 
-set_prefix(op) := lower(split(op, ":")[0]) if contains(op, ":") else := ""
+set_prefix(op) := lower(split(op, ":")[0]) if contains(op, ":")
 
-base_of(op) := lower(split(op, ":")[1]) if contains(op, ":") else := lower(op)
+else := ""
+
+base_of(op) := lower(split(op, ":")[1]) if contains(op, ":")
+
+else := lower(op)
 
 # Families of base operators.
 equality_ops := {"stringequals", "stringequalsignorecase", "bool", "null", "binaryequals", "numericequals", "dateequals", "ipaddress"}
@@ -155,7 +159,7 @@ pattern_covers(dc, v, lbase) if {
 
 pattern_covers(dc, v, _) if declared_pattern_matches(dc, v)
 
-safe_pattern(_, _, lbase) if lbase == "stringequals"
+safe_pattern(_, _, "stringequals")
 
 safe_pattern(_, v, lbase) if {
 	lbase != "stringequals"

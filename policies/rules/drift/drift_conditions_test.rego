@@ -85,6 +85,7 @@ test_numeric_and_date_bounds if {
 	g := c("DateGreaterThan", "aws:currenttime", ["2026-01-01T00:00:00Z"])
 	kept(g, c("DateGreaterThan", "aws:currenttime", ["2026-06-01T00:00:00Z"]))
 	not kept(g, c("DateGreaterThan", "aws:currenttime", ["2025-06-01T00:00:00Z"]))
+
 	# Another date form is compared as text only.
 	not kept(g, c("DateGreaterThan", "aws:currenttime", ["1767225600"]))
 }

@@ -24,7 +24,7 @@ live_secret(name, over) := fx.with_keys(
 	over,
 )
 
-drift_input(declared, live, matches) := {
+input_of(declared, live, matches) := {
 	"source": "drift",
 	"now": "2026-11-22T00:00:00Z",
 	"declared": fx.inventory(declared),

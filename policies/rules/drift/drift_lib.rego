@@ -95,7 +95,10 @@ exempt(identity) if {
 ambiguous_declared := {a.declared | some a in object.get(input.matches, "ambiguous", [])}
 
 # A note for a live secret that is a candidate of such a declaration.
-ambiguous_note(live_id) := sprintf(" (declared secret %s has this name but no known region, and %d regions have the name: set the region of its provider or resource to compare them)", [concat(", ", sort(ds)), n]) if {
+ambiguous_note(live_id) := sprintf(
+	" (declared secret %s has this name but no known region, and %d regions have the name: set the region of its provider or resource to compare them)",
+	[concat(", ", sort(ds)), n],
+) if {
 	ds := {a.declared | some a in object.get(input.matches, "ambiguous", []); live_id in a.live}
 	count(ds) > 0
 	n := max({count(a.live) | some a in object.get(input.matches, "ambiguous", []); live_id in a.live})

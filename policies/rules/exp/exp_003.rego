@@ -24,8 +24,8 @@ findings contains lib.finding(identity.id, identity.id, msg) if {
 	not identity.tagsUnknown
 	identity.governance.expiry.valid
 	kind := identity.governance.identityKind
-	max := lib.config.maxLifetimeDays[kind]
+	allowed := lib.config.maxLifetimeDays[kind]
 	days := identity.governance.expiry.daysLeft
-	days > max
-	msg := sprintf("%s %s expires on %s, %d days from now: more than the %d-day maximum for identity-kind %s", [identity.kind, lib.label(identity), identity.governance.expiry.raw, days, max, kind])
+	days > allowed
+	msg := sprintf("%s %s expires on %s, %d days from now: more than the %d-day maximum for identity-kind %s", [identity.kind, lib.label(identity), identity.governance.expiry.raw, days, allowed, kind])
 }

@@ -53,9 +53,9 @@ findings contains lib.finding(policy.id, identity.id, msg) if {
 	policy := iam.policies_by_id[pid]
 	some stmt in lib.allow_statements(policy)
 	some resource in object.get(stmt, "resources", [])
+	not all_denied(policy, identity.id, stmt, resource)
 	account := iam.resource_account(resource)
 	env := non_prod(account)
-	not all_denied(policy, identity.id, stmt, resource)
 	msg := sprintf("policy %s grants prod %s %s access to %s in account %s, which is mapped to environment %s", [lib.label(policy), identity.kind, lib.label(identity), resource, account, env])
 }
 

@@ -18,11 +18,10 @@ import data.nhi.lib
 import data.nhi.lib.iam
 
 findings contains lib.finding(policy.id, holder, msg) if {
-	some policy in lib.policies
-	some stmt in lib.allow_statements(policy)
-	some action in stmt.actions
-	action in {"*", "*:*"}
-	some holder in iam.holders(policy.id)
-	not iam.denied(policy, holder, "*", "*")
+	some grant in iam.allows
+	some action in grant.stmt.actions
+	iam.full_wildcard(action)
+	policy := grant.policy
+	some holder in iam.undenied_holders(policy, "*", "*")
 	msg := sprintf("policy %s allows every action (Action \"%s\")", [lib.label(policy), action])
 }

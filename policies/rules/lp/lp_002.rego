@@ -34,18 +34,11 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	iam.every_resource_of_service(stmt, iam.service_of(action))
 	some holder in iam.holders(policy.id)
 	not iam.denied(policy, holder, lower(action), "*")
-	msg := sprintf("policy %s allows every %s action (Action \"%s\") on %s%s%s", [lib.label(policy), split(lower(action), ":")[0], action, iam.resource_scope(stmt), iam.condition_note(stmt), writes_note(stmt, action)])
+	msg := sprintf(
+		"policy %s allows every %s action (Action \"%s\") on %s%s%s",
+		[lib.label(policy), split(lower(action), ":")[0], action, iam.resource_scope(stmt), iam.condition_note(stmt), writes_note(stmt, action)],
+	)
 }
-
-# The write actions the wildcard includes are not reported again by NHI-LP-003: this finding names it.
-writes_note(stmt, action) := " (its write and permissions-management actions, NHI-LP-003, are part of this finding)" if {
-	some e in object.get(stmt, "expandedActions", [])
-	data.nhi.rules.lp_003.write_level(e.accessLevel)
-	not e.wildcardOnly
-	iam.matches(action, e.action)
-} else := ""
-
-shown := 5
 
 # NotAction: the services granted whole on every resource, one finding per statement.
 findings contains lib.finding(policy.id, holder, msg) if {
@@ -59,12 +52,24 @@ findings contains lib.finding(policy.id, holder, msg) if {
 		not iam.denied(policy, holder, concat(":", [g.service, "*"]), "*")
 	])
 	count(services) > 0
-	msg := sprintf("policy %s allows every action of %d service(s) through NotAction [%s] on %s%s: %s%s", [lib.label(policy), count(services), concat(", ", stmt.notActions), iam.resource_scope(stmt), iam.condition_note(stmt), concat(", ", array.slice(services, 0, shown)), more(count(services))])
+	msg := sprintf(
+		"policy %s allows every action of %d service(s) through NotAction [%s] on %s%s: %s%s",
+		[
+			lib.label(policy), count(services), concat(", ", stmt.notActions), iam.resource_scope(stmt),
+			iam.condition_note(stmt), concat(", ", array.slice(services, 0, shown)), lib.and_more(count(services), shown),
+		],
+	)
 }
 
-more(n) := "" if n <= shown
+# The write actions the wildcard includes are not reported again by NHI-LP-003: this finding names it.
+writes_note(stmt, action) := " (its write and permissions-management actions, NHI-LP-003, are part of this finding)" if {
+	some e in object.get(stmt, "expandedActions", [])
+	data.nhi.rules.lp_003.write_level(e.accessLevel)
+	not e.wildcardOnly
+	iam.matches(action, e.action)
+} else := ""
 
-more(n) := sprintf(" and %d more", [n - shown]) if n > shown
+shown := 5
 
 # "<service>:*" (service letters, digits and dashes), tested with string functions: regex.match on
 # every action made the compiled WASM aggregator stall on a statement of a hundred actions.

@@ -32,7 +32,7 @@ import data.nhi.lib.iam
 
 # Write and permissions-management access levels; the catalog combines them ("Permissions
 # management, Write"), and files tagging as "Tagging, Write", which is not counted.
-write_level(level) if level == "Write"
+write_level("Write")
 
 write_level(level) if level == "Permissions management"
 
@@ -53,7 +53,10 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	total := count(actions) + sum([n | some [_, n] in whole])
 	total > 0
 	names := array.concat(sort(actions), sort([whole_label(svc, n) | some [svc, n] in whole]))
-	msg := sprintf("policy %s allows %d write or permissions-management action(s) on Resource \"*\": %s%s", [lib.label(policy), total, concat(", ", array.slice(names, 0, shown)), more(count(names))])
+	msg := sprintf(
+		"policy %s allows %d write or permissions-management action(s) on Resource \"*\": %s%s",
+		[lib.label(policy), total, concat(", ", array.slice(names, 0, shown)), lib.and_more(count(names), shown)],
+	)
 }
 
 writes_on_every_resource(policy, holder) := {e.action |
@@ -88,7 +91,3 @@ whole_service_writes(policy, holder) := {[g.service, n] |
 # "s3:* (12)": concat and format_int run inside the WASM module, sprintf is a call out to
 # JavaScript with its arguments serialized (a NotAction statement names some 400 services).
 whole_label(svc, n) := concat("", [svc, ":* (", format_int(n, 10), ")"]) if is_string(svc)
-
-more(n) := "" if n <= shown
-
-more(n) := sprintf(" and %d more", [n - shown]) if n > shown

@@ -26,26 +26,26 @@ import data.nhi.lib
 import data.nhi.lib.iam
 
 findings contains lib.finding(policy.id, holder, msg) if {
-	some policy in lib.policies
-	some stmt in lib.allow_statements(policy)
+	some grant in iam.allows
+	stmt := grant.stmt
 	iam.covers_action(stmt, "iam:passrole")
 	some resource in object.get(stmt, "resources", [])
 	iam.every_role(resource)
-	some holder in iam.holders(policy.id)
-	not iam.denied(policy, holder, "iam:passrole", resource)
+	policy := grant.policy
+	some holder in iam.undenied_holders(policy, "iam:passrole", resource)
 	msg := sprintf("policy %s allows iam:PassRole%s on Resource \"%s\"%s", [lib.label(policy), how(stmt), resource, iam.condition_note(stmt)])
 }
 
 # NotResource: every role but the listed ones, unless the list excludes the role resource type.
 findings contains lib.finding(policy.id, holder, msg) if {
-	some policy in lib.policies
-	some stmt in lib.allow_statements(policy)
+	some grant in iam.allows
+	stmt := grant.stmt
 	iam.covers_action(stmt, "iam:passrole")
 	iam.open_not_resource(stmt)
 	not iam.service_excluded(stmt, "iam")
 	not "iam:role" in iam.not_resource_excludes(stmt)
-	some holder in iam.holders(policy.id)
-	not iam.denied(policy, holder, "iam:passrole", "*")
+	policy := grant.policy
+	some holder in iam.undenied_holders(policy, "iam:passrole", "*")
 	msg := sprintf("policy %s allows iam:PassRole%s on every role but NotResource [%s]%s", [lib.label(policy), how(stmt), concat(", ", stmt.notResources), iam.condition_note(stmt)])
 }
 

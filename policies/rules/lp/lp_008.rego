@@ -48,9 +48,9 @@ phi_stores_by_id := {d.id: d | some d in phi_stores}
 
 store_by_id(id) := phi_stores_by_id[id]
 
-action_service(action) := "*" if action in {"*", "*:*"}
+action_service(action) := "*" if iam.full_wildcard(action)
 
-action_service(action) := split(action, ":")[0] if not action in {"*", "*:*"}
+action_service(action) := split(action, ":")[0] if not iam.full_wildcard(action)
 
 # Actions of stmt (as written, lower-case) that belong to a service of the store kind; for
 # NotAction, "<service>:*" when the NotAction list does not exclude the whole service.
@@ -97,13 +97,9 @@ phi_names[kind] := names if {
 shown := 3
 
 # The phi stores of a kind, for a message: the first few names and how many more.
-every_label(kind) := sprintf("every %s, including %d with data-class phi: %s%s", [kind, count(names), concat(", ", array.slice(names, 0, shown)), more(count(names))]) if {
+every_label(kind) := sprintf("every %s, including %d with data-class phi: %s%s", [kind, count(names), concat(", ", array.slice(names, 0, shown)), lib.and_more(count(names), shown)]) if {
 	names := phi_names[kind]
 }
-
-more(n) := "" if n <= shown
-
-more(n) := sprintf(" and %d more", [n - shown]) if n > shown
 
 # [label, action, resource entry] reached by one Allow statement: named phi stores, and for
 # Resource "*" each kind of store with phi (one entry per kind, not per store, so that a

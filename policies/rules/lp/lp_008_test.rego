@@ -114,10 +114,13 @@ test_not_resource_excluding_the_service_passes if {
 }
 
 # nhi-guard's own scanner reads the names and tags of every store (policy data phiMetadataActions).
-scan_tags := fx.policy("scan", [
-	fx.allow(["s3:listallmybuckets", "dynamodb:listtables", "kms:listkeys"], ["*"]),
-	targeted(["s3:getbuckettagging"], "arn:aws:s3:::*", phi_bucket.id),
-], {})
+scan_tags := fx.policy(
+	"scan", [
+		fx.allow(["s3:listallmybuckets", "dynamodb:listtables", "kms:listkeys"], ["*"]),
+		targeted(["s3:getbuckettagging"], "arn:aws:s3:::*", phi_bucket.id),
+	],
+	{},
+)
 
 test_reading_only_names_and_tags_of_phi_stores_is_not_reported if {
 	fs := run({"identities": [reader("internal", scan_tags)], "policies": [scan_tags]})

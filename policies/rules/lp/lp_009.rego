@@ -53,17 +53,17 @@ metadata(action) if {
 }
 
 data_read(e) if {
-	types := data_bearing[iam.service_of(e.action)]
 	"Read" in split(e.accessLevel, ", ")
+	not metadata(e.action)
+	types := data_bearing[iam.service_of(e.action)]
 	some rt in object.get(e, "resourceTypes", [])
 	rt in types
-	not metadata(e.action)
 }
 
 data_read(e) if lower(e.action) in data_actions
 
 # Services of data-bearing types, for the services NotAction grants whole.
-data_services := {s | some s, _ in data_bearing}
+data_services := object.keys(data_bearing)
 
 reads(policy, holder) := {e.action |
 	some stmt in lib.allow_statements(policy)
@@ -93,9 +93,5 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	some holder in iam.holders(policy.id)
 	names := array.concat(sort(reads(policy, holder)), sort(whole_reads(policy, holder)))
 	count(names) > 0
-	msg := sprintf("policy %s allows reading data on every resource: %s%s%s", [lib.label(policy), concat(", ", array.slice(names, 0, shown)), more(count(names)), notes(policy)])
+	msg := sprintf("policy %s allows reading data on every resource: %s%s%s", [lib.label(policy), concat(", ", array.slice(names, 0, shown)), lib.and_more(count(names), shown), notes(policy)])
 }
-
-more(n) := "" if n <= shown
-
-more(n) := sprintf(" and %d more", [n - shown]) if n > shown

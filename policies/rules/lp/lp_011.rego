@@ -39,20 +39,18 @@ exceeds(s, ids) if count(ids) > limit(s)
 exceeds(_, ids) if "*" in ids
 
 names(ids) := concat(", ", array.slice(sorted, 0, shown)) if {
+	# p is bound by `some p in ids`: labels[p] is a lookup, not an iteration.
+	# regal ignore:prefer-some-in-iteration
 	sorted := sort([access.labels[p] | some p in ids])
-}
-
-more(ids) := "" if count(ids) <= shown
-
-more(ids) := sprintf(" and %d more", [count(ids) - shown]) if count(ids) > shown
-
-dormant_text(ids) := "" if {
-	not any_dormant(ids)
 }
 
 any_dormant(ids) if {
 	some p in ids
 	access.dormant_ids[p]
+}
+
+dormant_text(ids) := "" if {
+	not any_dormant(ids)
 }
 
 dormant_text(ids) := sprintf("; dormant but still reaching it: %s", [concat(", ", sort(notes))]) if {
@@ -69,6 +67,6 @@ findings contains lib.finding(s.id, null, msg) if {
 	ids := access.reached_by(s)
 	exceeds(s, ids)
 	msg := sprintf("%s (data-class phi) is reachable %s: %s%s%s", [
-		access.store_label(s.id), how_many(s, ids), names(ids), more(ids), dormant_text(ids),
+		access.store_label(s.id), how_many(s, ids), names(ids), lib.and_more(count(ids), shown), dormant_text(ids),
 	])
 }

@@ -24,9 +24,9 @@ findings contains lib.finding(secret.id, null, msg) if {
 	secret.rotation.enabled
 	days := secret.rotation.intervalDays
 	is_number(days)
-	max := limit(secret)
-	days > max.days
-	msg := sprintf("secret %s rotates every %d days: more than the %d-day maximum%s", [lib.label(secret), days, max.days, max.why])
+	allowed := limit(secret)
+	days > allowed.days
+	msg := sprintf("secret %s rotates every %d days: more than the %d-day maximum%s", [lib.label(secret), days, allowed.days, allowed.why])
 }
 
 limit(secret) := {"days": lib.config.rotationMaxDaysPhi, "why": " for data-class phi"} if {

@@ -26,9 +26,9 @@ findings contains lib.finding(secret.id, null, msg) if {
 	secret.rotation.enabled == true
 	days := secret.rotation.daysSinceRotated
 	is_number(days)
-	max := interval(secret)
-	days > max.days + 1
-	msg := sprintf("secret %s was last rotated %d days ago, but rotates every %d days%s: rotation is failing", [lib.label(secret), days, max.days, max.why])
+	allowed := interval(secret)
+	days > allowed.days + 1
+	msg := sprintf("secret %s was last rotated %d days ago, but rotates every %d days%s: rotation is failing", [lib.label(secret), days, allowed.days, allowed.why])
 }
 
 interval(secret) := {"days": secret.rotation.intervalDays, "why": ""} if {

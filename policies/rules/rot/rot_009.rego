@@ -28,10 +28,9 @@ phi_keys := [d |
 	d.dataClass == "phi"
 ]
 
-problems(key) := [p |
+problems(key) := [text |
 	some field, text in {"keyRotation": "no automatic rotation", "keyPolicy": "no key policy of its own (the account default)"}
 	object.get(key, field, null) == false
-	p := text
 ]
 
 findings contains lib.finding(key.id, null, msg) if {

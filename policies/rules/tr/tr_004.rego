@@ -36,9 +36,9 @@ findings contains lib.finding(identity.id, identity.id, msg) if {
 
 findings contains lib.finding(identity.id, identity.id, msg) if {
 	some identity in break_glass
-	max := lib.config.breakGlassMaxSessionSeconds
-	identity.maxSessionDuration > max
-	msg := sprintf("break-glass %s %s allows sessions of %d seconds, more than %d", [identity.kind, lib.label(identity), identity.maxSessionDuration, max])
+	allowed := lib.config.breakGlassMaxSessionSeconds
+	identity.maxSessionDuration > allowed
+	msg := sprintf("break-glass %s %s allows sessions of %d seconds, more than %d", [identity.kind, lib.label(identity), identity.maxSessionDuration, allowed])
 }
 
 aws_principals(stmt) if stmt.principals.any == true

@@ -33,7 +33,7 @@ findings contains lib.finding(identity.id, identity.id, msg) if {
 	msg := sprintf("%s identity %s %s is assumable by %s %s", [identity.governance.identityKind, identity.kind, lib.label(identity), what, principal])
 }
 
-human_entry(principal, stmt) := "the IAM user" if {
+human_entry(principal, _) := "the IAM user" if {
 	parts := split(principal, ":")
 	count(parts) >= 6
 	parts[0] == "arn"

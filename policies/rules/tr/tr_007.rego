@@ -54,5 +54,8 @@ findings contains lib.finding(c.id, null, msg) if {
 	some tid in object.get(c, "launchTemplates", [])
 	t := by_id[tid]
 	exposed(t)
-	msg := sprintf("autoscaling group %s launches launch template %s, which carries an instance profile with %s: its role credentials are served by IMDSv1 without a session token", [lib.label(c), lib.label(t), tokens_of(t)])
+	msg := sprintf(
+		"autoscaling group %s launches launch template %s, which carries an instance profile with %s: its role credentials are served by IMDSv1 without a session token",
+		[lib.label(c), lib.label(t), tokens_of(t)],
+	)
 }

@@ -8,7 +8,7 @@ vm(kind, name, profile, tokens) := object.union(
 	tokens_of(tokens),
 )
 
-tokens_of(t) := {} if t == null
+tokens_of(null) := {}
 
 tokens_of(t) := {"httpTokens": t} if t != null
 
@@ -21,13 +21,13 @@ test_instance_with_profile_and_no_tokens_setting_is_reported if {
 }
 
 test_optional_tokens_on_launch_template_and_its_group_are_reported if {
-	lt := vm("launch-template", "web", true, "optional")
-	asg := object.union(vm("autoscaling-group", "web", false, null), {"launchTemplates": [lt.id]})
-	{f.resource | some f in run([lt, asg])} == {"launch-template:web", "autoscaling-group:web"}
+	template := vm("launch-template", "web", true, "optional")
+	asg := object.union(vm("autoscaling-group", "web", false, null), {"launchTemplates": [template.id]})
+	{f.resource | some f in run([template, asg])} == {"launch-template:web", "autoscaling-group:web"}
 }
 
 test_required_tokens_or_no_profile_pass if {
-	lt := vm("launch-template", "web", true, "required")
-	asg := object.union(vm("autoscaling-group", "web", false, null), {"launchTemplates": [lt.id]})
-	count(run([lt, asg, vm("instance", "bastion", false, "optional"), vm("instance", "etl", true, "required")])) == 0
+	template := vm("launch-template", "web", true, "required")
+	asg := object.union(vm("autoscaling-group", "web", false, null), {"launchTemplates": [template.id]})
+	count(run([template, asg, vm("instance", "bastion", false, "optional"), vm("instance", "etl", true, "required")])) == 0
 }
