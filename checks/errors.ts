@@ -66,17 +66,22 @@ export function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** A message for stderr: one line, escaped for a terminal (`printable`), whatever it quotes from the input. */
+export function stderrLine(s: string): string {
+  return printable(oneLine(s));
+}
+
 /** Longest file name, JSON path and problem in an error line; a file can hold keys and values of any length. */
 const MAX_PART = 320;
 /** Longest piece of the input an error line quotes (a value or a key). */
 const MAX_QUOTE = 80;
 
 /**
- * Control characters, line breaks and bidirectional overrides as `\\uXXXX` escapes: an error line
+ * Control characters, line breaks, bidirectional overrides, the BOM and lone surrogates as `\\uXXXX` escapes: an error line
  * stays one line and reads in the order it was written, whatever a file name or key holds.
  */
 export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** At most `max` characters, marked with `…` when cut (never splitting a surrogate pair). */

@@ -8,18 +8,14 @@ import path from 'node:path';
 import type { Finding, FindingsDocument } from '../checks/findings.js';
 import type { Severity } from '../checks/engine/metadata.js';
 import { selectionNote } from './notes.js';
+import { githubData, githubProperty } from './escape.js';
 
 export interface GithubOptions {
   sourceRoot?: string;
 }
 
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+/** Workflow command escaping (reports/escape.ts): data escapes % CR LF; property values also : and ,. */
+export { githubData as escapeData, githubProperty as escapeProperty };
 
 export function commandOf(s: Severity): 'error' | 'warning' | 'notice' {
   return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'notice';
@@ -43,26 +39,27 @@ export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): s
   for (const f of doc.findings) {
     // Against a baseline the annotations are what the change adds; existing debt is only counted.
     if (f.waived || f.baseline === 'existing') continue;
-    const props: string[] = [`title=${escapeProperty(`${f.ruleId} ${f.title}`)}`];
+    const props: string[] = [`title=${githubProperty(`${f.ruleId} ${f.title}`)}`];
     const file = f.resource.file ? relativeFile(f.resource.file, opts.sourceRoot) : undefined;
     if (file) {
-      props.push(`file=${escapeProperty(file)}`);
+      props.push(`file=${githubProperty(file)}`);
       if (f.resource.line) props.push(`line=${f.resource.line}`, ...(f.resource.endLine ? [`endLine=${f.resource.endLine}`] : []));
     }
-    const body = `[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})${f.remediation ? `\nFix: ${f.remediation}` : ''}`;
-    lines.push(`::${commandOf(f.severity)} ${props.join(',')}::${escapeData(body)}`);
+    // Each line is escaped on its own (input line breaks become \u000a), then joined by an encoded break.
+    const body = [`[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})`, ...(f.remediation ? [`Fix: ${f.remediation}`] : [])].map(githubData).join('%0A');
+    lines.push(`::${commandOf(f.severity)} ${props.join(',')}::${body}`);
   }
   const gaps = doc.gaps ?? [];
   if (gaps.length) {
     const what = gaps.map((g) => `${g.service} ${g.operation}${g.target ? ` (${g.target})` : ''}: ${g.error}`).join('; ');
-    lines.push(`::error title=${escapeProperty('nhi-guard: incomplete scan')}::${escapeData(`${gaps.length} part(s) of the account could not be read; the result is not clean. ${what}`)}`);
+    lines.push(`::error title=${githubProperty('nhi-guard: incomplete scan')}::${githubData(`${gaps.length} part(s) of the account could not be read; the result is not clean. ${what}`)}`);
   }
   const open = doc.findings.length - doc.summary.waived;
   const unwaived = doc.findings.filter((f) => !f.waived);
   const fresh = unwaived.filter((f) => f.baseline !== 'existing').length;
   const base = doc.baseline ? `, against the baseline ${fresh} new, ${unwaived.length - fresh} existing, ${doc.baseline.resolved.length} resolved` : '';
   const note = selectionNote(doc);
-  if (note) lines.push(`::notice title=${escapeProperty('nhi-guard: rule selection')}::${escapeData(note)}`);
+  if (note) lines.push(`::notice title=${githubProperty('nhi-guard: rule selection')}::${githubData(note)}`);
   lines.push(`nhi-guard: ${open} finding(s), ${doc.summary.waived} waived${base}${gaps.length ? `, INCOMPLETE (${gaps.length} gap(s))` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -9,6 +9,7 @@
 import XMLBuilder from 'fast-xml-builder';
 import { gatedFindings, type Finding, type FindingsDocument } from '../checks/findings.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
+import { xml, xmlLines } from './escape.js';
 
 export interface JunitOptions {
   /** The run's --fail-on (default info: every unwaived finding fails). */
@@ -17,7 +18,7 @@ export interface JunitOptions {
 
 const SOURCE_ORDER = ['synth', 'plan', 'state', 'live', 'drift'];
 
-/** XML 1.0 cannot carry most control characters, even escaped; drop them. */
+/** Text already escaped line by line (xmlLines): only what XML 1.0 cannot carry is dropped. Raw values go through `xml` (reports/escape.ts). */
 function xmlSafe(s: string): string {
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
@@ -36,7 +37,7 @@ function describe(f: Finding): string {
   if (f.owner) lines.push(`  owner: ${f.owner}`);
   if (f.waived && f.waiver) lines.push(`  waived: ${f.waiver.reason} (owner ${f.waiver.owner}, expires ${f.waiver.expiresOn})`);
   else if (f.remediation) lines.push(`  fix: ${f.remediation}`);
-  return lines.join('\n');
+  return xmlLines(lines);
 }
 
 function waivedMessage(fs: Finding[]): string {
@@ -54,7 +55,7 @@ type XmlNode = Record<string, unknown>;
 
 function caseNode(c: Case, suite: string, fails: (f: Finding) => boolean): { node: XmlNode; failed: boolean; skipped: boolean } {
   const open = c.findings.filter(fails);
-  const node: XmlNode = { '@_name': xmlSafe(c.name), '@_classname': xmlSafe(`${suite}.${c.classname}`), '@_time': '0' };
+  const node: XmlNode = { '@_name': xml(c.name), '@_classname': xml(`${suite}.${c.classname}`), '@_time': '0' };
   if (c.findings.some((f) => !f.waived) && open.length === 0) {
     // Below the gate (or existing in the baseline): passed, the findings still listed.
     node['system-out'] = xmlSafe(c.findings.map(describe).join('\n'));
@@ -64,13 +65,13 @@ function caseNode(c: Case, suite: string, fails: (f: Finding) => boolean): { nod
     const worst = SEVERITIES.find((s) => open.some((f) => f.severity === s))!;
     const first = open[0]!;
     node.failure = {
-      '@_message': xmlSafe(open.length === 1 ? first.message : `${open.length} findings; first: ${first.message}`),
+      '@_message': xml(open.length === 1 ? first.message : `${open.length} findings; first: ${first.message}`),
       '@_type': worst,
       '#text': xmlSafe(c.findings.map(describe).join('\n')),
     };
     return { node, failed: true, skipped: false };
   }
-  node.skipped = { '@_message': xmlSafe(waivedMessage(c.findings)), '#text': xmlSafe(c.findings.map(describe).join('\n')) };
+  node.skipped = { '@_message': xml(waivedMessage(c.findings)), '#text': xmlSafe(c.findings.map(describe).join('\n')) };
   return { node, failed: false, skipped: true };
 }
 
@@ -118,7 +119,7 @@ export function renderJunit(doc: FindingsDocument, opts: JunitOptions = {}): str
     }
     if (nodes.length === 0) {
       const files = doc.inputs.filter((i) => (i.kind === 'snapshot' ? 'live' : i.kind) === kind).length;
-      nodes.push({ '@_name': xmlSafe(`no findings in ${files} ${kind} input(s)`), '@_classname': `${suiteName}.summary`, '@_time': '0' });
+      nodes.push({ '@_name': xml(`no findings in ${files} ${kind} input(s)`), '@_classname': `${suiteName}.summary`, '@_time': '0' });
     }
     totalTests += nodes.length;
     totalFailures += failures;
@@ -135,7 +136,7 @@ export function renderJunit(doc: FindingsDocument, opts: JunitOptions = {}): str
         property: [
           { '@_name': 'tool', '@_value': `${doc.tool.name} ${doc.tool.version}` },
           { '@_name': 'now', '@_value': doc.now },
-          ...doc.inputs.filter((i) => (i.kind === 'snapshot' ? 'live' : i.kind) === kind).map((i) => ({ '@_name': 'input', '@_value': xmlSafe(i.file) })),
+          ...doc.inputs.filter((i) => (i.kind === 'snapshot' ? 'live' : i.kind) === kind).map((i) => ({ '@_name': 'input', '@_value': xml(i.file) })),
         ],
       },
       testcase: nodes,
@@ -144,7 +145,7 @@ export function renderJunit(doc: FindingsDocument, opts: JunitOptions = {}): str
   // An incomplete live scan fails a test case of its own: a CI dashboard never shows it green.
   const gaps = doc.gaps ?? [];
   if (gaps.length) {
-    const text = gaps.map((g) => `${g.service} ${g.operation}${g.target ? ` (${g.target})` : ''}${g.region ? ` in ${g.region}` : ''}: ${g.error}`).join('\n');
+    const text = xmlLines(gaps.map((g) => `${g.service} ${g.operation}${g.target ? ` (${g.target})` : ''}${g.region ? ` in ${g.region}` : ''}: ${g.error}`));
     suites.push({
       '@_name': 'nhi-guard.completeness',
       '@_tests': '1',

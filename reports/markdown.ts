@@ -8,7 +8,7 @@
  * findings that do not fit are counted in a closing note pointing at the SARIF/JSON report.
  */
 import type { Finding, FindingsDocument } from '../checks/findings.js';
-import { printable } from '../checks/errors.js';
+import { mdCell, mdCellCode, mdCode } from './escape.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import { selectionNote } from './notes.js';
@@ -31,25 +31,10 @@ const ICON: Record<Severity, string> = {
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
-/** Text safe inside a table cell or a line: no pipes, no newlines, no raw HTML, no emphasis. */
-export function cell(s: string): string {
-  return printable(s.replace(/\r?\n+/g, ' '))
-    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .trim();
-}
-
-/** Inline code that survives backticks in the value. */
-function code(s: string): string {
-  const v = printable(s.replace(/\r?\n+/g, ' '));
-  const ticks = (v.match(/`+/g) ?? []).reduce((m, t) => Math.max(m, t.length), 0);
-  const fence = '`'.repeat(ticks + 1);
-  const pad = v.startsWith('`') || v.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${v}${pad}${fence}`;
-}
+/** Markdown escaping (reports/escape.ts): cells and lines, inline code, inline code in a table cell. */
+export const cell = mdCell;
+const code = mdCode;
+const cellCode = mdCellCode;
 
 function where(f: Finding): string {
   const r = f.resource;
@@ -121,7 +106,7 @@ function gapLines(doc: FindingsDocument): string[] {
   const gaps = doc.gaps ?? [];
   if (gaps.length === 0) return [];
   const out = [`> ⚠️ **INCOMPLETE**: ${gaps.length} part(s) of the account could not be read; the result is not clean.`, '', '| Service | Operation | Target | Error |', '|---|---|---|---|'];
-  for (const g of gaps.slice(0, 20)) out.push(`| ${cell(g.service)} | ${code(g.operation)} | ${cell([g.account ? `account ${g.account}` : '', g.target, g.region].filter(Boolean).join(' ') || '-')} | ${cell(g.error)} |`);
+  for (const g of gaps.slice(0, 20)) out.push(`| ${cell(g.service)} | ${cellCode(g.operation)} | ${cell([g.account ? `account ${g.account}` : '', g.target, g.region].filter(Boolean).join(' ') || '-')} | ${cell(g.error)} |`);
   if (gaps.length > 20) out.push(`| … | ${gaps.length - 20} more | | see the JSON report |`);
   out.push('');
   return out;
@@ -157,7 +142,7 @@ function outOfBandLines(doc: FindingsDocument): string[] {
   const changed = (doc.inventory ?? []).filter((r) => r.changedOutside?.length);
   if (changed.length === 0) return [];
   const out = [`### Changed outside Terraform since the last apply (${changed.length})`, '', 'This plan reverts these out-of-band changes; find out who made them and why.', '', '| Identity or credential | Owner | Changed |', '|---|---|---|'];
-  for (const r of changed.slice(0, NEW_IDENTITIES_SHOWN)) out.push(`| ${cell(r.name)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.changedOutside!.map(code).join(', ')} |`);
+  for (const r of changed.slice(0, NEW_IDENTITIES_SHOWN)) out.push(`| ${cell(r.name)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.changedOutside!.map(cellCode).join(', ')} |`);
   if (changed.length > NEW_IDENTITIES_SHOWN) out.push(`| … ${changed.length - NEW_IDENTITIES_SHOWN} more | | |`);
   out.push('');
   return out;
@@ -200,7 +185,7 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
     head.push(acct ? '### Identities with findings, by account and owner' : '### Identities with findings', '', `|${acct ? ' Account |' : ''} Identity | Owner | Findings | Worst |`, `|${acct ? '---|' : ''}---|---|---:|---|`);
     for (const g of withOpen) {
       const w = SEVERITIES.find((s) => g.open.some((f) => f.severity === s))!;
-      head.push(`|${acct ? ` ${g.account ?? '-'} |` : ''} ${cell(g.subject)} | ${g.owner ? cell(g.owner) : '**no owner**'} | ${g.open.length} | ${ICON[w]} ${w} |`);
+      head.push(`|${acct ? ` ${cell(g.account ?? '-')} |` : ''} ${cell(g.subject)} | ${g.owner ? cell(g.owner) : '**no owner**'} | ${g.open.length} | ${ICON[w]} ${w} |`);
     }
     head.push('');
   }
@@ -210,7 +195,7 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
     tail.push('### Waived', '', '| Rule | Identity | Reason | Waiver owner | Expires |', '|---|---|---|---|---|');
     for (const f of waived) {
       const w = f.waiver;
-      tail.push(`| ${code(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${w ? cell(w.reason) : 'waived'} | ${w ? cell(w.owner) : ''} | ${w?.expiresOn ?? ''} |`);
+      tail.push(`| ${cellCode(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${w ? cell(w.reason) : 'waived'} | ${w ? cell(w.owner) : ''} | ${cell(w?.expiresOn ?? '')} |`);
     }
     tail.push('');
   }
@@ -363,7 +348,7 @@ function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<Findings
   if (extras && room(extras)) add(extras);
   if (waived.length) {
     const rows = ['### Waived', '', '| Rule | Identity | Reason | Waiver owner | Expires |', '|---|---|---|---|---|'];
-    for (const f of waived) rows.push(`| ${code(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${f.waiver ? cell(f.waiver.reason) : 'waived'} | ${f.waiver ? cell(f.waiver.owner) : ''} | ${f.waiver?.expiresOn ?? ''} |`);
+    for (const f of waived) rows.push(`| ${cellCode(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${f.waiver ? cell(f.waiver.reason) : 'waived'} | ${f.waiver ? cell(f.waiver.owner) : ''} | ${cell(f.waiver?.expiresOn ?? '')} |`);
     const table = rows.join('\n') + '\n';
     add(room(table) ? table : `### Waived\n\n${waived.length} waived finding(s); see the SARIF/JSON report.\n`);
   }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { toWellFormed } from '../checks/unicode.js';
 import type * as Sarif from 'sarif';
 import type { Finding, FindingsDocument, RuleSummary } from '../checks/findings.js';
 import type { References, Severity } from '../checks/engine/metadata.js';
@@ -107,7 +108,8 @@ function sha256(s: string): string {
 function encodeSegments(p: string): string {
   return p
     .split('/')
-    .map((s) => encodeURIComponent(s))
+    // encodeURIComponent throws on a lone surrogate: it becomes U+FFFD (%EF%BF%BD), never a crash.
+    .map((s) => encodeURIComponent(toWellFormed(s)))
     .join('/');
 }
 
@@ -120,7 +122,7 @@ export function artifactLocation(file: string, sourceRoot: string | undefined): 
     const rel = path.relative(sourceRoot, file).replace(/\\/g, '/');
     if (rel && !rel.startsWith('../') && rel !== '..' && !path.isAbsolute(rel)) return { uri: encodeSegments(rel), uriBaseId: SRCROOT };
   }
-  return { uri: pathToFileURL(file).href };
+  return { uri: pathToFileURL(toWellFormed(file)).href };
 }
 
 function logicalLocations(f: Finding): Sarif.LogicalLocation[] {

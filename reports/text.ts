@@ -3,7 +3,7 @@
  * a terminal (NO_COLOR respected by picocolors), the summary line last.
  */
 import pc from 'picocolors';
-import { printable } from '../checks/errors.js';
+import { text as printable } from './escape.js';
 import { failsGate, gatedFindings, type Finding, type FindingsDocument } from '../checks/findings.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import { selectionNote } from './notes.js';
@@ -62,7 +62,7 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
   const gaps = doc.gaps ?? [];
   if (gaps.length) {
     lines.push(`INCOMPLETE: ${gaps.length} part(s) of the account could not be read; the result is not clean:`);
-    for (const g of gaps) lines.push(`  ${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`);
+    for (const g of gaps) lines.push(`  ${p(`${g.account ? `account ${g.account} ` : ''}${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`)}`);
     lines.push('');
   }
   const note = selectionNote(doc);

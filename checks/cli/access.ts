@@ -12,7 +12,7 @@ import { renderAccess, type AccessFormat } from '../access/render.js';
 import { BUILTIN_POLICY_DIR } from '../engine/index.js';
 import { resolvePolicyConfig } from '../engine/policyData.js';
 import { enrich } from '../enrich/index.js';
-import { UserError } from '../errors.js';
+import { stderrLine, UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { loadSource } from '../run.js';
 import { ownAccountsOf, sourcesOf, type SourceArgs } from './check.js';
@@ -42,7 +42,7 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
       const inventories = [];
       const named = namedAccounts(ownAccountsOf(a.ownAccount), config.ownAccounts);
       for (const spec of sources) {
-        const loaded = await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${m}\n`));
+        const loaded = await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${stderrLine(m)}\n`));
         inventories.push(await enrich(spec.kind === 'live' ? loaded : withNamedAccounts(loaded, named), { config, now }));
       }
       const doc = accessDocument(inventories, { now });

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { compareWithBaseline } from '../baseline.js';
-import { UserError } from '../errors.js';
+import { stderrLine, UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { isDirectory } from '../io/files.js';
 import { ACCOUNT } from '../loaders/ownAccount.js';
@@ -79,8 +79,7 @@ export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promi
   const now = parseNow(a.now);
   const selection = selectionOf(a);
   const ownAccounts = ownAccountsOf(a.ownAccount);
-  const { document } = await runCheck({ sources, now, ...(ownAccounts ? { ownAccounts } : {}), policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, warn: (m) => io.stderr(`nhi-guard: warning: ${m}
-`), ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
+  const { document } = await runCheck({ sources, now, ...(ownAccounts ? { ownAccounts } : {}), policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, warn: (m) => io.stderr(`nhi-guard: warning: ${stderrLine(m)}\n`), ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
   return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
 }
 

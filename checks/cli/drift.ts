@@ -11,7 +11,7 @@ import { appendHistory, readHistory, sincePrevious, trendOf, type HistoryEntry }
 import { runDrift } from '../drift/run.js';
 import { extensionOf, splitByOwner } from '../drift/split.js';
 import { compareWithBaseline } from '../baseline.js';
-import { UserError } from '../errors.js';
+import { stderrLine, UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { loadSource, type SourceSpec } from '../run.js';
 import { parseNow, type Io } from './io.js';
@@ -74,7 +74,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
       if (a.baseline !== undefined) document = await compareWithBaseline(document, a.baseline);
       let history: HistoryEntry[] | undefined;
       if (a.history !== undefined) {
-        history = await readHistory(a.history, (m) => io.stderr(`nhi-guard: warning: ${m}\n`));
+        history = await readHistory(a.history, (m) => io.stderr(`nhi-guard: warning: ${stderrLine(m)}\n`));
         document.trend = trendOf(history, document);
         const since = sincePrevious(history, document);
         if (since) document.sincePrevious = since;

@@ -5,7 +5,7 @@
  * A user error is one line on stderr; a stack trace only with NHI_GUARD_DEBUG=1.
  */
 import yargs, { type Argv } from 'yargs';
-import { EngineError, IncompleteError, UserError, UserErrors, oneLine, quote } from '../errors.js';
+import { EngineError, IncompleteError, UserError, UserErrors, quote, stderrLine } from '../errors.js';
 import { TOOL } from '../findings.js';
 import { baselineCommand } from './baseline.js';
 import { accessCommand } from './access.js';
@@ -136,14 +136,14 @@ export function reportError(e: unknown, io: Io): number {
     return EXIT.usage;
   }
   if (e instanceof IncompleteError) {
-    io.stderr(`nhi-guard: incomplete: ${oneLine(e.message)}\n`);
+    io.stderr(`nhi-guard: incomplete: ${stderrLine(e.message)}\n`);
     return EXIT.incomplete;
   }
   if (e instanceof EngineError) {
-    io.stderr(`nhi-guard: policy engine: ${oneLine(e.message)}\n`);
+    io.stderr(`nhi-guard: policy engine: ${stderrLine(e.message)}\n`);
     return EXIT.usage;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  io.stderr(`nhi-guard: internal error: ${oneLine(msg)} (set NHI_GUARD_DEBUG=1 for details and please report it)\n`);
+  io.stderr(`nhi-guard: internal error: ${stderrLine(msg)} (set NHI_GUARD_DEBUG=1 for details and please report it)\n`);
   return EXIT.usage;
 }

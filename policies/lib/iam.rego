@@ -24,7 +24,9 @@ matches(pattern, value) if glob_match(lower(pattern), lower(value))
 # each of them becomes, in pattern and value alike, a private-use character (U+E000 plus its
 # code) that both runtimes take literally, so only * and ? are wildcards, as in IAM. The loaders
 # never let a private-use character in from input (a document holding one is NHI-UNK-002).
-glob_match(pattern, value) if glob.match(strings.replace_n(glob_literals, pattern), [], strings.replace_n(glob_literals, value))
+# Delimiters null: a * spans every character ([] would make "." a delimiter, so that
+# arn:aws:s3:::* missed a bucket named with dots).
+glob_match(pattern, value) if glob.match(strings.replace_n(glob_literals, pattern), null, strings.replace_n(glob_literals, value))
 
 glob_literals := {
 	"[": "\ue05b", "]": "\ue05d", "{": "\ue07b", "}": "\ue07d", "\\": "\ue05c", ",": "\ue02c",

@@ -133,3 +133,9 @@ test_undenied_holders_leaves_out_whom_a_deny_reaches if {
 	# A policy nobody holds is judged on its own, for a null holder.
 	iam.undenied_holders(loose, "iam:passrole", "*") == {null} with input as inp
 }
+
+test_wildcards_span_dots if {
+	iam.matches("arn:aws:s3:::*", "arn:aws:s3:::lab.results.bucket")
+	iam.matches("*.amazonaws.com", "states.eu-west-1.amazonaws.com")
+	iam.matches("arn:aws:s3:::lab?results", "arn:aws:s3:::lab.results")
+}

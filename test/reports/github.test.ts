@@ -4,8 +4,10 @@ import { ROOT, finding, makeDoc } from './fixture.js';
 
 describe('github workflow commands', () => {
   it('escapes data and properties per the runner rules', () => {
-    expect(escapeData('100% done\r\nnext: a, b')).toBe('100%25 done%0D%0Anext: a, b');
-    expect(escapeProperty('100% done\r\nnext: a, b')).toBe('100%25 done%0D%0Anext%3A a%2C b');
+    // Line breaks inside a value are escaped for a terminal first, so a value never breaks the command's line.
+    expect(escapeData('100% done\r\nnext: a, b')).toBe('100%25 done\\u000d\\u000anext: a, b');
+    expect(escapeProperty('100% done\r\nnext: a, b')).toBe('100%25 done\\u000d\\u000anext%3A a%2C b');
+    expect(escapeData('\u001b[31m\u202e')).toBe('\\u001b[31m\\u202e');
     // % first, so an existing escape is not decoded by the runner.
     expect(escapeData('%0A')).toBe('%250A');
   });
@@ -39,7 +41,8 @@ describe('github workflow commands', () => {
     expect(summary).toBe('nhi-guard: 1 finding(s), 0 waived');
     expect(cmd).toBe(
       '::warning title=NHI-OWN-001 Odd%3A title%2C with 50%25,file=stacks/x%2Cy%3Az.json::' +
-        '[medium] Role a, b: 100%25 unowned%0Asecond line (at aws_iam_role.r)%0AFix: Tag the identity with its accountable team: owner=<team>.',
+        // The input's line break is shown escaped (as in the text report); only the renderer's own break is %0A.
+        '[medium] Role a, b: 100%25 unowned\\u000asecond line (at aws_iam_role.r)%0AFix: Tag the identity with its accountable team: owner=<team>.',
     );
   });
 

@@ -81,7 +81,8 @@ describe('junit report', () => {
     expect(xml).not.toContain('<evil>');
     expect(xml).not.toContain('\u0007');
     const c = parse(xml).testsuite[0]!.testcase[0]!;
-    expect(c.failure!['@_message']).toBe('Role <evil> & "quoted" \'x\' ]]> bell');
+    // The bell is shown escaped, as in every other report (reports/escape.ts), never raw.
+    expect(c.failure!['@_message']).toBe('Role <evil> & "quoted" \'x\' ]]> \\u0007bell');
     expect(c['@_classname']).toBe('nhi-guard.synth.a&b<c>');
   });
 

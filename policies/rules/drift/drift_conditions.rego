@@ -18,6 +18,8 @@
 # them in the condition's `patterns`) admit what they match whatever the operator.
 package nhi.drift
 
+import data.nhi.lib.iam
+
 # The parts of an operator as written: set prefix, base operator (lower case), IfExists.
 operator_parts(op) := {"set": set_prefix(op), "base": trim_suffix(base_of(op), "ifexists"), "ifExists": endswith(base_of(op), "ifexists")}
 
@@ -96,7 +98,7 @@ values_kept(dbase, lbase, dc, lc) if {
 	lbase in negated_like_ops
 	every dv in dc.values {
 		some lv in lc.values
-		glob.match(lv, null, dv)
+		iam.glob_match(lv, dv)
 	}
 }
 
@@ -144,7 +146,7 @@ equal_value(_, dc, v) if declared_pattern_matches(dc, v)
 # A declared value that stayed a pattern of an unresolved reference admits what it matches.
 declared_pattern_matches(dc, v) if {
 	some p in object.get(dc, "patterns", [])
-	glob.match(p, null, v)
+	iam.glob_match(p, v)
 }
 
 # A live literal is covered when a declared pattern matches it; a live pattern when a declared
@@ -153,7 +155,7 @@ pattern_covers(dc, v, _) if v in dc.values
 
 pattern_covers(dc, v, lbase) if {
 	some dv in dc.values
-	glob.match(dv, null, v)
+	iam.glob_match(dv, v)
 	safe_pattern(dv, v, lbase)
 }
 
@@ -195,7 +197,7 @@ bound_not_above(a, b) if {
 	some v in a
 	not numeric_text(v)
 	every x in array.concat(a, b) {
-		regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$`, x)
+		utc_time_text(x)
 	}
 	max({v | some v in a}) <= max({v | some v in b})
 }
@@ -204,4 +206,17 @@ bound_not_above(a, b) if {
 	sort(a) == sort(b)
 }
 
-numeric_text(v) if regex.match(`^-?[0-9]+(\.[0-9]+)?$`, v)
+# -?[0-9]+(.[0-9]+)? and YYYY-MM-DDTHH:MM:SSZ, with string functions (never regex.match on input).
+numeric_text(v) if {
+	parts := split(trim_prefix(v, "-"), ".")
+	count(parts) <= 2
+	every p in parts {
+		iam.digits(p, 1, 64)
+	}
+}
+
+utc_time_text(x) if {
+	count(x) == 20
+	[substring(x, 4, 1), substring(x, 7, 1), substring(x, 10, 1), substring(x, 13, 1), substring(x, 16, 1), substring(x, 19, 1)] == ["-", "-", "T", ":", ":", "Z"]
+	iam.digits(concat("", [substring(x, 0, 4), substring(x, 5, 2), substring(x, 8, 2), substring(x, 11, 2), substring(x, 14, 2), substring(x, 17, 2)]), 14, 14)
+}

@@ -103,3 +103,19 @@ test_set_prefix_and_if_exists if {
 test_wildcards_span_dots if {
 	kept(c("StringLike", "aws:referer", ["https://*.stmarys.example/*"]), c("StringLike", "aws:referer", ["https://portal.eu.stmarys.example/a.html"]))
 }
+
+# Number and time texts without regex.match; glob syntax in condition values is literal.
+test_numeric_and_time_text_with_string_functions if {
+	drift.numeric_text("42")
+	drift.numeric_text("-3.25")
+	not drift.numeric_text("3.")
+	not drift.numeric_text(".5")
+	not drift.numeric_text("1.2.3")
+	not drift.numeric_text("--1")
+	not drift.numeric_text("1e5")
+	not drift.numeric_text("")
+	drift.utc_time_text("2026-11-22T10:00:00Z")
+	not drift.utc_time_text("2026-11-22T10:00:00+01")
+	not drift.utc_time_text("2026-11-22 10:00:00Z")
+	not drift.utc_time_text("2026-1a-22T10:00:00Z")
+}
