@@ -340,6 +340,8 @@ export interface Compute {
   instanceProfile: boolean;
   /** metadata_options.http_tokens as declared or read; absent when not declared. */
   httpTokens?: string;
+  /** metadata_options.http_endpoint as declared or read (`disabled`: no metadata service at all); absent when not declared. */
+  httpEndpoint?: string;
   /** Autoscaling groups: ids of the launch templates (Compute) they launch; absent when unknown. */
   launchTemplates?: string[];
   change: Change;

@@ -81,15 +81,21 @@ export function launchTemplateArn(partition: string, region: string, account: st
   return `arn:${partition}:ec2:${region}:${account}:launch-template/${id}`;
 }
 
-function computeOf(id: string, kind: Compute['kind'], name: string | null, profile: boolean, tokens: string | undefined, ctx: LiveContext, arn: string): Compute {
+interface Metadata {
+  HttpTokens?: string;
+  HttpEndpoint?: string;
+}
+
+function computeOf(id: string, kind: Compute['kind'], name: string | null, profile: boolean, metadata: Metadata | undefined, ctx: LiveContext, arn: string): Compute {
   const c: Compute = { id, kind, name, instanceProfile: profile, change: 'existing', origin: origin(ctx, arn) };
-  if (tokens) c.httpTokens = tokens;
+  if (metadata?.HttpTokens) c.httpTokens = metadata.HttpTokens;
+  if (metadata?.HttpEndpoint) c.httpEndpoint = metadata.HttpEndpoint;
   return c;
 }
 
 /** An instance: its instance profile and whether IMDS requires session tokens. */
 export function mapInstance(i: Instance, arn: string, ctx: LiveContext): Compute {
-  return computeOf(arn, 'instance', tagsOf(i.Tags).Name || i.InstanceId || null, !!(i.IamInstanceProfile?.Arn || i.IamInstanceProfile?.Id), i.MetadataOptions?.HttpTokens, ctx, arn);
+  return computeOf(arn, 'instance', tagsOf(i.Tags).Name || i.InstanceId || null, !!(i.IamInstanceProfile?.Arn || i.IamInstanceProfile?.Id), i.MetadataOptions, ctx, arn);
 }
 
 /** The id of one launch template version read: the template ARN for the default version, `#$Latest` for a newer latest one. */
@@ -103,7 +109,7 @@ export function mapLaunchTemplateVersion(v: LaunchTemplateVersion, templateArn: 
   const isDefault = v.DefaultVersion === true;
   const base = v.LaunchTemplateName ?? v.LaunchTemplateId ?? null;
   const name = isDefault || base === null ? base : `${base} $Latest (version ${v.VersionNumber ?? '?'})`;
-  return computeOf(launchTemplateVersionId(templateArn, isDefault), 'launch-template', name, !!(d.IamInstanceProfile?.Arn || d.IamInstanceProfile?.Name), d.MetadataOptions?.HttpTokens, ctx, templateArn);
+  return computeOf(launchTemplateVersionId(templateArn, isDefault), 'launch-template', name, !!(d.IamInstanceProfile?.Arn || d.IamInstanceProfile?.Name), d.MetadataOptions, ctx, templateArn);
 }
 
 /** The launch templates (by id or name, and version) an autoscaling group launches. */

@@ -660,8 +660,11 @@ class Builder {
       change: r.change,
       origin: r.origin,
     };
-    const tokens = asString(asBlocks(v.metadata_options)[0]?.http_tokens);
+    const metadata = asBlocks(v.metadata_options)[0];
+    const tokens = asString(metadata?.http_tokens);
     if (tokens) c.httpTokens = tokens;
+    const endpoint = asString(metadata?.http_endpoint);
+    if (endpoint) c.httpEndpoint = endpoint;
     (this.inv.compute ??= []).push(c);
     this.computeByRecord.set(r, c);
   }

@@ -98,7 +98,7 @@ const CASES: Case[] = [
   {
     rule: 'NHI-TR-007',
     bad: ['aws_instance.tr007_bad', 'aws_launch_template.tr007_bad', 'aws_autoscaling_group.tr007_bad'],
-    good: ['aws_instance.tr007_good', 'aws_instance.tr007_no_profile', 'aws_launch_template.tr007_good', 'aws_autoscaling_group.tr007_good'],
+    good: ['aws_instance.tr007_good', 'aws_instance.tr007_no_profile', 'aws_instance.tr007_imds_off', 'aws_launch_template.tr007_good', 'aws_autoscaling_group.tr007_good'],
   },
   { rule: 'NHI-ISO-001', bad: [role('iso001-bad'), inline('iso001-grant-bad')], good: [role('iso001-good'), inline('iso001-grant-good')] },
   { rule: 'NHI-UNK-001', bad: ['aws_iam_role_policy.unk_bad'], good: ['aws_iam_role_policy.unk_good'] },

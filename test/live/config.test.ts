@@ -95,6 +95,7 @@ describe('live configurations: facts without values', () => {
     expect(byId.get(arn('instance', seeded.instances.bad))).toMatchObject({ kind: 'instance', name: 'tr007-bad', instanceProfile: true, httpTokens: 'optional' });
     expect(byId.get(arn('instance', seeded.instances.good))).toMatchObject({ instanceProfile: true, httpTokens: 'required' });
     expect(byId.get(arn('instance', seeded.instances.noProfile))).toMatchObject({ instanceProfile: false });
+    expect(byId.get(arn('instance', seeded.instances.imdsOff))).toMatchObject({ instanceProfile: true, httpTokens: 'optional', httpEndpoint: 'disabled' });
     const mixed = arn('launch-template', seeded.templates.mixed);
     expect(byId.get(mixed)).toMatchObject({ kind: 'launch-template', name: 'tr007-mixed', instanceProfile: true, httpTokens: 'optional' });
     expect(byId.get(`${mixed}#$Latest`)).toMatchObject({ name: 'tr007-mixed $Latest (version 2)', instanceProfile: true, httpTokens: 'required' });
@@ -118,7 +119,7 @@ describe('live configurations: facts without values', () => {
 describe('the rules fire live on the violation, not on the look-alike', () => {
   const cases: Array<[string, string[], string[]]> = [
     ['NHI-ROT-008', ['rot008-bad', 'rot008-bad:1', '/lab/rot008-bad/github-token', 'tr007-bad'], ['rot008-good', 'rot008-good:1', '/lab/rot008-good/db-password', '/lab/rot008-good/hl7-password', 'tr007-good']],
-    ['NHI-TR-007', ['tr007-bad', 'tr007-mixed', 'tr007-mixed-default'], ['tr007-good', 'tr007-no-profile', 'tr007-mixed $Latest (version 2)', 'tr007-mixed-latest']],
+    ['NHI-TR-007', ['tr007-bad', 'tr007-mixed', 'tr007-mixed-default'], ['tr007-good', 'tr007-no-profile', 'tr007-imds-off', 'tr007-mixed $Latest (version 2)', 'tr007-mixed-latest']],
     ['NHI-LP-009', ['lp009-bad', 'lp002-notaction-bad'], ['lp009-good', 'lp007-bad']],
     ['NHI-LP-002', ['lp002-notaction-bad'], ['lp007-bad', 'lp009-good']],
     ['NHI-LP-003', ['lp002-notaction-bad', 'lp003-notresource-bad'], ['lp003-notresource-good', 'lp007-bad']],

@@ -48,7 +48,7 @@ export const IAM_CASES: Record<string, object[]> = {
 };
 
 export interface SeededConfigurations {
-  instances: { bad: string; good: string; noProfile: string };
+  instances: { bad: string; good: string; noProfile: string; imdsOff: string };
   templates: { bad: string; good: string; mixed: string };
   keys: { bad: string; good: string };
 }
@@ -122,6 +122,8 @@ export async function seedConfigurations(endpoint: string): Promise<SeededConfig
       bad: await run('tr007-bad', { IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! }, MetadataOptions: { HttpTokens: 'optional' }, UserData: b64(`#!/bin/bash\nexport HL7_PASSWORD=${CONFIG_CANARIES.instancePassword}\n`) }),
       good: await run('tr007-good', { IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! }, MetadataOptions: { HttpTokens: 'required' }, UserData: b64('#!/bin/bash\nexport HL7_PASSWORD_PARAM=/lab/hl7-password\n') }),
       noProfile: await run('tr007-no-profile', { MetadataOptions: { HttpTokens: 'optional' } }),
+      // A profile, tokens optional, but no metadata service at all: nothing to expose.
+      imdsOff: await run('tr007-imds-off', { IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! }, MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'disabled' } }),
     };
 
     // Launch templates: no http_tokens with a key in user data; required; and one whose default

@@ -6,7 +6,8 @@
 #   any SSRF or proxy flaw in the workload hands out the role's credentials with one GET. An
 #   autoscaling group is judged through the launch templates it launches. Not declaring
 #   http_tokens counts as not required (the default depends on the AMI and the account). An
-#   instance without an instance profile has no NHI credentials to expose and is not judged.
+#   instance without an instance profile has no NHI credentials to expose and is not judged, nor
+#   is one whose metadata service is turned off (http_endpoint = "disabled").
 # custom:
 #   id: NHI-TR-007
 #   severity: medium
@@ -33,6 +34,7 @@ by_id := {c.id: c | some c in compute}
 exposed(c) if {
 	c.instanceProfile
 	object.get(c, "httpTokens", "") != "required"
+	object.get(c, "httpEndpoint", "") != "disabled"
 }
 
 tokens_of(c) := sprintf("http_tokens = \"%s\"", [c.httpTokens]) if c.httpTokens
