@@ -34,7 +34,7 @@ import data.nhi.lib.iam
 # management, Write"), and files tagging as "Tagging, Write", which is not counted.
 write_level("Write")
 
-write_level(level) if level == "Permissions management"
+write_level("Permissions management")
 
 # Only a combined level is split: split allocates a list in the WASM module on every call, and a
 # NotAction statement asks for every level of some 400 services (about 20 MB at 10k resources).
