@@ -8,6 +8,12 @@
  *   references (a bucket's ARN, a KMS key's ARN, a secret's ARN) are resolved against the account.
  * - Then six out-of-band changes, each on its own role, and each is exactly one drift finding on
  *   that role, under the owner the declaration names.
+ * - docs/nightly.md as written: the baseline commands of "Starting on an account with existing
+ *   debt", then the workflow's snapshot, drift, per-owner and verdict steps, run with bash in a
+ *   folder laid out as the runner's checkout (cdktf.out, history/reports, out). Changed, by name:
+ *   `node bin/nhi-guard.mjs` is the `nhi-guard` on PATH, and the snapshot gets `--endpoint` (moto);
+ *   the synth, checkout and history-push steps are the fixture's. Green on the unchanged account
+ *   (the legacy stack's deliberate debt is existing), red once the out-of-band changes are made.
  */
 import {
   AttachRolePolicyCommand,
@@ -18,6 +24,10 @@ import {
   UpdateAssumeRolePolicyCommand,
   GetRoleCommand,
 } from '@aws-sdk/client-iam';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingsDocument } from '../../checks/findings.js';
 import { check } from '../../checks/schemas/index.js';
@@ -26,6 +36,7 @@ import { applyBundledStacks, SECRET_VALUE_CANARY, type AppliedStacks } from '../
 import { runCli } from '../support/cli.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { stopTerraformRuns } from '../support/stacks-terraform.js';
+import { codeBlocks, runShellAsync } from '../support/shell.js';
 
 const FOREIGN = 'arn:aws:iam::999988887777:root';
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -67,6 +78,50 @@ async function drift(kind: Declared): Promise<FindingsDocument> {
 }
 
 const driftFindings = (doc: FindingsDocument) => doc.findings.filter((f) => f.source === 'drift');
+
+// --- docs/nightly.md, as written ------------------------------------------------------------
+const NIGHTLY = readFileSync(path.resolve('docs/nightly.md'), 'utf8');
+const section = (title: string) => {
+  const start = NIGHTLY.indexOf(`\n## ${title}\n`);
+  expect(start, title).toBeGreaterThan(0);
+  const end = NIGHTLY.indexOf('\n## ', start + 1);
+  return NIGHTLY.slice(start, end < 0 ? undefined : end);
+};
+const BASELINE_STEPS = codeBlocks(section('Starting on an account with existing debt')).find((b) => b.lang === 'sh')!.body;
+const WORKFLOW = parseYaml(codeBlocks(section('The workflow')).find((b) => b.lang === 'yaml')!.body) as { jobs: { drift: { steps: Array<{ name?: string; run?: string }> } } };
+const step = (name: string) => WORKFLOW.jobs.drift.steps.find((s) => s.name === name)!.run!;
+
+/** The runner's checkout: the synthesized stacks as cdktf.out, the history worktree, out/. */
+function checkoutFolder(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-nightly-'));
+  symlinkSync(applied!.synthDir, path.join(dir, 'cdktf.out'));
+  mkdirSync(path.join(dir, 'history', 'reports'), { recursive: true });
+  mkdirSync(path.join(dir, 'out'));
+  return dir;
+}
+
+/** One documented step run with bash as the runner would, with the two changes named above. */
+async function runStep(script: string, dir: string, outputs: string): Promise<number | null> {
+  const here = script.replaceAll('node bin/nhi-guard.mjs', 'nhi-guard').replace(/nhi-guard snapshot --live aws/g, `nhi-guard snapshot --live aws --endpoint ${moto!.url}`);
+  const r = await runShellAsync(here, dir, { AWS_REGION: 'us-east-1', GITHUB_OUTPUT: outputs });
+  expect(r.stderr).not.toContain(SECRET_VALUE_CANARY);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  return r.code;
+}
+
+/** The snapshot, drift and per-owner steps, then the verdict with the drift step's exit code. */
+async function nightlyRun(dir: string): Promise<{ drift: string; verdict: number | null }> {
+  const outputs = path.join(dir, `github-output-${Date.now()}`);
+  writeFileSync(outputs, '');
+  expect(await runStep(step('Snapshot the account (read-only)'), dir, outputs)).toBe(0);
+  expect(await runStep(step('Drift report (HTML, with history)'), dir, outputs)).toBe(0);
+  expect(await runStep(step('Reports per owner (Markdown)'), dir, outputs)).toBe(0);
+  const drift = /^code=(\d+)$/m.exec(readFileSync(outputs, 'utf8').split('\n').filter((l) => l.startsWith('code=')).slice(-1)[0] ?? '')?.[1] ?? '';
+  const verdict = await runStep(step('Verdict').replaceAll('${{ steps.drift.outputs.code }}', drift), dir, outputs);
+  return { drift, verdict };
+}
+
+let nightlyDir: string | undefined;
 const KINDS: Declared[] = ['synth', 'plan', 'state'];
 
 describe('nightly drift on the bundled stacks applied to moto', () => {
@@ -77,6 +132,24 @@ describe('nightly drift on the bundled stacks applied to moto', () => {
       // The static rules still judge the live state: the legacy stack's deliberate debt is there.
       expect(doc.findings.some((f) => f.ruleId === 'NHI-LP-001' && f.identity === 'hl7-interface-engine'), kind).toBe(true);
     }
+  });
+
+  it('the documented nightly workflow with its baseline is green on the unchanged account', { timeout: 600_000 }, async () => {
+    nightlyDir = checkoutFolder();
+    const outputs = path.join(nightlyDir, 'github-output-baseline');
+    writeFileSync(outputs, '');
+    expect(await runStep(BASELINE_STEPS, nightlyDir, outputs)).toBe(0);
+    const baseline = JSON.parse(readFileSync(path.join(nightlyDir, 'nhi-guard-drift-baseline.json'), 'utf8')) as FindingsDocument;
+    expect(check('findings', baseline)).toBeNull();
+    // The deliberate debt is in the baseline: without it the same drift run fails the gate.
+    expect(baseline.findings.some((f) => f.ruleId === 'NHI-LP-001' && f.identity === 'hl7-interface-engine')).toBe(true);
+    const bare = await runCli(['drift', '--declared-synth', path.join(nightlyDir, 'cdktf.out'), '--snapshot', path.join(nightlyDir, 'out', 'snapshot.json'), '--format', 'json', '--fail-on', 'high']);
+    expect(bare.code).toBe(1);
+    expect(await nightlyRun(nightlyDir)).toEqual({ drift: '0', verdict: 0 });
+    expect(existsSync(path.join(nightlyDir, 'out', 'nhi-guard-drift.html'))).toBe(true);
+    const html = readFileSync(path.join(nightlyDir, 'out', 'nhi-guard-drift.html'), 'utf8');
+    expect(html).toContain('hl7-interface-engine');
+    expect(html).not.toContain(SECRET_VALUE_CANARY);
   });
 
   it('each out-of-band change is one finding on its role, under the declared owner', { timeout: 600_000 }, async () => {
@@ -144,5 +217,8 @@ describe('nightly drift on the bundled stacks applied to moto', () => {
       expect(admin.evidence!.map((e) => e.arn), kind).toEqual([ADMIN]);
       expect(admin.owner, kind).toBe('digital-health');
     }
+
+    // The documented nightly job, same baseline: the out-of-band changes are new, the job is red.
+    expect(await nightlyRun(nightlyDir ?? checkoutFolder())).toEqual({ drift: '1', verdict: 1 });
   });
 });
