@@ -100,6 +100,12 @@ export interface Statement {
   writtenNotActions?: string[];
   resources?: string[];
   notResources?: string[];
+  /**
+   * Drift (checks/drift/resolve.ts), a plan that states only the reference of an expression: the
+   * `resources` entries that are the live value V of a bare reference, which may stand for V or a
+   * path or qualifier below it (`V/*`, `V:*`) as written.
+   */
+  referenceResources?: string[];
   principals?: Principals;
   notPrincipals?: Principals;
   conditions: Condition[];
@@ -143,6 +149,12 @@ export interface PolicyDocument {
 export interface DocRef {
   known: boolean;
   document?: PolicyDocument;
+  /**
+   * Plans: some placeholder stands for a reference whose expression the plan does not state (no
+   * configuration beside it), so `${aws_s3_bucket.b.arn}` may be `${aws_s3_bucket.b.arn}/*` as
+   * written. Absent when every placeholder is the expression as written.
+   */
+  referencesOnly?: boolean;
   /** Why the document is unknown, or why it could not be read. */
   reason?: string;
   /**

@@ -137,19 +137,9 @@ function referenceValue(ref: string, scope: string, fromAddress: string | undefi
   return attribute(type, attr, hit, ctx);
 }
 
-/**
- * A declared string with every terraform reference replaced (a pattern when a part stays unknown).
- * `partial`: the string may be only part of the expression. A plan's configuration lists the
- * references of an expression unknown until apply but not its template, so a plan's
- * `${aws_s3_bucket.b.arn}` may stand for `${aws_s3_bucket.b.arn}/*`: it becomes "contains the
- * value" (`*arn:aws:s3:::b*`).
- */
-export function resolveString(s: string, scope: string, fromAddress: string | undefined, ctx: Context, partial = false): string {
+/** A declared string with every terraform reference replaced (a pattern when a part stays unknown). */
+export function resolveString(s: string, scope: string, fromAddress: string | undefined, ctx: Context): string {
   if (!s.includes('${')) return s;
-  if (partial && /^\$\{[^{}]*\}$/.test(s) && hasReference(s)) {
-    const v = resolveString(s, scope, fromAddress, ctx);
-    return v === '*' ? v : `*${v}*`;
-  }
   return s.replace(INTERPOLATION, (whole, expr: string) => {
     const e = expr.trim();
     if (IAM_VARIABLE.test(e)) return whole;
@@ -161,10 +151,41 @@ export function resolveString(s: string, scope: string, fromAddress: string | un
   });
 }
 
-function principals(p: Principals | undefined, r: (s: string) => string): Principals | undefined {
+/**
+ * How the strings of one document are resolved. `one`: a principal, exactly. `many`: a Resource
+ * entry or a Condition value; for a plan that states only the reference of an expression
+ * (DocRef.referencesOnly), a bare `${aws_s3_bucket.b.arn}` may stand for the ARN or a path or
+ * qualifier below it, so it is the live value V, `V/*` and `V:*`: never a bucket or table whose
+ * name merely starts with V. With the expression as written (synth, state, a plan with its
+ * configuration) every string is exactly its value.
+ */
+interface Resolver {
+  one: (s: string) => string;
+  many: (s: string) => string[];
+  /** The value of a bare reference of a references-only plan, else undefined. */
+  below: (s: string) => string | undefined;
+}
+
+const BARE_REFERENCE = /^\$\{[^{}]*\}$/;
+
+function resolverOf(scope: string, fromAddress: string | undefined, ctx: Context, referencesOnly: boolean): Resolver {
+  const one = (s: string) => resolveString(s, scope, fromAddress, ctx);
+  const below = (s: string): string | undefined => {
+    if (!referencesOnly || !BARE_REFERENCE.test(s) || !hasReference(s)) return undefined;
+    const v = one(s);
+    return v === '*' ? undefined : v;
+  };
+  const many = (s: string): string[] => {
+    const v = below(s);
+    return v === undefined ? [one(s)] : [...new Set([v, `${v}/*`, `${v}:*`])];
+  };
+  return { one, many, below };
+}
+
+function principals(p: Principals | undefined, r: Resolver): Principals | undefined {
   if (!p) return p;
   const out: Principals = { ...p };
-  for (const k of ['aws', 'service', 'federated', 'canonicalUser'] as const) if (p[k]) out[k] = p[k].map(r);
+  for (const k of ['aws', 'service', 'federated', 'canonicalUser'] as const) if (p[k]) out[k] = p[k].map(r.one);
   return out;
 }
 
@@ -175,28 +196,33 @@ function principals(p: Principals | undefined, r: (s: string) => string): Princi
  */
 const wildcards = (s: string): number => s.split('').filter((ch) => ch === '*' || ch === '?').length;
 
-function condition(c: Condition, r: (s: string) => string): Condition {
+function condition(c: Condition, r: Resolver): Condition {
   const patterns: string[] = [];
-  const values = c.values.map((v) => {
-    const out = r(v);
+  const values = c.values.flatMap((v) => {
+    const out = r.many(v);
     // The resolution brought a wildcard the written text does not have: an unresolved part.
-    if (hasReference(v) && wildcards(out) > wildcards(v.replace(INTERPOLATION, ''))) patterns.push(out);
+    for (const o of out) if (hasReference(v) && wildcards(o) > wildcards(v.replace(INTERPOLATION, ''))) patterns.push(o);
     return out;
   });
   return { ...c, values, ...(patterns.length ? { patterns } : {}) };
 }
 
-function statement(s: Statement, r: (s: string) => string): Statement {
+function statement(s: Statement, r: Resolver): Statement {
   const out: Statement = { ...s, conditions: s.conditions.map((c) => condition(c, r)) };
-  if (s.resources) out.resources = s.resources.map(r);
-  if (s.notResources) out.notResources = s.notResources.map(r);
+  if (s.resources) {
+    out.resources = s.resources.map(r.one);
+    const below = s.resources.map(r.below).filter((v): v is string => v !== undefined);
+    if (below.length) out.referenceResources = [...new Set(below)];
+  }
+  if (s.notResources) out.notResources = s.notResources.map(r.one);
   if (s.principals) out.principals = principals(s.principals, r);
   if (s.notPrincipals) out.notPrincipals = principals(s.notPrincipals, r);
   return out;
 }
 
-function documentRef(d: DocRef | undefined, r: (s: string) => string): DocRef | undefined {
+function documentRef(d: DocRef | undefined, resolver: (referencesOnly: boolean) => Resolver): DocRef | undefined {
   if (!d?.known || !d.document) return d;
+  const r = resolver(d.referencesOnly === true);
   return { ...d, document: { ...d.document, statements: d.document.statements.map((s) => statement(s, r)) } };
 }
 
@@ -248,7 +274,7 @@ export function resolveDeclared(declared: Inventory, live: Inventory, matches: D
   for (const d of declared.dataStores) add(d.id, typeOf(d.origin.address ?? ''), d.origin, { name: d.name, ...(d.arn ? { arn: d.arn } : {}) });
   for (const g of declared.groups) add(g.id, 'aws_iam_group', g.origin, { name: g.name });
 
-  const resolver = (origin: Scoped) => (s: string) => resolveString(s, scopeOf(origin), origin.address, ctx, origin.source === 'plan');
+  const resolver = (origin: Scoped) => (referencesOnly: boolean) => resolverOf(scopeOf(origin), origin.address, ctx, referencesOnly);
   return {
     ...declared,
     identities: declared.identities.map((i) => (i.trust?.known ? { ...i, trust: documentRef(i.trust, resolver(i.origin)) } : i)),

@@ -18,6 +18,7 @@ import { isObject, readJson } from '../io/files.js';
 import type { Change, Inventory, Origin } from '../model.js';
 import { expectPlan } from './detect.js';
 import { applyConfiguration } from './hcl/records.js';
+import { applyJsonTemplates } from './tfJsonConfig.js';
 import { ownAccount } from './ownAccount.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { settingsOf, withPlainCredentials } from './plainConfig.js';
@@ -527,6 +528,8 @@ export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<In
   const records = reader.read();
   const dir = opts.tfDir ?? path.dirname(path.resolve(file));
   const configured = await applyConfiguration({ doc: doc as Record<string, unknown>, records, otherKnown: reader.otherKnown, dir });
+  // A plan made from cdktf's cdk.tf.json (or other .tf.json files): the templates of what the plan only references.
+  applyJsonTemplates(records, dir);
   if (opts.tfDir && !configured) throw new UserError('has no .tf files (--tf-dir names the folder of the plan\'s root module)', { file: opts.tfDir });
   const account = ownAccount(doc, records, planProviderAccount(doc));
   const pv = isObject(doc) && isObject(doc.planned_values) ? doc.planned_values.outputs : undefined;

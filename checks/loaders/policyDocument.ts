@@ -276,7 +276,7 @@ export function documentFromDataSource(values: Record<string, Value>): DocRef {
   const version = own.document!.version;
   const beyond = beyondBounds(statements);
   if (beyond) return notJudged(beyond);
-  return { known: true, document: { statements, ...(version ? { version } : {}) } };
+  return { known: true, document: { statements, ...(version ? { version } : {}) }, ...(referencesOnly(values.statement) ? { referencesOnly: true } : {}) };
 }
 
 /**
@@ -359,6 +359,13 @@ function beyondBounds(statements: Statement[]): string | undefined {
     throw e;
   }
   return undefined;
+}
+
+/** True when an unknown item holds only references, not the expression as written (a plan without its configuration). */
+function referencesOnly(v: Value | undefined, depth = 0): boolean {
+  if (isUnresolved(v)) return v.text === undefined && v.refs.length > 0;
+  if (depth > 16 || !v || typeof v !== 'object') return false;
+  return (Array.isArray(v) ? v : Object.values(v)).some((x) => referencesOnly(x, depth + 1));
 }
 
 /** Resource and condition strings: an unknown item becomes a placeholder naming what it refers to. */

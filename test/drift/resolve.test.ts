@@ -82,12 +82,23 @@ describe('resolveDeclared', () => {
     expect(resourcesOf(resolved(both, inv({})), 'other/aws_iam_role_policy.P')).toEqual([['arn:aws:dynamodb:*:*:table/other-table', 'arn:aws:kms:*:*:key/*']]);
   });
 
-  it("a plan's bare reference may be part of a longer expression: it becomes 'contains the value'", () => {
-    const plan = inv({
-      dataStores: [{ id: 'aws_s3_bucket.Results', kind: 's3', name: 'stmary-lab-results', tags: {}, change: 'create', origin: { source: 'plan', address: 'aws_s3_bucket.Results', file: 'plan.json' } }],
-      policies: [policy('aws_iam_role_policy.P', 'p', [allow(['${aws_s3_bucket.Results.arn}', 'arn:aws:s3:::${aws_s3_bucket.Results.bucket}/*'])], { source: 'plan', address: 'aws_iam_role_policy.P', file: 'plan.json' })],
-    });
-    expect(resourcesOf(resolved(plan, live), 'aws_iam_role_policy.P')).toEqual([['*arn:aws:s3:::stmary-lab-results*', 'arn:aws:s3:::stmary-lab-results/*']]);
+  it("a plan that states only the reference of an expression leaves the live value open below (V, V/*, V:*), never 'contains'", () => {
+    const planDoc = (referencesOnly: boolean) =>
+      inv({
+        dataStores: [{ id: 'aws_s3_bucket.Results', kind: 's3', name: 'stmary-lab-results', tags: {}, change: 'create', origin: { source: 'plan', address: 'aws_s3_bucket.Results', file: 'plan.json' } }],
+        policies: [
+          {
+            ...policy('aws_iam_role_policy.P', 'p', [allow(['${aws_s3_bucket.Results.arn}', 'arn:aws:s3:::${aws_s3_bucket.Results.bucket}/*'])], { source: 'plan', address: 'aws_iam_role_policy.P', file: 'plan.json' }),
+            document: { known: true, document: { statements: [allow(['${aws_s3_bucket.Results.arn}', 'arn:aws:s3:::${aws_s3_bucket.Results.bucket}/*'])] }, ...(referencesOnly ? { referencesOnly } : {}) },
+          },
+        ],
+      });
+    const st = (referencesOnly: boolean) => resolved(planDoc(referencesOnly), live).policies[0]!.document.document!.statements[0]!;
+    // The resources are the live values; the bare reference is marked open below.
+    expect(st(true).resources).toEqual(['arn:aws:s3:::stmary-lab-results', 'arn:aws:s3:::stmary-lab-results/*']);
+    expect(st(true).referenceResources).toEqual(['arn:aws:s3:::stmary-lab-results']);
+    // With the expression as written (the configuration beside the plan), every entry is exact.
+    expect(st(false).referenceResources).toBeUndefined();
   });
 
   it('lists the condition values that stayed a pattern, so the rules read their wildcards whatever the operator', () => {

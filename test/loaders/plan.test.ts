@@ -251,4 +251,14 @@ describe('resource_drift: what terraform found changed outside Terraform', () =>
     const inv = await loadPlan(CREATE);
     expect(inv.credentials.find((c) => c.origin.address === 'aws_secretsmanager_secret.lab_api')!.region).toBe('us-east-1');
   });
+
+  it('a policy document whose unknown Resource entries the plan states only as references says so (referencesOnly)', async () => {
+    const inv = await loadPlan(CREATE);
+    const etl = inv.policies.find((p) => p.origin.address === 'aws_iam_role_policy.etl_read')!;
+    expect(etl.document.known).toBe(true);
+    expect(etl.document.referencesOnly).toBe(true);
+    expect(etl.document.document!.statements[0]!.resources).toEqual(['${aws_s3_bucket.phi.arn}', '${aws_s3_bucket.phi.arn}']);
+    // A document the plan knows in full has nothing open.
+    expect(inv.policies.find((p) => p.origin.address === 'aws_iam_policy.audit')!.document.referencesOnly).toBeUndefined();
+  });
 });

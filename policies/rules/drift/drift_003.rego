@@ -170,7 +170,7 @@ plain_deny(ds) if {
 still_denied(ds, lp, a, r) if {
 	some ls in deny_statements(lp)
 	iam.any_matches(object.get(ls, "actions", []), a)
-	iam.any_matches(object.get(ls, "resources", []), r)
+	drift.denied_by(ls, ds, r)
 	applies_as_widely(ds, ls)
 }
 
@@ -219,7 +219,7 @@ grant_text(dp, s, a, r) := sprintf("%s on %s without the condition %s", [iam.wri
 	dropped := {k |
 		some ds in lib.allow_statements(dp)
 		drift.action_covered(ds, s, a)
-		iam.any_matches(object.get(ds, "resources", []), r)
+		drift.resource_covered(ds, r)
 		some k in drift.dropped_conditions(ds, s)
 	}
 	count(dropped) > 0
@@ -228,7 +228,7 @@ grant_text(dp, s, a, r) := sprintf("%s on %s without the condition %s", [iam.wri
 covered(dp, s, action, resource) if {
 	some ds in lib.allow_statements(dp)
 	drift.action_covered(ds, s, action)
-	iam.any_matches(object.get(ds, "resources", []), resource)
+	drift.resource_covered(ds, resource)
 	drift.conditions_kept(ds, s)
 }
 

@@ -155,3 +155,23 @@ test_declared_allow_only_policy_detached_live_is_not_this_finding if {
 	inp := input_with([], [], [])
 	count(drift_003.findings) == 0 with input as inp
 }
+
+# --- a plan that states only the reference: V is open below (V, V/*, V:*), not "contains V" ----
+
+open_read := fx.policy("read", [fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::stmary-lab"]), {"referenceResources": ["arn:aws:s3:::stmary-lab"]})], {"id": "aws_iam_role_policy.read"})
+
+open_input(live_resources) := dx.drift_input(
+	{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [open_read]},
+	{"identities": [dx.live_role("etl", {"policies": [{"policy": "inline:role:etl:read"}]})], "policies": [live_read([fx.allow(["s3:getobject"], live_resources)])]},
+	{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": read_pair},
+)
+
+test_open_reference_covers_what_it_may_stand_for if {
+	count(drift_003.findings) == 0 with input as open_input(["arn:aws:s3:::stmary-lab", "arn:aws:s3:::stmary-lab/*", "arn:aws:s3:::stmary-lab/2026/q4.hl7"])
+}
+
+test_widened_resource_that_still_contains_the_value_is_drift if {
+	fs := drift_003.findings with input as open_input(["arn:aws:s3:::stmary-lab*", "arn:aws:s3:::stmary-lab-archive/*"])
+	some f in fs
+	f.message == "policy read of role etl allows s3:getobject on arn:aws:s3:::stmary-lab*; s3:getobject on arn:aws:s3:::stmary-lab-archive/* live, which the declaration does not"
+}

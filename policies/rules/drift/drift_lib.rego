@@ -150,6 +150,27 @@ wildcard(action) if contains(action, "*")
 
 wildcard(action) if contains(action, "?")
 
+# The declared statement's Resource patterns cover the live entry. A plan that states only the
+# reference of an expression (checks/drift/resolve.ts: referenceResources) leaves its entries
+# V open below: V, V/* or V:*, never a name that merely starts with V.
+resource_covered(ds, r) if iam.any_matches(object.get(ds, "resources", []), r)
+
+resource_covered(ds, r) if {
+	some v in object.get(ds, "referenceResources", [])
+	some p in [sprintf("%s/*", [v]), sprintf("%s:*", [v])]
+	iam.matches(p, r)
+}
+
+# A live Deny statement's patterns deny the declared entry: for an open reference entry, what
+# it may stand for (lenient: any of V, V/*, V:*).
+denied_by(ls, _, r) if iam.any_matches(object.get(ls, "resources", []), r)
+
+denied_by(ls, ds, r) if {
+	r in object.get(ds, "referenceResources", [])
+	some p in [sprintf("%s/*", [r]), sprintf("%s:*", [r])]
+	iam.any_matches(object.get(ls, "resources", []), p)
+}
+
 # The catalog actions (lower case) a live wildcard matches, from the statement's enrichment.
 expansion(s, action) := {lower(e.action) |
 	some e in object.get(s, "expandedActions", [])
