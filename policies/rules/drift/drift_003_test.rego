@@ -160,7 +160,7 @@ test_declared_allow_only_policy_detached_live_is_not_this_finding if {
 
 open_read := fx.policy("read", [fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::stmary-lab"]), {"referenceResources": ["arn:aws:s3:::stmary-lab"]})], {"id": "aws_iam_role_policy.read"})
 
-open_input(live_resources) := dx.drift_input(
+open_input(live_resources) := dx.input_of(
 	{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [open_read]},
 	{"identities": [dx.live_role("etl", {"policies": [{"policy": "inline:role:etl:read"}]})], "policies": [live_read([fx.allow(["s3:getobject"], live_resources)])]},
 	{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": read_pair},
