@@ -55,6 +55,8 @@ export interface AccessDeltaItem {
 
 export interface AccessDelta {
   baseline: string;
+  /** declaration: a drift access map (live against the declaration); default an earlier map (--baseline). */
+  against?: 'baseline' | 'declaration';
   gained: AccessDeltaItem[];
   lost: AccessDeltaItem[];
 }

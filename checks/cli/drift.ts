@@ -35,7 +35,7 @@ interface DriftArgs extends LiveArgs, PolicyArgs {
 }
 
 /** The declared side: one synth folder, or the plans (the states) of one or more stacks. */
-export function declaredSpec(a: DriftArgs): SourceSpec[] {
+export function declaredSpec(a: Pick<DriftArgs, 'declaredSynth' | 'declaredPlan' | 'declaredState'>): SourceSpec[] {
   const given = [a.declaredSynth, a.declaredPlan, a.declaredState].filter((x) => x !== undefined);
   if (given.length !== 1) throw new UserError('drift needs exactly one of --declared-synth DIR, --declared-plan FILE, --declared-state FILE');
   if (a.declaredSynth !== undefined) return [synthSource(a.declaredSynth, '--declared-synth')];

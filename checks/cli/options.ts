@@ -50,9 +50,9 @@ export const OPTIONS: Record<string, OptionDef> = {
     commands: { ...SOURCES, drift: { array: false, describe: 'live side: a snapshot file (nhi-guard snapshot) instead of --live aws' } },
     config: 'path',
   },
-  'declared-synth': { spec: { type: 'string', describe: 'declared side: cdktf output folder' }, commands: { drift: {} }, config: 'path' },
-  'declared-plan': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` of a plan, repeatable (one per stack)' }, commands: { drift: {} }, config: 'path' },
-  'declared-state': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` state or a terraform.tfstate, repeatable (one per stack)' }, commands: { drift: {} }, config: 'path' },
+  'declared-synth': { spec: { type: 'string', describe: 'declared side: cdktf output folder' }, commands: { drift: {}, access: { describe: 'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration' } }, config: 'path' },
+  'declared-plan': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` of a plan, repeatable (one per stack)' }, commands: { drift: {}, access: { describe: 'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration' } }, config: 'path' },
+  'declared-state': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` state or a terraform.tfstate, repeatable (one per stack)' }, commands: { drift: {}, access: { describe: 'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration' } }, config: 'path' },
   // Live AWS.
   live: { spec: { choices: ['aws'] as const, describe: 'read the live AWS account, read-only (docs/live.md)' }, commands: LIVE },
   region: {
