@@ -19,7 +19,7 @@ import type {
 } from '@aws-sdk/client-iam';
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { dict } from '../dict.js';
-import { AWS_MANAGED_PREFIX, scheduleDays } from '../loaders/inventoryBuilder.js';
+import { AWS_MANAGED_PREFIX, isAwsManagedKeyRef, rotationIntervalDays } from '../aws.js';
 import { documentFromJson } from '../loaders/policyDocument.js';
 import type { Credential, DocRef, Group, Identity, Origin, Policy, PolicyLink } from '../model.js';
 
@@ -309,10 +309,10 @@ export function mapSecret(s: SecretListEntry, ctx: LiveContext): Credential | un
     name: s.Name,
     tags: tagsOf(s.Tags),
     // ListSecrets omits KmsKeyId when the AWS managed key aws/secretsmanager encrypts the secret.
-    kms: kmsKey ? { keyId: kmsKey, customerManaged: !/alias\/aws\//.test(kmsKey) } : { customerManaged: false },
+    kms: kmsKey ? { keyId: kmsKey, customerManaged: !isAwsManagedKeyRef(kmsKey) } : { customerManaged: false },
     rotation: {
       enabled,
-      intervalDays: enabled ? (days && days > 0 ? days : expr ? scheduleDays(expr) : null) : null,
+      intervalDays: enabled ? rotationIntervalDays(days, expr) : null,
       lastRotated: iso(s.LastRotatedDate) ?? null,
     },
     // A current version exists: a value is stored (never read).

@@ -18,6 +18,7 @@ import { ListTagsOfResourceCommand, paginateListTables, type DynamoDBClient } fr
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
 import { ListTagsForResourceCommand, paginateListFHIRDatastores, type HealthLakeClient } from '@aws-sdk/client-healthlake';
 import { GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListResourceTagsCommand, paginateListAliases, paginateListKeys, type KMSClient, type Tag as KmsTag } from '@aws-sdk/client-kms';
+import { isAwsManagedKeyRef } from '../aws.js';
 import { isDefaultKeyPolicy } from '../loaders/inventoryBuilder.js';
 import type { DataStore } from '../model.js';
 import type { LiveContext } from './map.js';
@@ -131,7 +132,7 @@ async function keys(c: RegionalClients, rec: Recorder, ctx: LiveContext, concurr
   const awsManaged = new Set<string>();
   for (const a of aliasPages.flatMap((p) => p.Aliases ?? [])) {
     if (!a.TargetKeyId || !a.AliasName) continue;
-    if (a.AliasName.startsWith('alias/aws/')) awsManaged.add(a.TargetKeyId);
+    if (isAwsManagedKeyRef(a.AliasName)) awsManaged.add(a.TargetKeyId);
     else if (!aliasOf.has(a.TargetKeyId)) aliasOf.set(a.TargetKeyId, a.AliasName);
   }
   const list = keyPages.flatMap((p) => p.Keys ?? []).filter((k) => k.KeyId && k.KeyArn && !awsManaged.has(k.KeyId));

@@ -17,6 +17,7 @@ import {
   type Policy,
   type Unknown,
 } from '../model.js';
+import { AWS_MANAGED_PREFIX, isAwsManagedKeyRef, rotationIntervalDays } from '../aws.js';
 import { PLAIN_CONFIG_TYPES } from './plainConfig.js';
 import { documentFromConfiguration, documentFromDataSource, documentFromText } from './policyDocument.js';
 import {
@@ -81,19 +82,6 @@ const READ_TYPES = new Set([
 /** True when the builder reads records of this mode and type (data sources: policy documents only). */
 export function readsResource(mode: unknown, type: unknown): boolean {
   return mode === 'data' ? type === 'aws_iam_policy_document' : typeof type === 'string' && READ_TYPES.has(type);
-}
-
-/** ARNs of AWS managed policies (`arn:aws:iam::aws:policy/...`). */
-export const AWS_MANAGED_PREFIX = /^arn:aws[a-z-]*:iam::aws:policy\//;
-
-/** Days from a Secrets Manager schedule expression: rate(N days|hours), cron (treated as daily or less). */
-export function scheduleDays(expr: string): number | null {
-  const rate = /^rate\(\s*(\d+)\s+(day|days|hour|hours)\s*\)$/i.exec(expr.trim());
-  if (rate) {
-    const n = Number(rate[1]);
-    return /^hour/i.test(rate[2]!) ? Math.max(1, Math.ceil(n / 24)) : n;
-  }
-  return null;
 }
 
 /** `x.y["k"]` -> `x.y`: the address a reference without instance key names; undefined without a key. */
@@ -554,7 +542,7 @@ class Builder {
     if (!rules) return { enabled: true, intervalDays: null };
     const days = asNumber(rules.automatically_after_days);
     const expr = asString(rules.schedule_expression);
-    return { enabled: true, intervalDays: days && days > 0 ? days : expr ? scheduleDays(expr) : null };
+    return { enabled: true, intervalDays: rotationIntervalDays(days, expr) };
   }
 
   private secretFor(from: ResourceRecord, v: Value | undefined): Credential | undefined {
@@ -571,7 +559,7 @@ class Builder {
     if (kmsV === undefined || kmsV === null || kmsV === '') customerManaged = false;
     else if (typeof kmsV === 'string') {
       keyId = kmsV;
-      customerManaged = !/alias\/aws\//.test(kmsV);
+      customerManaged = !isAwsManagedKeyRef(kmsV);
     } else {
       const [k] = this.targets(r, kmsV, ['aws_kms_key', 'aws_kms_alias']);
       customerManaged = k ? true : null;

@@ -12,6 +12,7 @@
  * - Sensitive and secret attribute values are dropped: a record only says they exist.
  */
 import path from 'node:path';
+import { pinnedAccountIds } from '../aws.js';
 import { UserError, jsonPath, quote } from '../errors.js';
 import { dict, own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
@@ -515,7 +516,7 @@ export function planProviderAccount(doc: unknown): string | undefined {
     if (!isObject(p) || (typeof p.full_name === 'string' ? !/(^|\/)hashicorp\/aws$/.test(p.full_name) : p.name !== 'aws')) continue;
     providers++;
     const ids = isObject(p.expressions) && isObject(p.expressions.allowed_account_ids) ? p.expressions.allowed_account_ids.constant_value : undefined;
-    const pinned = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && /^\d{12}$/.test(id)) : [];
+    const pinned = pinnedAccountIds(ids);
     if (pinned.length === 0) return undefined;
     for (const id of pinned) accounts.add(id);
   }

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pinnedAccountIds } from '../aws.js';
 import { UserError, jsonPath } from '../errors.js';
 import { dict, own } from '../dict.js';
 import { isObject, readJson } from '../io/files.js';
@@ -228,7 +229,7 @@ export function providerAccounts(doc: unknown): string[] {
   const out: string[] = [];
   for (const b of blocks) {
     if (!isObject(b) || !Array.isArray(b.allowed_account_ids)) continue;
-    for (const id of b.allowed_account_ids) if (typeof id === 'string' && /^\d{12}$/.test(id)) out.push(id);
+    out.push(...pinnedAccountIds(b.allowed_account_ids));
   }
   return out;
 }
