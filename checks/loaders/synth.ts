@@ -13,12 +13,11 @@ import type { DeclaredWaiver, InputRef, Inventory } from '../model.js';
 import { buildInventory, readsResource } from './inventoryBuilder.js';
 import { PLAIN_CONFIG_TYPES, synthSettings, withPlainCredentials, type Setting } from './plainConfig.js';
 import { waiversFromOutputs } from './waiverOutputs.js';
-import { isSecretAttribute } from './tfjson.js';
+import { isSecretAttribute, MAX_DEPTH } from './tfjson.js';
 import { isUnresolved, Unresolved, type ResourceRecord, type Value } from './values.js';
 
 const REF = /^(?:data\.)?[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*$/;
 const REF_IN_EXPR = /\b(?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?/g;
-const MAX_DEPTH = 64;
 
 interface StackEntry {
   name: string;

@@ -10,6 +10,7 @@ import { isObject } from '../io/files.js';
 import type { Change, Origin, SourceKind } from '../model.js';
 import { Unresolved, type ResourceRecord, type Value } from './values.js';
 
+/** How deep a terraform or cdktf JSON document may nest (values, modules): the one bound of every JSON loader. */
 export const MAX_DEPTH = 64;
 
 /** Attributes whose value is a secret, whatever the provider marks sensitive. */
