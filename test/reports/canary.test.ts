@@ -33,18 +33,32 @@ describe('no secret value in any report format', () => {
 });
 
 describe('--source-root', () => {
-  it('makes SARIF artifact locations relative to the given folder', async () => {
+  type Sarif = { runs: Array<{ results: Array<{ locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string; uriBaseId?: string }; region?: { startLine?: number } } }> }> }> };
+  const locations = (stdout: string) =>
+    (JSON.parse(stdout) as Sarif).runs[0]!.results.flatMap((x) => x.locations ?? []).map((l) => l.physicalLocation).filter((p) => p?.artifactLocation?.uri);
+
+  it('makes SARIF artifact locations of synth findings relative to the given folder: the stacks/*.ts line of the construct', async () => {
+    const { synthExamples } = await import('../support/synth.js');
+    const dir = synthExamples();
+    const r = await runCli(['check', '--synth', dir, '--format', 'sarif', '--source-root', process.cwd(), '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z']);
+    const locs = locations(r.stdout);
+    expect(locs.length).toBeGreaterThan(0);
+    for (const p of locs) {
+      expect(p!.artifactLocation!.uri).toMatch(/^stacks\/legacy-hl7\.ts$/);
+      expect(p!.artifactLocation!.uriBaseId).toBe('%SRCROOT%');
+      expect(p!.region?.startLine).toBeGreaterThan(0);
+    }
+  });
+
+  it('a file outside the source root is an absolute file URI, never a path climbing out of it', async () => {
     const { synthExamples } = await import('../support/synth.js');
     const dir = synthExamples();
     const r = await runCli(['check', '--synth', dir, '--format', 'sarif', '--source-root', dir, '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z']);
-    const uris = (JSON.parse(r.stdout) as { runs: Array<{ results: Array<{ locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string; uriBaseId?: string } } }> }> }> }).runs[0]!.results
-      .flatMap((x) => x.locations ?? [])
-      .map((l) => l.physicalLocation?.artifactLocation)
-      .filter((a) => a?.uri);
-    expect(uris.length).toBeGreaterThan(0);
-    for (const a of uris) {
-      expect(a!.uri).toMatch(/^stacks\/legacy-hl7\/cdk\.tf\.json$/);
-      expect(a!.uriBaseId).toBe('%SRCROOT%');
+    const locs = locations(r.stdout);
+    expect(locs.length).toBeGreaterThan(0);
+    for (const p of locs) {
+      expect(p!.artifactLocation!.uri).toMatch(/^file:\/\/\/.*\/stacks\/legacy-hl7\.ts$/);
+      expect(p!.artifactLocation!.uriBaseId).toBeUndefined();
     }
   });
 });
