@@ -12,7 +12,7 @@ import { fingerprint } from './fingerprint.js';
 import type { RawFinding } from './engine/index.js';
 import { ruleElementId, SEVERITIES, type References, type RuleMeta, type Severity } from './engine/metadata.js';
 import { countFindings, elementType, inventoryRows, type InventoryRow } from './inventoryRows.js';
-import type { Gap, Inventory, Origin, SourceKind } from './model.js';
+import type { Gap, Inventory, Origin, SourceKind, Statement } from './model.js';
 import type { ResolvedSelection, SelectionRecord } from './selection.js';
 import { WaiverIndex, type WaiverFact } from './waivers.js';
 
@@ -32,6 +32,13 @@ export interface FindingResource {
   line?: number;
   endLine?: number;
   stack?: string;
+}
+
+/** Where a finding points at in the source when it is not the resource's own block: a declared policy or its statement. */
+export interface FindingLocation {
+  file: string;
+  line?: number;
+  endLine?: number;
 }
 
 export interface Waiver {
@@ -56,6 +63,11 @@ export interface Finding {
   account?: string;
   /** What shows the finding when it is about an identity: the policy, attachment or group. */
   evidence?: FindingResource[];
+  /**
+   * Where in the source the finding points, when not at the resource's own block: the declared
+   * statement (or policy) a drift finding is about. SARIF and the GitHub annotations use it.
+   */
+  location?: FindingLocation;
   remediation: string;
   references: References;
   waived: boolean;
@@ -141,6 +153,8 @@ interface Located {
   arn?: string;
   origin: Origin;
   governance?: { owner?: string };
+  /** Policies: where each statement is declared, when the source says. */
+  statements?: Array<Statement['declaredAt']>;
 }
 
 /** Every element a finding may name, by id (waivers too: NHI-WVR-* findings are about them). */
@@ -153,7 +167,10 @@ function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<st
     m.set(w.id, { type: 'waiver', name, origin: { source: 'synth', file: w.origin.file, constructPath: w.origin.constructPath, stack: w.origin.stack } });
   }
   for (const i of inv.identities) m.set(i.id, { type: elementType(i.kind, i.origin.source), name: i.name, arn: i.arn, origin: i.origin, governance: i.governance });
-  for (const p of inv.policies) m.set(p.id, { type: p.type === 'aws-managed' ? 'aws-managed-policy' : p.type === 'inline' ? 'inline-policy' : 'aws_iam_policy', name: p.name, arn: p.arn, origin: p.origin });
+  for (const p of inv.policies) {
+    const statements = p.document.document?.statements.map((s) => s.declaredAt);
+    m.set(p.id, { type: p.type === 'aws-managed' ? 'aws-managed-policy' : p.type === 'inline' ? 'inline-policy' : 'aws_iam_policy', name: p.name, arn: p.arn, origin: p.origin, ...(statements?.some((x) => x) ? { statements } : {}) });
+  }
   for (const c of inv.credentials) {
     m.set(c.id, { type: elementType(c.kind, c.origin.source), name: c.name, arn: c.arn, origin: c.origin, governance: c.governance });
   }
@@ -163,6 +180,19 @@ function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<st
   for (const p of inv.plainCredentials ?? []) m.set(p.id, { type: p.holderType, name: p.name, origin: p.origin });
   for (const c of inv.compute ?? []) m.set(c.id, { type: `compute:${c.kind}`, name: c.name, origin: c.origin });
   return m;
+}
+
+/**
+ * Where a finding that names a declared element to point at (f.location, f.statement) points: the
+ * statement's declaration when the source gives it, else the element's declaring block.
+ */
+function pointAt(el: Located | undefined, statement: number | undefined, sourceRoot: string): FindingLocation | undefined {
+  if (!el) return undefined;
+  const at = statement !== undefined ? el.statements?.[statement] : undefined;
+  const r: FindingResource = { type: el.type, name: '' };
+  locate(r, at ? { source: el.origin.source, sourceFile: at.file, line: at.line, ...(at.endLine ? { endLine: at.endLine } : {}) } : el.origin, sourceRoot);
+  if (!r.file) return undefined;
+  return { file: r.file, ...(r.line ? { line: r.line } : {}), ...(r.endLine ? { endLine: r.endLine } : {}) };
 }
 
 /**
@@ -302,6 +332,8 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     if (owner && owner.trim()) out.owner = owner;
     if (opts.account) out.account = opts.account;
     if (subject.evidence.length) out.evidence = subject.evidence.map((id) => resourceOf(id, elements.get(id), path.resolve(opts.sourceRoot ?? '.')));
+    const location = f.location ? pointAt(elements.get(f.location), f.statement, path.resolve(opts.sourceRoot ?? '.')) : undefined;
+    if (location) out.location = location;
     // A finding about a waiver is never waived itself.
     // A live element matched to a declaration goes by the declared names too (drift): a waiver
     // declared on the key, the role or the secret covers the live finding about it.

@@ -98,6 +98,8 @@ export interface Statement {
    */
   writtenActions?: string[];
   writtenNotActions?: string[];
+  /** Where the statement is declared, when the source says (a `statement` block of a .tf file). */
+  declaredAt?: { file: string; line: number; endLine?: number };
   resources?: string[];
   notResources?: string[];
   /**

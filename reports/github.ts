@@ -40,10 +40,12 @@ export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): s
     // Against a baseline the annotations are what the change adds; existing debt is only counted.
     if (f.waived || f.baseline === 'existing') continue;
     const props: string[] = [`title=${githubProperty(`${f.ruleId} ${f.title}`)}`];
-    const file = f.resource.file ? relativeFile(f.resource.file, opts.sourceRoot) : undefined;
+    // The declared statement or policy a drift finding is about when known, else the resource's block.
+    const at = f.location ?? f.resource;
+    const file = at.file ? relativeFile(at.file, opts.sourceRoot) : undefined;
     if (file) {
       props.push(`file=${githubProperty(file)}`);
-      if (f.resource.line) props.push(`line=${f.resource.line}`, ...(f.resource.endLine ? [`endLine=${f.resource.endLine}`] : []));
+      if (at.line) props.push(`line=${at.line}`, ...(at.endLine ? [`endLine=${at.endLine}`] : []));
     }
     // Each line is escaped on its own (input line breaks become \u000a), then joined by an encoded break.
     const body = [`[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})`, ...(f.remediation ? [`Fix: ${f.remediation}`] : [])].map(githubData).join('%0A');

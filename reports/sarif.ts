@@ -157,10 +157,12 @@ export function sarifLog(doc: FindingsDocument, opts: SarifOptions = {}): Sarif.
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     const location: Sarif.Location = { logicalLocations: logicalLocations(f) };
-    if (f.resource.file) {
-      location.physicalLocation = { artifactLocation: artifactLocation(f.resource.file, opts.sourceRoot) };
-      // The declaring block's lines (a .tf resource block, a construct's line in its stack file).
-      if (f.resource.line) location.physicalLocation.region = { startLine: f.resource.line, ...(f.resource.endLine ? { endLine: f.resource.endLine } : {}) };
+    // The declared statement or policy a drift finding is about when known, else the resource's own block.
+    const at = f.location ?? f.resource;
+    if (at.file) {
+      location.physicalLocation = { artifactLocation: artifactLocation(at.file, opts.sourceRoot) };
+      // The declaring block's lines (a .tf resource block, a statement block, a construct's line in its stack file).
+      if (at.line) location.physicalLocation.region = { startLine: at.line, ...(at.endLine ? { endLine: at.endLine } : {}) };
     }
     const properties: Sarif.PropertyBag = { severity: f.severity, source: f.source, resourceType: f.resource.type };
     if (f.identity) properties.identity = f.identity;

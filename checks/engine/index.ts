@@ -25,6 +25,12 @@ export interface RawFinding {
   message: string;
   /** Ids of the elements that show it (the policy, attachment or group behind a finding about an identity). */
   evidence?: string[];
+  /**
+   * Where to point at, when not at the resource's own declaration: the id of the declared element
+   * that holds what the finding is about (a declared policy), and the index of its statement.
+   */
+  location?: string;
+  statement?: number;
   /** Set by the pipeline: which input the finding came from. */
   source?: SourceKind | 'drift';
 }

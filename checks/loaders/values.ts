@@ -39,6 +39,8 @@ export interface ResourceRecord {
   literal?: Set<string>;
   /** The region of the AWS provider configuration the resource uses, when written as a constant (plans, synth). */
   providerRegion?: string;
+  /** Policy document data sources of a plan with its .tf files: where each statement block is declared. */
+  statementsAt?: Array<{ file: string; line: number; endLine: number }>;
 }
 
 export function isUnresolved(v: unknown): v is Unresolved {

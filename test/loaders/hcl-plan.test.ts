@@ -15,6 +15,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPlan } from '../../checks/loaders/plan.js';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
@@ -153,6 +154,17 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
     expect(accounts[planFile]).toEqual({ id: '123456789012', source: 'caller-identity' });
     for (const fs of [found.plan, found.state, found.alone]) expect(fs.filter((f) => f.ruleId === 'NHI-TR-002')).toEqual([]);
     expect(keys(found.state)).toContain('NHI-TR-005 aws_iam_role.root_trust hcl-root-trust');
+  });
+
+  it("a policy document data source's statements know the statement block that declares them", async () => {
+    const inv = await loadPlan(planFile);
+    const doc = inv.policies.find((p) => p.origin.address === 'aws_iam_role_policy.doc_good')!.document;
+    const lines = readFileSync(path.join(HCL, 'policies.tf'), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('data "aws_iam_policy_document" "doc_good"')) + 1;
+    expect(doc.document!.statements.map((s) => s.declaredAt)).toEqual([{ file: path.join(work.dir, 'policies.tf'), line: start + 1, endLine: start + 4 }]);
+    // A document merged from source documents has no certain statement positions.
+    const merged = inv.policies.find((p) => p.origin.address === 'aws_iam_role_policy.doc_bad')!.document;
+    expect(merged.document?.statements.every((s) => s.declaredAt === undefined) ?? true).toBe(true);
   });
 
   it('without the .tf files, the jsonencode documents stay unknown as before', () => {

@@ -246,6 +246,19 @@ export class TfConfiguration {
     return this.locate(address)?.block.range;
   }
 
+  /**
+   * Where each `statement` block of a policy document data source is declared, in order; none
+   * when the document is not its own statement blocks alone (dynamic blocks, source or override
+   * documents): then no position is certain.
+   */
+  statementRanges(address: string): Array<HclBlock['range']> | undefined {
+    const block = this.locate(address)?.block;
+    if (!block || block.broken) return undefined;
+    if (block.blocks.some((b) => b.type === 'dynamic')) return undefined;
+    for (const a of ['source_json', 'source_policy_documents', 'override_json', 'override_policy_documents']) if (block.attrs.has(a)) return undefined;
+    return block.blocks.filter((b) => b.type === 'statement').map((b) => b.range);
+  }
+
   /** The expression of an attribute path (`policy`, `inline_policy.0.policy`) inside a block. */
   private expressionAt(block: HclBlock, at: Array<string | number>) {
     let b: HclBlock | undefined = block;

@@ -116,6 +116,10 @@ export async function applyConfiguration(input: ConfigurationInput): Promise<boo
       rec.origin.sourceFile = where.file;
       rec.origin.line = where.line;
       rec.origin.endLine = where.endLine;
+      if (rec.mode === 'data' && rec.type === 'aws_iam_policy_document') {
+        const ranges = cfg.statementRanges(rec.address);
+        if (ranges?.length) rec.statementsAt = ranges;
+      }
       for (const attr of DOCUMENT_ATTRS[rec.type] ?? []) {
         const v = rec.values[attr];
         if (!isUnresolved(v)) continue;

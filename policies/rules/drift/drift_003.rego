@@ -37,6 +37,30 @@ import data.nhi.lib.iam
 
 finding(resource, identity, message, evidence) := object.union(lib.finding(resource, identity, message), {"evidence": [evidence]})
 
+# A finding that points at the declared policy (its block), or at one of its statements when
+# `indexes` names some (the first): SARIF and annotations go there instead of the role's block.
+located(f, policy_id, indexes) := object.union(f, {"location": policy_id, "statement": min(indexes)}) if count(indexes) > 0
+
+located(f, policy_id, indexes) := object.union(f, {"location": policy_id}) if count(indexes) == 0
+
+statements_of(policy) := policy.document.document.statements if policy.document.known else := []
+
+# The declared statements a widened live statement s stands for: the same Sid, or the statement
+# whose condition s drops.
+related_statements(dp, s) := {i |
+	some i, ds in statements_of(dp)
+	ds.effect == "Allow"
+	is_string(object.get(ds, "sid", null))
+	ds.sid != ""
+	ds.sid == object.get(s, "sid", "")
+} | {i |
+	some i, ds in statements_of(dp)
+	ds.effect == "Allow"
+	count(drift.dropped_conditions(ds, s)) > 0
+	some a in object.get(s, "actions", [])
+	drift.action_covered(ds, s, a)
+}
+
 # A policy attached live that no declared policy of the same identity corresponds to.
 findings contains finding(d.id, d.id, msg, link.policy) if {
 	some [d, l] in drift.identity_pairs
@@ -47,7 +71,7 @@ findings contains finding(d.id, d.id, msg, link.policy) if {
 }
 
 # A declared policy whose live document allows more.
-findings contains finding(d.id, d.id, msg, lp.id) if {
+findings contains located(finding(d.id, d.id, msg, lp.id), dp.id, where) if {
 	some [d, l] in drift.identity_pairs
 	some link in l.policies
 	some dlink in d.policies
@@ -59,11 +83,16 @@ findings contains finding(d.id, d.id, msg, lp.id) if {
 	extras := extra_grants(dp, lp)
 	count(extras) > 0
 	msg := sprintf("policy %s of %s %s allows %s live, which the declaration does not", [lib.label(lp), l.kind, lib.label(l), concat("; ", sort(extras))])
+	where := {i |
+		some s in lib.allow_statements(lp)
+		count(grants_not_covered(dp, s)) > 0
+		some i in related_statements(dp, s)
+	}
 }
 
 # A declared Deny statement the live document no longer enforces (removed or narrowed): the
 # identity may do what the declaration forbids.
-findings contains finding(d.id, d.id, msg, lp.id) if {
+findings contains located(finding(d.id, d.id, msg, lp.id), dp.id, where) if {
 	some [d, l] in drift.identity_pairs
 	some link in l.policies
 	some dlink in d.policies
@@ -74,11 +103,12 @@ findings contains finding(d.id, d.id, msg, lp.id) if {
 	some dp in drift.declared_policies(dlink.policy)
 	lost := lost_denies(dp, lp)
 	count(lost) > 0
+	where := {i | some i, ds in statements_of(dp); ds.effect == "Deny"; count(lost_texts(ds, lp)) > 0}
 	msg := sprintf("policy %s of %s %s no longer denies %s live, which the declaration denies", [lib.label(lp), l.kind, lib.label(l), concat("; ", sort(lost))])
 }
 
 # A declared policy with Deny statements that is not attached live: none of them applies.
-findings contains finding(d.id, d.id, msg, dp.id) if {
+findings contains located(finding(d.id, d.id, msg, dp.id), dp.id, {i | some i, ds in statements_of(dp); ds.effect == "Deny"}) if {
 	some [d, l] in drift.identity_pairs
 	some dlink in d.policies
 	some dp in drift.declared_policies(dlink.policy)

@@ -131,6 +131,8 @@ test_deny_removed_live_is_drift_on_the_identity if {
 	fs == {{
 		"resource": "aws_iam_role.etl", "identity": "aws_iam_role.etl", "evidence": ["inline:role:etl:read"],
 		"message": "policy read of role etl no longer denies s3:getobject on arn:aws:s3:::results/restricted/* live, which the declaration denies",
+		# SARIF points at the declared Deny statement (statement 1 of the declared policy).
+		"location": "aws_iam_role_policy.read", "statement": 1,
 	}}
 }
 
@@ -174,4 +176,25 @@ test_widened_resource_that_still_contains_the_value_is_drift if {
 	fs := drift_003.findings with input as open_input(["arn:aws:s3:::stmary-lab*", "arn:aws:s3:::stmary-lab-archive/*"])
 	some f in fs
 	f.message == "policy read of role etl allows s3:getobject on arn:aws:s3:::stmary-lab*; s3:getobject on arn:aws:s3:::stmary-lab-archive/* live, which the declaration does not"
+}
+
+# Where a widened policy's finding points: the declared statement of the same Sid, or the one
+# whose condition the live statement drops; the policy's block when no statement says.
+test_widened_policy_points_at_the_declared_statement if {
+	declared := fx.policy("read", [fx.allow(["logs:putlogevents"], ["*"]), fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::results/*"]), {"sid": "Results"})], {"id": "aws_iam_role_policy.read"})
+	widened := live_read([fx.allow(["logs:putlogevents"], ["*"]), fx.with_keys(fx.allow(["s3:getobject"], ["arn:aws:s3:::results*"]), {"sid": "Results"})])
+	inp := dx.input_of(
+		{"identities": [dx.declared_role("etl", {"policies": [{"policy": "aws_iam_role_policy.read"}]})], "policies": [declared]},
+		{"identities": [dx.live_role("etl", {"policies": read_link})], "policies": [widened]},
+		{"identities": [dx.pair("aws_iam_role.etl", "iam-role:etl")], "policies": read_pair},
+	)
+	{[f.location, f.statement] | some f in drift_003.findings with input as inp} == {["aws_iam_role_policy.read", 1]}
+}
+
+test_widened_policy_without_a_related_statement_points_at_the_policy if {
+	wide := live_read([fx.allow(["s3:getobject"], ["arn:aws:s3:::results/*"]), fx.allow(["s3:putobject"], ["*"])])
+	inp := input_with([wide], read_link, read_pair)
+	some f in drift_003.findings with input as inp
+	f.location == "aws_iam_role_policy.read"
+	not f.statement
 }
