@@ -43,7 +43,9 @@ located(f, policy_id, indexes) := object.union(f, {"location": policy_id, "state
 
 located(f, policy_id, indexes) := object.union(f, {"location": policy_id}) if count(indexes) == 0
 
-statements_of(policy) := policy.document.document.statements if policy.document.known else := []
+statements_of(policy) := policy.document.document.statements if policy.document.known
+
+else := []
 
 # The declared statements a widened live statement s stands for: the same Sid, or the statement
 # whose condition s drops.
