@@ -85,7 +85,7 @@ export function readsResource(mode: unknown, type: unknown): boolean {
 }
 
 /** The document with each statement's declaring lines, when there are exactly as many as statements. */
-function withStatementLines(doc: DocRef, at: ResourceRecord['statementsAt']): DocRef {
+function withStatementLines(doc: DocRef, at: Array<{ file: string; line: number; endLine: number }> | undefined): DocRef {
   const statements = doc.document?.statements;
   if (!doc.known || !statements || !at || at.length !== statements.length) return doc;
   return { ...doc, document: { ...doc.document!, statements: statements.map((s, i) => ({ ...s, declaredAt: { ...at[i]! } })) } };
@@ -204,12 +204,12 @@ class Builder {
     if (obj) return { known: false, unreadable: true, reason: `${what} is not JSON text` };
     // A document its source marks sensitive is never read (it may hold a secret), nor passed.
     if (v === undefined && withheldAt(r, what)) return { known: false, unreadable: true, reason: `${what} of ${r.address} is marked sensitive, so nhi-guard does not read it` };
+    // The .tf file's statement blocks, for a document that is one data source's own statements.
+    if (isUnresolved(v) && v.json !== undefined) return withStatementLines(documentFromConfiguration(v.json), r.statementsAt && Object.hasOwn(r.statementsAt, what) ? r.statementsAt[what] : undefined);
     if (isUnresolved(v)) {
       const [ds] = this.targets(r, v, ['aws_iam_policy_document']);
-      // The .tf file's statement blocks, for a document that is one data source's own statements.
-      if (v.json !== undefined) return withStatementLines(documentFromConfiguration(v.json), ds && v.refs.length === 1 ? ds.statementsAt : undefined);
       if (ds && v.refs.length === 1 && withheldAt(ds, 'statement')) return { known: false, unreadable: true, reason: `the statements of ${ds.address} are marked sensitive, so nhi-guard does not read them` };
-      if (ds && v.refs.length === 1) return withStatementLines(documentFromDataSource(ds.values), ds.statementsAt);
+      if (ds && v.refs.length === 1) return documentFromDataSource(ds.values);
       return { known: false, reason: `${what} is known only after apply (${v.reason})` };
     }
     return { known: false, reason: `${what} is missing` };

@@ -39,8 +39,11 @@ export interface ResourceRecord {
   literal?: Set<string>;
   /** The region of the AWS provider configuration the resource uses, when written as a constant (plans, synth). */
   providerRegion?: string;
-  /** Policy document data sources of a plan with its .tf files: where each statement block is declared. */
-  statementsAt?: Array<{ file: string; line: number; endLine: number }>;
+  /**
+   * Plans with their .tf files: for a document attribute (`policy`) that is one policy document
+   * data source, where each of its statement blocks is declared, in order.
+   */
+  statementsAt?: Record<string, Array<{ file: string; line: number; endLine: number }>>;
 }
 
 export function isUnresolved(v: unknown): v is Unresolved {

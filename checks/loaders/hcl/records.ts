@@ -116,15 +116,16 @@ export async function applyConfiguration(input: ConfigurationInput): Promise<boo
       rec.origin.sourceFile = where.file;
       rec.origin.line = where.line;
       rec.origin.endLine = where.endLine;
-      if (rec.mode === 'data' && rec.type === 'aws_iam_policy_document') {
-        const ranges = cfg.statementRanges(rec.address);
-        if (ranges?.length) rec.statementsAt = ranges;
-      }
       for (const attr of DOCUMENT_ATTRS[rec.type] ?? []) {
         const v = rec.values[attr];
         if (!isUnresolved(v)) continue;
         const doc = documentValue(v, cfg.evaluate(rec.address, [attr]));
-        if (doc) rec.values[attr] = doc;
+        if (!doc) continue;
+        rec.values[attr] = doc;
+        // A document that is one policy document data source: where each of its statement blocks is.
+        const ds = v.refs.length === 1 && /^data\.aws_iam_policy_document\./.test(v.refs[0]!) ? v.refs[0]!.replace(/\.(?:minified_)?json$/, '') : undefined;
+        const ranges = ds ? cfg.statementRanges(ds) : undefined;
+        if (ranges?.length) (rec.statementsAt ??= {})[attr] = ranges;
       }
       for (const attr of LINK_ATTRS) {
         const v = rec.values[attr];
