@@ -59,7 +59,6 @@ export function mdCellCode(s: string): string {
 
 /** XML 1.0 cannot carry most control characters, even escaped: after `text` none is left; drop any that is. */
 export function xml(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return printable(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
 

@@ -566,7 +566,7 @@ export function renderHtml(doc: FindingsDocument, opts: { sourceRoot?: string } 
       h('p', { class: 'meta' }, `Generated ${doc.generatedAt} (clock ${doc.now}) by ${doc.tool.name} ${doc.tool.version} from ${inputs || 'no inputs'}.`),
       banner(doc, gaps),
       // What the run left out or re-rated, next to the status, so the report never looks cleaner than it is.
-      selectionNote(doc) ? h('div', { class: 'banner selection', id: 'selection-note' }, selectionNote(doc)!) : null,
+      selectionNote(doc) ? h('div', { class: 'banner selection', id: 'selection-note' }, selectionNote(doc)) : null,
       cards(doc),
       ...gapsSection(gaps),
       // The trend exists with --history only: no section without it.

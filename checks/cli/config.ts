@@ -114,7 +114,7 @@ function accounts(value: unknown, at: At): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((v, i) => {
     const where = Array.isArray(value) ? { ...at, jsonPath: `${at.jsonPath}[${i}]` } : at;
-    const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
+    const s: unknown = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
     if (typeof s !== 'string' || !/^\d{12}$/.test(s)) throw new UserError('must be a 12-digit AWS account id (quote it in YAML when it starts with 0)', where);
     return s;
   });

@@ -49,7 +49,7 @@ export function compactInventory(inv: Inventory): CompactInput {
     const q = withoutOrigin(p);
     const d = q.document.document;
     if (!q.document.known || !d || !d.statements.some((s) => s.notActionGrants !== undefined)) return q;
-    return { ...q, document: { ...q.document, document: { ...d, statements: d.statements.map(statement) as Statement[] } } };
+    return { ...q, document: { ...q.document, document: { ...d, statements: d.statements.map(statement) } } };
   };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inv)) {

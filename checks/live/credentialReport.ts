@@ -40,7 +40,7 @@ const ROOT = '<root_account>';
 export function parseCredentialReport(csv: string): CredentialReport {
   let records: string[][];
   try {
-    records = parse(csv, { bom: true, relax_column_count: true, skip_empty_lines: true, to: MAX_REPORT_ROWS + 2 }) as string[][];
+    records = parse(csv, { bom: true, relax_column_count: true, skip_empty_lines: true, to: MAX_REPORT_ROWS + 2 });
   } catch (e) {
     throw new Error(csvProblem(e));
   }

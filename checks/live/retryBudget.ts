@@ -23,7 +23,7 @@ export class BudgetedRetryStrategy implements RetryStrategyV2 {
     /** Errors that no retry changes: the operation fails at once with them. */
     private readonly final: (error: unknown) => boolean = () => false,
   ) {
-    this.base = new AdaptiveRetryStrategy(async () => maxAttempts);
+    this.base = new AdaptiveRetryStrategy(() => Promise.resolve(maxAttempts));
   }
 
   async acquireInitialRetryToken(scope: string): Promise<RetryToken> {

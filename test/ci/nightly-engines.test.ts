@@ -104,7 +104,7 @@ describe('docs/nightly.md: Kubernetes Jobs', () => {
     }
     // The validation is real: a Job without a container name, or with completions as text, is refused.
     const scan = k8s.find((o) => o.metadata.name === 'nhi-guard-scan')!;
-    expect(() => new Job({ ...scan, spec: { ...scan.spec, completions: '3' } } as never).validate()).toThrow(/completions/);
+    expect(() => new Job({ ...scan, spec: { ...scan.spec, completions: '3' } }).validate()).toThrow(/completions/);
   });
 
   it('the scan Job has one completion per account of its ConfigMap, mounts it, and never restarts a pod in place', () => {

@@ -51,7 +51,7 @@ describe('BudgetedRetryStrategy', () => {
     const s = new BudgetedRetryStrategy(5, 1e9, () => 0, (e) => e === page);
     const token = await s.acquireInitialRetryToken('healthlake');
     await expect(s.refreshRetryTokenForRetry(token, { ...transient, error: page })).rejects.toThrow(/not retried/);
-    await expect(s.refreshRetryTokenForRetry(token, { ...transient, error: { name: 'InternalFailure', message: 'other', $metadata: { httpStatusCode: 500 } } as SdkError })).resolves.toBeDefined();
+    await expect(s.refreshRetryTokenForRetry(token, { ...transient, error: { name: 'InternalFailure', message: 'other', $metadata: { httpStatusCode: 500 } } })).resolves.toBeDefined();
   });
 
   it('the budget follows the attempts timeouts within 2 s and a minute', () => {

@@ -5,7 +5,7 @@ import { checkGrant } from '../../stacks/constructs/grants.js';
 import { actionFacts } from '../../stacks/constructs/iam-catalog.js';
 import { ServiceIdentity } from '../../stacks/constructs/service-identity.js';
 import type { Principal } from '../../stacks/constructs/trust.js';
-import { ACCOUNT, conditionValue, gov, newStack, one, permissionsOf, synth, trustOf } from './helpers.js';
+import { ACCOUNT, conditionValue, gov, one, permissionsOf, synth, trustOf } from './helpers.js';
 
 const objects = ['arn:aws:s3:::stmary-results/*'];
 
@@ -65,7 +65,7 @@ describe('ServiceIdentity trust', () => {
     ['both ref and environment', { repository: 'stmarys-health/infra', ref: 'refs/heads/main', environment: 'production' }, /exactly one/],
     ['a repository without organization', { repository: 'infra', ref: 'refs/heads/main' }, /ORG\/REPO/],
   ])('GitHub Actions refuses %s', (_n, p, msg) => {
-    expect(identity({ kind: 'github-actions', account: ACCOUNT, ...p } as Principal).problems).toContainEqual(expect.stringMatching(msg));
+    expect(identity({ kind: 'github-actions', account: ACCOUNT, ...p }).problems).toContainEqual(expect.stringMatching(msg));
   });
 
   it('refuses a wildcard Kubernetes service account, and people as principals', () => {
