@@ -116,7 +116,11 @@ function moveModule(mod: unknown, prefix: string): Obj {
   const m = isObj(mod) ? mod : {};
   const resources = (Array.isArray(m.resources) ? (m.resources as Obj[]) : []).map((r) => ({ ...r, address: within(prefix, r.address) }));
   const children = (Array.isArray(m.child_modules) ? (m.child_modules as Obj[]) : []).map((c) => moveModule(c, prefix));
-  return { ...(isObj(mod) && typeof mod.address === 'string' ? { address: within(prefix, mod.address) } : { address: prefix }), resources, child_modules: children };
+  return {
+    ...(isObj(mod) && typeof mod.address === 'string' ? { address: within(prefix, mod.address) } : { address: prefix }),
+    resources,
+    child_modules: children,
+  };
 }
 
 function moveChange(rc: Obj, prefix: string): Obj {
@@ -175,7 +179,10 @@ export function assemblePlan(opts: { resources: number; mix?: ReadonlyArray<read
     ...(drift.length ? { resource_drift: drift } : {}),
     resource_changes: changes,
     prior_state: { format_version: '1.0', terraform_version: first.terraform_version, values: { root_module: { resources: [], child_modules: prior } } },
-    configuration: { ...(isObj(first.configuration) ? { provider_config: first.configuration.provider_config } : {}), root_module: { resources: [], module_calls: calls } },
+    configuration: {
+      ...(isObj(first.configuration) ? { provider_config: first.configuration.provider_config } : {}),
+      root_module: { resources: [], module_calls: calls },
+    },
     relevant_attributes: [],
     timestamp: first.timestamp,
     applyable: true,

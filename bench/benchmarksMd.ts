@@ -3,7 +3,8 @@
  * replaces what is between them with the run's Markdown, and leaves the prose around them (the
  * analysis of the figures, written by hand) as it is.
  */
-export const BEGIN = '<!-- bench:begin: written by `npm run bench` (bench/run.ts) from bench/results/latest.json; edits between the markers are overwritten -->';
+export const BEGIN =
+  '<!-- bench:begin: written by `npm run bench` (bench/run.ts) from bench/results/latest.json; edits between the markers are overwritten -->';
 export const END = '<!-- bench:end -->';
 
 /**
@@ -17,6 +18,9 @@ export function spliceBenchmarks(text: string, generated: string): string {
   if (b < 0 || e < 0 || e < b || text.indexOf(BEGIN, b + 1) >= 0 || text.indexOf(END, e + 1) >= 0) {
     throw new Error(`BENCHMARKS.md needs exactly one pair of markers, in order:\n${BEGIN}\n${END}`);
   }
-  const body = generated.trim().replace(/^# /, '## ').replace(/^(#{2,5}) /gm, (m, h: string, offset: number) => (offset === 0 ? m : `#${h} `));
+  const body = generated
+    .trim()
+    .replace(/^# /, '## ')
+    .replace(/^(#{2,5}) /gm, (m, h: string, offset: number) => (offset === 0 ? m : `#${h} `));
   return `${text.slice(0, b + BEGIN.length)}\n\n${body}\n\n${text.slice(e)}`;
 }

@@ -62,8 +62,12 @@ const tags = (i: number) => [
   { Key: 'data-class', Value: i % 3 === 0 ? 'phi' : 'internal' },
   { Key: 'expires-on', Value: '2027-06-30' },
 ];
-const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-const doc = (i: number) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::feed-${i}/*` }] });
+const trust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+const doc = (i: number) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::feed-${i}/*` }] });
 
 /** Seeds the account: roles with trust, tags, an inline policy (every other role) and a shared managed policy; users with one access key; tagged secrets. */
 export async function seedScale(endpoint: string, scale: LiveScale): Promise<void> {
@@ -71,25 +75,41 @@ export async function seedScale(endpoint: string, scale: LiveScale): Promise<voi
   const iam = new IAMClient(cfg);
   const sm = new SecretsManagerClient(cfg);
   try {
-    const policies = await mapLimit(Array.from({ length: Math.min(SHARED_POLICIES, scale.roles) }, (_, i) => i), CONCURRENCY, async (i) => {
-      const r = await iam.send(new CreatePolicyCommand({ PolicyName: `feed-shared-${i}`, PolicyDocument: doc(i) }));
-      return r.Policy!.Arn!;
-    });
-    await mapLimit(Array.from({ length: scale.roles }, (_, i) => i), CONCURRENCY, async (i) => {
-      const name = `feed-role-${i}`;
-      await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust, Tags: tags(i) }));
-      if (i % 2 === 0) await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'inline', PolicyDocument: doc(i) }));
-      await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policies[i % policies.length]! }));
-    });
-    await mapLimit(Array.from({ length: scale.users }, (_, i) => i), CONCURRENCY, async (i) => {
-      const name = `vendor-user-${i}`;
-      await iam.send(new CreateUserCommand({ UserName: name, Tags: tags(i) }));
-      await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-    });
-    await mapLimit(Array.from({ length: scale.secrets }, (_, i) => i), CONCURRENCY, async (i) => {
-      // The value is a placeholder: collection never reads secret values (no GetSecretValue).
-      await sm.send(new CreateSecretCommand({ Name: `feed/secret-${i}`, SecretString: 'placeholder', Tags: tags(i) }));
-    });
+    const policies = await mapLimit(
+      Array.from({ length: Math.min(SHARED_POLICIES, scale.roles) }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        const r = await iam.send(new CreatePolicyCommand({ PolicyName: `feed-shared-${i}`, PolicyDocument: doc(i) }));
+        return r.Policy!.Arn!;
+      },
+    );
+    await mapLimit(
+      Array.from({ length: scale.roles }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        const name = `feed-role-${i}`;
+        await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust, Tags: tags(i) }));
+        if (i % 2 === 0) await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'inline', PolicyDocument: doc(i) }));
+        await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policies[i % policies.length]! }));
+      },
+    );
+    await mapLimit(
+      Array.from({ length: scale.users }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        const name = `vendor-user-${i}`;
+        await iam.send(new CreateUserCommand({ UserName: name, Tags: tags(i) }));
+        await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+      },
+    );
+    await mapLimit(
+      Array.from({ length: scale.secrets }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        // The value is a placeholder: collection never reads secret values (no GetSecretValue).
+        await sm.send(new CreateSecretCommand({ Name: `feed/secret-${i}`, SecretString: 'placeholder', Tags: tags(i) }));
+      },
+    );
   } finally {
     iam.destroy();
     sm.destroy();
@@ -141,7 +161,11 @@ export async function bareCalls(opts: LiveOptions): Promise<Counted> {
       quiet(all(paginateListAliases({ client: c.kms, pageSize: 100 }, {}))),
     ]);
     const users = details.flatMap((p) => p.UserDetailList ?? []).map((u) => u.UserName!);
-    const keys = (await mapLimit(users, CONCURRENCY, async (u) => (await all(paginateListAccessKeys({ client: c.iam }, { UserName: u }))).flatMap((p) => p.AccessKeyMetadata ?? []))).flat();
+    const keys = (
+      await mapLimit(users, CONCURRENCY, async (u) =>
+        (await all(paginateListAccessKeys({ client: c.iam }, { UserName: u }))).flatMap((p) => p.AccessKeyMetadata ?? []),
+      )
+    ).flat();
     await mapLimit(keys, CONCURRENCY, (k: AccessKeyMetadata) => c.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId })));
     return {
       ms: since(t0),
@@ -234,7 +258,10 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} expects a whole number`);
     return n;
   };
-  const r = await liveBench({ roles: arg('roles', DEFAULT_SCALE.roles), users: arg('users', DEFAULT_SCALE.users), secrets: arg('secrets', DEFAULT_SCALE.secrets) }, arg('reps', 3));
+  const r = await liveBench(
+    { roles: arg('roles', DEFAULT_SCALE.roles), users: arg('users', DEFAULT_SCALE.users), secrets: arg('secrets', DEFAULT_SCALE.secrets) },
+    arg('reps', 3),
+  );
   process.stdout.write(JSON.stringify(r) + '\n');
 }
 

@@ -87,7 +87,19 @@ async function floorOf(file: string, run: number): Promise<{ read: number; parse
   return { read, parse };
 }
 
-async function once(file: string, now: Date, writeInput?: string, run = 0, skipEvaluate = false): Promise<{ t: StageTimes; findings: number; inv: { identities: number; credentials: number; policies: number; unknowns: number }; inputBytes: number; cacheHit: boolean }> {
+async function once(
+  file: string,
+  now: Date,
+  writeInput?: string,
+  run = 0,
+  skipEvaluate = false,
+): Promise<{
+  t: StageTimes;
+  findings: number;
+  inv: { identities: number; credentials: number; policies: number; unknowns: number };
+  inputBytes: number;
+  cacheHit: boolean;
+}> {
   // The floor in a function of its own: its text and parsed tree are garbage before the pipeline
   // runs, as in a real run (kept alive, they would weigh on every later stage's collections).
   const { read, parse } = await floorOf(file, run);
@@ -132,7 +144,19 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
     stage(run, 'evaluate', evaluate);
   }
   return {
-    t: { read, parse, floor: read + parse, engine: engineMs, load, enrich: enrichMs, access, accessDoc, serialize, evaluate, total: engineMs + load + enrichMs + access + accessDoc + serialize + evaluate },
+    t: {
+      read,
+      parse,
+      floor: read + parse,
+      engine: engineMs,
+      load,
+      enrich: enrichMs,
+      access,
+      accessDoc,
+      serialize,
+      evaluate,
+      total: engineMs + load + enrichMs + access + accessDoc + serialize + evaluate,
+    },
     findings: skipEvaluate ? NaN : found.length,
     inv: { identities: inv.identities.length, credentials: inv.credentials.length, policies: inv.policies.length, unknowns: inv.unknowns.length },
     inputBytes: Buffer.byteLength(input),
@@ -140,7 +164,10 @@ async function once(file: string, now: Date, writeInput?: string, run = 0, skipE
   };
 }
 
-export async function measure(file: string, opts: { reps: number; warmup: number; now: Date; writeInput?: string; budgetMs?: number; skipEvaluate?: boolean }): Promise<MeasureResult> {
+export async function measure(
+  file: string,
+  opts: { reps: number; warmup: number; now: Date; writeInput?: string; budgetMs?: number; skipEvaluate?: boolean },
+): Promise<MeasureResult> {
   const bytes = readFileSync(file).byteLength;
   const started = Date.now();
   let last: Awaited<ReturnType<typeof once>> | undefined;
@@ -154,7 +181,9 @@ export async function measure(file: string, opts: { reps: number; warmup: number
   let reps = opts.reps;
   if (opts.budgetMs !== undefined && warmupRun) {
     const left = opts.budgetMs - (Date.now() - started);
-    const per = Object.entries(warmupRun).filter(([k, v]) => k !== 'total' && k !== 'read' && k !== 'parse' && Number.isFinite(v)).reduce((a, [, v]) => a + v, 0);
+    const per = Object.entries(warmupRun)
+      .filter(([k, v]) => k !== 'total' && k !== 'read' && k !== 'parse' && Number.isFinite(v))
+      .reduce((a, [, v]) => a + v, 0);
     reps = Math.min(reps, Math.max(0, Math.floor(left / Math.max(1, per))));
   }
   const runs: StageTimes[] = [];

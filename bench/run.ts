@@ -84,7 +84,13 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeo
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, wallMs: Number(process.hrtime.bigint() - t0) / 1e6, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+      resolve({
+        code,
+        wallMs: Number(process.hrtime.bigint() - t0) / 1e6,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+      });
     });
   });
 }
@@ -139,12 +145,27 @@ function opaFailed(error: string, wallMs = NaN): OpaEvalResult {
 
 async function opaEval(regoFiles: string[], dir: string, timeoutMs: number): Promise<OpaEvalResult> {
   const opa = findOpa();
-  const args = ['eval', '--format', 'json', '--metrics', ...regoFiles.flatMap((f) => ['--data', f]), '--data', path.join(dir, 'data.json'), '--input', path.join(dir, 'input.json'), 'data.nhi.main.findings'];
+  const args = [
+    'eval',
+    '--format',
+    'json',
+    '--metrics',
+    ...regoFiles.flatMap((f) => ['--data', f]),
+    '--data',
+    path.join(dir, 'data.json'),
+    '--input',
+    path.join(dir, 'input.json'),
+    'data.nhi.main.findings',
+  ];
   const r = await run(opa.path, args, { timeoutMs });
   if (r.timedOut) return opaFailed(`timed out after ${timeoutMs / 1000} s`, r.wallMs);
   if (r.code !== 0) return opaFailed(r.stderr.split('\n')[0] || r.stdout.slice(0, 200), r.wallMs);
   const out = JSON.parse(r.stdout) as { result?: Array<{ expressions: Array<{ value: unknown[] }> }>; metrics?: Record<string, number> };
-  const metrics = Object.fromEntries(Object.entries(out.metrics ?? {}).filter(([k]) => k.startsWith('timer_')).map(([k, v]) => [k, v / 1e6]));
+  const metrics = Object.fromEntries(
+    Object.entries(out.metrics ?? {})
+      .filter(([k]) => k.startsWith('timer_'))
+      .map(([k, v]) => [k, v / 1e6]),
+  );
   const value = out.result?.[0]?.expressions?.[0]?.value;
   return {
     wallMs: r.wallMs,
@@ -156,16 +177,29 @@ async function opaEval(regoFiles: string[], dir: string, timeoutMs: number): Pro
 
 async function checkov(file: string, timeoutMs: number): Promise<CheckovResult> {
   const env = { ...process.env, BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false', LOG_LEVEL: 'ERROR' };
-  const r = await run(CHECKOV_BIN, ['-f', file, '--framework', 'terraform_plan', '--quiet', '--compact', '-o', 'json', '--skip-download'], { env, timeoutMs, cwd: path.dirname(file) });
+  const r = await run(CHECKOV_BIN, ['-f', file, '--framework', 'terraform_plan', '--quiet', '--compact', '-o', 'json', '--skip-download'], {
+    env,
+    timeoutMs,
+    cwd: path.dirname(file),
+  });
   const errors = (r.stderr.match(/Failed to run check/g) ?? []).length;
-  if (r.timedOut) return { wallMs: r.wallMs, failed: null, passed: null, resourceCount: null, exitCode: null, errors, error: `timed out after ${timeoutMs / 1000} s` };
+  if (r.timedOut)
+    return { wallMs: r.wallMs, failed: null, passed: null, resourceCount: null, exitCode: null, errors, error: `timed out after ${timeoutMs / 1000} s` };
   try {
     const parsed = JSON.parse(r.stdout) as unknown;
     const reports = (Array.isArray(parsed) ? parsed : [parsed]) as Array<{ summary?: { failed: number; passed: number; resource_count: number } }>;
     const s = reports.find((x) => x.summary)?.summary;
     return { wallMs: r.wallMs, failed: s?.failed ?? null, passed: s?.passed ?? null, resourceCount: s?.resource_count ?? null, exitCode: r.code, errors };
   } catch {
-    return { wallMs: r.wallMs, failed: null, passed: null, resourceCount: null, exitCode: r.code, errors, error: (r.stderr.trim().split('\n').pop() ?? 'no output').slice(0, 200) };
+    return {
+      wallMs: r.wallMs,
+      failed: null,
+      passed: null,
+      resourceCount: null,
+      exitCode: r.code,
+      errors,
+      error: (r.stderr.trim().split('\n').pop() ?? 'no output').slice(0, 200),
+    };
   }
 }
 
@@ -190,32 +224,112 @@ async function cli(file: string, work: string, env: NodeJS.ProcessEnv, timeoutS:
   const out = path.join(work, 'cli-findings.json');
   rmSync(rssFile, { force: true });
   const hook = path.join(BENCH_DIR, 'rss-hook.mjs');
-  const r = await run(process.execPath, ['--import', `file://${hook}`, path.join(PROJECT_ROOT, 'bin', 'nhi-guard.mjs'), 'check', '--plan', file, '--format', 'json', '--fail-on', 'none', '--now', NOW, '--output', out], {
-    env: { ...env, NHI_BENCH_RSS_FILE: rssFile },
-    timeoutMs: timeoutS * 1000,
-  });
+  const r = await run(
+    process.execPath,
+    [
+      '--import',
+      `file://${hook}`,
+      path.join(PROJECT_ROOT, 'bin', 'nhi-guard.mjs'),
+      'check',
+      '--plan',
+      file,
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+      '--now',
+      NOW,
+      '--output',
+      out,
+    ],
+    {
+      env: { ...env, NHI_BENCH_RSS_FILE: rssFile },
+      timeoutMs: timeoutS * 1000,
+    },
+  );
   const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : null;
-  if (r.code !== 0) return { wallMs: r.wallMs, peakRssBytes: peak, exitCode: r.code, findings: null, error: r.timedOut ? 'timed out' : r.stderr.trim().split('\n')[0] };
+  if (r.code !== 0)
+    return { wallMs: r.wallMs, peakRssBytes: peak, exitCode: r.code, findings: null, error: r.timedOut ? 'timed out' : r.stderr.trim().split('\n')[0] };
   const doc = JSON.parse(readFileSync(out, 'utf8')) as { findings?: unknown[] };
   return { wallMs: r.wallMs, peakRssBytes: peak, exitCode: r.code, findings: doc.findings?.length ?? null };
 }
 
 type InProcess = MeasureResult & { error?: string };
 
-async function measureChild(file: string, size: number, inputDir: string, env: NodeJS.ProcessEnv, budgetS: number, timeoutS: number, skipEvaluate: boolean): Promise<InProcess> {
+async function measureChild(
+  file: string,
+  size: number,
+  inputDir: string,
+  env: NodeJS.ProcessEnv,
+  budgetS: number,
+  timeoutS: number,
+  skipEvaluate: boolean,
+): Promise<InProcess> {
   const [warmup, reps] = repsFor(size);
   // One process (tsx as a loader, not its CLI that starts a second node).
-  const args = ['--import', 'tsx', path.join(BENCH_DIR, 'measure.ts'), '--plan', file, '--reps', String(reps), '--warmup', String(warmup), '--budget', String(budgetS), '--now', NOW, '--write-input', inputDir, ...(skipEvaluate ? ['--no-evaluate'] : [])];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(BENCH_DIR, 'measure.ts'),
+    '--plan',
+    file,
+    '--reps',
+    String(reps),
+    '--warmup',
+    String(warmup),
+    '--budget',
+    String(budgetS),
+    '--now',
+    NOW,
+    '--write-input',
+    inputDir,
+    ...(skipEvaluate ? ['--no-evaluate'] : []),
+  ];
   const r = await run(process.execPath, args, { env, timeoutMs: timeoutS * 1000 });
-  const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const result = lines.find((l) => 'median' in l) as MeasureResult | undefined;
   if (r.code === 0 && result) return skipEvaluate ? { ...result, error: 'WASM evaluate skipped' } : result;
   // Killed by the timeout (or failed): keep the stages of the first run that did finish.
   const first = Object.fromEntries(lines.filter((l) => l.run === 0 && typeof l.stage === 'string').map((l) => [l.stage as string, l.ms as number]));
   const get = (k: string) => (typeof first[k] === 'number' ? first[k] : NaN);
-  const t = { read: get('read'), parse: get('parse'), floor: get('read') + get('parse'), engine: get('engine'), load: get('load'), enrich: get('enrich'), access: get('access'), accessDoc: get('accessDoc'), serialize: get('serialize'), evaluate: get('evaluate'), total: NaN };
-  const error = r.timedOut ? `stopped after ${timeoutS} s${Number.isNaN(t.evaluate) ? ' during WASM evaluate' : ''}` : `measure failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`;
-  return { file, bytes: statSync(file).size, reps: 0, warmup: 1, fromWarmup: true, median: t, runs: [t], findings: NaN, identities: NaN, credentials: NaN, policies: NaN, unknowns: NaN, inputBytes: NaN, maxRssBytes: NaN, cacheHit: true, error };
+  const t = {
+    read: get('read'),
+    parse: get('parse'),
+    floor: get('read') + get('parse'),
+    engine: get('engine'),
+    load: get('load'),
+    enrich: get('enrich'),
+    access: get('access'),
+    accessDoc: get('accessDoc'),
+    serialize: get('serialize'),
+    evaluate: get('evaluate'),
+    total: NaN,
+  };
+  const error = r.timedOut
+    ? `stopped after ${timeoutS} s${Number.isNaN(t.evaluate) ? ' during WASM evaluate' : ''}`
+    : `measure failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`;
+  return {
+    file,
+    bytes: statSync(file).size,
+    reps: 0,
+    warmup: 1,
+    fromWarmup: true,
+    median: t,
+    runs: [t],
+    findings: NaN,
+    identities: NaN,
+    credentials: NaN,
+    policies: NaN,
+    unknowns: NaN,
+    inputBytes: NaN,
+    maxRssBytes: NaN,
+    cacheHit: true,
+    error,
+  };
 }
 
 async function buildTimes(work: string): Promise<{ coldMs: number[]; hitMs: number[] }> {
@@ -271,17 +385,56 @@ function targets(sizes: SizeResult[], build: { hitMs: number[] }, idleRss: numbe
   const fifty = by(50000);
   const out: Target[] = [];
   if (ten) {
-    out.push(target('T1', 'in-process check of the 10k plan, warm cache: total / floor (read + JSON.parse)', ratio(ten.inProcess.median.total, ten.inProcess.median.floor), 2, true, '×'));
-    out.push(target('T1b', 'CLI check of the 10k plan (process start included): wall / floor', ratio(ten.cli.wallMs, ten.inProcess.median.floor), 3, true, '×', 'stricter reading of T1: includes node + tsx start and the findings document'));
+    out.push(
+      target(
+        'T1',
+        'in-process check of the 10k plan, warm cache: total / floor (read + JSON.parse)',
+        ratio(ten.inProcess.median.total, ten.inProcess.median.floor),
+        2,
+        true,
+        '×',
+      ),
+    );
+    out.push(
+      target(
+        'T1b',
+        'CLI check of the 10k plan (process start included): wall / floor',
+        ratio(ten.cli.wallMs, ten.inProcess.median.floor),
+        3,
+        true,
+        '×',
+        'stricter reading of T1: includes node + tsx start and the findings document',
+      ),
+    );
   }
   for (const s of sizes) {
     // opa's query-eval timer excludes reading and parsing the input; the WASM figure includes parsing it.
     const r = ratio(s.inProcess.median.evaluate, s.opaEval.evalMs);
-    out.push(target(`T2@${s.size}`, `WASM evaluate (input parse included) / opa eval query-eval timer, ${s.size} resources`, Number.isFinite(r) ? r : null, 1, true, '×', s.opaEval.error ?? s.inProcess.error));
+    out.push(
+      target(
+        `T2@${s.size}`,
+        `WASM evaluate (input parse included) / opa eval query-eval timer, ${s.size} resources`,
+        Number.isFinite(r) ? r : null,
+        1,
+        true,
+        '×',
+        s.opaEval.error ?? s.inProcess.error,
+      ),
+    );
   }
   for (const s of sizes) {
     if (!s.checkov) continue;
-    out.push(target(`T3@${s.size}`, `checkov wall / nhi-guard CLI wall, ${s.size} resources`, s.checkov.error ? null : ratio(s.checkov.wallMs, s.cli.wallMs), 20, false, '×', s.checkov.error));
+    out.push(
+      target(
+        `T3@${s.size}`,
+        `checkov wall / nhi-guard CLI wall, ${s.size} resources`,
+        s.checkov.error ? null : ratio(s.checkov.wallMs, s.cli.wallMs),
+        20,
+        false,
+        '×',
+        s.checkov.error,
+      ),
+    );
   }
   if (ten && fifty) {
     out.push(target('T4', 'linear growth: in-process total 50k / 10k', ratio(fifty.inProcess.median.total, ten.inProcess.median.total), 5.5, true, '×'));
@@ -294,7 +447,17 @@ function targets(sizes: SizeResult[], build: { hitMs: number[] }, idleRss: numbe
   out.push(target('T6', 'compiled pack cache hit (compilePack, median)', median(build.hitMs), 100, true, 'ms'));
   if (live) {
     const sc = live.scale;
-    out.push(target('T7', `live snapshot / the bare paginated API calls, moto account of ${sc.roles} roles, ${sc.users} users, ${sc.secrets} secrets (medians)`, live.error !== undefined ? null : live.ratio, 2, true, '×', live.error));
+    out.push(
+      target(
+        'T7',
+        `live snapshot / the bare paginated API calls, moto account of ${sc.roles} roles, ${sc.users} users, ${sc.secrets} secrets (medians)`,
+        live.error !== undefined ? null : live.ratio,
+        2,
+        true,
+        '×',
+        live.error,
+      ),
+    );
   }
   return out;
 }
@@ -302,18 +465,33 @@ function targets(sizes: SizeResult[], build: { hitMs: number[] }, idleRss: numbe
 function markdown(report: Report): string {
   const L: string[] = [];
   L.push(`# nhi-guard benchmark (${report.startedAt})`, '');
-  L.push(report.source === 'generated' || !report.source ? `Plans: the seeded generator (bench/generate.ts, seed ${report.seed}).` : 'Plans: assembled from the terraform-produced fixture plans (bench/assemble.ts: copies of test/fixtures/plans/*.json, each in a module instance of its own).', '');
-  L.push(`Machine: ${report.machine.cpus}× ${report.machine.cpuModel}, ${fmt(report.machine.memGB, 1)} GiB, node ${report.machine.node}, ${report.machine.opa}, checkov ${report.machine.checkov}. Load average at start ${report.machine.loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${report.machine.loadEnd.map((x) => x.toFixed(2)).join(' ')}. Run took ${fmt(report.durationS)} s.`, '');
+  L.push(
+    report.source === 'generated' || !report.source
+      ? `Plans: the seeded generator (bench/generate.ts, seed ${report.seed}).`
+      : 'Plans: assembled from the terraform-produced fixture plans (bench/assemble.ts: copies of test/fixtures/plans/*.json, each in a module instance of its own).',
+    '',
+  );
+  L.push(
+    `Machine: ${report.machine.cpus}× ${report.machine.cpuModel}, ${fmt(report.machine.memGB, 1)} GiB, node ${report.machine.node}, ${report.machine.opa}, checkov ${report.machine.checkov}. Load average at start ${report.machine.loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${report.machine.loadEnd.map((x) => x.toFixed(2)).join(' ')}. Run took ${fmt(report.durationS)} s.`,
+    '',
+  );
   L.push('## Check pipeline (in-process, medians, ms)', '');
-  L.push('| resources | file MB | reps | JSON.parse | floor (read+parse) | engine (cache hit) | load | enrich | access map | access document | serialize | WASM evaluate | total | total / floor | findings | identities | unknowns |');
+  L.push(
+    '| resources | file MB | reps | JSON.parse | floor (read+parse) | engine (cache hit) | load | enrich | access map | access document | serialize | WASM evaluate | total | total / floor | findings | identities | unknowns |',
+  );
   L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of report.sizes) {
     const m = s.inProcess.median;
-    L.push(`| ${s.plan.resourceChanges} | ${fmt(s.bytes / MB, 1)} | ${s.inProcess.fromWarmup ? '1 (warm-up only)' : `${s.inProcess.warmup}+${s.inProcess.reps}`} | ${fmt(m.parse)} | ${fmt(m.floor)} | ${fmt(m.engine)} | ${fmt(m.load)} | ${fmt(m.enrich)} | ${fmt(m.access)} | ${fmt(m.accessDoc)} | ${fmt(m.serialize)} | ${fmt(m.evaluate)} | ${fmt(m.total)} | ${fmt(ratio(m.total, m.floor), 2)} | ${fmt(s.inProcess.findings)} | ${fmt(s.inProcess.identities)} | ${fmt(s.inProcess.unknowns)} |`);
+    L.push(
+      `| ${s.plan.resourceChanges} | ${fmt(s.bytes / MB, 1)} | ${s.inProcess.fromWarmup ? '1 (warm-up only)' : `${s.inProcess.warmup}+${s.inProcess.reps}`} | ${fmt(m.parse)} | ${fmt(m.floor)} | ${fmt(m.engine)} | ${fmt(m.load)} | ${fmt(m.enrich)} | ${fmt(m.access)} | ${fmt(m.accessDoc)} | ${fmt(m.serialize)} | ${fmt(m.evaluate)} | ${fmt(m.total)} | ${fmt(ratio(m.total, m.floor), 2)} | ${fmt(s.inProcess.findings)} | ${fmt(s.inProcess.identities)} | ${fmt(s.inProcess.unknowns)} |`,
+    );
   }
-  for (const s of report.sizes) if (s.inProcess.error) L.push('', `${s.plan.resourceChanges} resources: ${s.inProcess.error}; the stages that finished are shown.`);
+  for (const s of report.sizes)
+    if (s.inProcess.error) L.push('', `${s.plan.resourceChanges} resources: ${s.inProcess.error}; the stages that finished are shown.`);
   L.push('', '## Side by side (wall ms unless noted; the CLI: median of 3 runs up to 10k, after one unmeasured first run; the peers: one run each)', '');
-  L.push('| resources | nhi-guard CLI | CLI peak RSS MB | opa eval wall | opa load+compile | opa query eval | WASM evaluate / opa query eval | opa findings | checkov | checkov / CLI | checkov failed checks |');
+  L.push(
+    '| resources | nhi-guard CLI | CLI peak RSS MB | opa eval wall | opa load+compile | opa query eval | WASM evaluate / opa query eval | opa findings | checkov | checkov / CLI | checkov failed checks |',
+  );
   L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of report.sizes) {
     const o = s.opaEval;
@@ -322,23 +500,34 @@ function markdown(report: Report): string {
       `| ${s.plan.resourceChanges} | ${s.cli.error ? s.cli.error : fmt(s.cli.wallMs)} | ${s.cli.peakRssBytes === null ? 'n/a' : fmt(s.cli.peakRssBytes / MB)} | ${o.error ? o.error : fmt(o.wallMs)} | ${fmt((o.metrics.timer_rego_load_files_ns ?? NaN) + (o.metrics.timer_rego_module_parse_ns ?? NaN) + (o.metrics.timer_rego_module_compile_ns ?? NaN))} | ${fmt(o.evalMs)} | ${fmt(ratio(s.inProcess.median.evaluate, o.evalMs), 2)} | ${o.findings ?? 'n/a'} | ${ck ? (ck.error ? ck.error : fmt(ck.wallMs)) : 'not run'} | ${ck && !ck.error ? fmt(ratio(ck.wallMs, s.cli.wallMs), 1) : 'n/a'} | ${ck?.failed ?? 'n/a'} |`,
     );
   }
-  L.push('', `Compiled pack: cold \`opa build\` (compilePack force) ${report.build.coldMs.map((x) => fmt(x)).join(', ')} ms; cache hit median ${fmt(median(report.build.hitMs), 1)} ms (min ${fmt(Math.min(...report.build.hitMs), 1)}, max ${fmt(Math.max(...report.build.hitMs), 1)}). Idle node RSS ${fmt(report.idleRssBytes / MB)} MB.`, '');
+  L.push(
+    '',
+    `Compiled pack: cold \`opa build\` (compilePack force) ${report.build.coldMs.map((x) => fmt(x)).join(', ')} ms; cache hit median ${fmt(median(report.build.hitMs), 1)} ms (min ${fmt(Math.min(...report.build.hitMs), 1)}, max ${fmt(Math.max(...report.build.hitMs), 1)}). Idle node RSS ${fmt(report.idleRssBytes / MB)} MB.`,
+    '',
+  );
   if (report.live) {
     const lv = report.live;
     L.push('## Live collection (moto on 127.0.0.1, medians, ms)', '');
     if (lv.error !== undefined) L.push(`Not measured: ${lv.error}.`, '');
     else {
-      L.push('| roles | users | secrets | seed | reps | snapshot (collectLive + document) | bare API calls | snapshot / bare | snapshot read (roles, users, keys, secrets, gaps) | bare read (roles, users, keys, secrets) |');
+      L.push(
+        '| roles | users | secrets | seed | reps | snapshot (collectLive + document) | bare API calls | snapshot / bare | snapshot read (roles, users, keys, secrets, gaps) | bare read (roles, users, keys, secrets) |',
+      );
       L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
       const c = lv.snapshot.counts;
       const b = lv.bare.counts;
-      L.push(`| ${lv.scale.roles} | ${lv.scale.users} | ${lv.scale.secrets} | ${fmt(lv.seedMs)} | ${lv.reps} | ${fmt(lv.snapshot.medianMs)} | ${fmt(lv.bare.medianMs)} | ${fmt(lv.ratio, 2)} | ${c.roles}, ${c.users}, ${c.accessKeys}, ${c.secrets}, ${lv.snapshot.gaps} | ${b.roles}, ${b.users}, ${b.accessKeys}, ${b.secrets} |`, '');
+      L.push(
+        `| ${lv.scale.roles} | ${lv.scale.users} | ${lv.scale.secrets} | ${fmt(lv.seedMs)} | ${lv.reps} | ${fmt(lv.snapshot.medianMs)} | ${fmt(lv.bare.medianMs)} | ${fmt(lv.ratio, 2)} | ${c.roles}, ${c.users}, ${c.accessKeys}, ${c.secrets}, ${lv.snapshot.gaps} | ${b.roles}, ${b.users}, ${b.accessKeys}, ${b.secrets} |`,
+        '',
+      );
     }
   }
   L.push('## Targets', '');
   L.push('| id | target | value | limit | result |', '|---|---|---:|---:|---|');
   for (const t of report.targets) {
-    L.push(`| ${t.id} | ${t.what} | ${t.value === null ? 'n/a' : fmt(t.value, t.unit === 'ms' ? 1 : 2)} ${t.unit} | ${t.atMost ? '≤' : '≥'} ${t.limit} ${t.unit} | ${t.pass === null ? `not measured${t.note ? ` (${t.note})` : ''}` : t.pass ? 'met' : 'MISSED'} |`);
+    L.push(
+      `| ${t.id} | ${t.what} | ${t.value === null ? 'n/a' : fmt(t.value, t.unit === 'ms' ? 1 : 2)} ${t.unit} | ${t.atMost ? '≤' : '≥'} ${t.limit} ${t.unit} | ${t.pass === null ? `not measured${t.note ? ` (${t.note})` : ''}` : t.pass ? 'met' : 'MISSED'} |`,
+    );
   }
   L.push('');
   return L.join('\n');
@@ -450,41 +639,71 @@ async function main(argv: string[]): Promise<void> {
       log(`${size}: plan ${fmt(bytes / MB, 1)} MB (${plan.resourceChanges} resource changes, generated in ${generateMs} ms)`);
       const inputDir = mkdtempSync(path.join(work, `input-${size}-`));
       // The WASM evaluation is skipped when a linear extrapolation from the previous size already passes the timeout.
-      const evalGuess = predicted(prev ? (Number.isNaN(prev.inProcess.median.evaluate) ? Infinity : prev.inProcess.median.evaluate) : undefined, prev?.size, size);
+      const evalGuess = predicted(
+        prev ? (Number.isNaN(prev.inProcess.median.evaluate) ? Infinity : prev.inProcess.median.evaluate) : undefined,
+        prev?.size,
+        size,
+      );
       const skipEvaluate = evalGuess > sizeTimeoutS * 1000;
       if (skipEvaluate) log(`${size}: WASM evaluate skipped: linear extrapolation ${fmt(evalGuess / 1000)} s > ${sizeTimeoutS} s`);
       const inProcess = await measureChild(file, size, inputDir, env, budgetS, sizeTimeoutS, skipEvaluate);
-      if (skipEvaluate) inProcess.error = `WASM evaluate skipped: linear extrapolation from ${prev!.size} resources ${fmt(evalGuess / 1000)} s > ${sizeTimeoutS} s`;
-      log(`${size}: in-process total ${fmt(inProcess.median.total)} ms (floor ${fmt(inProcess.median.floor)} ms, evaluate ${fmt(inProcess.median.evaluate)} ms), ${inProcess.findings} findings${inProcess.error ? `; ${inProcess.error}` : ''}`);
+      if (skipEvaluate)
+        inProcess.error = `WASM evaluate skipped: linear extrapolation from ${prev!.size} resources ${fmt(evalGuess / 1000)} s > ${sizeTimeoutS} s`;
+      log(
+        `${size}: in-process total ${fmt(inProcess.median.total)} ms (floor ${fmt(inProcess.median.floor)} ms, evaluate ${fmt(inProcess.median.evaluate)} ms), ${inProcess.findings} findings${inProcess.error ? `; ${inProcess.error}` : ''}`,
+      );
 
       let cliResult: CliResult;
       if (inProcess.error || inProcess.median.total > cliTimeoutS * 1000) {
-        cliResult = { wallMs: NaN, peakRssBytes: null, exitCode: null, findings: null, error: inProcess.error ? 'skipped: the in-process run did not finish' : `skipped: the in-process run alone took ${fmt(inProcess.median.total / 1000)} s (limit ${cliTimeoutS} s)` };
+        cliResult = {
+          wallMs: NaN,
+          peakRssBytes: null,
+          exitCode: null,
+          findings: null,
+          error: inProcess.error
+            ? 'skipped: the in-process run did not finish'
+            : `skipped: the in-process run alone took ${fmt(inProcess.median.total / 1000)} s (limit ${cliTimeoutS} s)`,
+        };
       } else {
         // A first run at the first size builds what a fresh checkout builds once (the CLI bundle,
         // the opa version memo): not measured.
         if (!prev) await cli(file, work, env, cliTimeoutS);
         cliResult = await cliMedian(file, work, env, cliTimeoutS, size <= 10_000 ? 3 : 1);
       }
-      log(`${size}: CLI ${fmt(cliResult.wallMs)} ms${'runsMs' in cliResult ? ` (median of ${(cliResult.runsMs as number[]).map((x) => fmt(x)).join(', ')})` : ''}, peak RSS ${cliResult.peakRssBytes === null ? 'n/a' : fmt(cliResult.peakRssBytes / MB)} MB${cliResult.error ? `, ${cliResult.error}` : ''}`);
+      log(
+        `${size}: CLI ${fmt(cliResult.wallMs)} ms${'runsMs' in cliResult ? ` (median of ${(cliResult.runsMs as number[]).map((x) => fmt(x)).join(', ')})` : ''}, peak RSS ${cliResult.peakRssBytes === null ? 'n/a' : fmt(cliResult.peakRssBytes / MB)} MB${cliResult.error ? `, ${cliResult.error}` : ''}`,
+      );
 
       let opaResult: OpaEvalResult;
       const opaGuess = predicted(prev?.opaEval.error ? Infinity : prev?.opaEval.wallMs, prev?.size, size);
       if (!existsSync(path.join(inputDir, 'input.json'))) opaResult = opaFailed('skipped: no enriched input (the in-process run stopped before it)');
       else if (opaGuess > opaTimeoutS * 1000) opaResult = opaFailed(`skipped: linear extrapolation ${fmt(opaGuess / 1000)} s > ${opaTimeoutS} s`);
       else opaResult = await opaEval(regoFiles, inputDir, opaTimeoutS * 1000);
-      log(`${size}: opa eval wall ${fmt(opaResult.wallMs)} ms (eval ${fmt(opaResult.evalMs)}), ${opaResult.findings ?? 'n/a'} findings${opaResult.error ? `, ${opaResult.error}` : ''}`);
-      if (opaResult.findings !== null && Number.isFinite(inProcess.findings) && opaResult.findings !== inProcess.findings) log(`${size}: WARNING opa eval found ${opaResult.findings} findings, the WASM engine ${inProcess.findings}`);
+      log(
+        `${size}: opa eval wall ${fmt(opaResult.wallMs)} ms (eval ${fmt(opaResult.evalMs)}), ${opaResult.findings ?? 'n/a'} findings${opaResult.error ? `, ${opaResult.error}` : ''}`,
+      );
+      if (opaResult.findings !== null && Number.isFinite(inProcess.findings) && opaResult.findings !== inProcess.findings)
+        log(`${size}: WARNING opa eval found ${opaResult.findings} findings, the WASM engine ${inProcess.findings}`);
 
       let ck: CheckovResult | null = null;
       const ckGuess = predicted(prev?.checkov?.wallMs, prev?.size, size);
       if (size > checkovMax) log(`${size}: checkov skipped (over --checkov-max ${checkovMax})`);
       else if (ckGuess > checkovTimeoutS * 1000) {
-        ck = { wallMs: NaN, failed: null, passed: null, resourceCount: null, exitCode: null, errors: 0, error: `skipped: linear extrapolation ${fmt(ckGuess / 1000)} s > ${checkovTimeoutS} s` };
+        ck = {
+          wallMs: NaN,
+          failed: null,
+          passed: null,
+          resourceCount: null,
+          exitCode: null,
+          errors: 0,
+          error: `skipped: linear extrapolation ${fmt(ckGuess / 1000)} s > ${checkovTimeoutS} s`,
+        };
         log(`${size}: checkov ${ck.error}`);
       } else {
         ck = await checkov(file, checkovTimeoutS * 1000);
-        log(`${size}: checkov ${fmt(ck.wallMs)} ms, ${ck.failed ?? 'n/a'} failed checks${ck.errors ? ` (${ck.errors} checks crashed)` : ''}${ck.error ? `, ${ck.error}` : ''}`);
+        log(
+          `${size}: checkov ${fmt(ck.wallMs)} ms, ${ck.failed ?? 'n/a'} failed checks${ck.errors ? ` (${ck.errors} checks crashed)` : ''}${ck.error ? `, ${ck.error}` : ''}`,
+        );
       }
       results.push({ size, plan, bytes, generateMs, inProcess, cli: cliResult, opaEval: opaResult, checkov: ck });
       rmSync(inputDir, { recursive: true, force: true });
@@ -494,7 +713,9 @@ async function main(argv: string[]): Promise<void> {
       log(`live: moto account of ${liveScale.roles} roles, ${liveScale.users} users, ${liveScale.secrets} secrets`);
       try {
         live = await liveBench(liveScale, 2);
-        log(`live: seeded in ${fmt(live.seedMs)} ms; snapshot ${fmt(live.snapshot.medianMs)} ms, bare calls ${fmt(live.bare.medianMs)} ms (${fmt(live.ratio, 2)}×)`);
+        log(
+          `live: seeded in ${fmt(live.seedMs)} ms; snapshot ${fmt(live.snapshot.medianMs)} ms, bare calls ${fmt(live.bare.medianMs)} ms (${fmt(live.ratio, 2)}×)`,
+        );
       } catch (e) {
         live = { scale: liveScale, error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
         log(`live: ${live.error}`);

@@ -117,7 +117,8 @@ export async function loadCli() {
       try {
         entry = await buildBundle();
       } catch (e) {
-        if (process.env.NHI_GUARD_DEBUG === '1') process.stderr.write(`nhi-guard: bundling failed, running the sources through tsx: ${e instanceof Error ? e.message : String(e)}\n`);
+        if (process.env.NHI_GUARD_DEBUG === '1')
+          process.stderr.write(`nhi-guard: bundling failed, running the sources through tsx: ${e instanceof Error ? e.message : String(e)}\n`);
       }
     }
     if (entry) return import(pathToFileURL(entry).href);

@@ -14,7 +14,7 @@ export function dict<T>(): Record<string, T> {
 export function dictFrom<T>(entries: Iterable<readonly [string, T]> | Readonly<Record<string, T>> | undefined): Record<string, T> {
   const out = dict<T>();
   if (entries === undefined) return out;
-  const list = Symbol.iterator in entries ? (entries) : Object.entries(entries as Record<string, T>);
+  const list = Symbol.iterator in entries ? entries : Object.entries(entries as Record<string, T>);
   for (const [k, v] of list) out[k] = v;
   return out;
 }

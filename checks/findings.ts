@@ -166,15 +166,29 @@ function index(inv: Inventory, waivers: WaiverFact[], rules: RuleMeta[]): Map<st
     const name = w.origin.constructPath ?? w.id.slice(w.id.lastIndexOf('#') + 1);
     m.set(w.id, { type: 'waiver', name, origin: { source: 'synth', file: w.origin.file, constructPath: w.origin.constructPath, stack: w.origin.stack } });
   }
-  for (const i of inv.identities) m.set(i.id, { type: elementType(i.kind, i.origin.source), name: i.name, arn: i.arn, origin: i.origin, governance: i.governance });
+  for (const i of inv.identities)
+    m.set(i.id, { type: elementType(i.kind, i.origin.source), name: i.name, arn: i.arn, origin: i.origin, governance: i.governance });
   for (const p of inv.policies) {
     const statements = p.document.document?.statements.map((s) => s.declaredAt);
-    m.set(p.id, { type: p.type === 'aws-managed' ? 'aws-managed-policy' : p.type === 'inline' ? 'inline-policy' : 'aws_iam_policy', name: p.name, arn: p.arn, origin: p.origin, ...(statements?.some((x) => x) ? { statements } : {}) });
+    m.set(p.id, {
+      type: p.type === 'aws-managed' ? 'aws-managed-policy' : p.type === 'inline' ? 'inline-policy' : 'aws_iam_policy',
+      name: p.name,
+      arn: p.arn,
+      origin: p.origin,
+      ...(statements?.some((x) => x) ? { statements } : {}),
+    });
   }
   for (const c of inv.credentials) {
     m.set(c.id, { type: elementType(c.kind, c.origin.source), name: c.name, arn: c.arn, origin: c.origin, governance: c.governance });
   }
-  for (const d of inv.dataStores) m.set(d.id, { type: `data-store:${d.kind}`, name: d.name, arn: d.arn, origin: d.origin, ...(d.owner !== undefined ? { governance: { owner: d.owner } } : {}) });
+  for (const d of inv.dataStores)
+    m.set(d.id, {
+      type: `data-store:${d.kind}`,
+      name: d.name,
+      arn: d.arn,
+      origin: d.origin,
+      ...(d.owner !== undefined ? { governance: { owner: d.owner } } : {}),
+    });
   for (const g of inv.groups) m.set(g.id, { type: 'aws_iam_group', name: g.name, origin: g.origin });
   for (const u of inv.unknowns) m.set(u.id, { type: `unknown:${u.what}`, name: u.origin.address ?? u.id, origin: u.origin });
   for (const p of inv.plainCredentials ?? []) m.set(p.id, { type: p.holderType, name: p.name, origin: p.origin });
@@ -339,7 +353,10 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     // declared on the key, the role or the secret covers the live finding about it.
     const declaredId = opts.declaredOf?.get(subject.resource);
     const declaredEl = declaredId ? elements.get(declaredId) : undefined;
-    const names = [{ ...out.resource, id: subject.resource }, ...(declaredEl ? [{ ...resourceOf(declaredId!, declaredEl, path.resolve(opts.sourceRoot ?? '.')), id: declaredId! }] : [])];
+    const names = [
+      { ...out.resource, id: subject.resource },
+      ...(declaredEl ? [{ ...resourceOf(declaredId!, declaredEl, path.resolve(opts.sourceRoot ?? '.')), id: declaredId! }] : []),
+    ];
     const waiver = meta?.voidsWaivers ? undefined : usable.first(f.ruleId, names);
     if (waiver) {
       out.waived = true;
@@ -357,14 +374,25 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     generatedAt: (opts.generatedAt ?? new Date()).toISOString(),
     now: opts.now.toISOString(),
     inputs: opts.inventory.inputs.map((i) => ({ kind: i.kind, file: i.file })),
-    ...(opts.inventory.accountId ? { account: { id: opts.inventory.accountId, ...(opts.inventory.accountSource ? { source: opts.inventory.accountSource } : {}) } } : {}),
+    ...(opts.inventory.accountId
+      ? { account: { id: opts.inventory.accountId, ...(opts.inventory.accountSource ? { source: opts.inventory.accountSource } : {}) } }
+      : {}),
     summary: summarize(findings, opts.inventory.identities.filter((i) => i.change !== 'delete').length),
     rules: opts.rules
       .filter((r) => !r.deprecated && (!sel || sel.keeps(r.id)))
-      .map((r) => ({ id: r.id, title: r.title, description: r.description, severity: sel ? sel.severityOf(r.id, r.severity) : r.severity, remediation: r.remediation, references: r.references })),
+      .map((r) => ({
+        id: r.id,
+        title: r.title,
+        description: r.description,
+        severity: sel ? sel.severityOf(r.id, r.severity) : r.severity,
+        remediation: r.remediation,
+        references: r.references,
+      })),
     findings,
     inventory: inventoryRows(opts.inventory, countFindings(counted)),
-    ...(sel && !sel.empty ? { selection: { ...sel.record, skipped: sel.record.skipped.map((r) => ({ ...r, findings: skippedFindings.get(r.id) ?? 0 })) } } : {}),
+    ...(sel && !sel.empty
+      ? { selection: { ...sel.record, skipped: sel.record.skipped.map((r) => ({ ...r, findings: skippedFindings.get(r.id) ?? 0 })) } }
+      : {}),
     ...((opts.gaps ?? opts.inventory.gaps)?.length ? { gaps: [...(opts.gaps ?? opts.inventory.gaps)!] } : {}),
   };
 }

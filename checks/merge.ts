@@ -5,12 +5,33 @@
  */
 import { mergeAccess, type AccessStoreSummary, type FindingsAccess } from './access/summary.js';
 import { SEVERITIES, type Severity } from './engine/metadata.js';
-import { compareFindings, FINDINGS_SCHEMA_VERSION, summarize, TOOL, type Finding, type FindingsDocument, type RuleSummary, type TrendPoint } from './findings.js';
+import {
+  compareFindings,
+  FINDINGS_SCHEMA_VERSION,
+  summarize,
+  TOOL,
+  type Finding,
+  type FindingsDocument,
+  type RuleSummary,
+  type TrendPoint,
+} from './findings.js';
 
 /** Same account, rule, resource, identity and message: one finding. */
 function dedupeKey(f: Finding): string {
   const r = f.resource;
-  return JSON.stringify([f.account ?? '', f.ruleId, r.type, r.name, r.address ?? '', r.arn ?? '', r.stack ?? '', r.constructPath ?? '', r.file ?? '', f.identity ?? '', f.message]);
+  return JSON.stringify([
+    f.account ?? '',
+    f.ruleId,
+    r.type,
+    r.name,
+    r.address ?? '',
+    r.arn ?? '',
+    r.stack ?? '',
+    r.constructPath ?? '',
+    r.file ?? '',
+    f.identity ?? '',
+    f.message,
+  ]);
 }
 
 const later = (a: string, b: string) => (Date.parse(b) > Date.parse(a) ? b : a);
@@ -34,7 +55,16 @@ export function mergeTrends(trends: TrendPoint[][]): TrendPoint[] | undefined {
     }
     for (const [day, p] of perDay) {
       let d = days.get(day);
-      if (!d) days.set(day, (d = { generatedAt: p.generatedAt, bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, docs: 0, incomplete: false }));
+      if (!d)
+        days.set(
+          day,
+          (d = {
+            generatedAt: p.generatedAt,
+            bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+            docs: 0,
+            incomplete: false,
+          }),
+        );
       for (const s of SEVERITIES) d.bySeverity[s] += p.bySeverity[s];
       d.generatedAt = later(d.generatedAt, p.generatedAt);
       d.docs++;

@@ -45,7 +45,10 @@ export function phiStoreRows(inv: Inventory, ownerTag = 'owner'): PhiStoreRow[] 
     if (d.origin.address) row.address = d.origin.address;
     rows.push(row);
   }
-  return rows.sort((a, b) => (a.account ?? '').localeCompare(b.account ?? '') || (a.region ?? '').localeCompare(b.region ?? '') || phiStoreLabel(a).localeCompare(phiStoreLabel(b)));
+  return rows.sort(
+    (a, b) =>
+      (a.account ?? '').localeCompare(b.account ?? '') || (a.region ?? '').localeCompare(b.region ?? '') || phiStoreLabel(a).localeCompare(phiStoreLabel(b)),
+  );
 }
 
 /**

@@ -126,7 +126,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       const inv = await enrich(spec.kind === 'live' ? loaded : withNamedAccounts(loaded, named), { config: engine.config, now: opts.now });
       // Each input is judged with the file waivers and the waivers declared in it.
       const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
-      const raw = engine.evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared], { compact: engine.builtinOnly })).map((f) => ({ ...f, source: spec.kind }));
+      const raw = engine
+        .evaluate(policyInput(spec.kind, inv, opts.now, [...fileWaivers, ...declared], { compact: engine.builtinOnly }))
+        .map((f) => ({ ...f, source: spec.kind }));
       judged.push({ kind: spec.kind, inv, raw, declared });
     }
   }
@@ -152,7 +154,13 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot } : {}),
     });
     // The PHI access map beside the findings (the HTML report's section, the PR comment's access delta).
-    doc.access = compactAccess(accessDocument(part.map((j) => j.inv), { now: opts.now, dataClass: 'phi' }).stores, account);
+    doc.access = compactAccess(
+      accessDocument(
+        part.map((j) => j.inv),
+        { now: opts.now, dataClass: 'phi' },
+      ).stores,
+      account,
+    );
     // Every PHI store with its account and region (the nightly report's PHI stores section).
     doc.phiStores = part.flatMap((j) => phiStoreRows(j.inv, engine.config.tagKeys.owner));
     return doc;

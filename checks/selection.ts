@@ -44,14 +44,18 @@ const PATTERN = /^[A-Za-z0-9*?-]{1,128}$/;
 const matches = (pattern: string, id: string) => globMatch(pattern, id, 'full');
 
 function checkPattern(flag: string, pattern: string, rules: RuleMeta[]): void {
-  if (!PATTERN.test(pattern)) throw new UserError(`${flag} ${JSON.stringify(pattern.slice(0, 80))}: a rule id or a glob of letters, digits, "-", "*" and "?" (e.g. NHI-OWN-*)`);
+  if (!PATTERN.test(pattern))
+    throw new UserError(`${flag} ${JSON.stringify(pattern.slice(0, 80))}: a rule id or a glob of letters, digits, "-", "*" and "?" (e.g. NHI-OWN-*)`);
   if (!rules.some((r) => matches(pattern, r.id))) throw new UserError(`${flag} ${pattern}: matches no rule of the pack (nhi-guard policies list shows them)`);
 }
 
 /** `NHI-OWN-002=low` → pattern and severity; a usage error otherwise. */
 export function parseSeverityOverride(text: string, flag = '--severity-override'): { pattern: string; severity: Severity } {
   const eq = text.lastIndexOf('=');
-  const severity = text.slice(eq + 1).trim().toLowerCase();
+  const severity = text
+    .slice(eq + 1)
+    .trim()
+    .toLowerCase();
   const pattern = text.slice(0, Math.max(eq, 0)).trim();
   if (eq <= 0 || !(SEVERITIES as readonly string[]).includes(severity)) {
     throw new UserError(`${flag} ${JSON.stringify(text.slice(0, 80))}: expected RULE=SEVERITY (RULE an id or glob, SEVERITY one of ${SEVERITIES.join(', ')})`);

@@ -167,7 +167,11 @@ export class WaiverIndex {
     waivers.forEach((waiver, order) => {
       if (!waiver.ruleId || !waiver.resource) return;
       let rw = this.byRule.get(waiver.ruleId);
-      if (!rw) this.byRule.set(waiver.ruleId, (rw = { exact: new Map(), byPrefix: new Map(), prefixLengths: [], bySuffix: new Map(), suffixLengths: [], floating: [] }));
+      if (!rw)
+        this.byRule.set(
+          waiver.ruleId,
+          (rw = { exact: new Map(), byPrefix: new Map(), prefixLengths: [], bySuffix: new Map(), suffixLengths: [], floating: [] }),
+        );
       const pattern = waiver.resource;
       const entry: IndexedGlob = { order, waiver, glob: new Glob(pattern, { ignoreCase: false }) };
       const first = pattern.search(/[*?]/);

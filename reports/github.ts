@@ -48,13 +48,17 @@ export function renderGithub(doc: FindingsDocument, opts: GithubOptions = {}): s
       if (at.line) props.push(`line=${at.line}`, ...(at.endLine ? [`endLine=${at.endLine}`] : []));
     }
     // Each line is escaped on its own (input line breaks become \u000a), then joined by an encoded break.
-    const body = [`[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})`, ...(f.remediation ? [`Fix: ${f.remediation}`] : [])].map(githubData).join('%0A');
+    const body = [`[${f.severity}] ${f.message} (at ${where(f)}${f.owner ? `; owner ${f.owner}` : ''})`, ...(f.remediation ? [`Fix: ${f.remediation}`] : [])]
+      .map(githubData)
+      .join('%0A');
     lines.push(`::${commandOf(f.severity)} ${props.join(',')}::${body}`);
   }
   const gaps = doc.gaps ?? [];
   if (gaps.length) {
     const what = gaps.map((g) => `${g.service} ${g.operation}${g.target ? ` (${g.target})` : ''}: ${g.error}`).join('; ');
-    lines.push(`::error title=${githubProperty('nhi-guard: incomplete scan')}::${githubData(`${gaps.length} part(s) of the account could not be read; the result is not clean. ${what}`)}`);
+    lines.push(
+      `::error title=${githubProperty('nhi-guard: incomplete scan')}::${githubData(`${gaps.length} part(s) of the account could not be read; the result is not clean. ${what}`)}`,
+    );
   }
   const open = doc.findings.length - doc.summary.waived;
   const unwaived = doc.findings.filter((f) => !f.waived);

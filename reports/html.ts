@@ -94,11 +94,17 @@ function total(doc: FindingsDocument): number {
 function banner(doc: FindingsDocument, gaps: Gap[]): Node {
   const n = total(doc);
   if (gaps.length) {
-    return h('div', { class: 'banner incomplete', id: 'status' }, `Incomplete: ${gaps.length} part(s) of the account could not be read, so this report is not complete (${n} open finding(s) in what was read). See "Not read" below.`);
+    return h(
+      'div',
+      { class: 'banner incomplete', id: 'status' },
+      `Incomplete: ${gaps.length} part(s) of the account could not be read, so this report is not complete (${n} open finding(s) in what was read). See "Not read" below.`,
+    );
   }
   if (n === 0) return h('div', { class: 'banner clean', id: 'status' }, `Clean: no open findings (${doc.summary.waived} waived).`);
   const parts = SEVERITIES.filter((s) => doc.summary.bySeverity[s] > 0).map((s) => `${doc.summary.bySeverity[s]} ${s}`);
-  const base = doc.baseline ? ` Against the baseline: ${doc.baseline.new} new, ${doc.baseline.existing} existing, ${doc.baseline.resolved.length} resolved.` : '';
+  const base = doc.baseline
+    ? ` Against the baseline: ${doc.baseline.new} new, ${doc.baseline.existing} existing, ${doc.baseline.resolved.length} resolved.`
+    : '';
   return h('div', { class: 'banner findings', id: 'status' }, `${n} open finding(s): ${parts.join(', ')}; ${doc.summary.waived} waived.${base}`);
 }
 
@@ -120,7 +126,13 @@ function gapsSection(gaps: Gap[]): Node[] {
     h(
       'ul',
       { class: 'gaps' },
-      ...gaps.map((g) => h('li', null, `${g.account ? `account ${g.account}: ` : ''}${g.service} ${g.operation}${g.region ? ` (${g.region})` : ''}${g.target ? ` for ${g.target}` : ''}: ${g.error}`)),
+      ...gaps.map((g) =>
+        h(
+          'li',
+          null,
+          `${g.account ? `account ${g.account}: ` : ''}${g.service} ${g.operation}${g.region ? ` (${g.region})` : ''}${g.target ? ` for ${g.target}` : ''}: ${g.error}`,
+        ),
+      ),
     ),
   ];
 }
@@ -148,24 +160,54 @@ export function trendChart(points: TrendPoint[]): Node {
     ...ticks.map((t) => h('text', { x: left - 6, y: fmt(y(t) + 4), 'text-anchor': 'end', 'font-size': 11, fill: '#59636e' }, t)),
   ];
   if (points.length > 1) {
-    children.push(line(p => p.total, 'trend-total', '#24292f'), line(serious, 'trend-serious', '#cf222e'));
+    children.push(
+      line((p) => p.total, 'trend-total', '#24292f'),
+      line(serious, 'trend-serious', '#cf222e'),
+    );
   }
   points.forEach((p, i) => {
-    const summary = SEVERITIES.filter((s) => p.bySeverity[s] > 0).map((s) => `${p.bySeverity[s]} ${s}`).join(', ') || 'none';
+    const summary =
+      SEVERITIES.filter((s) => p.bySeverity[s] > 0)
+        .map((s) => `${p.bySeverity[s]} ${s}`)
+        .join(', ') || 'none';
     const style: Attrs = p.incomplete ? { fill: '#ffffff', stroke: '#cf222e', 'stroke-width': 2 } : { fill: '#24292f' };
     const note = p.incomplete ? ', incomplete scan: at least this many' : '';
     children.push(
-      h('circle', { class: p.incomplete ? 'trend-point incomplete' : 'trend-point', 'data-generated-at': p.generatedAt, 'data-total': p.total, cx: fmt(x(i)), cy: fmt(y(p.total)), r: 4, ...style }, h('title', null, `${p.generatedAt}: ${p.total} open (${summary})${note}`)),
+      h(
+        'circle',
+        {
+          class: p.incomplete ? 'trend-point incomplete' : 'trend-point',
+          'data-generated-at': p.generatedAt,
+          'data-total': p.total,
+          cx: fmt(x(i)),
+          cy: fmt(y(p.total)),
+          r: 4,
+          ...style,
+        },
+        h('title', null, `${p.generatedAt}: ${p.total} open (${summary})${note}`),
+      ),
     );
   });
-  const label = (i: number, anchor: string) => h('text', { x: fmt(x(i)), y: height - 12, 'text-anchor': anchor, 'font-size': 11, fill: '#59636e' }, day(points[i]!.generatedAt));
+  const label = (i: number, anchor: string) =>
+    h('text', { x: fmt(x(i)), y: height - 12, 'text-anchor': anchor, 'font-size': 11, fill: '#59636e' }, day(points[i]!.generatedAt));
   if (points.length) children.push(label(0, points.length === 1 ? 'middle' : 'start'));
   if (points.length > 1) children.push(label(points.length - 1, 'end'));
   children.push(
     h('text', { x: w - right - 130, y: 16, 'text-anchor': 'end', 'font-size': 11, fill: '#24292f' }, '— all open findings'),
     h('text', { x: w - right, y: 16, 'text-anchor': 'end', 'font-size': 11, fill: '#cf222e' }, '— critical + high'),
   );
-  return h('svg', { id: 'trend-chart', xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${w} ${height}`, width: '100%', role: 'img', 'aria-label': `Open findings over ${points.length} run(s)` }, ...children);
+  return h(
+    'svg',
+    {
+      id: 'trend-chart',
+      xmlns: 'http://www.w3.org/2000/svg',
+      viewBox: `0 0 ${w} ${height}`,
+      width: '100%',
+      role: 'img',
+      'aria-label': `Open findings over ${points.length} run(s)`,
+    },
+    ...children,
+  );
 }
 
 // --- findings by owner -----------------------------------------------------------------------
@@ -178,7 +220,11 @@ function where(f: Finding): string {
 /** OWASP NHI, NIST CSF and HIPAA references of a finding's rule, as one line. */
 export function referencesText(f: Pick<Finding, 'references'>): string {
   const r = f.references;
-  return [r.owasp.length ? `OWASP NHI ${r.owasp.join(', ')}` : '', r.nistCsf.length ? `NIST CSF ${r.nistCsf.join(', ')}` : '', r.hipaa.length ? `HIPAA ${r.hipaa.map((x) => `§${x}`).join(', ')}` : '']
+  return [
+    r.owasp.length ? `OWASP NHI ${r.owasp.join(', ')}` : '',
+    r.nistCsf.length ? `NIST CSF ${r.nistCsf.join(', ')}` : '',
+    r.hipaa.length ? `HIPAA ${r.hipaa.map((x) => `§${x}`).join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -196,10 +242,22 @@ function findingRow(f: Finding, fresh: ReadonlySet<string>): Node {
       null,
       sevBadge(f.severity),
       isNew ? h('span', { class: 'new' }, 'new') : null,
-      state ? h('span', { class: `bl bl-${state}`, title: state === 'new' ? 'not in the baseline: judged by the gate' : 'in the baseline: not judged by the gate' }, state === 'new' ? 'new vs baseline' : 'existing') : null,
+      state
+        ? h(
+            'span',
+            { class: `bl bl-${state}`, title: state === 'new' ? 'not in the baseline: judged by the gate' : 'in the baseline: not judged by the gate' },
+            state === 'new' ? 'new vs baseline' : 'existing',
+          )
+        : null,
     ),
     h('td', null, f.ruleId, h('span', { class: 'sub' }, f.title)),
-    h('td', null, f.resource.name, h('span', { class: 'sub' }, where(f)), evidence.length ? h('span', { class: 'sub' }, `evidence: ${evidence.join(', ')}`) : null),
+    h(
+      'td',
+      null,
+      f.resource.name,
+      h('span', { class: 'sub' }, where(f)),
+      evidence.length ? h('span', { class: 'sub' }, `evidence: ${evidence.join(', ')}`) : null,
+    ),
     h(
       'td',
       null,
@@ -248,7 +306,11 @@ function ownerTables(doc: FindingsDocument, findings: Finding[], tag: 'h3' | 'h4
       h(
         'table',
         { class: 'findings' },
-        h('thead', null, h('tr', null, h('th', null, 'Severity'), h('th', null, 'Rule'), h('th', null, 'Resource'), h('th', null, 'Finding'), h('th', null, 'Source'))),
+        h(
+          'thead',
+          null,
+          h('tr', null, h('th', null, 'Severity'), h('th', null, 'Rule'), h('th', null, 'Resource'), h('th', null, 'Finding'), h('th', null, 'Source')),
+        ),
         h('tbody', null, ...rows),
       ),
     );
@@ -288,7 +350,11 @@ function accountSections(doc: FindingsDocument, accounts: Map<string, string[]>)
     const gaps = (doc.gaps ?? []).filter((g) => g.account === account);
     const open = fs.filter((f) => !f.waived).length;
     out.push(
-      h('h3', { class: 'account', id: `account-${account}`, 'data-account': account }, `Account ${account}: ${open} open${gaps.length ? `, ${gaps.length} part(s) not read` : ''}`),
+      h(
+        'h3',
+        { class: 'account', id: `account-${account}`, 'data-account': account },
+        `Account ${account}: ${open} open${gaps.length ? `, ${gaps.length} part(s) not read` : ''}`,
+      ),
       h('p', { class: 'meta' }, `Regions read: ${regions.join(', ') || 'none'}`),
       ...(fs.length ? ownerTables(doc, fs, 'h4') : [h('p', { class: 'empty' }, 'No findings.')]),
     );
@@ -328,11 +394,19 @@ function baselineSection(doc: FindingsDocument): Node[] {
       { class: 'meta', id: 'baseline-summary' },
       `${base.new} new, ${base.existing} existing, ${base.resolved.length} resolved. The gate judges the new findings only; the existing ones are marked in the tables below.`,
     ),
-    base.notEvaluated > 0 ? h('p', { class: 'meta', id: 'baseline-not-evaluated' }, `${base.notEvaluated} finding(s) of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`) : null,
+    base.notEvaluated > 0
+      ? h(
+          'p',
+          { class: 'meta', id: 'baseline-not-evaluated' },
+          `${base.notEvaluated} finding(s) of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`,
+        )
+      : null,
     h('h3', null, `New (${fresh.length} open)`),
     fresh.length ? h('ul', { class: 'baseline-new' }, ...fresh.map(line)) : h('p', { class: 'empty' }, 'No new finding.'),
     h('h3', null, `Resolved (${base.resolved.length})`),
-    base.resolved.length ? h('ul', { class: 'baseline-resolved' }, ...base.resolved.map(line)) : h('p', { class: 'empty' }, 'No finding of the baseline was resolved.'),
+    base.resolved.length
+      ? h('ul', { class: 'baseline-resolved' }, ...base.resolved.map(line))
+      : h('p', { class: 'empty' }, 'No finding of the baseline was resolved.'),
   ].filter((n): n is Node => !!n);
 }
 
@@ -345,7 +419,9 @@ function selectionSection(doc: FindingsDocument): Node[] {
     h(
       'p',
       { class: 'meta', id: 'selection-flags' },
-      [sel.rule.length ? `--rule ${sel.rule.join(', ')}` : '', sel.skipRule.length ? `--skip-rule ${sel.skipRule.join(', ')}` : ''].filter(Boolean).join('; ') || 'every rule reported',
+      [sel.rule.length ? `--rule ${sel.rule.join(', ')}` : '', sel.skipRule.length ? `--skip-rule ${sel.skipRule.join(', ')}` : '']
+        .filter(Boolean)
+        .join('; ') || 'every rule reported',
     ),
     sel.skipped.length
       ? h(
@@ -355,7 +431,15 @@ function selectionSection(doc: FindingsDocument): Node[] {
           h(
             'tbody',
             null,
-            ...sel.skipped.map((r) => h('tr', { class: 'skipped-rule', 'data-rule': r.id }, h('td', null, r.id, h('span', { class: 'sub' }, r.title)), h('td', null, sevBadge(r.severity)), h('td', { class: 'num' }, r.findings))),
+            ...sel.skipped.map((r) =>
+              h(
+                'tr',
+                { class: 'skipped-rule', 'data-rule': r.id },
+                h('td', null, r.id, h('span', { class: 'sub' }, r.title)),
+                h('td', null, sevBadge(r.severity)),
+                h('td', { class: 'num' }, r.findings),
+              ),
+            ),
           ),
         )
       : null,
@@ -364,7 +448,19 @@ function selectionSection(doc: FindingsDocument): Node[] {
           'table',
           { class: 'severity-overrides' },
           h('thead', null, h('tr', null, h('th', null, 'Rule'), h('th', null, 'Pack severity'), h('th', null, 'Reported as'))),
-          h('tbody', null, ...sel.severityOverrides.map((o) => h('tr', { class: 'severity-override', 'data-rule': o.ruleId }, h('td', null, o.ruleId), h('td', null, sevBadge(o.from)), h('td', null, sevBadge(o.to))))),
+          h(
+            'tbody',
+            null,
+            ...sel.severityOverrides.map((o) =>
+              h(
+                'tr',
+                { class: 'severity-override', 'data-rule': o.ruleId },
+                h('td', null, o.ruleId),
+                h('td', null, sevBadge(o.from)),
+                h('td', null, sevBadge(o.to)),
+              ),
+            ),
+          ),
         )
       : null,
   ].filter((n): n is Node => !!n);
@@ -395,7 +491,7 @@ function statusText(r: InventoryRow): string {
 
 /** An access key or login profile names the user it belongs to. */
 function rowName(r: InventoryRow, names: Map<string, string>): string {
-  const user = r.identity ? names.get(r.identity) ?? r.identity : undefined;
+  const user = r.identity ? (names.get(r.identity) ?? r.identity) : undefined;
   return user && r.element === 'credential' && r.kind !== 'secret' ? `${r.name} (${r.kind} of user ${user})` : r.name;
 }
 
@@ -404,7 +500,9 @@ function inventorySection(rows: InventoryRow[]): Node[] {
   const out: Node[] = [h('h2', { id: 'inventory' }, 'Inventory')];
   if (!rows.length) return [...out, h('p', { class: 'empty' }, 'No identities or credentials.')];
   const unowned = (r: InventoryRow) => (r.owner === undefined ? 1 : 0);
-  const sorted = [...rows].sort((a, b) => unowned(a) - unowned(b) || (a.owner ?? '').localeCompare(b.owner ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  const sorted = [...rows].sort(
+    (a, b) => unowned(a) - unowned(b) || (a.owner ?? '').localeCompare(b.owner ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+  );
   out.push(
     h(
       'table',
@@ -440,11 +538,20 @@ function expiringSection(doc: FindingsDocument, rows: InventoryRow[]): Node[] {
   const ids = new Set<string>();
   for (const f of doc.findings) if (f.ruleId === 'NHI-EXP-002' || f.ruleId === 'NHI-EXP-004') ids.add(key(f.resource));
   const hits = rows.filter((r) => ids.has(key(r)) && r.expiresOn).sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
-  if (!hits.length) return [...out, h('p', { class: 'empty' }, window === undefined ? 'Nothing expires within the window.' : `Nothing has expired or expires within ${window} days.`)];
-  out.push(h('ul', { class: 'expiring' }, ...hits.map((r) => h('li', { class: 'expiring-item' }, `${r.name} (${r.kind}, owner ${r.owner ?? UNOWNED}): ${expiryText(r)}`))));
+  if (!hits.length)
+    return [
+      ...out,
+      h('p', { class: 'empty' }, window === undefined ? 'Nothing expires within the window.' : `Nothing has expired or expires within ${window} days.`),
+    ];
+  out.push(
+    h(
+      'ul',
+      { class: 'expiring' },
+      ...hits.map((r) => h('li', { class: 'expiring-item' }, `${r.name} (${r.kind}, owner ${r.owner ?? UNOWNED}): ${expiryText(r)}`)),
+    ),
+  );
   return out;
 }
-
 
 // --- PHI stores ------------------------------------------------------------------------------
 
@@ -531,7 +638,16 @@ export function accessSection(stores: AccessStoreSummary[]): Node[] {
               'tbody',
               null,
               ...s.reaches.map((e) =>
-                h('tr', null, h('td', null, e.principal.label), h('td', null, e.levels.join(', ')), h('td', null, VIA[e.via] ?? e.via), h('td', null, h('span', { class: 'sub' }, e.route ?? 'its own policy (nhi-guard access shows the statement)')), h('td', null, e.principal.owner ?? '-'), h('td', { class: 'date' }, accessLastUsed(e.principal))),
+                h(
+                  'tr',
+                  null,
+                  h('td', null, e.principal.label),
+                  h('td', null, e.levels.join(', ')),
+                  h('td', null, VIA[e.via] ?? e.via),
+                  h('td', null, h('span', { class: 'sub' }, e.route ?? 'its own policy (nhi-guard access shows the statement)')),
+                  h('td', null, e.principal.owner ?? '-'),
+                  h('td', { class: 'date' }, accessLastUsed(e.principal)),
+                ),
               ),
             ),
           ),

@@ -158,7 +158,11 @@ export function renderJunit(doc: FindingsDocument, opts: JunitOptions = {}): str
           '@_name': 'every part of the account was read',
           '@_classname': 'nhi-guard.completeness',
           '@_time': '0',
-          failure: { '@_message': xmlSafe(`incomplete: ${gaps.length} part(s) of the account could not be read`), '@_type': 'incomplete', '#text': xmlSafe(text) },
+          failure: {
+            '@_message': xmlSafe(`incomplete: ${gaps.length} part(s) of the account could not be read`),
+            '@_type': 'incomplete',
+            '#text': xmlSafe(text),
+          },
         },
       ],
     });

@@ -77,7 +77,10 @@ function groups(doc: FindingsDocument): Group[] {
 }
 
 function findingLines(f: Finding): string[] {
-  const lines = [`- ${ICON[f.severity]} **${f.severity}** ${code(f.ruleId)} ${cell(f.message)}`, `  - at ${code(where(f))}${f.resource.line && f.resource.file ? ` (${code(`${f.resource.file}:${f.resource.line}`)})` : ''}`];
+  const lines = [
+    `- ${ICON[f.severity]} **${f.severity}** ${code(f.ruleId)} ${cell(f.message)}`,
+    `  - at ${code(where(f))}${f.resource.line && f.resource.file ? ` (${code(`${f.resource.file}:${f.resource.line}`)})` : ''}`,
+  ];
   if (f.remediation) lines.push(`  - fix: ${cell(f.remediation)}`);
   return lines;
 }
@@ -105,8 +108,16 @@ function groupSection(g: Group, shown = g.open.length): string {
 function gapLines(doc: FindingsDocument): string[] {
   const gaps = doc.gaps ?? [];
   if (gaps.length === 0) return [];
-  const out = [`> ⚠️ **INCOMPLETE**: ${gaps.length} part(s) of the account could not be read; the result is not clean.`, '', '| Service | Operation | Target | Error |', '|---|---|---|---|'];
-  for (const g of gaps.slice(0, 20)) out.push(`| ${cell(g.service)} | ${cellCode(g.operation)} | ${cell([g.account ? `account ${g.account}` : '', g.target, g.region].filter(Boolean).join(' ') || '-')} | ${cell(g.error)} |`);
+  const out = [
+    `> ⚠️ **INCOMPLETE**: ${gaps.length} part(s) of the account could not be read; the result is not clean.`,
+    '',
+    '| Service | Operation | Target | Error |',
+    '|---|---|---|---|',
+  ];
+  for (const g of gaps.slice(0, 20))
+    out.push(
+      `| ${cell(g.service)} | ${cellCode(g.operation)} | ${cell([g.account ? `account ${g.account}` : '', g.target, g.region].filter(Boolean).join(' ') || '-')} | ${cell(g.error)} |`,
+    );
   if (gaps.length > 20) out.push(`| … | ${gaps.length - 20} more | | see the JSON report |`);
   out.push('');
   return out;
@@ -130,7 +141,9 @@ function newIdentityLines(doc: FindingsDocument): string[] {
   const out = [`### ${heading} (${created.length})`, '', '| Identity | Kind | Owner | Data class | Expires | Findings |', '|---|---|---|---|---|---:|'];
   for (const r of created.slice(0, NEW_IDENTITIES_SHOWN)) {
     const kind = [r.kind, r.identityKind].filter(Boolean).join(', ');
-    out.push(`| ${cell(r.name)} | ${cell(kind)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.dataClass ? cell(r.dataClass) : '-'} | ${expiryCell(r)} | ${r.findings} |`);
+    out.push(
+      `| ${cell(r.name)} | ${cell(kind)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.dataClass ? cell(r.dataClass) : '-'} | ${expiryCell(r)} | ${r.findings} |`,
+    );
   }
   if (created.length > NEW_IDENTITIES_SHOWN) out.push(`| … ${created.length - NEW_IDENTITIES_SHOWN} more | | | | | |`);
   out.push('');
@@ -141,8 +154,16 @@ function newIdentityLines(doc: FindingsDocument): string[] {
 function outOfBandLines(doc: FindingsDocument): string[] {
   const changed = (doc.inventory ?? []).filter((r) => r.changedOutside?.length);
   if (changed.length === 0) return [];
-  const out = [`### Changed outside Terraform since the last apply (${changed.length})`, '', 'This plan reverts these out-of-band changes; find out who made them and why.', '', '| Identity or credential | Owner | Changed |', '|---|---|---|'];
-  for (const r of changed.slice(0, NEW_IDENTITIES_SHOWN)) out.push(`| ${cell(r.name)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.changedOutside!.map(cellCode).join(', ')} |`);
+  const out = [
+    `### Changed outside Terraform since the last apply (${changed.length})`,
+    '',
+    'This plan reverts these out-of-band changes; find out who made them and why.',
+    '',
+    '| Identity or credential | Owner | Changed |',
+    '|---|---|---|',
+  ];
+  for (const r of changed.slice(0, NEW_IDENTITIES_SHOWN))
+    out.push(`| ${cell(r.name)} | ${r.owner ? cell(r.owner) : '**no owner**'} | ${r.changedOutside!.map(cellCode).join(', ')} |`);
   if (changed.length > NEW_IDENTITIES_SHOWN) out.push(`| … ${changed.length - NEW_IDENTITIES_SHOWN} more | | |`);
   out.push('');
   return out;
@@ -158,7 +179,8 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
 
   const head: string[] = [];
   head.push('<!-- nhi-guard-report -->');
-  if (open.length === 0) head.push(doc.gaps?.length ? `## ⚠️ nhi-guard: INCOMPLETE, no findings in the part that could be read` : `## ✅ nhi-guard: no unwaived findings`);
+  if (open.length === 0)
+    head.push(doc.gaps?.length ? `## ⚠️ nhi-guard: INCOMPLETE, no findings in the part that could be read` : `## ✅ nhi-guard: no unwaived findings`);
   else {
     const parts = SEVERITIES.filter((s) => by[s] > 0).map((s) => `${by[s]} ${s}`);
     head.push(`## ${worst ? ICON[worst] : ''} nhi-guard: ${open.length} finding${open.length === 1 ? '' : 's'} (${parts.join(', ')})`.replace('##  ', '## '));
@@ -182,10 +204,17 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
   const withOpen = gs.filter((g) => g.open.length > 0);
   if (withOpen.length) {
     const acct = multiAccount(doc);
-    head.push(acct ? '### Identities with findings, by account and owner' : '### Identities with findings', '', `|${acct ? ' Account |' : ''} Identity | Owner | Findings | Worst |`, `|${acct ? '---|' : ''}---|---|---:|---|`);
+    head.push(
+      acct ? '### Identities with findings, by account and owner' : '### Identities with findings',
+      '',
+      `|${acct ? ' Account |' : ''} Identity | Owner | Findings | Worst |`,
+      `|${acct ? '---|' : ''}---|---|---:|---|`,
+    );
     for (const g of withOpen) {
       const w = SEVERITIES.find((s) => g.open.some((f) => f.severity === s))!;
-      head.push(`|${acct ? ` ${cell(g.account ?? '-')} |` : ''} ${cell(g.subject)} | ${g.owner ? cell(g.owner) : '**no owner**'} | ${g.open.length} | ${ICON[w]} ${w} |`);
+      head.push(
+        `|${acct ? ` ${cell(g.account ?? '-')} |` : ''} ${cell(g.subject)} | ${g.owner ? cell(g.owner) : '**no owner**'} | ${g.open.length} | ${ICON[w]} ${w} |`,
+      );
     }
     head.push('');
   }
@@ -195,7 +224,9 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
     tail.push('### Waived', '', '| Rule | Identity | Reason | Waiver owner | Expires |', '|---|---|---|---|---|');
     for (const f of waived) {
       const w = f.waiver;
-      tail.push(`| ${cellCode(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${w ? cell(w.reason) : 'waived'} | ${w ? cell(w.owner) : ''} | ${cell(w?.expiresOn ?? '')} |`);
+      tail.push(
+        `| ${cellCode(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${w ? cell(w.reason) : 'waived'} | ${w ? cell(w.owner) : ''} | ${cell(w?.expiresOn ?? '')} |`,
+      );
     }
     tail.push('');
   }
@@ -289,7 +320,8 @@ function accessDeltaLines(doc: FindingsDocument): string[] {
   const out = [`### PHI access: ${d.gained.length} gained, ${d.lost.length} lost`, ''];
   if (d.gained.length + d.lost.length === 0) return [...out, 'This change gives nobody new access to a data store of data-class phi or pii.', ''];
   const items = [...d.gained.map((x) => ['🟧', 'gives', x] as const), ...d.lost.map((x) => ['✅', 'takes from', x] as const)];
-  for (const [icon, verb, x] of items.slice(0, ACCESS_SHOWN)) out.push(`- ${icon} ${cell(`this change ${verb} ${x.principal} ${x.levels.join(' and ')} on ${x.store} through ${x.route}`)}`);
+  for (const [icon, verb, x] of items.slice(0, ACCESS_SHOWN))
+    out.push(`- ${icon} ${cell(`this change ${verb} ${x.principal} ${x.levels.join(' and ')} on ${x.store} through ${x.route}`)}`);
   if (items.length > ACCESS_SHOWN) out.push(`- ${items.length - ACCESS_SHOWN} more: see \`nhi-guard access --baseline\``);
   return [...out, ''];
 }
@@ -303,15 +335,25 @@ function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<Findings
   const worst = SEVERITIES.find((s) => fresh.some((f) => f.severity === s));
   const tallies = `${resolved.length} resolved, ${existing.length} existing`;
   const head: string[] = ['<!-- nhi-guard-report -->'];
-  if (fresh.length === 0) head.push(doc.gaps?.length ? `## ⚠️ nhi-guard: INCOMPLETE, no new findings in the part that could be read (${tallies})` : `## ✅ nhi-guard: no new findings (${tallies})`);
-  else head.push(`## ${worst ? ICON[worst] : ''} nhi-guard: ${plural(fresh.length, 'new finding')} (${severityCounts(fresh)}); ${tallies}`.replace('##  ', '## '));
+  if (fresh.length === 0)
+    head.push(
+      doc.gaps?.length
+        ? `## ⚠️ nhi-guard: INCOMPLETE, no new findings in the part that could be read (${tallies})`
+        : `## ✅ nhi-guard: no new findings (${tallies})`,
+    );
+  else
+    head.push(`## ${worst ? ICON[worst] : ''} nhi-guard: ${plural(fresh.length, 'new finding')} (${severityCounts(fresh)}); ${tallies}`.replace('##  ', '## '));
   head.push('', ...gapLines(doc));
   head.push(
     `${doc.summary.identities} identities checked from ${doc.inputs.length} input(s) (${[...new Set(doc.inputs.map((i) => i.kind))].join(', ') || 'none'}) ` +
       `against the baseline ${code(base.file)} of ${base.generatedAt.slice(0, 10)}; ${waived.length} waived; evaluated at ${doc.now.slice(0, 10)} by ${doc.tool.name} ${doc.tool.version}.`,
   );
   head.push('', ...selectionLines(doc));
-  if (base.notEvaluated > 0) head.push('', `> ${plural(base.notEvaluated, 'finding')} of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`);
+  if (base.notEvaluated > 0)
+    head.push(
+      '',
+      `> ${plural(base.notEvaluated, 'finding')} of the baseline belong to rules this run did not evaluate; they are neither resolved nor existing.`,
+    );
   head.push('');
   head.push(...accessDeltaLines(doc));
 
@@ -340,7 +382,9 @@ function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<Findings
   list(resolved, (f) => `- ✔️ ~~${f.severity}~~ ${code(f.ruleId)} ${cell(f.message)} (${cell(f.identity ?? f.resource.name)})\n`);
 
   if (existing.length) {
-    add(`<details>\n<summary><b>Existing findings (${existing.length})</b>: already in the baseline, not judged by the gate (${severityCounts(existing)})</summary>\n`);
+    add(
+      `<details>\n<summary><b>Existing findings (${existing.length})</b>: already in the baseline, not judged by the gate (${severityCounts(existing)})</summary>\n`,
+    );
     list(existing, baselineItem);
     add('</details>\n');
   }
@@ -348,7 +392,10 @@ function renderAgainstBaseline(doc: FindingsDocument, base: NonNullable<Findings
   if (extras && room(extras)) add(extras);
   if (waived.length) {
     const rows = ['### Waived', '', '| Rule | Identity | Reason | Waiver owner | Expires |', '|---|---|---|---|---|'];
-    for (const f of waived) rows.push(`| ${cellCode(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${f.waiver ? cell(f.waiver.reason) : 'waived'} | ${f.waiver ? cell(f.waiver.owner) : ''} | ${cell(f.waiver?.expiresOn ?? '')} |`);
+    for (const f of waived)
+      rows.push(
+        `| ${cellCode(f.ruleId)} | ${cell(f.identity ?? f.resource.name)} | ${f.waiver ? cell(f.waiver.reason) : 'waived'} | ${f.waiver ? cell(f.waiver.owner) : ''} | ${cell(f.waiver?.expiresOn ?? '')} |`,
+      );
     const table = rows.join('\n') + '\n';
     add(room(table) ? table : `### Waived\n\n${waived.length} waived finding(s); see the SARIF/JSON report.\n`);
   }

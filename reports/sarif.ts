@@ -44,11 +44,7 @@ function ruleName(title: string, id: string): string {
 }
 
 function referenceTags(refs: References): string[] {
-  return [
-    ...refs.owasp.map((r) => `owasp-nhi/${r}`),
-    ...refs.nistCsf.map((r) => `nist-csf/${r}`),
-    ...refs.hipaa.map((r) => `hipaa/${r}`),
-  ];
+  return [...refs.owasp.map((r) => `owasp-nhi/${r}`), ...refs.nistCsf.map((r) => `nist-csf/${r}`), ...refs.hipaa.map((r) => `hipaa/${r}`)];
 }
 
 function referenceLines(refs: References): string[] {
@@ -106,11 +102,13 @@ function sha256(s: string): string {
 
 /** Percent-encodes each path segment so the result is a valid URI reference. */
 function encodeSegments(p: string): string {
-  return p
-    .split('/')
-    // encodeURIComponent throws on a lone surrogate: it becomes U+FFFD (%EF%BF%BD), never a crash.
-    .map((s) => encodeURIComponent(toWellFormed(s)))
-    .join('/');
+  return (
+    p
+      .split('/')
+      // encodeURIComponent throws on a lone surrogate: it becomes U+FFFD (%EF%BF%BD), never a crash.
+      .map((s) => encodeURIComponent(toWellFormed(s)))
+      .join('/')
+  );
 }
 
 /** An artifactLocation for a source file: relative to %SRCROOT% when inside it, else a file: URI. */
@@ -204,7 +202,16 @@ export function sarifLog(doc: FindingsDocument, opts: SarifOptions = {}): Sarif.
       // Resolved findings are counted, not listed as `absent` results: a consumer that ignores
       // baselineState (GitHub code scanning) would open an alert for each of them.
       ...(doc.baseline
-        ? { baseline: { file: doc.baseline.file, generatedAt: doc.baseline.generatedAt, new: doc.baseline.new, existing: doc.baseline.existing, resolved: doc.baseline.resolved.length, notEvaluated: doc.baseline.notEvaluated } }
+        ? {
+            baseline: {
+              file: doc.baseline.file,
+              generatedAt: doc.baseline.generatedAt,
+              new: doc.baseline.new,
+              existing: doc.baseline.existing,
+              resolved: doc.baseline.resolved.length,
+              notEvaluated: doc.baseline.notEvaluated,
+            },
+          }
         : {}),
     },
   };

@@ -53,7 +53,10 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
       lines.push(`  ${sev(f.severity)} ${f.ruleId}  ${p(f.message)}${state}`);
       lines.push(`           at ${p(where)}`);
       if (!f.waived && f.remediation) lines.push(`           fix: ${p(f.remediation)}`);
-      if (f.waived && f.waiver) lines.push(p(`           waived until ${f.waiver.expiresOn} by ${f.waiver.owner}${f.waiver.ticket ? ` (${f.waiver.ticket})` : ''}: ${f.waiver.reason}`));
+      if (f.waived && f.waiver)
+        lines.push(
+          p(`           waived until ${f.waiver.expiresOn} by ${f.waiver.owner}${f.waiver.ticket ? ` (${f.waiver.ticket})` : ''}: ${f.waiver.reason}`),
+        );
     }
   }
   const counts = SEVERITIES.map((s) => `${doc.summary.bySeverity[s]} ${s}`).join(', ');
@@ -62,7 +65,10 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
   const gaps = doc.gaps ?? [];
   if (gaps.length) {
     lines.push(`INCOMPLETE: ${gaps.length} part(s) of the account could not be read; the result is not clean:`);
-    for (const g of gaps) lines.push(`  ${p(`${g.account ? `account ${g.account} ` : ''}${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`)}`);
+    for (const g of gaps)
+      lines.push(
+        `  ${p(`${g.account ? `account ${g.account} ` : ''}${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`)}`,
+      );
     lines.push('');
   }
   const note = selectionNote(doc);
@@ -90,7 +96,11 @@ export function passNote(doc: FindingsDocument, failOn: string | undefined): str
   if (failOn === undefined || failsGate(doc, failOn as Severity | 'none')) return undefined;
   const serious = gatedFindings(doc).filter((f) => f.severity === 'critical' || f.severity === 'high');
   if (serious.length === 0) return undefined;
-  const counts = (['critical', 'high'] as const).map((s) => [s, serious.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  const counts = (['critical', 'high'] as const)
+    .map((s) => [s, serious.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
   const why = failOn === 'none' ? '--fail-on none never fails the run' : `--fail-on ${failOn} lets them pass`;
   return `exit 0 although ${counts} finding(s)${doc.baseline ? ' are new since the baseline' : ' are open'}: ${why}; a CI gate runs with --fail-on high`;
 }

@@ -46,7 +46,9 @@ async function main(): Promise<number> {
     const m = await buildShippedPack();
     await buildCliBundle();
     const rel = (p: string) => path.relative(PROJECT_ROOT, p);
-    process.stdout.write(`build: ${rel(SHIPPED_PACK_DIR)} (${m.rules} rules, opa ${m.opaVersion}, sources ${m.sourcesHash.slice(0, 12)}) and ${rel(DIST_CLI)} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `build: ${rel(SHIPPED_PACK_DIR)} (${m.rules} rules, opa ${m.opaVersion}, sources ${m.sourcesHash.slice(0, 12)}) and ${rel(DIST_CLI)} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof UserError) {

@@ -70,7 +70,8 @@ async function withEstate(name: string, work: (tf: Terraform, motoUrl: string) =
 // Terraform runs asynchronously so that moto's request log keeps draining (a synchronous run
 // blocks the event loop; a large apply would stall moto).
 const planTo = (tf: Terraform, planFile: string) => runAsync(tf, ['plan', '-no-color', '-input=false', '-lock=false', `-out=${planFile}`]);
-const showJson = async (tf: Terraform, planFile?: string) => JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', ...(planFile ? [planFile] : [])])) as unknown;
+const showJson = async (tf: Terraform, planFile?: string) =>
+  JSON.parse(await runAsync(tf, ['show', '-json', '-no-color', ...(planFile ? [planFile] : [])])) as unknown;
 const applyPlan = (tf: Terraform, planFile: string) => runAsync(tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', planFile]);
 
 /** The rules estate: about a hundred resources, planned and applied. */
@@ -97,7 +98,13 @@ async function instances(): Promise<void> {
     const nameOf = (address: string) => String(state.values.root_module.resources.find((r) => r.address === address)?.values.name);
     const iam = new IAMClient({ region: 'us-east-1', endpoint: motoUrl, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     await iam.send(new TagRoleCommand({ RoleName: nameOf('aws_iam_role.counted[1]'), Tags: [{ Key: 'owner', Value: 'someone-in-the-console' }] }));
-    await iam.send(new PutRolePolicyCommand({ RoleName: nameOf('aws_iam_role.feed["orm"]'), PolicyName: 'feed-orm', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: nameOf('aws_iam_role.feed["orm"]'),
+        PolicyName: 'feed-orm',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
+      }),
+    );
     await planTo(tf, 'drift.tfplan');
     writeJson(path.join(FIXTURES, 'plans', 'instances-drift.json'), await showJson(tf, 'drift.tfplan'));
   });

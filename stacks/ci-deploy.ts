@@ -25,9 +25,15 @@ export class CiDeployStack extends HospitalStack {
       grants: [
         { actions: ['s3:GetObject', 's3:PutObject'], resources: ['arn:aws:s3:::stmary-terraform-state/platform-infra/*'] },
         { actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::stmary-terraform-state'] },
-        { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [`arn:aws:dynamodb:${REGION}:${PROD_ACCOUNT}:table/terraform-locks`] },
+        {
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+          resources: [`arn:aws:dynamodb:${REGION}:${PROD_ACCOUNT}:table/terraform-locks`],
+        },
         { actions: ['lambda:UpdateFunctionCode', 'lambda:GetFunction'], resources: [`arn:aws:lambda:${REGION}:${PROD_ACCOUNT}:function:claims-837-submitter`] },
-        { actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: [`arn:aws:ecs:${REGION}:${PROD_ACCOUNT}:service/telehealth/telehealth-session-broker`] },
+        {
+          actions: ['ecs:UpdateService', 'ecs:DescribeServices'],
+          resources: [`arn:aws:ecs:${REGION}:${PROD_ACCOUNT}:service/telehealth/telehealth-session-broker`],
+        },
       ],
     });
   }

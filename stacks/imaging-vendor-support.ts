@@ -23,17 +23,26 @@ export class ImagingVendorSupportStack extends HospitalStack {
       identityKind: 'vendor',
       ticket: 'BAA-2026-014',
     };
-    const exports = located(new S3Bucket(this, 'SupportExports', {
-      bucket: 'stmary-pacs-vendor-exports',
-      tags: governanceTags({ ...governance, purpose: 'de-identified DICOM headers and logs shared with the PACS vendor', identityKind: 'service', expiresOn: '2027-06-30' }),
-    }));
-    located(new S3BucketPublicAccessBlock(this, 'SupportExportsPublicAccessBlock', {
-      bucket: exports.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }));
+    const exports = located(
+      new S3Bucket(this, 'SupportExports', {
+        bucket: 'stmary-pacs-vendor-exports',
+        tags: governanceTags({
+          ...governance,
+          purpose: 'de-identified DICOM headers and logs shared with the PACS vendor',
+          identityKind: 'service',
+          expiresOn: '2027-06-30',
+        }),
+      }),
+    );
+    located(
+      new S3BucketPublicAccessBlock(this, 'SupportExportsPublicAccessBlock', {
+        bucket: exports.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }),
+    );
     new VendorAccess(this, 'MeridianSupport', {
       name: 'pacs-vendor-meridian-support',
       governance,

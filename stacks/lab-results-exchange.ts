@@ -12,17 +12,19 @@ import { located } from './constructs/source-location.js';
 export class LabResultsExchangeStack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const results = located(new S3Bucket(this, 'ResultsBucket', {
-      bucket: 'stmary-lab-results-inbound',
-      tags: governanceTags({
-        owner: 'integration-platform',
-        purpose: 'inbound lab results: HL7 ORU',
-        dataClass: 'phi',
-        environment: 'prod',
-        expiresOn: '2027-09-30',
-        identityKind: 'service',
+    const results = located(
+      new S3Bucket(this, 'ResultsBucket', {
+        bucket: 'stmary-lab-results-inbound',
+        tags: governanceTags({
+          owner: 'integration-platform',
+          purpose: 'inbound lab results: HL7 ORU',
+          dataClass: 'phi',
+          environment: 'prod',
+          expiresOn: '2027-09-30',
+          identityKind: 'service',
+        }),
       }),
-    }));
+    );
     new ServiceIdentity(this, 'LabResultsEngine', {
       name: 'lab-results-exchange',
       governance: {

@@ -24,47 +24,64 @@ const ec2Trust = JSON.stringify({
 export class LegacyHl7Stack extends HospitalStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const engine = located(new IamRole(this, 'InterfaceEngineRole', {
-      name: 'hl7-interface-engine',
-      assumeRolePolicy: ec2Trust,
-      tags: { purpose: 'HL7 v2 interface engine: ADT ORM ORU feeds', 'data-class': 'phi', environment: 'prod' },
-    }));
-    located(new IamRolePolicy(this, 'InterfaceEngineAdmin', {
-      name: 'hl7-interface-engine-admin',
-      role: engine.name,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
-    }));
-    located(new IamRole(this, 'OldPacsVendorRole', {
-      name: 'pacs-vendor-support',
-      assumeRolePolicy: ec2Trust,
-      tags: {
-        owner: 'imaging-it',
-        purpose: 'PACS vendor remote support - contract ended',
-        'data-class': 'phi',
-        environment: 'prod',
-        'identity-kind': 'vendor',
-        'expires-on': '2026-06-30',
-      },
-    }));
-    const engineUser = located(new IamUser(this, 'InterfaceEngineUser', {
-      name: 'hl7-interface-engine',
-      tags: { purpose: 'HL7 interface engine SFTP drop to the reference lab', 'data-class': 'phi', environment: 'prod' },
-    }));
-    located(new IamUserPolicy(this, 'InterfaceEngineUserS3', {
-      name: 'hl7-interface-engine-s3',
-      user: engineUser.name,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::stmary-hl7-archive', 'arn:aws:s3:::stmary-hl7-archive/*'] }],
+    const engine = located(
+      new IamRole(this, 'InterfaceEngineRole', {
+        name: 'hl7-interface-engine',
+        assumeRolePolicy: ec2Trust,
+        tags: { purpose: 'HL7 v2 interface engine: ADT ORM ORU feeds', 'data-class': 'phi', environment: 'prod' },
       }),
-    }));
+    );
+    located(
+      new IamRolePolicy(this, 'InterfaceEngineAdmin', {
+        name: 'hl7-interface-engine-admin',
+        role: engine.name,
+        policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+      }),
+    );
+    located(
+      new IamRole(this, 'OldPacsVendorRole', {
+        name: 'pacs-vendor-support',
+        assumeRolePolicy: ec2Trust,
+        tags: {
+          owner: 'imaging-it',
+          purpose: 'PACS vendor remote support - contract ended',
+          'data-class': 'phi',
+          environment: 'prod',
+          'identity-kind': 'vendor',
+          'expires-on': '2026-06-30',
+        },
+      }),
+    );
+    const engineUser = located(
+      new IamUser(this, 'InterfaceEngineUser', {
+        name: 'hl7-interface-engine',
+        tags: { purpose: 'HL7 interface engine SFTP drop to the reference lab', 'data-class': 'phi', environment: 'prod' },
+      }),
+    );
+    located(
+      new IamUserPolicy(this, 'InterfaceEngineUserS3', {
+        name: 'hl7-interface-engine-s3',
+        user: engineUser.name,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+              Resource: ['arn:aws:s3:::stmary-hl7-archive', 'arn:aws:s3:::stmary-hl7-archive/*'],
+            },
+          ],
+        }),
+      }),
+    );
     const key = located(new IamAccessKey(this, 'InterfaceEngineUserKey', { user: engineUser.name }));
     // The one piece of debt accepted for now: the engine cannot use a role until its host moves.
     new Waiver(this, 'InterfaceEngineKeyWaiver', {
       ruleId: 'NHI-ROT-003',
       resource: key,
       owner: 'integration-platform',
-      reason: 'The HL7 engine on the legacy Windows host reads a static key; it moves to an instance role with the host migration (rotated by hand every 30 days until then).',
+      reason:
+        'The HL7 engine on the legacy Windows host reads a static key; it moves to an instance role with the host migration (rotated by hand every 30 days until then).',
       expiresOn: '2027-02-15',
       ticket: 'SEC-2291',
     });

@@ -24,7 +24,19 @@
  * once and shared by every chain through it.
  */
 import type { PolicyConfig } from '../engine/policyData.js';
-import type { AccessFacts, AccessMapData, AccessLevel, AccessPrincipal, AccessReach, AccessStep, AccessVia, Identity, Inventory, Policy, Statement } from '../model.js';
+import type {
+  AccessFacts,
+  AccessMapData,
+  AccessLevel,
+  AccessPrincipal,
+  AccessReach,
+  AccessStep,
+  AccessVia,
+  Identity,
+  Inventory,
+  Policy,
+  Statement,
+} from '../model.js';
 import { coversAction, grantedActions, stronger, writtenFor } from './levels.js';
 import { IdentityIndex, mappedIdentities, type Named } from './principals.js';
 import { StoreIndex, type StoreInfo } from './stores.js';
@@ -239,7 +251,11 @@ export class AccessGraph {
       for (const n of this.ids.principal(e, from)) {
         if (n.kind === 'any' || ((n.kind === 'identity' || n.kind === 'external') && n.id === who)) return 'direct';
         // An identity whose account is not known (no pinned account) may belong to the one named.
-        if (n.kind === 'account' && (n.account === account || (account === undefined && (this.inv.accountId === undefined || n.account === this.inv.accountId)))) how = 'account';
+        if (
+          n.kind === 'account' &&
+          (n.account === account || (account === undefined && (this.inv.accountId === undefined || n.account === this.inv.accountId)))
+        )
+          how = 'account';
         if (n.kind === 'account' && `account:${n.account}` === who) return 'direct';
       }
     }
@@ -278,10 +294,11 @@ export class AccessGraph {
       if (s.effect !== 'Allow' || !this.stores.appliesTo(s, store)) continue;
       const keys = new Set<string>();
       if (s.principals?.any || s.notPrincipals) keys.add(this.principalKey({ kind: 'any' })!);
-      for (const e of s.principals?.aws ?? []) for (const n of this.ids.principal(e, store.origin)) {
-        const k = this.principalKey(n);
-        if (k) keys.add(k);
-      }
+      for (const e of s.principals?.aws ?? [])
+        for (const n of this.ids.principal(e, store.origin)) {
+          const k = this.principalKey(n);
+          if (k) keys.add(k);
+        }
       for (const k of keys) push(this.resourceGrants, k, { store, stmt: s, index });
     }
   }
@@ -290,7 +307,9 @@ export class AccessGraph {
   private resourceDenies(store: StoreInfo, who: string, action: string): boolean {
     const doc = store.resourcePolicy;
     if (!doc?.known || !doc.document) return false;
-    return doc.document.statements.some((s) => s.effect === 'Deny' && s.conditions.length === 0 && coversAction(s, action) && this.admits(s, who, undefined, store.origin) === 'direct');
+    return doc.document.statements.some(
+      (s) => s.effect === 'Deny' && s.conditions.length === 0 && coversAction(s, action) && this.admits(s, who, undefined, store.origin) === 'direct',
+    );
   }
 
   private indexTrust(role: Identity): void {
@@ -335,7 +354,11 @@ export class AccessGraph {
     for (const role of candidates) {
       if (role.id === who) continue;
       const t = this.trusts.get(role.id)!;
-      const adm = t.identities.get(who) ?? t.externals.get(who) ?? (account !== undefined ? t.accounts.get(account) : identity ? [...t.accounts.values()][0] : undefined) ?? t.any;
+      const adm =
+        t.identities.get(who) ??
+        t.externals.get(who) ??
+        (account !== undefined ? t.accounts.get(account) : identity ? [...t.accounts.values()][0] : undefined) ??
+        t.any;
       if (!adm) continue;
       const step: AccessStep = { kind: 'assume', from: who, to: role.id, resourceStatement: adm.index };
       if (identity) {
@@ -397,7 +420,10 @@ export class AccessGraph {
           .filter(([a]) => !side.boundary || side.boundary.some((b) => coversAction(b.s, a) && this.reachesStore(b, id)))
           .map(([a]) => a);
         if (actions.length === 0) continue;
-        const step: AccessStep = withConditions({ kind: 'grant', from: who, to: id, policy: x.policy.id, statement: x.index, actions: this.written(x.s, store.store.kind, level) }, x.s);
+        const step: AccessStep = withConditions(
+          { kind: 'grant', from: who, to: id, policy: x.policy.id, statement: x.index, actions: this.written(x.s, store.store.kind, level) },
+          x.s,
+        );
         if (x.s.sid) step.sid = x.s.sid;
         if (side.boundaryUnknown) step.boundaryUnknown = true;
         const steps = [step];
@@ -413,7 +439,12 @@ export class AccessGraph {
     return directOf(id, 'identity-policy', found);
   }
 
-  private resourceGrant(who: string, side: Side | undefined, identity: Identity | undefined, g: { store: StoreInfo; stmt: Statement; index: number }): Direct | undefined {
+  private resourceGrant(
+    who: string,
+    side: Side | undefined,
+    identity: Identity | undefined,
+    g: { store: StoreInfo; stmt: Statement; index: number },
+  ): Direct | undefined {
     const { store, stmt, index } = g;
     const id = store.store.id;
     // A role's boundary limits what a resource policy grants to the role; a user's does not.
@@ -425,7 +456,19 @@ export class AccessGraph {
         .filter(([a]) => !bounded || side.boundary!.some((b) => coversAction(b.s, a) && this.reachesStore(b, id)))
         .map(([a]) => a);
       if (actions.length === 0) continue;
-      const steps: AccessStep[] = [withConditions({ kind: 'resource-grant', from: who, to: id, resourceStatement: index, actions: this.written(stmt, store.store.kind, level), ...(stmt.sid ? { sid: stmt.sid } : {}) }, stmt)];
+      const steps: AccessStep[] = [
+        withConditions(
+          {
+            kind: 'resource-grant',
+            from: who,
+            to: id,
+            resourceStatement: index,
+            actions: this.written(stmt, store.store.kind, level),
+            ...(stmt.sid ? { sid: stmt.sid } : {}),
+          },
+          stmt,
+        ),
+      ];
       if (level === 'read') {
         const k = this.keyStep(who, store);
         if (k === null) continue;
@@ -455,7 +498,14 @@ export class AccessGraph {
     if (!m) this.writtenMemo.set(s, (m = new Map<string, string[]>()));
     const k = `${kind}/${level}`;
     let w = m.get(k);
-    if (!w) m.set(k, (w = writtenFor(s, this.granted(s, kind, level).map(([a]) => a))));
+    if (!w)
+      m.set(
+        k,
+        (w = writtenFor(
+          s,
+          this.granted(s, kind, level).map(([a]) => a),
+        )),
+      );
     return w;
   }
 
@@ -482,7 +532,8 @@ export class AccessGraph {
           seen.add(role.id);
           const chain = [...f.chain, role.id];
           const steps = [...f.steps, step];
-          for (const d of this.direct(role.id)) keep({ principal: start, store: d.store, level: d.level, levels: d.levels, via: 'role-chain', chain, path: [...steps, ...d.steps] });
+          for (const d of this.direct(role.id))
+            keep({ principal: start, store: d.store, level: d.level, levels: d.levels, via: 'role-chain', chain, path: [...steps, ...d.steps] });
           next.push({ node: role.id, chain, steps });
         }
       }
@@ -505,7 +556,20 @@ export class AccessGraph {
       for (const id of [...this.principals.keys()]) this.reachesOf(id, reaches);
     }
     const reached = new Set(reaches.map((r) => r.principal));
-    const order = (a: AccessReach, b: AccessReach) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : a.via < b.via ? -1 : a.via > b.via ? 1 : 0);
+    const order = (a: AccessReach, b: AccessReach) =>
+      a.store < b.store
+        ? -1
+        : a.store > b.store
+          ? 1
+          : a.principal < b.principal
+            ? -1
+            : a.principal > b.principal
+              ? 1
+              : a.via < b.via
+                ? -1
+                : a.via > b.via
+                  ? 1
+                  : 0;
     return {
       stores: this.stores.stores.map((s) => s.store),
       principals: [...this.principals.values()].filter((p) => reached.has(p.id)).sort((a, b) => (a.id < b.id ? -1 : 1)),

@@ -13,7 +13,8 @@ import type { AccessStoreSummary } from './summary.js';
 
 export async function loadAccessDocument(file: string): Promise<AccessMapDocument> {
   const doc = await readJson(file);
-  if (!isObject(doc) || !('stores' in doc)) throw new UserError('is not an access map document (write one with nhi-guard access --format json)', { file, jsonPath: '$' });
+  if (!isObject(doc) || !('stores' in doc))
+    throw new UserError('is not an access map document (write one with nhi-guard access --format json)', { file, jsonPath: '$' });
   assertValid('accessMap', doc, file);
   return doc as unknown as AccessMapDocument;
 }

@@ -178,17 +178,15 @@ export function accessDocument(inventories: Inventory[], opts: { now: Date; gene
     for (const s of map.stores) {
       if (opts.dataClass !== undefined && s.dataClass !== opts.dataClass) continue;
       const reaches = (byStore.get(s.id) ?? [])
-        .map(
-          (r): AccessEntry => ({
-            principal: principalEntry(r.principal, n, inv),
-            level: r.level,
-            levels: r.levels,
-            via: r.via,
-            chain: r.chain.map((c) => n.principal(c)),
-            route: routeText(r, n),
-            steps: r.path,
-          }),
-        )
+        .map((r): AccessEntry => ({
+          principal: principalEntry(r.principal, n, inv),
+          level: r.level,
+          levels: r.levels,
+          via: r.via,
+          chain: r.chain.map((c) => n.principal(c)),
+          route: routeText(r, n),
+          steps: r.path,
+        }))
         .sort((a, b) => RANK[b.level] - RANK[a.level] || (a.principal.label < b.principal.label ? -1 : a.principal.label > b.principal.label ? 1 : 0));
       const e: AccessStoreEntry = { id: s.id, kind: s.kind, name: s.name, label: n.store(s.id), dataClass: s.dataClass, reaches };
       if (s.owner) e.owner = s.owner;

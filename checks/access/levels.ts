@@ -48,12 +48,34 @@ const DATA_READ = new Set([
 
 /** Representative actions per level, for statements whose actions are not enumerated. */
 const REPRESENTATIVE: Record<StoreKind, ReadonlyArray<readonly [string, AccessLevel]>> = {
-  s3: [['s3:getobject', 'read'], ['s3:putobject', 'write'], ['s3:putbucketpolicy', 'admin']],
-  dynamodb: [['dynamodb:getitem', 'read'], ['dynamodb:putitem', 'write'], ['dynamodb:putresourcepolicy', 'admin']],
-  rds: [['rds-data:executestatement', 'write'], ['rds:modifydbinstance', 'write']],
-  healthlake: [['healthlake:readresource', 'read'], ['healthlake:createresource', 'write'], ['healthlake:tagresource', 'write']],
-  kms: [['kms:decrypt', 'read'], ['kms:putkeypolicy', 'admin']],
-  secret: [['secretsmanager:getsecretvalue', 'read'], ['secretsmanager:putsecretvalue', 'write'], ['secretsmanager:putresourcepolicy', 'admin']],
+  s3: [
+    ['s3:getobject', 'read'],
+    ['s3:putobject', 'write'],
+    ['s3:putbucketpolicy', 'admin'],
+  ],
+  dynamodb: [
+    ['dynamodb:getitem', 'read'],
+    ['dynamodb:putitem', 'write'],
+    ['dynamodb:putresourcepolicy', 'admin'],
+  ],
+  rds: [
+    ['rds-data:executestatement', 'write'],
+    ['rds:modifydbinstance', 'write'],
+  ],
+  healthlake: [
+    ['healthlake:readresource', 'read'],
+    ['healthlake:createresource', 'write'],
+    ['healthlake:tagresource', 'write'],
+  ],
+  kms: [
+    ['kms:decrypt', 'read'],
+    ['kms:putkeypolicy', 'admin'],
+  ],
+  secret: [
+    ['secretsmanager:getsecretvalue', 'read'],
+    ['secretsmanager:putsecretvalue', 'write'],
+    ['secretsmanager:putresourcepolicy', 'admin'],
+  ],
 };
 
 const RANK: Record<AccessLevel, number> = { read: 1, write: 2, admin: 3 };

@@ -9,10 +9,7 @@ import { globMatch } from '../glob.js';
 import { hasPlaceholder, referencedAddresses } from '../enrich/targets.js';
 
 export type Named =
-  | { kind: 'identity'; id: string }
-  | { kind: 'external'; id: string; account?: string }
-  | { kind: 'account'; account: string }
-  | { kind: 'any' };
+  { kind: 'identity'; id: string } | { kind: 'external'; id: string; account?: string } | { kind: 'account'; account: string } | { kind: 'any' };
 
 interface IamArn {
   account: string;

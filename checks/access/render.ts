@@ -50,7 +50,13 @@ export function renderAccessMarkdown(doc: AccessMapDocument): string {
   if (doc.delta) {
     const { gained, lost } = doc.delta;
     out.push(`### Access changes against ${againstText(doc.delta)}: ${gained.length} gained, ${lost.length} lost`, '');
-    if (gained.length + lost.length === 0) out.push(doc.delta.against === 'declaration' ? 'Live state gives nobody access to a data store of data-class phi or pii beyond the declaration.' : 'This change gives nobody new access to a data store of data-class phi or pii.', '');
+    if (gained.length + lost.length === 0)
+      out.push(
+        doc.delta.against === 'declaration'
+          ? 'Live state gives nobody access to a data store of data-class phi or pii beyond the declaration.'
+          : 'This change gives nobody new access to a data store of data-class phi or pii.',
+        '',
+      );
     for (const d of gained) out.push(`- 🟧 ${cell(deltaLine(d, 'gives', doc.delta))}`);
     for (const d of lost) out.push(`- ✅ ${cell(deltaLine(d, 'takes from', doc.delta))}`);
     if (gained.length + lost.length) out.push('');
@@ -63,7 +69,9 @@ export function renderAccessMarkdown(doc: AccessMapDocument): string {
     }
     out.push('| Principal | Access | Via | Path | Owner | Last used |', '|---|---|---|---|---|---|');
     for (const e of s.reaches) {
-      out.push(`| ${cell(e.principal.label)} | ${e.levels.join(', ')} | ${VIA[e.via]} | ${cell(e.route)} | ${cell(e.principal.owner ?? '-')} | ${cell(accessLastUsed(e.principal))} |`);
+      out.push(
+        `| ${cell(e.principal.label)} | ${e.levels.join(', ')} | ${VIA[e.via]} | ${cell(e.route)} | ${cell(e.principal.owner ?? '-')} | ${cell(accessLastUsed(e.principal))} |`,
+      );
     }
     out.push('');
   }
@@ -77,11 +85,20 @@ export function renderAccessHtml(doc: AccessMapDocument): string {
       'main',
       null,
       h('h1', null, 'nhi-guard: PHI access map'),
-      h('p', { class: 'meta' }, `${doc.stores.length} data stores of data-class phi or pii; evaluated at ${doc.now.slice(0, 10)} by nhi-guard ${doc.tool.version}`),
+      h(
+        'p',
+        { class: 'meta' },
+        `${doc.stores.length} data stores of data-class phi or pii; evaluated at ${doc.now.slice(0, 10)} by nhi-guard ${doc.tool.version}`,
+      ),
       ...(doc.delta
         ? [
             h('h2', null, `Access changes against ${againstText(doc.delta)}: ${doc.delta.gained.length} gained, ${doc.delta.lost.length} lost`),
-            h('ul', null, ...doc.delta.gained.map((d) => h('li', null, deltaLine(d, 'gives', doc.delta))), ...doc.delta.lost.map((d) => h('li', null, deltaLine(d, 'takes from', doc.delta)))),
+            h(
+              'ul',
+              null,
+              ...doc.delta.gained.map((d) => h('li', null, deltaLine(d, 'gives', doc.delta))),
+              ...doc.delta.lost.map((d) => h('li', null, deltaLine(d, 'takes from', doc.delta))),
+            ),
           ]
         : []),
       h('h2', null, 'Who reaches each data store'),

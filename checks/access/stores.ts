@@ -156,7 +156,8 @@ export class StoreIndex {
       // Inside a module, references name resources of the same module without its prefix.
       const modulePrefix = /^(.*\.)?(module\.[^.]+\.)/.exec(from.address ?? '')?.[0] ?? '';
       const found = new Set<string>();
-      for (const a of referencedAddresses(entry)) for (const x of [a, modulePrefix + a]) for (const s of this.secretsByAddress.get(`${from.stack ?? ''}|${x}`) ?? []) found.add(s.store.id);
+      for (const a of referencedAddresses(entry))
+        for (const x of [a, modulePrefix + a]) for (const s of this.secretsByAddress.get(`${from.stack ?? ''}|${x}`) ?? []) found.add(s.store.id);
       out = [...found];
     } else {
       const pattern = policyVariablesAsWildcards(entry);

@@ -61,7 +61,13 @@ class PrincipalTable {
   private readonly index = new Map<string, number>();
 
   of(p: AccessPrincipalRef): number {
-    const key = JSON.stringify([p.kind, p.label, p.owner ?? null, p.lastUsed === undefined ? '-' : p.lastUsed, p.daysSinceUsed === undefined ? '-' : p.daysSinceUsed]);
+    const key = JSON.stringify([
+      p.kind,
+      p.label,
+      p.owner ?? null,
+      p.lastUsed === undefined ? '-' : p.lastUsed,
+      p.daysSinceUsed === undefined ? '-' : p.daysSinceUsed,
+    ]);
     let i = this.index.get(key);
     if (i === undefined) {
       i = this.list.length;
@@ -80,7 +86,10 @@ function principalRef(p: AccessPrincipalRef | AccessPrincipalEntry): AccessPrinc
   return out;
 }
 
-function storeHead<T extends { id: string; kind: string; name: string | null; label: string; dataClass: string; owner?: string; maxReach?: string }>(s: T, account: string | undefined): Omit<CompactStore, 'reaches'> {
+function storeHead<T extends { id: string; kind: string; name: string | null; label: string; dataClass: string; owner?: string; maxReach?: string }>(
+  s: T,
+  account: string | undefined,
+): Omit<CompactStore, 'reaches'> {
   const head: Omit<CompactStore, 'reaches'> = { id: s.id, kind: s.kind, name: s.name, label: s.label, dataClass: s.dataClass };
   if (s.owner !== undefined) head.owner = s.owner;
   if (s.maxReach !== undefined) head.maxReach = s.maxReach;
@@ -108,7 +117,13 @@ export function compactAccess(stores: AccessStoreEntry[], account?: string): Fin
   const out: CompactStore[] = [];
   for (const s of stores) {
     if (s.dataClass !== 'phi') continue;
-    const reaches = s.reaches.map((r): AccessSummaryReach => ({ principal: principalRef(r.principal), level: r.level, levels: r.levels, via: r.via, route: r.route }));
+    const reaches = s.reaches.map((r): AccessSummaryReach => ({
+      principal: principalRef(r.principal),
+      level: r.level,
+      levels: r.levels,
+      via: r.via,
+      route: r.route,
+    }));
     out.push({ ...storeHead(s, account), reaches: compactReaches(reaches, table) });
   }
   return { principals: table.list, stores: out };

@@ -31,13 +31,23 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
         .example('$0 access --synth cdktf.out', 'who reaches which PHI store, and how')
         .example('$0 access --plan plan.json --baseline main-access.json', 'what a change gives or takes'),
     handler: async (argv) => {
-      const a = argv as unknown as SourceArgs & { format: AccessFormat; output?: string; baseline?: string; data?: string; now?: string; declaredSynth?: string; declaredPlan?: string[]; declaredState?: string[] };
+      const a = argv as unknown as SourceArgs & {
+        format: AccessFormat;
+        output?: string;
+        baseline?: string;
+        data?: string;
+        now?: string;
+        declaredSynth?: string;
+        declaredPlan?: string[];
+        declaredState?: string[];
+      };
       const sources = sourcesOf(a, io);
       if (sources.length === 0) throw new UserError('nothing to map: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws');
       // Drift as a source: the declared side given with --declared-*, the live side as --snapshot or --live aws.
       const drift = a.declaredSynth !== undefined || a.declaredPlan !== undefined || a.declaredState !== undefined;
       const declared: SourceSpec[] = drift ? declaredSpec(a) : [];
-      if (drift && (sources.length !== 1 || sources[0]!.kind !== 'live')) throw new UserError('a drift access map compares the declaration with one live side: give --snapshot FILE or --live aws, and no other source');
+      if (drift && (sources.length !== 1 || sources[0]!.kind !== 'live'))
+        throw new UserError('a drift access map compares the declaration with one live side: give --snapshot FILE or --live aws, and no other source');
       if (drift && a.baseline) throw new UserError('--baseline and --declared-* both give what the map is compared with: give one');
       const now = parseNow(a.now);
       const base = a.baseline ? await loadAccessDocument(a.baseline) : undefined;
@@ -55,7 +65,8 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
       if (base && a.baseline) doc.delta = accessDelta(base.stores, doc.stores, a.baseline);
       if (drift) {
         const declaredInventories = [];
-        for (const spec of declared) declaredInventories.push(await enrich(await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${m}\n`)), { config, now }));
+        for (const spec of declared)
+          declaredInventories.push(await enrich(await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${m}\n`)), { config, now }));
         const declaredMap = accessDocument(declaredInventories, { now });
         // What the live side reaches beyond the declaration is gained; what only the declaration gives, lost.
         doc.delta = { ...accessDelta(declaredMap.stores, doc.stores, declared.map((d) => d.path).join(', ')), against: 'declaration' };

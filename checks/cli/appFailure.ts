@@ -38,7 +38,10 @@ const ANNOTATIONS = /^Encountered Annotations with level "ERROR":\n/;
 /** The problems a failed app run reports, one sentence each; `cwd` shortens file names. */
 export function appFailure(stderr: string, status: number | null, cwd: string): string[] {
   const lines = stderr.split(/\r?\n/);
-  const problems = lines.filter((l) => l.startsWith('nhi-guard: ')).map((l) => l.slice('nhi-guard: '.length).trim()).filter(Boolean);
+  const problems = lines
+    .filter((l) => l.startsWith('nhi-guard: '))
+    .map((l) => l.slice('nhi-guard: '.length).trim())
+    .filter(Boolean);
   if (problems.length > 0) return problems;
   const marked = lines.find((l) => l.startsWith(APP_ERROR_MARK));
   if (marked) {
@@ -61,7 +64,10 @@ export function appFailure(stderr: string, status: number | null, cwd: string): 
     const at = typeof e.stack === 'string' ? appFrame(e.stack, cwd) : undefined;
     return [`the app failed: ${name}: ${message}${at ? ` (at ${at})` : ''}`];
   }
-  const last = lines.map((l) => l.trim()).filter(Boolean).pop();
+  const last = lines
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
   return [`the app failed${status === null ? '' : ` with exit ${status}`}${last ? `: ${last}` : ''}`];
 }
 

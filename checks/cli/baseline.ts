@@ -17,7 +17,7 @@ export function baselineCommand(io: Io, setExit: (c: number) => void): CommandMo
     describe: 'write the findings document of the current state, for a later `check --baseline FILE` (the gate then judges new findings only)',
     builder: (y) =>
       withOptions(y, 'baseline')
-        .example('$0 baseline --plan main-plan.json --output nhi-baseline.json', 'the default branch\'s findings')
+        .example('$0 baseline --plan main-plan.json --output nhi-baseline.json', "the default branch's findings")
         .example('$0 check --plan plan.json --baseline nhi-baseline.json', 'then gate a change on what it adds'),
     handler: async (argv) => {
       const a = argv as unknown as CheckArgs & { output?: string };

@@ -14,7 +14,10 @@ import { liveSpec, type LiveArgs } from './snapshot.js';
 /** --own-account values, each a 12-digit account id (exit 2 otherwise). */
 export function ownAccountsOf(values: string[] | undefined): string[] | undefined {
   if (!values?.length) return undefined;
-  const out = values.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  const out = values
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const v of out) if (!ACCOUNT.test(v)) throw new UserError(`--own-account ${JSON.stringify(v).slice(0, 40)}: is not a 12-digit AWS account id`);
   return out;
 }
@@ -79,7 +82,17 @@ export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promi
   const now = parseNow(a.now);
   const selection = selectionOf(a);
   const ownAccounts = ownAccountsOf(a.ownAccount);
-  const { document } = await runCheck({ sources, now, ...(ownAccounts ? { ownAccounts } : {}), policyDirs: a.policyDir, dataFile: a.data, waiverFiles: a.waivers, selection, warn: (m) => io.stderr(`nhi-guard: warning: ${stderrLine(m)}\n`), ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}) });
+  const { document } = await runCheck({
+    sources,
+    now,
+    ...(ownAccounts ? { ownAccounts } : {}),
+    policyDirs: a.policyDir,
+    dataFile: a.data,
+    waiverFiles: a.waivers,
+    selection,
+    warn: (m) => io.stderr(`nhi-guard: warning: ${stderrLine(m)}\n`),
+    ...(a.sourceRoot ? { sourceRoot: a.sourceRoot } : {}),
+  });
   return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
 }
 

@@ -78,7 +78,14 @@ export async function readConfigFile(file: string, command: Command): Promise<Co
 
 type At = { file: string; jsonPath: string };
 
-function convert(value: unknown, key: string, spec: { type?: string; array?: boolean; choices?: readonly unknown[]; nargs?: number }, kind: string, base: string, at: At): unknown {
+function convert(
+  value: unknown,
+  key: string,
+  spec: { type?: string; array?: boolean; choices?: readonly unknown[]; nargs?: number },
+  kind: string,
+  base: string,
+  at: At,
+): unknown {
   if (kind === 'severity-map') return severityMap(value, key, at);
   if (kind === 'account') return accounts(value, at);
   if (spec.type === 'boolean') {

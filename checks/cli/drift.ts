@@ -49,7 +49,10 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
     builder: (y) =>
       withOptions(y, 'drift')
         .example('$0 drift --declared-synth cdktf.out --live aws --region us-east-1', 'what the stacks declare against the account')
-        .example('$0 drift --declared-plan plan.json --snapshot prod.json --format html=drift.html --history reports/', 'offline, with the trend over earlier runs')
+        .example(
+          '$0 drift --declared-plan plan.json --snapshot prod.json --format html=drift.html --history reports/',
+          'offline, with the trend over earlier runs',
+        )
         .example('$0 drift --declared-synth cdktf.out --snapshot prod.json --split-by owner --format markdown --output by-owner/', 'one report per owner'),
     handler: async (argv) => {
       const a = argv as unknown as DriftArgs;
@@ -60,7 +63,10 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
       const targets = a.splitBy ? [] : reportTargets(a.format, a.output);
       const now = parseNow(a.now);
       const live = liveSpec(a, io, now);
-      if (live?.org) throw new UserError('drift compares one account with its declaration: take snapshot --org --output DIR, then drift --snapshot DIR/<account>.json per declared account');
+      if (live?.org)
+        throw new UserError(
+          'drift compares one account with its declaration: take snapshot --org --output DIR, then drift --snapshot DIR/<account>.json per declared account',
+        );
       const liveSource: SourceSpec = live ? { kind: 'live', path: 'aws', live } : { kind: 'live', path: a.snapshot! };
       let { document } = await runDrift({
         declared,

@@ -18,7 +18,6 @@ import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './io.js';
 import { text } from '../../reports/escape.js';
 
-
 function credentialsOf(inv: Inventory, i: Identity): Credential[] {
   return inv.credentials.filter((c) => c.identity === i.id);
 }
@@ -70,11 +69,22 @@ export function inventoryTable(inv: Inventory): string {
   // Names, owners and tags come from the input: escaped for a terminal before the columns are measured.
   for (const r of rows) for (let k = 0; k < r.length; k++) r[k] = text(r[k]!);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const line = (r: string[]) => r.map((x, k) => x.padEnd(widths[k]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((x, k) => x.padEnd(widths[k]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), ...rows.map(line)];
   out.push('');
-  out.push(`${inv.identities.length} identities, ${inv.credentials.length} credentials, ${inv.policies.length} policies, ${inv.unknowns.length} unknown until apply`);
-  for (const g of inv.gaps ?? []) out.push(text(`INCOMPLETE: could not read ${g.account ? `account ${g.account} ` : ''}${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`));
+  out.push(
+    `${inv.identities.length} identities, ${inv.credentials.length} credentials, ${inv.policies.length} policies, ${inv.unknowns.length} unknown until apply`,
+  );
+  for (const g of inv.gaps ?? [])
+    out.push(
+      text(
+        `INCOMPLETE: could not read ${g.account ? `account ${g.account} ` : ''}${g.service} ${g.operation}${g.target ? ` ${g.target}` : ''}${g.region ? ` (${g.region})` : ''}: ${g.error}`,
+      ),
+    );
   return out.join('\n') + '\n';
 }
 

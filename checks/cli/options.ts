@@ -36,32 +36,85 @@ const redirect = 'a pull request could point the scan elsewhere by editing the f
 
 export const OPTIONS: Record<string, OptionDef> = {
   config: {
-    spec: { type: 'string', describe: 'option defaults from this YAML or JSON file (default: .nhi-guard.yaml in the current folder or the repository root; docs/config.md)' },
+    spec: {
+      type: 'string',
+      describe: 'option defaults from this YAML or JSON file (default: .nhi-guard.yaml in the current folder or the repository root; docs/config.md)',
+    },
     commands: ALL,
   },
   // Sources.
-  synth: { spec: { type: 'string', array: true, describe: 'cdktf output folder (manifest.json + stacks), or one stack folder (cdk.tf.json), repeatable' }, commands: SOURCES, config: 'path' },
+  synth: {
+    spec: { type: 'string', array: true, describe: 'cdktf output folder (manifest.json + stacks), or one stack folder (cdk.tf.json), repeatable' },
+    commands: SOURCES,
+    config: 'path',
+  },
   stack: { spec: { type: 'string', array: true, describe: 'with --synth: only this stack of the cdktf output, repeatable' }, commands: SOURCES },
   plan: { spec: { type: 'string', array: true, describe: '`terraform show -json PLANFILE` output, repeatable' }, commands: SOURCES, config: 'path' },
-  'tf-dir': { spec: { type: 'string', describe: "folder of the plan's root module .tf files (default: the plan file's folder)" }, commands: SOURCES, config: 'path' },
-  state: { spec: { type: 'string', array: true, describe: '`terraform show -json` state or a terraform.tfstate (v4), repeatable' }, commands: SOURCES, config: 'path' },
+  'tf-dir': {
+    spec: { type: 'string', describe: "folder of the plan's root module .tf files (default: the plan file's folder)" },
+    commands: SOURCES,
+    config: 'path',
+  },
+  state: {
+    spec: { type: 'string', array: true, describe: '`terraform show -json` state or a terraform.tfstate (v4), repeatable' },
+    commands: SOURCES,
+    config: 'path',
+  },
   snapshot: {
     spec: { type: 'string', array: true, describe: 'live snapshot file (nhi-guard snapshot --output), repeatable' },
     commands: { ...SOURCES, drift: { array: false, describe: 'live side: a snapshot file (nhi-guard snapshot) instead of --live aws' } },
     config: 'path',
   },
-  'declared-synth': { spec: { type: 'string', describe: 'declared side: cdktf output folder' }, commands: { drift: {}, access: { describe: 'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration' } }, config: 'path' },
-  'declared-plan': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` of a plan, repeatable (one per stack)' }, commands: { drift: {}, access: { describe: 'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration' } }, config: 'path' },
-  'declared-state': { spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` state or a terraform.tfstate, repeatable (one per stack)' }, commands: { drift: {}, access: { describe: 'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration' } }, config: 'path' },
+  'declared-synth': {
+    spec: { type: 'string', describe: 'declared side: cdktf output folder' },
+    commands: {
+      drift: {},
+      access: {
+        describe:
+          'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration',
+      },
+    },
+    config: 'path',
+  },
+  'declared-plan': {
+    spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` of a plan, repeatable (one per stack)' },
+    commands: {
+      drift: {},
+      access: {
+        describe:
+          'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration',
+      },
+    },
+    config: 'path',
+  },
+  'declared-state': {
+    spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` state or a terraform.tfstate, repeatable (one per stack)' },
+    commands: {
+      drift: {},
+      access: {
+        describe:
+          'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration',
+      },
+    },
+    config: 'path',
+  },
   // Live AWS.
   live: { spec: { choices: ['aws'] as const, describe: 'read the live AWS account, read-only (docs/live.md)' }, commands: LIVE },
   region: {
-    spec: { type: 'string', array: true, describe: 'live: AWS region, repeatable; the first is the home region (IAM, STS, S3 listing); Secrets Manager and data stores are read in each (default AWS_REGION or AWS_DEFAULT_REGION)' },
+    spec: {
+      type: 'string',
+      array: true,
+      describe:
+        'live: AWS region, repeatable; the first is the home region (IAM, STS, S3 listing); Secrets Manager and data stores are read in each (default AWS_REGION or AWS_DEFAULT_REGION)',
+    },
     commands: LIVE,
   },
   'all-regions': { spec: { type: 'boolean', describe: 'live: every region enabled in the account (ec2:DescribeRegions) instead of --region' }, commands: LIVE },
   profile: {
-    spec: { type: 'string', describe: 'live: profile of the shared AWS config and credentials files (command line or AWS_PROFILE only, never the config file)' },
+    spec: {
+      type: 'string',
+      describe: 'live: profile of the shared AWS config and credentials files (command line or AWS_PROFILE only, never the config file)',
+    },
     commands: LIVE,
     refusedInConfig: `it chooses the AWS credentials the scan runs with, and ${redirect}; give --profile on the command line or set AWS_PROFILE`,
   },
@@ -71,35 +124,89 @@ export const OPTIONS: Record<string, OptionDef> = {
     refusedInConfig: `it says which server the scan asks and trusts, and ${redirect}; give --endpoint on the command line`,
   },
   timeout: { spec: { type: 'number', describe: 'live: seconds per AWS request before it is retried or recorded as a gap (default 30)' }, commands: LIVE },
-  org: { spec: { type: 'boolean', describe: 'live: every active account of the AWS Organization, each through --assume-role-name (docs/live.md#organizations)' }, commands: LIVE },
+  org: {
+    spec: { type: 'boolean', describe: 'live: every active account of the AWS Organization, each through --assume-role-name (docs/live.md#organizations)' },
+    commands: LIVE,
+  },
   accounts: { spec: { type: 'string', array: true, describe: 'live --org: only these account ids (repeatable, or comma-separated)' }, commands: LIVE },
-  'assume-role-name': { spec: { type: 'string', describe: 'live --org: the read-only role assumed in each member account (e.g. nhi-guard-scanner)' }, commands: LIVE },
+  'assume-role-name': {
+    spec: { type: 'string', describe: 'live --org: the read-only role assumed in each member account (e.g. nhi-guard-scanner)' },
+    commands: LIVE,
+  },
   'external-id': { spec: { type: 'string', describe: 'live --org: the ExternalId the member roles require, if any' }, commands: LIVE },
   'account-concurrency': { spec: { type: 'number', describe: 'live --org: accounts read at once (default 4, at most 64)' }, commands: LIVE },
   // Policies.
-  'policy-dir': { spec: { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' }, commands: { ...EVALUATING, policies: {} }, config: 'path' },
+  'policy-dir': {
+    spec: { type: 'string', array: true, default: [] as string[], describe: 'extra folder of Rego rules (repeatable)' },
+    commands: { ...EVALUATING, policies: {} },
+    config: 'path',
+  },
   'own-account': {
-    spec: { type: 'string', array: true, describe: "the own AWS account id of plans, state and synth, repeatable (above what the input says; default: data.aws_caller_identity, known ARNs, allowed_account_ids, policy data ownAccounts)" },
+    spec: {
+      type: 'string',
+      array: true,
+      describe:
+        'the own AWS account id of plans, state and synth, repeatable (above what the input says; default: data.aws_caller_identity, known ARNs, allowed_account_ids, policy data ownAccounts)',
+    },
     commands: { check: {}, baseline: {}, access: {} },
     config: 'account',
   },
-  data: { spec: { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults (docs/config.md: the --data format)' }, commands: { ...EVALUATING, inventory: {}, access: {} }, config: 'path' },
+  data: {
+    spec: { type: 'string', describe: 'policy data file (JSON or YAML) merged over the defaults (docs/config.md: the --data format)' },
+    commands: { ...EVALUATING, inventory: {}, access: {} },
+    config: 'path',
+  },
   waivers: {
-    spec: { type: 'string', array: true, default: [] as string[], describe: 'waivers file (YAML or JSON), repeatable; waived findings stay in the report and never fail the gate' },
+    spec: {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'waivers file (YAML or JSON), repeatable; waived findings stay in the report and never fail the gate',
+    },
     commands: EVALUATING,
     config: 'path',
   },
-  rule: { spec: { type: 'string', array: true, describe: 'report only these rules: ids or globs such as NHI-OWN-* (repeatable); the report records what was left out' }, commands: EVALUATING },
-  'skip-rule': { spec: { type: 'string', array: true, describe: 'do not report these rules: ids or globs (repeatable); the report counts their findings' }, commands: EVALUATING },
+  rule: {
+    spec: {
+      type: 'string',
+      array: true,
+      describe: 'report only these rules: ids or globs such as NHI-OWN-* (repeatable); the report records what was left out',
+    },
+    commands: EVALUATING,
+  },
+  'skip-rule': {
+    spec: { type: 'string', array: true, describe: 'do not report these rules: ids or globs (repeatable); the report counts their findings' },
+    commands: EVALUATING,
+  },
   'severity-override': {
-    spec: { type: 'string', array: true, describe: 'RULE=SEVERITY: report a rule (id or glob) at another severity, repeatable (config: a map of rule to severity)' },
+    spec: {
+      type: 'string',
+      array: true,
+      describe: 'RULE=SEVERITY: report a rule (id or glob) at another severity, repeatable (config: a map of rule to severity)',
+    },
     commands: EVALUATING,
     config: 'severity-map',
   },
-  now: { spec: { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' }, commands: { ...EVALUATING, inventory: {}, access: {}, snapshot: { describe: 'collection time recorded in the snapshot, ISO-8601 (default: the current time)' } } },
+  now: {
+    spec: { type: 'string', describe: 'fixed clock, ISO-8601 (default: the current time)' },
+    commands: {
+      ...EVALUATING,
+      inventory: {},
+      access: {},
+      snapshot: { describe: 'collection time recorded in the snapshot, ISO-8601 (default: the current time)' },
+    },
+  },
   baseline: {
-    spec: { type: 'string', describe: 'findings document of an earlier run (e.g. the default branch, or `nhi-guard baseline`): findings are new, existing or resolved, and --fail-on gates on new findings only (docs/baseline.md)' },
-    commands: { check: {}, drift: {}, access: { describe: 'access map of an earlier run (access --format json): show what this change gives or takes', configFile: false } },
+    spec: {
+      type: 'string',
+      describe:
+        'findings document of an earlier run (e.g. the default branch, or `nhi-guard baseline`): findings are new, existing or resolved, and --fail-on gates on new findings only (docs/baseline.md)',
+    },
+    commands: {
+      check: {},
+      drift: {},
+      access: { describe: 'access map of an earlier run (access --format json): show what this change gives or takes', configFile: false },
+    },
     config: 'path',
   },
   // Reports.
@@ -135,12 +242,24 @@ export const OPTIONS: Record<string, OptionDef> = {
     config: 'path',
   },
   'fail-on': {
-    spec: { choices: [...SEVERITIES, 'none'] as const, default: 'high', describe: 'exit 1 when a finding (with --baseline: a new finding) is at or above this severity' },
+    spec: {
+      choices: [...SEVERITIES, 'none'] as const,
+      default: 'high',
+      describe: 'exit 1 when a finding (with --baseline: a new finding) is at or above this severity',
+    },
     commands: { check: {}, drift: {}, report: { default: 'none', describe: 'exit 1 when a merged finding is at or above this severity' } },
   },
-  'source-root': { spec: { type: 'string', describe: 'sarif/github: file locations relative to this folder (default: the current folder)' }, commands: { check: {}, drift: {}, report: {} }, config: 'path' },
+  'source-root': {
+    spec: { type: 'string', describe: 'sarif/github: file locations relative to this folder (default: the current folder)' },
+    commands: { check: {}, drift: {}, report: {} },
+    config: 'path',
+  },
   // Drift.
-  history: { spec: { type: 'string', describe: "report history folder: adds this run's JSON findings document and draws the trend over the folder" }, commands: { drift: {} }, config: 'path' },
+  history: {
+    spec: { type: 'string', describe: "report history folder: adds this run's JSON findings document and draws the trend over the folder" },
+    commands: { drift: {} },
+    config: 'path',
+  },
   'split-by': { spec: { choices: ['owner'] as const, describe: 'one report per owner, written into the --output folder' }, commands: { drift: {} } },
   // policies, synth.
   force: { spec: { type: 'boolean', default: false, describe: 'build: ignore the cache' }, commands: { policies: {} } },

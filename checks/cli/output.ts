@@ -24,12 +24,16 @@ export function reportTargets(formats: string | string[] | undefined, output: st
     const eq = entry.indexOf('=');
     const format = eq >= 0 ? entry.slice(0, eq) : entry;
     const file = eq >= 0 ? entry.slice(eq + 1) : undefined;
-    if (!(FORMATS as string[]).includes(format)) throw new UserError(`--format ${JSON.stringify(entry.slice(0, 80))}: unknown format; choose one of ${FORMATS.join(', ')} (FORMAT or FORMAT=FILE)`);
+    if (!(FORMATS as string[]).includes(format))
+      throw new UserError(`--format ${JSON.stringify(entry.slice(0, 80))}: unknown format; choose one of ${FORMATS.join(', ')} (FORMAT or FORMAT=FILE)`);
     if (file === '') throw new UserError(`--format ${format}=: the file is missing (FORMAT=FILE)`);
     targets.push({ format: format as Format, ...(file ? { file } : {}) });
   }
   const bare = targets.filter((t) => !t.file);
-  if (bare.length > 1) throw new UserError(`--format ${bare.map((t) => t.format).join(', ')}: only one format can go to ${output ? '--output' : 'stdout'}; give the others a file (--format sarif=nhi.sarif)`);
+  if (bare.length > 1)
+    throw new UserError(
+      `--format ${bare.map((t) => t.format).join(', ')}: only one format can go to ${output ? '--output' : 'stdout'}; give the others a file (--format sarif=nhi.sarif)`,
+    );
   if (output !== undefined) {
     if (bare.length === 0) throw new UserError('--output names the file of the format given without =FILE, and every --format has its own file');
     bare[0]!.file = output;
@@ -46,7 +50,14 @@ export async function emitReports(doc: FindingsDocument, targets: ReportTarget[]
 }
 
 /** Writes a rendered report to stdout or, atomically, to --output; `failOn` is the gate the run applies. */
-export async function emitReport(doc: FindingsDocument, format: string, output: string | undefined, io: Io, sourceRoot?: string, failOn?: string): Promise<void> {
+export async function emitReport(
+  doc: FindingsDocument,
+  format: string,
+  output: string | undefined,
+  io: Io,
+  sourceRoot?: string,
+  failOn?: string,
+): Promise<void> {
   const color = !output && io.isTTY && !io.env.NO_COLOR && format === 'text';
   const text = render(format, doc, { color, ...(sourceRoot ? { sourceRoot: path.resolve(sourceRoot) } : {}), ...(failOn ? { failOn } : {}) });
   if (output) await writeFileAtomic(output, text);
@@ -58,7 +69,9 @@ export function assertComplete(inv: { gaps?: Inventory['gaps'] }): void {
   const gaps = inv.gaps ?? [];
   if (gaps.length === 0) return;
   const first = gaps[0]!;
-  throw new IncompleteError(`${gaps.length} part(s) of the account could not be read (first: ${first.service} ${first.operation}${first.region ? ` (${first.region})` : ''}${first.target ? ` ${first.target}` : ''}: ${first.error}); the output lists them`);
+  throw new IncompleteError(
+    `${gaps.length} part(s) of the account could not be read (first: ${first.service} ${first.operation}${first.region ? ` (${first.region})` : ''}${first.target ? ` ${first.target}` : ''}: ${first.error}); the output lists them`,
+  );
 }
 
 /** The exit code of a findings document once written: 3 when incomplete, else 1 or 0 by --fail-on. */

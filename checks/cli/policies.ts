@@ -9,7 +9,6 @@ import { rulesMarkdown } from '../../reports/rules.js';
 import { EXIT, type Io } from './io.js';
 import { withOptions, type RULE_FORMATS } from './options.js';
 
-
 function rulesText(rules: RuleMeta[]): string {
   return rules.map((r) => `${r.id.padEnd(14)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n';
 }
@@ -43,7 +42,8 @@ export function policiesCommand(io: Io, setExit: (c: number) => void): CommandMo
       }
       // The shipped pack when there are no extra folders: listing needs no opa.
       const pack = await loadPack({ policyDirs: a.policyDir });
-      const out = a.format === 'json' ? JSON.stringify(pack.rules, null, 2) + '\n' : a.format === 'markdown' ? rulesMarkdown(pack.rules) : rulesText(pack.rules);
+      const out =
+        a.format === 'json' ? JSON.stringify(pack.rules, null, 2) + '\n' : a.format === 'markdown' ? rulesMarkdown(pack.rules) : rulesText(pack.rules);
       if (a.output) await writeFileAtomic(a.output, out);
       else io.stdout(out);
     },

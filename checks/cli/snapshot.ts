@@ -33,7 +33,13 @@ export interface LiveArgs {
 const LIVE_ONLY = ['region', 'allRegions', 'profile', 'endpoint', 'timeout', 'org', 'accounts', 'assumeRoleName', 'externalId', 'accountConcurrency'] as const;
 const ORG_ONLY = ['accounts', 'assumeRoleName', 'externalId', 'accountConcurrency'] as const;
 const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-const list = (v: string[] | string | undefined): string[] | undefined => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean));
+const list = (v: string[] | string | undefined): string[] | undefined =>
+  v === undefined
+    ? undefined
+    : (Array.isArray(v) ? v : [v])
+        .flatMap((x) => String(x).split(','))
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 /** The collector options of `--live aws`, or undefined without --live; --region etc. without --live is a usage error. */
 export function liveSpec(a: LiveArgs, io: Io, now?: Date): LiveOptions | undefined {
@@ -43,9 +49,11 @@ export function liveSpec(a: LiveArgs, io: Io, now?: Date): LiveOptions | undefin
     if (stray) throw new UserError(`${flag(stray)} needs --live aws`);
     return undefined;
   }
-  if (a.timeout !== undefined && !(Number.isFinite(a.timeout) && a.timeout > 0 && a.timeout <= 600)) throw new UserError('--timeout must be a number of seconds between 0 and 600');
+  if (a.timeout !== undefined && !(Number.isFinite(a.timeout) && a.timeout > 0 && a.timeout <= 600))
+    throw new UserError('--timeout must be a number of seconds between 0 and 600');
   const regions = list(a.region);
-  if (a.allRegions && regions && regions.length > 1) throw new UserError('--all-regions reads every enabled region; give at most one --region (the home region) with it');
+  if (a.allRegions && regions && regions.length > 1)
+    throw new UserError('--all-regions reads every enabled region; give at most one --region (the home region) with it');
   const resolved = resolveRegions(regions, io.env);
   const opts: LiveOptions = {
     region: resolved[0]!,
@@ -87,7 +95,8 @@ function orgSpec(a: LiveArgs): OrgOptions {
     org.externalId = a.externalId;
   }
   if (a.accountConcurrency !== undefined) {
-    if (!(Number.isInteger(a.accountConcurrency) && a.accountConcurrency >= 1 && a.accountConcurrency <= 64)) throw new UserError('--account-concurrency must be a whole number from 1 to 64');
+    if (!(Number.isInteger(a.accountConcurrency) && a.accountConcurrency >= 1 && a.accountConcurrency <= 64))
+      throw new UserError('--account-concurrency must be a whole number from 1 to 64');
     org.concurrency = a.accountConcurrency;
   }
   return org;

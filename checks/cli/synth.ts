@@ -22,7 +22,10 @@ function tsxLoader(app: string): string {
       // not installed there
     }
   }
-  throw new UserError('synth runs a TypeScript cdktf app through tsx, which is not installed; add it to the app\'s project (npm install --save-dev tsx) or run `cdktf synth` and check its output with --synth', { file: app });
+  throw new UserError(
+    "synth runs a TypeScript cdktf app through tsx, which is not installed; add it to the app's project (npm install --save-dev tsx) or run `cdktf synth` and check its output with --synth",
+    { file: app },
+  );
 }
 
 /** Runs the cdktf app in stacks/ directly (no terraform or cdktf CLI needed). */

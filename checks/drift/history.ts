@@ -44,7 +44,10 @@ export async function readHistory(dir: string, warn: (message: string) => void):
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new UserError(fsProblem(e, 'cannot read the history folder'), { file: dir });
   }
-  const files = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort().slice(-MAX_HISTORY_FILES);
+  const files = names
+    .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+    .sort()
+    .slice(-MAX_HISTORY_FILES);
   const out: HistoryEntry[] = [];
   let newest: HistoryEntry | undefined;
   for (const name of files) {

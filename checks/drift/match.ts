@@ -51,7 +51,8 @@ function pairPolicies(d: Holder, l: Holder, declared: Map<string, Policy>, live:
     if (!lp) continue;
     for (const dp of dPolicies) {
       if (dp.type !== lp.type) continue;
-      const same = lp.type === 'aws-managed' ? dp.arn === lp.arn || dp.id === lp.id : (dp.name !== null && dp.name === lp.name) || (!!dp.arn && dp.arn === lp.arn);
+      const same =
+        lp.type === 'aws-managed' ? dp.arn === lp.arn || dp.id === lp.id : (dp.name !== null && dp.name === lp.name) || (!!dp.arn && dp.arn === lp.arn);
       if (same) out.push({ declared: dp.id, live: lp.id });
     }
   }
@@ -123,7 +124,9 @@ function matchSecrets(declared: Inventory, live: Inventory, m: DriftMatches): vo
     // A live secret without an ARN (a hand-made snapshot) is in the one region read, if only one was.
     const liveRegion = (c: Credential) => regionOf(c) ?? (live.regions && live.regions.length > 1 ? undefined : live.region);
     const unplaced = candidates.filter((c) => !liveRegion(c));
-    const inRegion = region ? (candidates.find((c) => liveRegion(c) === region) ?? (unplaced.length === 1 && candidates.length === 1 ? unplaced[0] : undefined)) : undefined;
+    const inRegion = region
+      ? (candidates.find((c) => liveRegion(c) === region) ?? (unplaced.length === 1 && candidates.length === 1 ? unplaced[0] : undefined))
+      : undefined;
     const hit = (s.arn ? byArn.get(s.arn) : undefined) ?? (region ? inRegion : candidates.length === 1 ? candidates[0] : undefined);
     if (hit) m.credentials.push({ declared: s.id, live: hit.id });
     else if (!region && candidates.length > 1 && s.change !== 'delete') (m.ambiguous ??= []).push({ declared: s.id, live: candidates.map((c) => c.id).sort() });

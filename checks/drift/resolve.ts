@@ -101,7 +101,8 @@ function attribute(type: string, attr: string | undefined, hit: { el: Element; l
       return name ?? '*';
     case 'id':
       // Terraform ids: a role's, user's, group's, bucket's or table's name; a policy's or secret's ARN; a KMS key's key id.
-      if (['aws_iam_role', 'aws_iam_user', 'aws_iam_group', 'aws_s3_bucket', 'aws_dynamodb_table', 'aws_db_instance', 'aws_sqs_queue'].includes(type)) return name ?? '*';
+      if (['aws_iam_role', 'aws_iam_user', 'aws_iam_group', 'aws_s3_bucket', 'aws_dynamodb_table', 'aws_db_instance', 'aws_sqs_queue'].includes(type))
+        return name ?? '*';
       if (type === 'aws_iam_policy' || type === 'aws_secretsmanager_secret' || type === 'aws_sns_topic') return arnOf();
       if (type === 'aws_kms_key') return keyIdOf(arn);
       return '*';
@@ -144,7 +145,11 @@ export function resolveString(s: string, scope: string, fromAddress: string | un
     const e = expr.trim();
     if (IAM_VARIABLE.test(e)) return whole;
     // A plain reference resolves; any other expression (a function call, a variable) is unknown.
-    if (/^(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*(?:data\.)?[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(e)) {
+    if (
+      /^(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*(?:data\.)?[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(
+        e,
+      )
+    ) {
       return referenceValue(e, scope, fromAddress, ctx);
     }
     return '*';
@@ -249,7 +254,8 @@ export function resolveDeclared(declared: Inventory, live: Inventory, matches: D
   for (const d of live.dataStores) liveById.set(d.id, { type: d.kind, name: d.name, ...(d.arn ? { arn: d.arn } : {}) });
   for (const g of live.groups) liveById.set(g.id, { type: 'group', name: g.name });
   const liveOf = new Map<string, string>();
-  for (const m of [...matches.identities, ...matches.credentials, ...matches.policies, ...matches.groups, ...(matches.dataStores ?? [])]) liveOf.set(m.declared, m.live);
+  for (const m of [...matches.identities, ...matches.credentials, ...matches.policies, ...matches.groups, ...(matches.dataStores ?? [])])
+    liveOf.set(m.declared, m.live);
 
   const ctx: Context = {
     partition: partitionOf(live),
@@ -268,7 +274,8 @@ export function resolveDeclared(declared: Inventory, live: Inventory, matches: D
     while (parts[i] === 'module') i += 2;
     return (parts[i] ?? '').replace(/\[.*$/, '');
   };
-  for (const i of declared.identities) add(i.id, typeOf(i.origin.address ?? ''), i.origin, { name: i.name, ...(i.arn ? { arn: i.arn } : {}), ...(i.path ? { path: i.path } : {}) });
+  for (const i of declared.identities)
+    add(i.id, typeOf(i.origin.address ?? ''), i.origin, { name: i.name, ...(i.arn ? { arn: i.arn } : {}), ...(i.path ? { path: i.path } : {}) });
   for (const c of declared.credentials) add(c.id, typeOf(c.origin.address ?? ''), c.origin, { name: c.name, ...(c.arn ? { arn: c.arn } : {}) });
   for (const p of declared.policies) if (p.type === 'managed') add(p.id, 'aws_iam_policy', p.origin, { name: p.name, ...(p.arn ? { arn: p.arn } : {}) });
   for (const d of declared.dataStores) add(d.id, typeOf(d.origin.address ?? ''), d.origin, { name: d.name, ...(d.arn ? { arn: d.arn } : {}) });

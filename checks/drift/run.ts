@@ -93,7 +93,9 @@ async function loadDeclared(specs: SourceSpec | SourceSpec[]): Promise<Inventory
  * it (one finding per problem): the drift finding names the folded rule.
  * NHI-ROT-001 (no rotation live) on a secret whose declared rotation was cancelled is NHI-DRIFT-006.
  */
-const FOLDS: Array<{ drift: string; live: string; note: string }> = [{ drift: 'NHI-DRIFT-006', live: 'NHI-ROT-001', note: 'it is also why NHI-ROT-001 (no automatic rotation) is not reported on its own' }];
+const FOLDS: Array<{ drift: string; live: string; note: string }> = [
+  { drift: 'NHI-DRIFT-006', live: 'NHI-ROT-001', note: 'it is also why NHI-ROT-001 (no automatic rotation) is not reported on its own' },
+];
 
 export function foldLiveIntoDrift(raw: RawFinding[], matches: DriftMatches): void {
   const liveOf = new Map(matches.credentials.map((p) => [p.declared, p.live]));

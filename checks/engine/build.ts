@@ -158,7 +158,10 @@ async function loadCached(dir: string, hash: string, opaVersion: string, cacheHi
 
 /** Turns opa's multi-line compiler output into one line naming the first file and problem. */
 export function opaProblem(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const located = lines.find((l) => /\.rego:\d+/.test(l));
   return oneLine(located ?? lines[0] ?? 'opa failed without a message')
     .replace(/^error:\s*/, '')
@@ -193,7 +196,11 @@ async function inspectFolders(opaPath: string, dirArgs: string[], cwd: string | 
     dirArgs.map(async (d) => {
       let stdout: string;
       try {
-        ({ stdout } = await execFileP(opaPath, ['inspect', '-a', '--format', 'json', d], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000, ...(cwd ? { cwd } : {}) }));
+        ({ stdout } = await execFileP(opaPath, ['inspect', '-a', '--format', 'json', d], {
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 120_000,
+          ...(cwd ? { cwd } : {}),
+        }));
       } catch (e) {
         throw new UserError(`policy compilation failed: ${opaProblem(opaOutput(e))}`);
       }
@@ -270,7 +277,10 @@ export async function compilePack(opts: CompileOptions): Promise<CompiledPack> {
     await fs.writeFile(path.join(tmp, 'rules.json'), rulesText);
     const wasmBytes = await fs.readFile(path.join(tmp, 'policy.wasm'));
     // Written last: an entry without it is never taken for a complete one.
-    await fs.writeFile(path.join(tmp, SUMS), JSON.stringify({ 'policy.wasm': sha256(wasmBytes), 'data.json': sha256(dataText), 'rules.json': sha256(rulesText) }, null, 2));
+    await fs.writeFile(
+      path.join(tmp, SUMS),
+      JSON.stringify({ 'policy.wasm': sha256(wasmBytes), 'data.json': sha256(dataText), 'rules.json': sha256(rulesText) }, null, 2),
+    );
     await fs.rm(extracted, { recursive: true, force: true });
     await fs.rm(bundle, { force: true });
     try {

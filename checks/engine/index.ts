@@ -95,7 +95,6 @@ export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
   };
 }
 
-
 /**
  * The aggregator failed (a rule raised an error, such as a conflict between two values of a
  * complete rule): every applicable rule is evaluated alone, so the others still decide and each
@@ -116,7 +115,12 @@ function ruleByRule(policy: WasmPolicy, rules: RuleMeta[], input: unknown, cause
       if (!(e instanceof EngineError)) throw e;
       failed++;
       const why = e.message.replace(/^policy evaluation failed: /, '');
-      out.push({ ruleId: r.id, severity: r.severity, resource: ruleElementId(r.package), message: `rule ${r.id} failed on this input, so its result is unknown: ${why}` });
+      out.push({
+        ruleId: r.id,
+        severity: r.severity,
+        resource: ruleElementId(r.package),
+        message: `rule ${r.id} failed on this input, so its result is unknown: ${why}`,
+      });
     }
   }
   if (failed === 0) throw cause;

@@ -89,9 +89,7 @@ export function rulesFromInspect(raw: unknown, files: PolicyFile[]): RuleMeta[] 
     if (pkg.includes('.')) {
       throw new UserError(`rule package ${ns.slice(5)} is nested; rule packages are nhi.rules.<name>, one level`, { file });
     }
-    const pkgAnn = annotations.find(
-      (a) => a.annotations?.scope === 'package' && a.path && a.path.map((p) => p.value).join('.') === ns,
-    )?.annotations;
+    const pkgAnn = annotations.find((a) => a.annotations?.scope === 'package' && a.path && a.path.map((p) => p.value).join('.') === ns)?.annotations;
     if (!pkgAnn) throw new UserError(`rule package ${ns.slice(5)} has no package METADATA block (title, custom.id, custom.severity)`, { file });
     const custom = pkgAnn.custom ?? {};
     const id = typeof custom.id === 'string' ? custom.id : '';
@@ -100,7 +98,10 @@ export function rulesFromInspect(raw: unknown, files: PolicyFile[]): RuleMeta[] 
     }
     const severity = custom.severity;
     if (typeof severity !== 'string' || !(SEVERITIES as readonly string[]).includes(severity)) {
-      throw new UserError(`rule ${id}: METADATA custom.severity ${severity === undefined ? 'is missing' : `${JSON.stringify(severity)} is not one of ${SEVERITIES.join(', ')}`}`, { file });
+      throw new UserError(
+        `rule ${id}: METADATA custom.severity ${severity === undefined ? 'is missing' : `${JSON.stringify(severity)} is not one of ${SEVERITIES.join(', ')}`}`,
+        { file },
+      );
     }
     if (!pkgAnn.title) throw new UserError(`rule ${id}: METADATA title is missing`, { file });
     const sources = custom.sources === undefined ? DEFAULT_SOURCES : strings(custom.sources);

@@ -132,7 +132,9 @@ export function findOpa(): OpaBinary {
     rejected.push(`${c.path} (${v ? `version ${v}` : 'does not run'})`);
   }
   const seen = rejected.length ? `; rejected ${rejected.join(', ')}` : '';
-  const what = inCheckout() ? 'opa v1.x not found on PATH, in $OPA_BIN or in .tools/bin' : 'opa v1.x (needed for --policy-dir and policies build|test) not found on PATH or in $OPA_BIN';
+  const what = inCheckout()
+    ? 'opa v1.x not found on PATH, in $OPA_BIN or in .tools/bin'
+    : 'opa v1.x (needed for --policy-dir and policies build|test) not found on PATH or in $OPA_BIN';
   throw new UserError(`${what}${seen}; ${opaInstallHint()}`);
 }
 

@@ -60,7 +60,6 @@ export function defaultsFromBundle(bundleData: Record<string, unknown>): unknown
   return isObject(nhi) ? nhi.config : undefined;
 }
 
-
 /** Validates the defaults of a bundle's data (done once, when the pack is built and cached). */
 export function assertValidDefaults(bundleData: Record<string, unknown>): void {
   assertValid('policyData', defaultsFromBundle(bundleData), 'policies/data.json', '$.nhi.config');
@@ -71,7 +70,11 @@ export function assertValidDefaults(bundleData: Record<string, unknown>): void {
  * `defaultsValid` skips validating the defaults again when the compiled pack already did (compiling
  * the schema is a noticeable part of a run); a user file is always validated.
  */
-export async function resolvePolicyConfig(bundleData: Record<string, unknown>, dataFile?: string, opts: { defaultsValid?: boolean } = {}): Promise<PolicyConfig> {
+export async function resolvePolicyConfig(
+  bundleData: Record<string, unknown>,
+  dataFile?: string,
+  opts: { defaultsValid?: boolean } = {},
+): Promise<PolicyConfig> {
   const defaults = defaultsFromBundle(bundleData);
   if (!opts.defaultsValid) assertValidDefaults(bundleData);
   if (!dataFile) return defaults as PolicyConfig;

@@ -85,7 +85,10 @@ async function samePack(dir: string, manifestText: string, manifest: PackManifes
 }
 
 function damaged(dir: string, problem: string): UserError {
-  return new UserError(`the shipped policy pack is damaged: ${problem}; reinstall nhi-guard (in a checkout: npm run build, or remove dist/pack to compile policies/ with opa)`, { file: dir });
+  return new UserError(
+    `the shipped policy pack is damaged: ${problem}; reinstall nhi-guard (in a checkout: npm run build, or remove dist/pack to compile policies/ with opa)`,
+    { file: dir },
+  );
 }
 
 function parseManifest(text: string, dir: string): PackManifest {
@@ -95,7 +98,14 @@ function parseManifest(text: string, dir: string): PackManifest {
   } catch {
     throw damaged(dir, `${MANIFEST} is not JSON`);
   }
-  if (!isObject(m) || m.format !== PACK_FORMAT || typeof m.sourcesHash !== 'string' || typeof m.opaVersion !== 'string' || m.entrypoint !== ENTRYPOINT || !isObject(m.files)) {
+  if (
+    !isObject(m) ||
+    m.format !== PACK_FORMAT ||
+    typeof m.sourcesHash !== 'string' ||
+    typeof m.opaVersion !== 'string' ||
+    m.entrypoint !== ENTRYPOINT ||
+    !isObject(m.files)
+  ) {
     throw damaged(dir, `${MANIFEST} is not a ${PACK_FORMAT} manifest`);
   }
   for (const f of PACK_FILES) if (typeof m.files[f] !== 'string') throw damaged(dir, `${MANIFEST} has no SHA-256 for ${f}`);

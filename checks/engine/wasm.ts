@@ -17,7 +17,7 @@ const INITIAL_PAGES = 16_384;
 
 // A CommonJS module: Node's ES module loader exposes its exports as the default export only (the
 // names of its object literal are not detected), tsx and the types as named exports.
-const opaWasm = ((opaModule as unknown as { default?: typeof opaModule }).default ?? opaModule);
+const opaWasm = (opaModule as unknown as { default?: typeof opaModule }).default ?? opaModule;
 
 function describe(e: unknown): string {
   if (typeof e === 'string') return e;

@@ -101,7 +101,16 @@ function arnFormats(service: string, partition: string): Promise<Array<[string, 
       try {
         const types = await iamResourceTypesForService(service);
         const details = await Promise.all(types.map((t) => iamResourceTypeDetails(service, t)));
-        return details.map((d) => [d.key.toLowerCase(), d.arn.replace('${Partition}', partition).replace(/\$\{[^{}]*\}/g, '*').toLowerCase()] as [string, string]);
+        return details.map(
+          (d) =>
+            [
+              d.key.toLowerCase(),
+              d.arn
+                .replace('${Partition}', partition)
+                .replace(/\$\{[^{}]*\}/g, '*')
+                .toLowerCase(),
+            ] as [string, string],
+        );
       } catch {
         return [];
       }

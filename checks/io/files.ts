@@ -32,7 +32,10 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 export async function readText(file: string): Promise<string> {
   const limit = maxInputBytes();
   const tooBig = (size?: number) =>
-    new UserError(`is ${size === undefined ? 'more than the limit' : `${Math.ceil(size / MB)} MB, more than the limit`} of ${limit / MB} MB (NHI_GUARD_MAX_INPUT_MB)`, { file });
+    new UserError(
+      `is ${size === undefined ? 'more than the limit' : `${Math.ceil(size / MB)} MB, more than the limit`} of ${limit / MB} MB (NHI_GUARD_MAX_INPUT_MB)`,
+      { file },
+    );
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');

@@ -60,7 +60,12 @@ export function clientConfig(opts: AwsOptions, region: string, credentials?: Aws
     // errors) plus client-side rate limiting once AWS starts throttling; bounded in attempts and
     // in the total time of one operation (checks/live/retryBudget.ts). An emulator's answer for a
     // service it does not emulate is final: retrying it only costs time (5 attempts per region).
-    retryStrategy: new BudgetedRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, retryBudgetMs(timeoutMs, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS), undefined, opts.endpoint ? (e) => notOffered(e, true) : undefined),
+    retryStrategy: new BudgetedRetryStrategy(
+      opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      retryBudgetMs(timeoutMs, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+      undefined,
+      opts.endpoint ? (e) => notOffered(e, true) : undefined,
+    ),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: Math.min(10_000, Math.ceil(timeoutMs / 3)),
       requestTimeout: timeoutMs,

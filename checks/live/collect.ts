@@ -106,7 +106,8 @@ class IamCollector {
       for (let i = 0; i < polls; i++) {
         const g = await this.clients.iam.send(new GenerateCredentialReportCommand({}));
         if (g.State === 'COMPLETE') break;
-        if (g.State !== 'STARTED' && g.State !== 'INPROGRESS') throw new Error('GenerateCredentialReport answered without a report state (a malformed response)');
+        if (g.State !== 'STARTED' && g.State !== 'INPROGRESS')
+          throw new Error('GenerateCredentialReport answered without a report state (a malformed response)');
         const left = deadline - performance.now();
         if (left <= 0 || i === polls - 1) break;
         await new Promise((r) => setTimeout(r, Math.min(waitMs, left)));
@@ -120,7 +121,12 @@ class IamCollector {
       if (!r.Content) throw new Error('the credential report is empty');
       const report = parseCredentialReport(Buffer.from(r.Content).toString('utf8'));
       // Rows that cannot be read leave their users' console passwords unknown: part of the account is missing.
-      if (report.problems.length > 0) this.rec.gap('iam', 'GetCredentialReport', new Error(`the credential report has ${report.problems.length} unreadable row(s): ${report.problems.slice(0, 3).join('; ')}`));
+      if (report.problems.length > 0)
+        this.rec.gap(
+          'iam',
+          'GetCredentialReport',
+          new Error(`the credential report has ${report.problems.length} unreadable row(s): ${report.problems.slice(0, 3).join('; ')}`),
+        );
       return report.rows;
     } catch (e) {
       this.rec.gap('iam', 'GetCredentialReport', e);
@@ -273,7 +279,8 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
     if (regions.length > 1 || opts.allRegions) inv.regions = regions;
     inv.collectedAt = collectedAt;
     // Calls finish in any order; the report lists gaps in a stable one.
-    const key = (g: { service: string; operation: string; region?: string; target?: string }) => `${g.service} ${g.operation} ${g.region ?? ''} ${g.target ?? ''}`;
+    const key = (g: { service: string; operation: string; region?: string; target?: string }) =>
+      `${g.service} ${g.operation} ${g.region ?? ''} ${g.target ?? ''}`;
     inv.gaps = [...rec.gaps].sort((x, y) => key(x).localeCompare(key(y))).map((g) => (accountId ? { ...g, account: accountId } : g));
     inv.identities = iam.identities;
     inv.groups = iam.groups;

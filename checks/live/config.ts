@@ -19,7 +19,13 @@
 import { paginateListFunctions } from '@aws-sdk/client-lambda';
 import { DescribeTaskDefinitionCommand, paginateListTaskDefinitions } from '@aws-sdk/client-ecs';
 import { GetParametersCommand, paginateDescribeParameters } from '@aws-sdk/client-ssm';
-import { DescribeInstanceAttributeCommand, paginateDescribeInstances, paginateDescribeLaunchTemplateVersions, type Instance, type LaunchTemplateVersion } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceAttributeCommand,
+  paginateDescribeInstances,
+  paginateDescribeLaunchTemplateVersions,
+  type Instance,
+  type LaunchTemplateVersion,
+} from '@aws-sdk/client-ec2';
 import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
 import type { Compute, PlainCredential } from '../model.js';
 import type { AwsClients } from './aws.js';
@@ -49,7 +55,14 @@ export interface RegionalConfig {
 const PARAMETER_BATCH = 10;
 
 /** The configurations of one region. `account` builds instance and launch template ARNs. */
-export async function regionalConfig(c: ConfigClients, rec: Recorder, ctx: LiveContext, account: string | undefined, partition: string, concurrency: number): Promise<RegionalConfig> {
+export async function regionalConfig(
+  c: ConfigClients,
+  rec: Recorder,
+  ctx: LiveContext,
+  account: string | undefined,
+  partition: string,
+  concurrency: number,
+): Promise<RegionalConfig> {
   const [fns, tasks, params, ec2] = await Promise.all([
     functions(c, rec, ctx),
     taskDefinitions(c, rec, ctx, concurrency),
@@ -68,7 +81,13 @@ async function functions(c: ConfigClients, rec: Recorder, ctx: LiveContext): Pro
 
 async function taskDefinitions(c: ConfigClients, rec: Recorder, ctx: LiveContext, concurrency: number): Promise<PlainCredential[]> {
   const region = c.region;
-  const pages = await rec.pages('ecs', 'ListTaskDefinitions', () => paginateListTaskDefinitions({ client: c.ecs, pageSize: 100 }, { status: 'ACTIVE' }), region, true);
+  const pages = await rec.pages(
+    'ecs',
+    'ListTaskDefinitions',
+    () => paginateListTaskDefinitions({ client: c.ecs, pageSize: 100 }, { status: 'ACTIVE' }),
+    region,
+    true,
+  );
   const arns = pages.flatMap((p) => p.taskDefinitionArns ?? []);
   const per = await rec.each(
     arns,
@@ -96,7 +115,10 @@ async function parameters(c: ConfigClients, rec: Recorder, ctx: LiveContext, con
     true,
   );
   // The filter is the service's; the type is checked again so that a SecureString is never asked for.
-  const names = pages.flatMap((p) => p.Parameters ?? []).filter((p) => p.Name && (p.Type === 'String' || p.Type === 'StringList')).map((p) => p.Name!);
+  const names = pages
+    .flatMap((p) => p.Parameters ?? [])
+    .filter((p) => p.Name && (p.Type === 'String' || p.Type === 'StringList'))
+    .map((p) => p.Name!);
   const batches: string[][] = [];
   for (let i = 0; i < names.length; i += PARAMETER_BATCH) batches.push(names.slice(i, i + PARAMETER_BATCH));
   const per = await rec.each(
@@ -120,11 +142,28 @@ async function parameters(c: ConfigClients, rec: Recorder, ctx: LiveContext, con
 /** Instance states that still run or can start again with their profile and user data. */
 const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
 
-async function compute(c: ConfigClients, rec: Recorder, ctx: LiveContext, account: string | undefined, partition: string, concurrency: number): Promise<RegionalConfig> {
+async function compute(
+  c: ConfigClients,
+  rec: Recorder,
+  ctx: LiveContext,
+  account: string | undefined,
+  partition: string,
+  concurrency: number,
+): Promise<RegionalConfig> {
   const region = c.region;
   const [instancePages, versionPages, groupPages] = await Promise.all([
-    rec.pages('ec2', 'DescribeInstances', () => paginateDescribeInstances({ client: c.ec2, pageSize: 1000 }, { Filters: [{ Name: 'instance-state-name', Values: LIVE_STATES }] }), region),
-    rec.pages('ec2', 'DescribeLaunchTemplateVersions', () => paginateDescribeLaunchTemplateVersions({ client: c.ec2, pageSize: 200 }, { Versions: ['$Default', '$Latest'] }), region),
+    rec.pages(
+      'ec2',
+      'DescribeInstances',
+      () => paginateDescribeInstances({ client: c.ec2, pageSize: 1000 }, { Filters: [{ Name: 'instance-state-name', Values: LIVE_STATES }] }),
+      region,
+    ),
+    rec.pages(
+      'ec2',
+      'DescribeLaunchTemplateVersions',
+      () => paginateDescribeLaunchTemplateVersions({ client: c.ec2, pageSize: 200 }, { Versions: ['$Default', '$Latest'] }),
+      region,
+    ),
     rec.pages('autoscaling', 'DescribeAutoScalingGroups', () => paginateDescribeAutoScalingGroups({ client: c.autoscaling, pageSize: 100 }, {}), region, true),
   ]);
   const instances: Array<{ i: Instance; arn: string }> = [];

@@ -58,7 +58,8 @@ export function parseCredentialReport(csv: string): CredentialReport {
   const order: string[] = [];
   records.forEach((cells, i) => {
     const at = `row ${i + 2}`;
-    if (cells.length !== header.length) return void problems.push(`${at}: has ${cells.length} cells, the header ${header.length} (an unquoted comma in a user name?)`);
+    if (cells.length !== header.length)
+      return void problems.push(`${at}: has ${cells.length} cells, the header ${header.length} (an unquoted comma in a user name?)`);
     const user = cells[userAt]!;
     if (user === '') return void problems.push(`${at}: names no user`);
     if (arnAt >= 0 && user !== ROOT && arnUser(cells[arnAt]!) !== user) return void problems.push(`${at}: its arn does not name its user`);

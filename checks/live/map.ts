@@ -105,7 +105,11 @@ class PolicyTable {
     if (!a.PolicyArn) return undefined;
     const p =
       this.byArn.get(a.PolicyArn) ??
-      this.managed(a.PolicyArn, a.PolicyName, AWS_MANAGED_PREFIX.test(a.PolicyArn) ? awsManagedDoc() : { known: false, reason: 'the policy was not in the authorization details that could be read' });
+      this.managed(
+        a.PolicyArn,
+        a.PolicyName,
+        AWS_MANAGED_PREFIX.test(a.PolicyArn) ? awsManagedDoc() : { known: false, reason: 'the policy was not in the authorization details that could be read' },
+      );
     return { policy: p.id };
   }
 
@@ -141,7 +145,13 @@ class PolicyTable {
   }
 }
 
-function links(table: PolicyTable, owner: 'role' | 'user' | 'group', name: string, inline: PolicyDetail[] | undefined, attached: AttachedPolicy[] | undefined): PolicyLink[] {
+function links(
+  table: PolicyTable,
+  owner: 'role' | 'user' | 'group',
+  name: string,
+  inline: PolicyDetail[] | undefined,
+  attached: AttachedPolicy[] | undefined,
+): PolicyLink[] {
   const out: PolicyLink[] = [];
   for (const d of inline ?? []) {
     const l = table.inline(owner, name, d);
@@ -155,7 +165,11 @@ function links(table: PolicyTable, owner: 'role' | 'user' | 'group', name: strin
 }
 
 /** The ARN, path, creation date and permissions boundary that roles and users carry alike. */
-function arnPathCreated(identity: Identity, d: { Arn?: string; Path?: string; CreateDate?: Date; PermissionsBoundary?: { PermissionsBoundaryArn?: string } }, table: PolicyTable): void {
+function arnPathCreated(
+  identity: Identity,
+  d: { Arn?: string; Path?: string; CreateDate?: Date; PermissionsBoundary?: { PermissionsBoundaryArn?: string } },
+  table: PolicyTable,
+): void {
   const boundary = d.PermissionsBoundary?.PermissionsBoundaryArn;
   if (boundary) identity.permissionsBoundary = { policy: table.attached({ PolicyArn: boundary })!.policy };
   if (d.Arn) identity.arn = d.Arn;
@@ -203,7 +217,12 @@ function userOf(u: UserDetail, table: PolicyTable, ctx: LiveContext): Identity |
 
 function groupOf(g: GroupDetail, table: PolicyTable, ctx: LiveContext): Group | undefined {
   if (!g.GroupName) return undefined;
-  return { id: groupId(g.GroupName), name: g.GroupName, policies: links(table, 'group', g.GroupName, g.GroupPolicyList, g.AttachedManagedPolicies), origin: origin(ctx, g.Arn) };
+  return {
+    id: groupId(g.GroupName),
+    name: g.GroupName,
+    policies: links(table, 'group', g.GroupName, g.GroupPolicyList, g.AttachedManagedPolicies),
+    origin: origin(ctx, g.Arn),
+  };
 }
 
 /** Every page of GetAccountAuthorizationDetails into identities, groups and policies. */

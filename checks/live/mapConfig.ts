@@ -27,7 +27,13 @@ function fact(holder: string, holderType: string, name: string | null, path: str
 }
 
 /** Facts of named values (environment variables): one per variable and kind. */
-async function namedValues(holder: string, holderType: string, name: string | null, pairs: Array<[string, string, string]>, ctx: LiveContext): Promise<PlainCredential[]> {
+async function namedValues(
+  holder: string,
+  holderType: string,
+  name: string | null,
+  pairs: Array<[string, string, string]>,
+  ctx: LiveContext,
+): Promise<PlainCredential[]> {
   const out: PlainCredential[] = [];
   for (const [path, key, value] of pairs) for (const kind of await credentialKinds(key, value)) out.push(fact(holder, holderType, name, path, kind, ctx));
   return out;
@@ -49,7 +55,8 @@ export async function taskDefinitionCredentials(t: TaskDefinition, ctx: LiveCont
   if (!t.taskDefinitionArn) return [];
   const pairs: Array<[string, string, string]> = [];
   (t.containerDefinitions ?? []).forEach((c, i) => {
-    for (const e of c.environment ?? []) if (e.name && typeof e.value === 'string') pairs.push([`container_definitions[${i}].environment.${e.name}`, e.name, e.value]);
+    for (const e of c.environment ?? [])
+      if (e.name && typeof e.value === 'string') pairs.push([`container_definitions[${i}].environment.${e.name}`, e.name, e.value]);
   });
   const name = t.family ? `${t.family}:${t.revision ?? '?'}` : null;
   return namedValues(t.taskDefinitionArn, 'aws_ecs_task_definition', name, pairs, ctx);
@@ -67,7 +74,13 @@ export async function parameterCredentials(p: Parameter, ctx: LiveContext): Prom
 }
 
 /** User data (base64, as EC2 returns it) of an instance or launch template. */
-export async function userDataCredentials(holder: string, holderType: 'aws_instance' | 'aws_launch_template', name: string | null, userData: string | undefined, ctx: LiveContext): Promise<PlainCredential[]> {
+export async function userDataCredentials(
+  holder: string,
+  holderType: 'aws_instance' | 'aws_launch_template',
+  name: string | null,
+  userData: string | undefined,
+  ctx: LiveContext,
+): Promise<PlainCredential[]> {
   const script = userData ? fromBase64(userData) : undefined;
   if (!script) return [];
   return (await scriptKinds(script)).map((kind) => fact(holder, holderType, name, 'user_data', kind, ctx));
@@ -86,7 +99,15 @@ interface Metadata {
   HttpEndpoint?: string;
 }
 
-function computeOf(id: string, kind: Compute['kind'], name: string | null, profile: boolean, metadata: Metadata | undefined, ctx: LiveContext, arn: string): Compute {
+function computeOf(
+  id: string,
+  kind: Compute['kind'],
+  name: string | null,
+  profile: boolean,
+  metadata: Metadata | undefined,
+  ctx: LiveContext,
+  arn: string,
+): Compute {
   const c: Compute = { id, kind, name, instanceProfile: profile, change: 'existing', origin: origin(ctx, arn) };
   if (metadata?.HttpTokens) c.httpTokens = metadata.HttpTokens;
   if (metadata?.HttpEndpoint) c.httpEndpoint = metadata.HttpEndpoint;
@@ -95,7 +116,15 @@ function computeOf(id: string, kind: Compute['kind'], name: string | null, profi
 
 /** An instance: its instance profile and whether IMDS requires session tokens. */
 export function mapInstance(i: Instance, arn: string, ctx: LiveContext): Compute {
-  return computeOf(arn, 'instance', tagsOf(i.Tags).Name || i.InstanceId || null, !!(i.IamInstanceProfile?.Arn || i.IamInstanceProfile?.Id), i.MetadataOptions, ctx, arn);
+  return computeOf(
+    arn,
+    'instance',
+    tagsOf(i.Tags).Name || i.InstanceId || null,
+    !!(i.IamInstanceProfile?.Arn || i.IamInstanceProfile?.Id),
+    i.MetadataOptions,
+    ctx,
+    arn,
+  );
 }
 
 /** The id of one launch template version read: the template ARN for the default version, `#$Latest` for a newer latest one. */
@@ -109,7 +138,15 @@ export function mapLaunchTemplateVersion(v: LaunchTemplateVersion, templateArn: 
   const isDefault = v.DefaultVersion === true;
   const base = v.LaunchTemplateName ?? v.LaunchTemplateId ?? null;
   const name = isDefault || base === null ? base : `${base} $Latest (version ${v.VersionNumber ?? '?'})`;
-  return computeOf(launchTemplateVersionId(templateArn, isDefault), 'launch-template', name, !!(d.IamInstanceProfile?.Arn || d.IamInstanceProfile?.Name), d.MetadataOptions, ctx, templateArn);
+  return computeOf(
+    launchTemplateVersionId(templateArn, isDefault),
+    'launch-template',
+    name,
+    !!(d.IamInstanceProfile?.Arn || d.IamInstanceProfile?.Name),
+    d.MetadataOptions,
+    ctx,
+    templateArn,
+  );
 }
 
 /** The launch templates (by id or name, and version) an autoscaling group launches. */

@@ -48,6 +48,12 @@ export function mapDatastore(d: DatastoreProperties, tags: Tags, ctx: LiveContex
 }
 
 /** A KMS key named by its first alias (without `alias/`), else its key id. KMS tags are TagKey/TagValue. */
-export function mapKey(keyId: string, arn: string, alias: string | undefined, tags: Array<{ TagKey?: string; TagValue?: string }> | undefined, ctx: LiveContext): DataStore {
+export function mapKey(
+  keyId: string,
+  arn: string,
+  alias: string | undefined,
+  tags: Array<{ TagKey?: string; TagValue?: string }> | undefined,
+  ctx: LiveContext,
+): DataStore {
   return store('kms', alias ? alias.replace(/^alias\//, '') : keyId, arn, tagsOf((tags ?? []).map((t) => ({ Key: t.TagKey, Value: t.TagValue }))), ctx);
 }

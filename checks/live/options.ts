@@ -47,7 +47,6 @@ export function checkEndpoint(endpoint: string | undefined): string | undefined 
   return endpoint.replace(/\/+$/, '');
 }
 
-
 export interface LiveOptions extends AwsOptions {
   /** Regions of Secrets Manager and the data stores (default: `region` alone, the home region of IAM, STS and S3 listing). */
   regions?: string[];

@@ -56,10 +56,22 @@ export function selectAccounts(listed: OrgAccount[] | undefined, wanted: string[
 /** Credentials of the role in one account, assumed once now (a failure is thrown) and renewed before they expire. */
 async function assumed(clients: AwsClients, roleArn: string, org: OrgOptions): Promise<AwsCredentialIdentityProvider> {
   const assume = async (): Promise<AwsCredentialIdentity> => {
-    const r = await clients.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SESSION_NAME, DurationSeconds: 3600, ...(org.externalId ? { ExternalId: org.externalId } : {}) }));
+    const r = await clients.sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: SESSION_NAME,
+        DurationSeconds: 3600,
+        ...(org.externalId ? { ExternalId: org.externalId } : {}),
+      }),
+    );
     const c = r.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      ...(c.Expiration ? { expiration: c.Expiration } : {}),
+    };
   };
   let current = await assume();
   let pending: Promise<AwsCredentialIdentity> | undefined;
@@ -111,7 +123,8 @@ export async function collectOrg(opts: LiveOptions): Promise<Inventory[]> {
     const accounts = selectAccounts(listed, org.accounts);
     const out: Inventory[] = [];
     // The organization itself could not be read: a gap of the calling account.
-    if (rec.gaps.length) out.push({ ...unreadable(caller ?? '000000000000', opts.region, rec.gaps[0]!), gaps: rec.gaps.map((g) => (caller ? { ...g, account: caller } : g)) });
+    if (rec.gaps.length)
+      out.push({ ...unreadable(caller ?? '000000000000', opts.region, rec.gaps[0]!), gaps: rec.gaps.map((g) => (caller ? { ...g, account: caller } : g)) });
     let finished = 0;
     const count = () => `${finished} of ${accounts.length} done`;
     const perAccount = await mapLimit(accounts, org.concurrency ?? 4, async (a) => {

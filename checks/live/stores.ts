@@ -17,7 +17,15 @@ import { GetBucketTaggingCommand, paginateListBuckets, type S3Client } from '@aw
 import { ListTagsOfResourceCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
 import { ListTagsForResourceCommand, paginateListFHIRDatastores, type HealthLakeClient } from '@aws-sdk/client-healthlake';
-import { GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListResourceTagsCommand, paginateListAliases, paginateListKeys, type KMSClient, type Tag as KmsTag } from '@aws-sdk/client-kms';
+import {
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  ListResourceTagsCommand,
+  paginateListAliases,
+  paginateListKeys,
+  type KMSClient,
+  type Tag as KmsTag,
+} from '@aws-sdk/client-kms';
 import { isAwsManagedKeyRef } from '../aws.js';
 import { isDefaultKeyPolicy } from '../loaders/inventoryBuilder.js';
 import type { DataStore } from '../model.js';
@@ -34,7 +42,10 @@ const noTags = (e: unknown) => (e as { name?: string; Code?: string })?.name ===
 
 export async function buckets(s3: S3Client, rec: Recorder, ctx: LiveContext, partition: string, concurrency: number): Promise<DataStore[]> {
   const pages = await rec.pages('s3', 'ListBuckets', () => paginateListBuckets({ client: s3, pageSize: 1000 }, {}), undefined, true);
-  const names = pages.flatMap((p) => p.Buckets ?? []).map((b) => b.Name).filter(present);
+  const names = pages
+    .flatMap((p) => p.Buckets ?? [])
+    .map((b) => b.Name)
+    .filter(present);
   const out = await rec.each(
     names,
     concurrency,
@@ -62,12 +73,31 @@ export interface RegionalClients {
 }
 
 /** The data stores of one region (DynamoDB, RDS, HealthLake, KMS). `account` builds table ARNs. */
-export async function regionalStores(c: RegionalClients, rec: Recorder, ctx: LiveContext, account: string | undefined, partition: string, concurrency: number): Promise<DataStore[]> {
-  const parts = await Promise.all([tables(c, rec, ctx, account, partition, concurrency), databases(c, rec, ctx), datastores(c, rec, ctx, concurrency), keys(c, rec, ctx, concurrency)]);
+export async function regionalStores(
+  c: RegionalClients,
+  rec: Recorder,
+  ctx: LiveContext,
+  account: string | undefined,
+  partition: string,
+  concurrency: number,
+): Promise<DataStore[]> {
+  const parts = await Promise.all([
+    tables(c, rec, ctx, account, partition, concurrency),
+    databases(c, rec, ctx),
+    datastores(c, rec, ctx, concurrency),
+    keys(c, rec, ctx, concurrency),
+  ]);
   return parts.flat();
 }
 
-async function tables(c: RegionalClients, rec: Recorder, ctx: LiveContext, account: string | undefined, partition: string, concurrency: number): Promise<DataStore[]> {
+async function tables(
+  c: RegionalClients,
+  rec: Recorder,
+  ctx: LiveContext,
+  account: string | undefined,
+  partition: string,
+  concurrency: number,
+): Promise<DataStore[]> {
   const region = c.region;
   const pages = await rec.pages('dynamodb', 'ListTables', () => paginateListTables({ client: c.dynamodb, pageSize: 100 }, {}), region, true);
   const names = pages.flatMap((p) => p.TableNames ?? []);
@@ -110,7 +140,13 @@ async function databases(c: RegionalClients, rec: Recorder, ctx: LiveContext): P
 
 async function datastores(c: RegionalClients, rec: Recorder, ctx: LiveContext, concurrency: number): Promise<DataStore[]> {
   const region = c.region;
-  const pages = await rec.pages('healthlake', 'ListFHIRDatastores', () => paginateListFHIRDatastores({ client: c.healthlake, pageSize: 100 }, {}), region, true);
+  const pages = await rec.pages(
+    'healthlake',
+    'ListFHIRDatastores',
+    () => paginateListFHIRDatastores({ client: c.healthlake, pageSize: 100 }, {}),
+    region,
+    true,
+  );
   const list = pages.flatMap((p) => p.DatastorePropertiesList ?? []).filter((d) => d.DatastoreStatus !== 'DELETED');
   const out = await rec.each(
     list,

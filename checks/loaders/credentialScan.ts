@@ -35,7 +35,13 @@ const KINDS: Record<string, string> = {
 };
 
 function kindOf(messageId: string): string {
-  return KINDS[messageId] ?? messageId.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/_/g, '-').toLowerCase();
+  return (
+    KINDS[messageId] ??
+    messageId
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .replace(/_/g, '-')
+      .toLowerCase()
+  );
 }
 
 /** Longest value scanned: configuration values past this are not credentials people paste. */
@@ -61,7 +67,8 @@ export async function tokenKinds(text: string): Promise<string[]> {
 const PASSWORD_NAME = /(password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|credential|access[_-]?key)/i;
 
 /** Names that hold a pointer to a credential, or a setting about one, not the credential. */
-const POINTER_SUFFIX = /[_-]?(arn|name|id|ids|path|param|parameter|ref|url|uri|file|length|len|ttl|enabled|type|kind|header|version|expiry|expires|rotation|days)$/i;
+const POINTER_SUFFIX =
+  /[_-]?(arn|name|id|ids|path|param|parameter|ref|url|uri|file|length|len|ttl|enabled|type|kind|header|version|expiry|expires|rotation|days)$/i;
 
 const SWITCHES = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'enabled', 'disabled', 'none', 'null', '']);
 

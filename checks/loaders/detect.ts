@@ -12,7 +12,6 @@ export type TfDocumentKind = 'plan' | 'show-state' | 'tfstate';
 const FORMAT_VERSION = /^[01]\.\d+$/;
 export const TFSTATE_VERSION_HINT = 'nhi-guard reads terraform.tfstate version 4 and `terraform show -json` output';
 
-
 export function detectTerraformDocument(doc: unknown, file: string): TfDocumentKind {
   if (!isObject(doc)) throw new UserError('must be a JSON object (terraform `show -json` output or a terraform.tfstate)', { file, jsonPath: '$' });
   const looksLikePlan = 'planned_values' in doc || 'resource_changes' in doc || 'prior_state' in doc;
@@ -34,7 +33,10 @@ export function detectTerraformDocument(doc: unknown, file: string): TfDocumentK
 export function expectPlan(doc: unknown, file: string): Record<string, unknown> {
   const kind = detectTerraformDocument(doc, file);
   if (kind !== 'plan') {
-    throw new UserError(`is terraform state${kind === 'tfstate' ? ' (terraform.tfstate)' : ''}, not a plan: give it with --state, or run \`terraform show -json PLANFILE\``, { file });
+    throw new UserError(
+      `is terraform state${kind === 'tfstate' ? ' (terraform.tfstate)' : ''}, not a plan: give it with --state, or run \`terraform show -json PLANFILE\``,
+      { file },
+    );
   }
   return doc as Record<string, unknown>;
 }

@@ -203,12 +203,15 @@ class Builder {
     const obj = asObject(v);
     if (obj) return { known: false, unreadable: true, reason: `${what} is not JSON text` };
     // A document its source marks sensitive is never read (it may hold a secret), nor passed.
-    if (v === undefined && withheldAt(r, what)) return { known: false, unreadable: true, reason: `${what} of ${r.address} is marked sensitive, so nhi-guard does not read it` };
+    if (v === undefined && withheldAt(r, what))
+      return { known: false, unreadable: true, reason: `${what} of ${r.address} is marked sensitive, so nhi-guard does not read it` };
     // The .tf file's statement blocks, for a document that is one data source's own statements.
-    if (isUnresolved(v) && v.json !== undefined) return withStatementLines(documentFromConfiguration(v.json), r.statementsAt && Object.hasOwn(r.statementsAt, what) ? r.statementsAt[what] : undefined);
+    if (isUnresolved(v) && v.json !== undefined)
+      return withStatementLines(documentFromConfiguration(v.json), r.statementsAt && Object.hasOwn(r.statementsAt, what) ? r.statementsAt[what] : undefined);
     if (isUnresolved(v)) {
       const [ds] = this.targets(r, v, ['aws_iam_policy_document']);
-      if (ds && v.refs.length === 1 && withheldAt(ds, 'statement')) return { known: false, unreadable: true, reason: `the statements of ${ds.address} are marked sensitive, so nhi-guard does not read them` };
+      if (ds && v.refs.length === 1 && withheldAt(ds, 'statement'))
+        return { known: false, unreadable: true, reason: `the statements of ${ds.address} are marked sensitive, so nhi-guard does not read them` };
       if (ds && v.refs.length === 1) return documentFromDataSource(ds.values);
       return { known: false, reason: `${what} is known only after apply (${v.reason})` };
     }
@@ -217,16 +220,7 @@ class Builder {
 
   build(): Inventory {
     // Order matters: containers first, then what links to them.
-    const order = [
-      'identities',
-      'groups',
-      'policies',
-      'secrets',
-      'datastores',
-      'compute',
-      'links',
-      'credentials',
-    ] as const;
+    const order = ['identities', 'groups', 'policies', 'secrets', 'datastores', 'compute', 'links', 'credentials'] as const;
     for (const phase of order) for (const r of this.records) this.visit(phase, r);
     this.dropEchoes();
     return this.inv;
@@ -300,7 +294,8 @@ class Builder {
       const msd = asNumber(r.values.max_session_duration);
       identity.maxSessionDuration = msd ?? 3600;
       // Declared inline_policy blocks unknown as a whole are not dropped: nothing judges them yet.
-      if (isUnresolved(r.values.inline_policy)) this.unknown(r, 'policy-document', `inline_policy of ${r.address} is known only after apply (${r.values.inline_policy.reason})`);
+      if (isUnresolved(r.values.inline_policy))
+        this.unknown(r, 'policy-document', `inline_policy of ${r.address} is known only after apply (${r.values.inline_policy.reason})`);
       for (const [i, b] of asBlocks(r.values.inline_policy).entries()) {
         if (b.policy === undefined && b.name === undefined) continue;
         const pol = this.addPolicy({
@@ -405,7 +400,9 @@ class Builder {
       const hit = this.identityByName.get(`${kind}:${name}`);
       return hit ? [hit] : [];
     }
-    return this.targets(from, v, [type]).map((t) => this.identityByRecord.get(t)).filter((x): x is Identity => !!x);
+    return this.targets(from, v, [type])
+      .map((t) => this.identityByRecord.get(t))
+      .filter((x): x is Identity => !!x);
   }
 
   private groupsFor(from: ResourceRecord, v: Value | undefined): Group[] {
@@ -413,13 +410,16 @@ class Builder {
       const g = this.groupByName.get(v);
       return g ? [g] : [];
     }
-    return this.targets(from, v, ['aws_iam_group']).map((t) => this.groupByRecord.get(t)).filter((x): x is Group => !!x);
+    return this.targets(from, v, ['aws_iam_group'])
+      .map((t) => this.groupByRecord.get(t))
+      .filter((x): x is Group => !!x);
   }
 
   private linkOrUnknown<T>(from: ResourceRecord, attr: string, found: T[], what: string): T[] {
     if (found.length === 0) {
       const v = from.values[attr];
-      const why = isUnresolved(v) || v === undefined ? 'is known only after apply' : `names ${typeof v === 'string' ? v : JSON.stringify(v)}, which is not in this input`;
+      const why =
+        isUnresolved(v) || v === undefined ? 'is known only after apply' : `names ${typeof v === 'string' ? v : JSON.stringify(v)}, which is not in this input`;
       this.unknown(from, 'attachment', `${what} of ${from.address} (${attr}) ${why}`);
     }
     return found;
@@ -432,7 +432,14 @@ class Builder {
       case 'aws_iam_user_policy':
       case 'aws_iam_group_policy': {
         const attr = r.type === 'aws_iam_role_policy' ? 'role' : r.type === 'aws_iam_user_policy' ? 'user' : 'group';
-        const pol = this.addPolicy({ id: this.idOf(r), name: this.nameOf(r), type: 'inline', document: this.doc(r, v.policy, 'policy'), change: r.change, origin: r.origin });
+        const pol = this.addPolicy({
+          id: this.idOf(r),
+          name: this.nameOf(r),
+          type: 'inline',
+          document: this.doc(r, v.policy, 'policy'),
+          change: r.change,
+          origin: r.origin,
+        });
         if (!pol.document.known && isUnresolved(v.policy)) this.unknown(r, 'policy-document', `policy of ${r.address}: ${pol.document.reason}`);
         const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr);
         for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the owner')) o.policies.push({ policy: pol.id });
@@ -524,7 +531,13 @@ class Builder {
     const v = r.values.permissions_boundary;
     if (!identity || v === undefined || v === null || v === '') return;
     const p = this.policyFor(r, v);
-    identity.permissionsBoundary = p ? { policy: p.id } : { reason: isUnresolved(v) ? `permissions_boundary of ${r.address} is known only after apply` : `permissions_boundary ${typeof v === 'string' ? v : JSON.stringify(v)} is not in this input` };
+    identity.permissionsBoundary = p
+      ? { policy: p.id }
+      : {
+          reason: isUnresolved(v)
+            ? `permissions_boundary of ${r.address} is known only after apply`
+            : `permissions_boundary ${typeof v === 'string' ? v : JSON.stringify(v)} is not in this input`,
+        };
   }
 
   /** Stores of one type referenced by an attribute: by name (S3 buckets) or by reference. */
@@ -533,7 +546,9 @@ class Builder {
       const hit = type === 'aws_s3_bucket' ? this.bucketByName.get(v) : undefined;
       return hit ? [hit] : [];
     }
-    return this.targets(from, v, [type]).map((t) => this.storeByRecord.get(t)).filter((x): x is DataStore => !!x);
+    return this.targets(from, v, [type])
+      .map((t) => this.storeByRecord.get(t))
+      .filter((x): x is DataStore => !!x);
   }
 
   /** A KMS key attribute: the id of a declared key when it is one (by reference or ARN), else the key as written. */
@@ -672,13 +687,21 @@ class Builder {
     for (const b of asBlocks(r.values.launch_template)) {
       const byRef = [...this.targets(r, b.id, ['aws_launch_template']), ...this.targets(r, b.name, ['aws_launch_template'])];
       const byValue = [...this.computeByRecord].filter(
-        ([rec, c]) => c.kind === 'launch-template' && ((typeof b.id === 'string' && rec.values.id === b.id) || (typeof b.name === 'string' && c.name === b.name)),
+        ([rec, c]) =>
+          c.kind === 'launch-template' && ((typeof b.id === 'string' && rec.values.id === b.id) || (typeof b.name === 'string' && c.name === b.name)),
       );
       const found = [...new Set([...byRef.map((t) => this.computeByRecord.get(t)), ...byValue.map(([, c]) => c)])].filter((c): c is Compute => !!c);
       if (found.length === 0) unknown = true;
       for (const c of found) if (!templates.includes(c.id)) templates.push(c.id);
     }
-    const c: Compute = { id: this.idOf(r), kind: 'autoscaling-group', name: asString(r.values.name) ?? null, instanceProfile: false, change: r.change, origin: r.origin };
+    const c: Compute = {
+      id: this.idOf(r),
+      kind: 'autoscaling-group',
+      name: asString(r.values.name) ?? null,
+      instanceProfile: false,
+      change: r.change,
+      origin: r.origin,
+    };
     if (!unknown) c.launchTemplates = templates;
     (this.inv.compute ??= []).push(c);
   }
@@ -709,11 +732,14 @@ export function isDefaultKeyPolicy(text: string): boolean {
 }
 
 /** Records into an Inventory; the loader's own facts (the pinned account, declared waivers) are added as given. */
-export function buildInventory(records: ResourceRecord[], inputs: InputRef[], facts: { accountId?: string; accountSource?: Inventory['accountSource']; waivers?: DeclaredWaiver[] } = {}): Inventory {
+export function buildInventory(
+  records: ResourceRecord[],
+  inputs: InputRef[],
+  facts: { accountId?: string; accountSource?: Inventory['accountSource']; waivers?: DeclaredWaiver[] } = {},
+): Inventory {
   const inv = new Builder(records, inputs).build();
   if (facts.accountId) inv.accountId = facts.accountId;
   if (facts.accountId && facts.accountSource) inv.accountSource = facts.accountSource;
   if (facts.waivers?.length) inv.waivers = facts.waivers;
   return inv;
 }
-

@@ -74,7 +74,11 @@ export function withNamedAccounts(inv: Inventory, named: NamedAccounts | undefin
 }
 
 /** The own account and where it came from; undefined when no source names exactly one. */
-export function ownAccount(doc: unknown, records: ResourceRecord[], providerAccount: string | undefined): { accountId: string; accountSource: AccountSource } | undefined {
+export function ownAccount(
+  doc: unknown,
+  records: ResourceRecord[],
+  providerAccount: string | undefined,
+): { accountId: string; accountSource: AccountSource } | undefined {
   const caller = callerIdentityAccounts(doc);
   if (caller.length === 1) return { accountId: caller[0]!, accountSource: 'caller-identity' };
   const arns = arnAccounts(records);

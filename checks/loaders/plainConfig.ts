@@ -59,7 +59,8 @@ function containerEnv(container: unknown, at: string): Candidate[] {
   if (!isObject(container) || !Array.isArray(container.environment)) return [];
   const out: Candidate[] = [];
   for (const e of container.environment) {
-    if (isObject(e) && typeof e.name === 'string' && typeof e.value === 'string') out.push({ path: `${at}.environment.${e.name}`, name: e.name, value: e.value });
+    if (isObject(e) && typeof e.name === 'string' && typeof e.value === 'string')
+      out.push({ path: `${at}.environment.${e.name}`, name: e.name, value: e.value });
   }
   return out;
 }
@@ -166,7 +167,8 @@ export async function plainCredentials(records: ResourceRecord[], settings: Sett
     const holder = s.kind === 'variable' ? `var.${s.name}` : `output.${s.name}`;
     const origin = { ...s.origin, address: s.origin.stack ? `${s.origin.stack}/${holder}` : holder };
     const change = s.origin.source === 'state' ? 'existing' : 'create';
-    for (const kind of await credentialKinds(s.name, s.value)) add(origin.address, s.kind, s.name, s.kind === 'variable' ? 'default' : 'value', kind, { change, origin });
+    for (const kind of await credentialKinds(s.name, s.value))
+      add(origin.address, s.kind, s.name, s.kind === 'variable' ? 'default' : 'value', kind, { change, origin });
   }
   return out;
 }
@@ -203,7 +205,10 @@ export function settingsOf(doc: unknown, origin: Origin): Setting[] {
 export function synthSettings(doc: unknown, origin: Origin): Setting[] {
   if (!isObject(doc)) return [];
   const out: Setting[] = [];
-  for (const [kind, key, valueKey] of [['variable', 'variable', 'default'], ['output', 'output', 'value']] as const) {
+  for (const [kind, key, valueKey] of [
+    ['variable', 'variable', 'default'],
+    ['output', 'output', 'value'],
+  ] as const) {
     const block = doc[key];
     if (!isObject(block)) continue;
     for (const name of Object.keys(block)) {

@@ -44,7 +44,6 @@ const ECHO_ATTRS: Record<string, string[]> = {
   aws_iam_group: [],
 };
 
-
 function configModule(mod: unknown, depth = 0): ConfigModule {
   const out: ConfigModule = { resources: new Map(), calls: new Map() };
   if (!isObject(mod) || depth > MAX_DEPTH) return out;
@@ -148,10 +147,16 @@ function exprAt(exprs: Record<string, unknown>, path: Array<string | number>): u
   let node: unknown = own(exprs, path[0] as string);
   for (const step of path.slice(1)) {
     if (Array.isArray(node)) {
-      const next: unknown = typeof step === 'number' ? node[step] ?? node[0] : undefined;
+      const next: unknown = typeof step === 'number' ? (node[step] ?? node[0]) : undefined;
       if (next === undefined) break;
       node = next;
-    } else if (isObject(node) && !Object.hasOwn(node, 'references') && !Object.hasOwn(node, 'constant_value') && typeof step === 'string' && Object.hasOwn(node, step)) {
+    } else if (
+      isObject(node) &&
+      !Object.hasOwn(node, 'references') &&
+      !Object.hasOwn(node, 'constant_value') &&
+      typeof step === 'string' &&
+      Object.hasOwn(node, step)
+    ) {
       node = node[step];
     } else break;
   }
@@ -172,7 +177,7 @@ const SAFE_KNOWN: Record<string, string[]> = {
 function safeKnown(r: Record<string, unknown>): Record<string, Value> | undefined {
   const values = isObject(r.values) ? r.values : undefined;
   if (!values) return undefined;
-  const attrs = r.mode === 'data' ? SAFE_KNOWN[String(r.type)] ?? ['arn'] : ['arn'];
+  const attrs = r.mode === 'data' ? (SAFE_KNOWN[String(r.type)] ?? ['arn']) : ['arn'];
   const out = dict<Value>();
   for (const a of attrs) if (typeof values[a] === 'string') out[a] = values[a];
   return Object.keys(out).length ? out : undefined;
@@ -240,7 +245,10 @@ class PlanReader {
         const call = name ? this.moduleFor(modules.map((m) => m.name))?.calls.get(name) : undefined;
         if (!call || !outputName) continue;
         // Output expressions are in the module's own configuration section (module.outputs).
-        const outputs = this.outputsOf(modules.map((m) => m.name), name!);
+        const outputs = this.outputsOf(
+          modules.map((m) => m.name),
+          name!,
+        );
         const oexpr = own(outputs, outputName);
         if (isObject(oexpr)) out.push(...this.resolveRefs(collectRefs(oexpr.expression), [...modules, { name: name!, instance: parts[1]! }], depth + 1));
         continue;
@@ -262,16 +270,23 @@ class PlanReader {
     return isObject(mod) && isObject(mod.outputs) ? mod.outputs : undefined;
   }
 
-  private configFor(address: string): { cfg: Record<string, unknown> | undefined; exprs: Record<string, unknown>; modules: Array<{ name: string; instance: string }> } {
+  private configFor(address: string): {
+    cfg: Record<string, unknown> | undefined;
+    exprs: Record<string, unknown>;
+    modules: Array<{ name: string; instance: string }>;
+  } {
     // Root-module addresses (most of a plan) need no parsing: the instance key is the only suffix.
-    const { modules, local } = address.startsWith('module.') ? parseAddress(address) : { modules: [], local: address.endsWith(']') ? address.slice(0, address.indexOf('[')) : address };
+    const { modules, local } = address.startsWith('module.')
+      ? parseAddress(address)
+      : { modules: [], local: address.endsWith(']') ? address.slice(0, address.indexOf('[')) : address };
     const cfg = (modules.length ? this.moduleFor(modules.map((m) => m.name)) : this.root)?.resources.get(local);
     return { cfg, exprs: cfg && isObject(cfg.expressions) ? cfg.expressions : NO_EXPRESSIONS, modules };
   }
 
   private changeOf(actions: unknown, at: Array<string | number>): Change {
     if (!Array.isArray(actions)) throw new UserError('must be a list of actions', { file: this.file, jsonPath: jsonPath(at) });
-    if (!actions.every((x) => typeof x === 'string')) throw new UserError(`must be a list of action names, not [${actions.map(quote).join(', ')}]`, { file: this.file, jsonPath: jsonPath(at) });
+    if (!actions.every((x) => typeof x === 'string'))
+      throw new UserError(`must be a list of action names, not [${actions.map(quote).join(', ')}]`, { file: this.file, jsonPath: jsonPath(at) });
     const a = actions.join(',');
     switch (a) {
       case 'create':
@@ -294,7 +309,15 @@ class PlanReader {
     }
   }
 
-  private record(r: Record<string, unknown>, address: string, values: unknown, unknown: unknown, sensitive: unknown, change: Change, at: Array<string | number>): void {
+  private record(
+    r: Record<string, unknown>,
+    address: string,
+    values: unknown,
+    unknown: unknown,
+    sensitive: unknown,
+    change: Change,
+    at: Array<string | number>,
+  ): void {
     this.seen.add(address);
     const { cfg, exprs, modules } = this.configFor(address);
     // Undeclared attributes the provider computes: an unknown there is nothing the configuration
@@ -364,7 +387,8 @@ class PlanReader {
       // type, name and index where they are there; an entry that cannot be read is skipped.
       const at = jsonPath(['resource_drift', i]);
       const address = isObject(e) ? driftAddress(e) : undefined;
-      if (!isObject(e) || !address || !isObject(e.change)) return void this.warn(`${this.file}: ${at}: a resource_drift entry without a readable address or change; skipped`);
+      if (!isObject(e) || !address || !isObject(e.change))
+        return void this.warn(`${this.file}: ${at}: a resource_drift entry without a readable address or change; skipped`);
       let kind: Change;
       try {
         kind = this.changeOf(e.change.actions, ['resource_drift', i, 'change', 'actions']);
@@ -372,7 +396,12 @@ class PlanReader {
         return void this.warn(`${this.file}: ${at}: ${(err as Error).message}; skipped`);
       }
       const change = kind === 'delete' ? 'delete' : 'update';
-      const attributes = change === 'delete' ? [] : changedAttributes(e.change.before, e.change.after, unionMarks(e.change.before_sensitive, e.change.after_sensitive)).filter((x) => !this.refreshEcho(e, x));
+      const attributes =
+        change === 'delete'
+          ? []
+          : changedAttributes(e.change.before, e.change.after, unionMarks(e.change.before_sensitive, e.change.after_sensitive)).filter(
+              (x) => !this.refreshEcho(e, x),
+            );
       if (change === 'delete' || attributes.length) this.drift!.set(address, { change, attributes });
     });
     return this.drift;
@@ -446,7 +475,8 @@ class PlanReader {
     rcs.forEach((rc, i) => {
       if (!isObject(rc)) throw new UserError('must be an object (a resource change)', { file, jsonPath: jsonPath(['resource_changes', i]) });
       if (rc.deposed !== undefined) return;
-      if (typeof rc.address !== 'string' || rc.address === '') throw new UserError('must be the resource address', { file, jsonPath: jsonPath(['resource_changes', i, 'address']) });
+      if (typeof rc.address !== 'string' || rc.address === '')
+        throw new UserError('must be the resource address', { file, jsonPath: jsonPath(['resource_changes', i, 'address']) });
       if (!isObject(rc.change)) throw new UserError('must be an object', { file, jsonPath: jsonPath(['resource_changes', i, 'change']) });
       this.changes.set(rc.address, { rc, index: i });
     });
@@ -531,7 +561,7 @@ export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<In
   const configured = await applyConfiguration({ doc: doc as Record<string, unknown>, records, otherKnown: reader.otherKnown, dir });
   // A plan made from cdktf's cdk.tf.json (or other .tf.json files): the templates of what the plan only references.
   applyJsonTemplates(records, dir);
-  if (opts.tfDir && !configured) throw new UserError('has no .tf files (--tf-dir names the folder of the plan\'s root module)', { file: opts.tfDir });
+  if (opts.tfDir && !configured) throw new UserError("has no .tf files (--tf-dir names the folder of the plan's root module)", { file: opts.tfDir });
   const account = ownAccount(doc, records, planProviderAccount(doc));
   const pv = isObject(doc) && isObject(doc.planned_values) ? doc.planned_values.outputs : undefined;
   const waivers = waiversFromOutputs(pv, { source: 'plan', file });

@@ -48,12 +48,15 @@ class BeyondBounds extends Error {}
 class Budget {
   private entries = 0;
   take(l: readonly unknown[], what: string): void {
-    if (l.length > POLICY_BOUNDS.entriesPerList) throw new BeyondBounds(`${what} has ${l.length} entries, more than the ${POLICY_BOUNDS.entriesPerList} nhi-guard judges`);
+    if (l.length > POLICY_BOUNDS.entriesPerList)
+      throw new BeyondBounds(`${what} has ${l.length} entries, more than the ${POLICY_BOUNDS.entriesPerList} nhi-guard judges`);
     this.entries += l.length;
-    if (this.entries > POLICY_BOUNDS.entriesPerDocument) throw new BeyondBounds(`the document has more than the ${POLICY_BOUNDS.entriesPerDocument} entries nhi-guard judges`);
+    if (this.entries > POLICY_BOUNDS.entriesPerDocument)
+      throw new BeyondBounds(`the document has more than the ${POLICY_BOUNDS.entriesPerDocument} entries nhi-guard judges`);
     for (const x of l) {
       if (typeof x !== 'string') continue;
-      if (x.length > POLICY_BOUNDS.entryLength) throw new BeyondBounds(`an entry of ${what} has ${x.length} characters, more than the ${POLICY_BOUNDS.entryLength} nhi-guard judges`);
+      if (x.length > POLICY_BOUNDS.entryLength)
+        throw new BeyondBounds(`an entry of ${what} has ${x.length} characters, more than the ${POLICY_BOUNDS.entryLength} nhi-guard judges`);
       const odd = oddCharacter(x);
       if (odd) throw new BeyondBounds(`an entry of ${what} holds ${odd}, which nhi-guard does not judge`);
     }
@@ -88,7 +91,8 @@ export function principalsOf(v: unknown): Principals | undefined {
   for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
     const values = strList(raw, `Principal.${k}`) ?? [];
     const key = k.toLowerCase();
-    const slot = key === 'aws' ? 'aws' : key === 'service' ? 'service' : key === 'federated' ? 'federated' : key === 'canonicaluser' ? 'canonicalUser' : undefined;
+    const slot =
+      key === 'aws' ? 'aws' : key === 'service' ? 'service' : key === 'federated' ? 'federated' : key === 'canonicaluser' ? 'canonicalUser' : undefined;
     if (!slot) throw new Error(`Principal type ${k} is not AWS, Service, Federated or CanonicalUser`);
     out[slot] = [...(out[slot] ?? []), ...values];
     if (slot === 'aws' && values.includes('*')) out.any = true;
@@ -147,11 +151,13 @@ function statementOf(raw: unknown, i: number): Statement {
 /** Parses a policy document object (already JSON-decoded). */
 export function documentOf(raw: unknown): DocRef {
   try {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { known: false, unreadable: true, reason: 'policy document is not a JSON object' };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      return { known: false, unreadable: true, reason: 'policy document is not a JSON object' };
     const d = raw as Record<string, unknown>;
     const stmts = list(d.Statement);
     if (!stmts) return { known: false, unreadable: true, reason: 'policy document has no Statement' };
-    if (stmts.length > POLICY_BOUNDS.statements) return notJudged(`the document has ${stmts.length} statements, more than the ${POLICY_BOUNDS.statements} nhi-guard judges`);
+    if (stmts.length > POLICY_BOUNDS.statements)
+      return notJudged(`the document has ${stmts.length} statements, more than the ${POLICY_BOUNDS.statements} nhi-guard judges`);
     budget = new Budget();
     const doc: PolicyDocument = { statements: stmts.map(statementOf) };
     if (typeof d.Version === 'string') doc.version = d.Version;
@@ -320,7 +326,10 @@ function ownStatements(values: Record<string, Value>): DocRef {
     if (b.not_actions !== undefined && b.not_actions !== null) setActions(st, 'notActions', asStrings(b.not_actions));
     if (b.resources !== undefined && b.resources !== null) st.resources = stringsKeepingUnknown(b.resources);
     if (b.not_resources !== undefined && b.not_resources !== null) st.notResources = stringsKeepingUnknown(b.not_resources);
-    for (const [blockName, slot] of [['principals', 'principals'], ['not_principals', 'notPrincipals']] as const) {
+    for (const [blockName, slot] of [
+      ['principals', 'principals'],
+      ['not_principals', 'notPrincipals'],
+    ] as const) {
       const ps = asBlocks(b[blockName]);
       if (ps.length === 0) continue;
       const merged = dict<string[]>();
@@ -345,13 +354,21 @@ function ownStatements(values: Record<string, Value>): DocRef {
 
 /** Why statements already read (policy document data sources) are beyond POLICY_BOUNDS, or undefined. */
 function beyondBounds(statements: Statement[]): string | undefined {
-  if (statements.length > POLICY_BOUNDS.statements) return `the document has ${statements.length} statements, more than the ${POLICY_BOUNDS.statements} nhi-guard judges`;
+  if (statements.length > POLICY_BOUNDS.statements)
+    return `the document has ${statements.length} statements, more than the ${POLICY_BOUNDS.statements} nhi-guard judges`;
   budget = new Budget();
   try {
     for (const [i, s] of statements.entries()) {
       const at = `statement ${i}`;
-      for (const [what, l] of [['actions', s.actions], ['not_actions', s.notActions], ['resources', s.resources], ['not_resources', s.notResources]] as const) if (l) budget.take(l, `${at} ${what}`);
-      for (const p of [s.principals, s.notPrincipals]) for (const l of [p?.aws, p?.service, p?.federated, p?.canonicalUser]) if (l) budget.take(l, `${at} principals`);
+      for (const [what, l] of [
+        ['actions', s.actions],
+        ['not_actions', s.notActions],
+        ['resources', s.resources],
+        ['not_resources', s.notResources],
+      ] as const)
+        if (l) budget.take(l, `${at} ${what}`);
+      for (const p of [s.principals, s.notPrincipals])
+        for (const l of [p?.aws, p?.service, p?.federated, p?.canonicalUser]) if (l) budget.take(l, `${at} principals`);
       for (const c of s.conditions) budget.take(c.values, `${at} condition ${c.operator}`);
     }
   } catch (e) {

@@ -14,7 +14,11 @@ export async function loadSnapshot(file: string): Promise<Inventory> {
   const inv = doc as Inventory;
   if (inv.inputs.length === 0) throw new UserError('is not a live snapshot: inputs is empty', { file, jsonPath: '$.inputs' });
   inv.inputs.forEach((i, k) => {
-    if (i.kind !== 'live') throw new UserError(`is not a live snapshot: input kind is "${i.kind}" (write one with nhi-guard snapshot --live aws)`, { file, jsonPath: jsonPath(['inputs', k, 'kind']) });
+    if (i.kind !== 'live')
+      throw new UserError(`is not a live snapshot: input kind is "${i.kind}" (write one with nhi-guard snapshot --live aws)`, {
+        file,
+        jsonPath: jsonPath(['inputs', k, 'kind']),
+      });
   });
   const groups: Array<[string, Array<{ origin: { source: string } }>]> = [
     ['identities', inv.identities],

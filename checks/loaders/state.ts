@@ -37,8 +37,12 @@ function sensitiveTree(paths: unknown): unknown {
     for (let i = 0; i < steps.length; i++) {
       const key = keyOf(steps[i]);
       const k = Array.isArray(node)
-        ? typeof key === 'number' && Number.isInteger(key) && key >= 0 && key < MAX_INDEX ? key : undefined
-        : typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
+        ? typeof key === 'number' && Number.isInteger(key) && key >= 0 && key < MAX_INDEX
+          ? key
+          : undefined
+        : typeof key === 'string' || typeof key === 'number'
+          ? String(key)
+          : undefined;
       if (k === undefined) {
         // A step this reader cannot follow: what lies below its parent may be the secret.
         if (parent) (parent.node as Record<string | number, unknown>)[parent.key] = true;

@@ -24,7 +24,6 @@ interface StackEntry {
   file: string;
 }
 
-
 export async function readManifest(dir: string): Promise<StackEntry[]> {
   const manifestFile = path.join(dir, 'manifest.json');
   const manifest = await readJson(manifestFile);
@@ -36,7 +35,8 @@ export async function readManifest(dir: string): Promise<StackEntry[]> {
     const p = jsonPath(['stacks', key]);
     if (!isObject(s)) throw new UserError('must be an object', { file: manifestFile, jsonPath: p });
     const rel = s.synthesizedStackPath;
-    if (typeof rel !== 'string' || rel === '') throw new UserError('must be the path of the stack JSON', { file: manifestFile, jsonPath: `${p}.synthesizedStackPath` });
+    if (typeof rel !== 'string' || rel === '')
+      throw new UserError('must be the path of the stack JSON', { file: manifestFile, jsonPath: `${p}.synthesizedStackPath` });
     const file = path.resolve(dir, rel);
     if (!file.startsWith(path.resolve(dir) + path.sep)) {
       throw new UserError('points outside the synth folder', { file: manifestFile, jsonPath: `${p}.synthesizedStackPath` });
@@ -248,7 +248,8 @@ export async function stacksOf(dir: string, opts: SynthOptions = {}): Promise<St
     const doc = await readJson(single);
     const meta = isObject(doc) && isObject(doc['//']) && isObject(doc['//'].metadata) ? doc['//'].metadata : {};
     const name = typeof meta.stackName === 'string' && meta.stackName ? meta.stackName : path.basename(path.resolve(dir));
-    if (opts.stacks?.length && !opts.stacks.includes(name)) throw new UserError(`is the single stack ${JSON.stringify(name)}, not ${opts.stacks.map((s) => JSON.stringify(s)).join(', ')}`, { file: single });
+    if (opts.stacks?.length && !opts.stacks.includes(name))
+      throw new UserError(`is the single stack ${JSON.stringify(name)}, not ${opts.stacks.map((s) => JSON.stringify(s)).join(', ')}`, { file: single });
     return [{ name, file: single }];
   }
   const all = await readManifest(dir);
@@ -256,12 +257,18 @@ export async function stacksOf(dir: string, opts: SynthOptions = {}): Promise<St
   const missing = opts.stacks.filter((n) => !all.some((s) => s.name === n));
   if (missing.length) {
     const names = all.map((s) => s.name);
-    throw new UserError(`has no stack ${missing.map((n) => JSON.stringify(n)).join(', ')} (--stack); its stacks: ${names.join(', ')}`.slice(0, 300), { file: path.join(dir, 'manifest.json'), jsonPath: '$.stacks' });
+    throw new UserError(`has no stack ${missing.map((n) => JSON.stringify(n)).join(', ')} (--stack); its stacks: ${names.join(', ')}`.slice(0, 300), {
+      file: path.join(dir, 'manifest.json'),
+      jsonPath: '$.stacks',
+    });
   }
   return all.filter((s) => opts.stacks!.includes(s.name));
 }
 
-export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string; waivers: DeclaredWaiver[]; settings: Setting[] }> {
+export async function loadSynthRecords(
+  dir: string,
+  opts: SynthOptions = {},
+): Promise<{ records: ResourceRecord[]; inputs: InputRef[]; accountId?: string; waivers: DeclaredWaiver[]; settings: Setting[] }> {
   const stacks = await stacksOf(dir, opts);
   const records: ResourceRecord[] = [];
   const waivers: DeclaredWaiver[] = [];
@@ -288,5 +295,9 @@ export async function loadSynthRecords(dir: string, opts: SynthOptions = {}): Pr
 
 export async function loadSynth(dir: string, opts: SynthOptions = {}): Promise<Inventory> {
   const { records, inputs, accountId, waivers, settings } = await loadSynthRecords(dir, opts);
-  return withPlainCredentials(buildInventory(records, inputs, { accountId, ...(accountId ? { accountSource: 'allowed-account-ids' as const } : {}), waivers }), records, settings);
+  return withPlainCredentials(
+    buildInventory(records, inputs, { accountId, ...(accountId ? { accountSource: 'allowed-account-ids' as const } : {}), waivers }),
+    records,
+    settings,
+  );
 }

@@ -72,7 +72,12 @@ function withTemplates(planned: Value | undefined, written: unknown): Value | un
 }
 
 /** The configuration block that a planned block is, by its `keys` fields: only when one block on each side has them. */
-function counterpart(planned: Record<string, Value>, all: Value[], written: Array<Record<string, unknown>>, keys: string[]): Record<string, unknown> | undefined {
+function counterpart(
+  planned: Record<string, Value>,
+  all: Value[],
+  written: Array<Record<string, unknown>>,
+  keys: string[],
+): Record<string, unknown> | undefined {
   const id = keys.map((k) => asString(planned[k]));
   if (id.some((x) => x === undefined)) return undefined;
   const same = (b: unknown) => isObject(b) && keys.every((k, i) => b[k] === id[i]);

@@ -67,7 +67,8 @@ export function convertValues(values: unknown, opts: ConvertOptions): { values: 
   // One path, pushed and popped on the way down (plans have millions of values: no array per value).
   const path: Array<string | number> = [];
   const conv = (v: unknown, unk: unknown, sens: unknown): Value | undefined => {
-    if (path.length > MAX_DEPTH) throw new UserError(`is nested more than ${MAX_DEPTH} levels deep`, { file: opts.file, jsonPath: jsonPath([...opts.at, ...path]) });
+    if (path.length > MAX_DEPTH)
+      throw new UserError(`is nested more than ${MAX_DEPTH} levels deep`, { file: opts.file, jsonPath: jsonPath([...opts.at, ...path]) });
     if (sens === true || (path.length === 1 && typeof path[0] === 'string' && isSecretAttribute(path[0]))) {
       if (present(v) || unk === true) withheld.add(path.join('.'));
       return undefined;
@@ -111,7 +112,7 @@ export function convertValues(values: unknown, opts: ConvertOptions): { values: 
     if (c !== undefined) out[k] = c;
   }
   const out = conv(values, opts.unknown, opts.sensitive);
-  return { values: (isObject(out) ? out : dict()), withheld };
+  return { values: isObject(out) ? out : dict(), withheld };
 }
 
 /**

@@ -29,7 +29,9 @@ const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length >
 
 export function sessionProblems(seconds: unknown): string[] {
   if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < SESSION_SECONDS.min || seconds > SESSION_SECONDS.max) {
-    return [`maxSessionDuration ${shown(seconds)} must be a whole number of seconds from ${SESSION_SECONDS.min} to ${SESSION_SECONDS.max} (the range AWS allows for a role)`];
+    return [
+      `maxSessionDuration ${shown(seconds)} must be a whole number of seconds from ${SESSION_SECONDS.min} to ${SESSION_SECONDS.max} (the range AWS allows for a role)`,
+    ];
   }
   return [];
 }
@@ -85,7 +87,8 @@ export const TABLE_NAME = { min: 3, max: 255, pattern: /^[\w.-]+$/ } as const;
 export function tableNameProblems(name: unknown): string[] {
   if (typeof name !== 'string' || name === '') return ['table name is required'];
   const out: string[] = [];
-  if (name.length < TABLE_NAME.min || name.length > TABLE_NAME.max) out.push(`table name ${shown(name)} is ${name.length} characters; DynamoDB allows ${TABLE_NAME.min} to ${TABLE_NAME.max}`);
+  if (name.length < TABLE_NAME.min || name.length > TABLE_NAME.max)
+    out.push(`table name ${shown(name)} is ${name.length} characters; DynamoDB allows ${TABLE_NAME.min} to ${TABLE_NAME.max}`);
   if (!TABLE_NAME.pattern.test(name)) out.push(`table name ${shown(name)} may hold only letters, digits and _.-`);
   return out;
 }
@@ -99,6 +102,7 @@ export function bucketNameProblems(name: unknown): string[] {
     out.push(`bucketName ${shown(name)} may hold only lower-case letters, digits, "." and "-", begin and end with a letter or digit, and have no ".."`);
   }
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) out.push(`bucketName ${shown(name)} must not be an IP address`);
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3|\.mrap)$/.test(name)) out.push(`bucketName ${shown(name)} uses a prefix or suffix S3 reserves`);
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3|\.mrap)$/.test(name))
+    out.push(`bucketName ${shown(name)} uses a prefix or suffix S3 reserves`);
   return out;
 }

@@ -29,7 +29,8 @@ export class BreakGlassRole extends GovernedRole {
 
   override governanceChecks(): string[] {
     const out = super.governanceChecks();
-    if (this.governance.identityKind !== 'break-glass') out.push(`identityKind must be "break-glass" for BreakGlassRole (got "${this.governance.identityKind}")`);
+    if (this.governance.identityKind !== 'break-glass')
+      out.push(`identityKind must be "break-glass" for BreakGlassRole (got "${this.governance.identityKind}")`);
     return out;
   }
 }

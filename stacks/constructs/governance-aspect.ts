@@ -39,7 +39,9 @@ export function governanceProblems(g: Partial<Governance>, now: Date): string[] 
     if (days < 0) out.push(`expiresOn ${g.expiresOn} is in the past: offboard the identity or renew it with its owner`);
     const max = MAX_LIFETIME_DAYS[g.identityKind as keyof typeof MAX_LIFETIME_DAYS];
     if (max !== undefined && days > max) {
-      out.push(`expiresOn ${g.expiresOn} is ${days} days ahead, more than the ${max} allowed for a ${g.identityKind} identity: set it at most ${max} days from today and renew it with its owner`);
+      out.push(
+        `expiresOn ${g.expiresOn} is ${days} days ahead, more than the ${max} allowed for a ${g.identityKind} identity: set it at most ${max} days from today and renew it with its owner`,
+      );
     }
   }
   // Kind-specific rules.

@@ -145,7 +145,10 @@ export class PhiDataStore extends Construct implements Governed {
   /** False (recorded as a problem of the identity) when a non-phi identity asks for access. */
   private mayRead(identity: GovernedRole): boolean {
     if (identity.governance.dataClass === 'phi') return true;
-    reportProblem(identity, `data-class ${identity.governance.dataClass} identity cannot be granted access to phi store ${this.node.path}; declare it data-class phi (NHI-LP-008)`);
+    reportProblem(
+      identity,
+      `data-class ${identity.governance.dataClass} identity cannot be granted access to phi store ${this.node.path}; declare it data-class phi (NHI-LP-008)`,
+    );
     return false;
   }
 

@@ -50,7 +50,8 @@ export class RotatedSecret extends Construct implements Governed {
     // Every problem is recorded (not thrown), so synth names them all at once with this path.
     const problems: string[] = [];
     for (const k of VALUE_KEYS) {
-      if (k in (props as unknown as Record<string, unknown>)) problems.push(`${k} is not accepted: a secret value in code sits in the repository and in state; the rotation Lambda sets it`);
+      if (k in (props as unknown as Record<string, unknown>))
+        problems.push(`${k} is not accepted: a secret value in code sits in the repository and in state; the rotation Lambda sets it`);
     }
     this.governance = props.governance;
     const phi = props.governance.dataClass === 'phi';
@@ -60,11 +61,14 @@ export class RotatedSecret extends Construct implements Governed {
     problems.push(...aws);
     if (aws.length === 0 && days > max) problems.push(`rotationDays ${days} must be at most ${max}${phi ? ' for a data-class phi secret' : ''} (NHI-ROT-002)`);
     this.rotationDays = days;
-    if (typeof props.rotationLambdaArn !== 'string' || props.rotationLambdaArn.trim() === '') problems.push('rotationLambdaArn is required: the Lambda that rotates the secret');
+    if (typeof props.rotationLambdaArn !== 'string' || props.rotationLambdaArn.trim() === '')
+      problems.push('rotationLambdaArn is required: the Lambda that rotates the secret');
     const recovery = props.recoveryWindowInDays ?? 7;
-    if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) problems.push(`recoveryWindowInDays ${recovery} must be 7..30 (the range Secrets Manager allows)`);
+    if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30)
+      problems.push(`recoveryWindowInDays ${recovery} must be 7..30 (the range Secrets Manager allows)`);
     problems.push(...secretNameProblems(props.name));
-    if (props.description !== undefined && props.description.length > SECRET_DESCRIPTION_MAX) problems.push(`description is ${props.description.length} characters, more than the ${SECRET_DESCRIPTION_MAX} Secrets Manager allows`);
+    if (props.description !== undefined && props.description.length > SECRET_DESCRIPTION_MAX)
+      problems.push(`description is ${props.description.length} characters, more than the ${SECRET_DESCRIPTION_MAX} Secrets Manager allows`);
     const tags = governanceTags(props.governance, props.tagKeys);
     problems.push(...tagProblems(tags));
     reportProblems(this, problems);

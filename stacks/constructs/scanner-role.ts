@@ -85,12 +85,17 @@ export interface ScannerRoleProps extends Omit<GovernedRoleProps, 'grants' | 'na
 export class ScannerRole extends GovernedRole {
   constructor(scope: Construct, id: string, props: ScannerRoleProps) {
     const path = `${scope.node.path}/${id}`;
-    super(scope, id, { ...props, name: props.name ?? 'nhi-guard-scanner' }, {
-      principal:
-        'githubActions' in props.trustedBy
-          ? { kind: 'github-actions', ...props.trustedBy.githubActions }
-          : { kind: 'account-principals', arns: [props.trustedBy.roleArn] },
-    });
+    super(
+      scope,
+      id,
+      { ...props, name: props.name ?? 'nhi-guard-scanner' },
+      {
+        principal:
+          'githubActions' in props.trustedBy
+            ? { kind: 'github-actions', ...props.trustedBy.githubActions }
+            : { kind: 'account-principals', arns: [props.trustedBy.roleArn] },
+      },
+    );
     if (!/^\d{12}$/.test(props.account ?? '')) reportProblem(this, 'account must be the 12-digit ID of the scanned account');
     const acct = props.account;
     const scoped: Record<string, string[]> = {

@@ -34,7 +34,9 @@ export class ServiceIdentity extends GovernedRole {
   override governanceChecks(): string[] {
     const out = super.governanceChecks();
     if (this.governance.identityKind !== 'service' && this.governance.identityKind !== 'automation') {
-      out.push(`identityKind is "${this.governance.identityKind}": a ServiceIdentity is a service or automation identity (use VendorAccess or BreakGlassRole for the others)`);
+      out.push(
+        `identityKind is "${this.governance.identityKind}": a ServiceIdentity is a service or automation identity (use VendorAccess or BreakGlassRole for the others)`,
+      );
     }
     return out;
   }

@@ -77,13 +77,7 @@ export interface ExternalAccountPrincipal {
 }
 
 export type Principal =
-  | AwsServicePrincipal
-  | EcsTaskPrincipal
-  | LambdaPrincipal
-  | EksServiceAccountPrincipal
-  | GithubActionsPrincipal
-  | AccountPrincipals
-  | ExternalAccountPrincipal;
+  AwsServicePrincipal | EcsTaskPrincipal | LambdaPrincipal | EksServiceAccountPrincipal | GithubActionsPrincipal | AccountPrincipals | ExternalAccountPrincipal;
 
 export interface TrustStatement {
   actions: string[];
@@ -141,7 +135,8 @@ export function trustStatement(p: Principal): TrustStatement {
     case 'service': {
       need(/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(p.service ?? ''), `service principal "${p.service}" must look like NAME.amazonaws.com`);
       const conditions: Condition[] = [];
-      if (p.sourceAccount !== undefined) conditions.push({ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account(p.sourceAccount, 'sourceAccount')] });
+      if (p.sourceAccount !== undefined)
+        conditions.push({ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account(p.sourceAccount, 'sourceAccount')] });
       if (p.sourceArn !== undefined) {
         need(/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(p.sourceArn), `sourceArn "${p.sourceArn}" must be an ARN`);
         conditions.push({ test: 'ArnLike', variable: 'aws:SourceArn', values: [p.sourceArn] });
@@ -170,8 +165,13 @@ export function trustStatement(p: Principal): TrustStatement {
     }
     case 'eks-service-account': {
       const acct = account(p.account, 'EKS OIDC provider account');
-      const issuer = exact(p.issuer, 'EKS OIDC issuer').replace(/^https:\/\//, '').replace(/\/$/, '');
-      need(/^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[A-Za-z0-9]+$/.test(issuer), `EKS OIDC issuer "${p.issuer}" must be oidc.eks.REGION.amazonaws.com/id/ID`);
+      const issuer = exact(p.issuer, 'EKS OIDC issuer')
+        .replace(/^https:\/\//, '')
+        .replace(/\/$/, '');
+      need(
+        /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[A-Za-z0-9]+$/.test(issuer),
+        `EKS OIDC issuer "${p.issuer}" must be oidc.eks.REGION.amazonaws.com/id/ID`,
+      );
       const ns = exact(p.namespace, 'Kubernetes namespace');
       const sa = exact(p.serviceAccount, 'Kubernetes service account');
       return {
@@ -205,10 +205,16 @@ export function trustStatement(p: Principal): TrustStatement {
     }
     case 'external-account': {
       const acct = account(p.account, 'external account');
-      need(typeof p.externalId === 'string' && /^[\w+=,.@:/-]{2,1224}$/.test(p.externalId), 'externalId is required: the value agreed with the third party, 2 to 1224 characters of A-Z a-z 0-9 + = , . @ : / - _');
+      need(
+        typeof p.externalId === 'string' && /^[\w+=,.@:/-]{2,1224}$/.test(p.externalId),
+        'externalId is required: the value agreed with the third party, 2 to 1224 characters of A-Z a-z 0-9 + = , . @ : / - _',
+      );
       const roles = p.roleArns ?? [];
       for (const r of roles) {
-        need(IAM_PRINCIPAL_ARN.exec(r)?.[1] === acct && r.includes(':role/') && !WILDCARD.test(r), `role "${r}" must be a role of account ${acct}, without wildcards`);
+        need(
+          IAM_PRINCIPAL_ARN.exec(r)?.[1] === acct && r.includes(':role/') && !WILDCARD.test(r),
+          `role "${r}" must be a role of account ${acct}, without wildcards`,
+        );
       }
       return {
         actions: ['sts:AssumeRole'],

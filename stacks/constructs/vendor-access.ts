@@ -43,7 +43,8 @@ export class VendorAccess extends GovernedRole {
 
   override governanceChecks(): string[] {
     const out = super.governanceChecks();
-    if (this.governance.identityKind !== 'vendor') out.push(`identityKind must be "vendor" for VendorAccess (got "${this.governance.identityKind}"), so it expires within 90 days`);
+    if (this.governance.identityKind !== 'vendor')
+      out.push(`identityKind must be "vendor" for VendorAccess (got "${this.governance.identityKind}"), so it expires within 90 days`);
     return out;
   }
 }

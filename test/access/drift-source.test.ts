@@ -31,22 +31,30 @@ describe('access with drift inputs (--declared-* and a live side)', () => {
       'role etl-20261123093504004600000001 read s3 nhi-fixture-phi-results',
       'role svc-lab read s3 nhi-fixture-phi-results',
     ]);
-    expect(md.stdout).toContain('- ✅ declared, not in live state: role svc-lab read on s3 nhi-fixture-phi-results, through role svc-lab → read-lab #0 allows s3:getobject → s3 nhi-fixture-phi-results');
+    expect(md.stdout).toContain(
+      '- ✅ declared, not in live state: role svc-lab read on s3 nhi-fixture-phi-results, through role svc-lab → read-lab #0 allows s3:getobject → s3 nhi-fixture-phi-results',
+    );
     // Each gained pair is one the live map has and the declared map does not.
     const declared = JSON.parse((await runCli(['access', '--state', ESTATE_TFSTATE, '--format', 'json', '--now', '2026-11-22'])).stdout);
     const pairs = (d: { stores: Array<{ label: string; reaches: Array<{ principal: { label: string }; levels: string[] }> }> }) =>
       new Set(d.stores.flatMap((s) => s.reaches.flatMap((e) => e.levels.map((l) => `${e.principal.label} ${l} ${s.label}`))));
     const before = pairs(declared);
     const after = pairs(doc);
-    const gained = doc.delta.gained.flatMap((g: { principal: string; store: string; levels: string[] }) => g.levels.map((l) => `${g.principal} ${l} ${g.store}`)).sort();
+    const gained = doc.delta.gained
+      .flatMap((g: { principal: string; store: string; levels: string[] }) => g.levels.map((l) => `${g.principal} ${l} ${g.store}`))
+      .sort();
     expect(gained).toEqual([...after].filter((p) => !before.has(p)).sort());
-    const lost = doc.delta.lost.flatMap((g: { principal: string; store: string; levels: string[] }) => g.levels.map((l) => `${g.principal} ${l} ${g.store}`)).sort();
+    const lost = doc.delta.lost
+      .flatMap((g: { principal: string; store: string; levels: string[] }) => g.levels.map((l) => `${g.principal} ${l} ${g.store}`))
+      .sort();
     expect(lost).toEqual([...before].filter((p) => !after.has(p)).sort());
   });
 
   it('needs exactly one live side and no --baseline beside it (exit 2, one line)', async () => {
     const none = await runCli(['access', '--declared-state', ESTATE_TFSTATE, '--state', ESTATE_TFSTATE]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toBe('nhi-guard: a drift access map compares the declaration with one live side: give --snapshot FILE or --live aws, and no other source\n');
+    expect(none.stderr).toBe(
+      'nhi-guard: a drift access map compares the declaration with one live side: give --snapshot FILE or --live aws, and no other source\n',
+    );
   });
 });

@@ -39,7 +39,8 @@ function build(roles: RoleSpec[], stores: Array<Partial<DataStore> & { name: str
   inv.accountId = ACCT;
   for (const r of roles) {
     const policies: Policy[] = [];
-    if (r.allow) policies.push({ id: `policy:${r.name}`, name: `${r.name}-permissions`, type: 'inline', document: doc(...r.allow), change: 'existing', origin });
+    if (r.allow)
+      policies.push({ id: `policy:${r.name}`, name: `${r.name}-permissions`, type: 'inline', document: doc(...r.allow), change: 'existing', origin });
     const i: Identity = {
       id: `role:${r.name}`,
       kind: 'role',
@@ -61,31 +62,63 @@ function build(roles: RoleSpec[], stores: Array<Partial<DataStore> & { name: str
     inv.policies.push(...policies);
   }
   for (const s of stores) {
-    inv.dataStores.push({ id: `${s.kind ?? 's3'}:${s.name}`, kind: 's3', tags: { 'data-class': 'phi' }, change: 'existing', origin, arn: `arn:aws:s3:::${s.name}`, ...s });
+    inv.dataStores.push({
+      id: `${s.kind ?? 's3'}:${s.name}`,
+      kind: 's3',
+      tags: { 'data-class': 'phi' },
+      change: 'existing',
+      origin,
+      arn: `arn:aws:s3:::${s.name}`,
+      ...s,
+    });
   }
   return inv;
 }
 
 async function reaches(inv: Inventory): Promise<string[]> {
   await enrich(inv, { config, now: new Date('2026-11-22T00:00:00Z') });
-  return computeAccess(inv, config).reaches.map((r) => `${r.principal} -> ${r.store} ${r.levels.join('+')} ${r.via}${r.chain.length ? ` [${r.chain.join(' > ')}]` : ''}`).sort();
+  return computeAccess(inv, config)
+    .reaches.map((r) => `${r.principal} -> ${r.store} ${r.levels.join('+')} ${r.via}${r.chain.length ? ` [${r.chain.join(' > ')}]` : ''}`)
+    .sort();
 }
 
 const images = { name: 'derm-images' };
 const READ = allow(['s3:GetObject'], ['arn:aws:s3:::derm-images/*']);
-const assume = (...names: string[]) => allow(['sts:AssumeRole'], names.map((n) => roleArn(n)));
+const assume = (...names: string[]) =>
+  allow(
+    ['sts:AssumeRole'],
+    names.map((n) => roleArn(n)),
+  );
 
 describe('effective access: role chains', () => {
   it('depth 1: a role that may assume the reader, admitted by its trust, reads through it', async () => {
-    const inv = build([{ name: 'analytics', allow: [assume('reader')] }, { name: 'reader', trust: trustAws(roleArn('analytics')), allow: [READ] }], [images]);
-    expect(await reaches(inv)).toEqual(['role:analytics -> s3:derm-images read role-chain [role:reader]', 'role:reader -> s3:derm-images read identity-policy']);
+    const inv = build(
+      [
+        { name: 'analytics', allow: [assume('reader')] },
+        { name: 'reader', trust: trustAws(roleArn('analytics')), allow: [READ] },
+      ],
+      [images],
+    );
+    expect(await reaches(inv)).toEqual([
+      'role:analytics -> s3:derm-images read role-chain [role:reader]',
+      'role:reader -> s3:derm-images read identity-policy',
+    ]);
   });
 
   it('depth 1 needs both sides: trust without the AssumeRole grant, or the grant without trust, reaches nothing', async () => {
     const trustOnly = build([{ name: 'analytics' }, { name: 'reader', trust: trustAws(roleArn('analytics')), allow: [READ] }], [images]);
     expect(await reaches(trustOnly)).toEqual(['role:reader -> s3:derm-images read identity-policy']);
-    const grantOnly = build([{ name: 'analytics', allow: [assume('reader')] }, { name: 'reader', trust: trustAws(roleArn('someone-else')), allow: [READ] }], [images]);
-    expect(await reaches(grantOnly)).toEqual(['arn:aws:iam::111122223333:role/someone-else -> s3:derm-images read role-chain [role:reader]', 'role:reader -> s3:derm-images read identity-policy']);
+    const grantOnly = build(
+      [
+        { name: 'analytics', allow: [assume('reader')] },
+        { name: 'reader', trust: trustAws(roleArn('someone-else')), allow: [READ] },
+      ],
+      [images],
+    );
+    expect(await reaches(grantOnly)).toEqual([
+      'arn:aws:iam::111122223333:role/someone-else -> s3:derm-images read role-chain [role:reader]',
+      'role:reader -> s3:derm-images read identity-policy',
+    ]);
   });
 
   it('depth 3: a -> b -> c -> reader, each hop granted and admitted (the account root admits any principal its policies allow)', async () => {
@@ -135,7 +168,10 @@ describe('effective access: role chains', () => {
   });
 
   it('a Deny on the data action removes the read but keeps the write', async () => {
-    const inv = build([{ name: 'writer', allow: [allow(['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::derm-images/*']), deny(['s3:Get*'], ['*'])] }], [images]);
+    const inv = build(
+      [{ name: 'writer', allow: [allow(['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::derm-images/*']), deny(['s3:Get*'], ['*'])] }],
+      [images],
+    );
     expect(await reaches(inv)).toEqual(['role:writer -> s3:derm-images write identity-policy']);
   });
 
@@ -153,13 +189,17 @@ describe('effective access: role chains', () => {
 
   it('a vendor account trusted by a role reaches what the role reaches', async () => {
     const inv = build([{ name: 'vendor', trust: trustAws(`arn:aws:iam::${VENDOR}:root`), allow: [READ] }], [images]);
-    expect(await reaches(inv)).toEqual(['account:444455556666 -> s3:derm-images read role-chain [role:vendor]', 'role:vendor -> s3:derm-images read identity-policy']);
+    expect(await reaches(inv)).toEqual([
+      'account:444455556666 -> s3:derm-images read role-chain [role:vendor]',
+      'role:vendor -> s3:derm-images read identity-policy',
+    ]);
   });
 });
 
 describe('effective access: resource policies and KMS', () => {
   const foreign = roleArn('analytics', VENDOR);
-  const bucketPolicy = (principal: string) => doc({ effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::derm-images/*'], principals: { aws: [principal] } });
+  const bucketPolicy = (principal: string) =>
+    doc({ effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::derm-images/*'], principals: { aws: [principal] } });
 
   it('a bucket policy that grants a foreign role gives it read, with no identity policy of ours', async () => {
     const inv = build([], [{ ...images, resourcePolicy: bucketPolicy(foreign) }]);
@@ -169,15 +209,18 @@ describe('effective access: resource policies and KMS', () => {
   it('a bucket policy naming one of our roles is a resource-policy reach of that role; an unconditioned Deny for it removes it', async () => {
     const granted = build([{ name: 'analytics' }], [{ ...images, resourcePolicy: bucketPolicy(roleArn('analytics')) }]);
     expect(await reaches(granted)).toEqual(['role:analytics -> s3:derm-images read resource-policy']);
-    const denied = build([{ name: 'analytics' }], [
-      {
-        ...images,
-        resourcePolicy: doc(
-          { effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::derm-images/*'], principals: { aws: [roleArn('analytics')] } },
-          { effect: 'Deny', actions: ['s3:*'], resources: ['arn:aws:s3:::derm-images/*'], principals: { any: true } },
-        ),
-      },
-    ]);
+    const denied = build(
+      [{ name: 'analytics' }],
+      [
+        {
+          ...images,
+          resourcePolicy: doc(
+            { effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::derm-images/*'], principals: { aws: [roleArn('analytics')] } },
+            { effect: 'Deny', actions: ['s3:*'], resources: ['arn:aws:s3:::derm-images/*'], principals: { any: true } },
+          ),
+        },
+      ],
+    );
     expect(await reaches(denied)).toEqual([]);
   });
 
@@ -198,12 +241,20 @@ describe('effective access: resource policies and KMS', () => {
     const encrypted = { ...images, kmsKey: 'kms:derm-key' };
     const rw = allow(['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::derm-images/*']);
     expect(await reaches(build([{ name: 'app', allow: [rw] }], [encrypted, key]))).toEqual(['role:app -> s3:derm-images write identity-policy']);
-    expect(await reaches(build([{ name: 'app', allow: [rw, allow(['kms:Decrypt'], [key.arn])] }], [encrypted, key]))).toEqual(['role:app -> s3:derm-images read+write identity-policy']);
+    expect(await reaches(build([{ name: 'app', allow: [rw, allow(['kms:Decrypt'], [key.arn])] }], [encrypted, key]))).toEqual([
+      'role:app -> s3:derm-images read+write identity-policy',
+    ]);
   });
 
   it('Action "*" on "*" is admin (with read and write) on every mapped store; internal data is not mapped', async () => {
-    const inv = build([{ name: 'admin', allow: [allow(['*'], ['*'])] }], [images, { name: 'exports', tags: { 'data-class': 'internal' } }, { name: 'contacts', tags: { 'data-class': 'pii' } }]);
-    expect(await reaches(inv)).toEqual(['role:admin -> s3:contacts read+write+admin identity-policy', 'role:admin -> s3:derm-images read+write+admin identity-policy']);
+    const inv = build(
+      [{ name: 'admin', allow: [allow(['*'], ['*'])] }],
+      [images, { name: 'exports', tags: { 'data-class': 'internal' } }, { name: 'contacts', tags: { 'data-class': 'pii' } }],
+    );
+    expect(await reaches(inv)).toEqual([
+      'role:admin -> s3:contacts read+write+admin identity-policy',
+      'role:admin -> s3:derm-images read+write+admin identity-policy',
+    ]);
   });
 });
 

@@ -47,7 +47,12 @@ const EXPECTED = [
 ];
 
 interface Doc {
-  stores: Array<{ label: string; dataClass: string; owner?: string; reaches: Array<{ principal: { label: string }; levels: string[]; via: string; route: string }> }>;
+  stores: Array<{
+    label: string;
+    dataClass: string;
+    owner?: string;
+    reaches: Array<{ principal: { label: string }; levels: string[]; via: string; route: string }>;
+  }>;
   delta?: { gained: unknown[]; lost: unknown[] };
 }
 
@@ -62,7 +67,9 @@ describe('nhi-guard access on the bundled stacks', () => {
     expect(rows).toEqual([...EXPECTED].sort());
     expect(doc.stores.map((s) => `${s.label} ${s.dataClass} ${s.owner}`)).toContain('secret telehealth/sms-gateway/api-key pii digital-health');
     const chain = doc.stores.find((s) => s.label === 's3 stmary-ehr-downtime-reports')!.reaches.find((e) => e.via === 'role-chain')!;
-    expect(chain.route).toMatch(/^arn:aws:iam::111122223333:role\/ed-oncall-physician-leads → assumes role ed-break-glass \(trust statement #0 admits it if aws:multifactorauthpresent match\) → ed-break-glass-permissions #0 allows s3:getobject → s3 stmary-ehr-downtime-reports → decrypts with KMS key/);
+    expect(chain.route).toMatch(
+      /^arn:aws:iam::111122223333:role\/ed-oncall-physician-leads → assumes role ed-break-glass \(trust statement #0 admits it if aws:multifactorauthpresent match\) → ed-break-glass-permissions #0 allows s3:getobject → s3 stmary-ehr-downtime-reports → decrypts with KMS key/,
+    );
   });
 
   it('the bundled stacks pass NHI-LP-010 and NHI-LP-011 (every reach is phi-classified or own-account, at most 3 per store); a lower phiMaxReach names the stores with 3', async () => {
@@ -73,7 +80,9 @@ describe('nhi-guard access on the bundled stacks', () => {
     const data = path.join(dir, 'tight.json');
     writeFileSync(data, JSON.stringify({ phiMaxReach: 2 }));
     const tight = await runCli(['check', '--synth', dir, '--format', 'json', '--now', '2026-11-22', '--fail-on', 'none', '--data', data]);
-    const lp011 = (JSON.parse(tight.stdout) as { findings: Array<{ ruleId: string; resource: { name: string } }> }).findings.filter((f) => f.ruleId === 'NHI-LP-011');
+    const lp011 = (JSON.parse(tight.stdout) as { findings: Array<{ ruleId: string; resource: { name: string } }> }).findings.filter(
+      (f) => f.ruleId === 'NHI-LP-011',
+    );
     expect(lp011.map((f) => f.resource.name).sort()).toEqual(['stmary-ehr-downtime-reports', 'stmary-portal-messages']);
   });
 
@@ -99,7 +108,10 @@ describe('nhi-guard access on the bundled stacks', () => {
     const shown = doc.slice(doc.indexOf('\n', start) + 1, end).trim();
     const md = await runCli(['access', '--synth', dir, '--format', 'markdown', '--now', '2026-11-22']);
     expect(md.code, md.stderr).toBe(0);
-    const current = md.stdout.replace('<!-- nhi-guard-access -->\n', '').trim().replace(/^#{2,3} /gm, '#### ');
+    const current = md.stdout
+      .replace('<!-- nhi-guard-access -->\n', '')
+      .trim()
+      .replace(/^#{2,3} /gm, '#### ');
     // On a difference: paste the command's output there (headings as ####).
     expect(shown).toBe(current);
   });

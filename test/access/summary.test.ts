@@ -20,12 +20,22 @@ const entry = (name: string, levels: AccessEntry['levels'], via: AccessEntry['vi
   steps: [{ kind: 'grant', from: `role/${name}`, to: 's3/b', policy: 'p', statement: 0, actions: ['s3:getobject'] }],
 });
 
-const store = (name: string, dataClass: string, reaches: AccessEntry[]): AccessStoreEntry => ({ id: `s3/${name}`, kind: 's3', name, label: `s3 ${name}`, dataClass, owner: 'data-team', reaches });
+const store = (name: string, dataClass: string, reaches: AccessEntry[]): AccessStoreEntry => ({
+  id: `s3/${name}`,
+  kind: 's3',
+  name,
+  label: `s3 ${name}`,
+  dataClass,
+  owner: 'data-team',
+  reaches,
+});
 
 /** 40 roles with read+write on each of 3 phi buckets, one of them also through a chain; a pii bucket. */
 function bigMap(): AccessStoreEntry[] {
   const roles = Array.from({ length: 40 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
-  const phi = ['scans', 'labs', 'claims'].map((b) => store(b, 'phi', [...roles.map((r) => entry(r, ['read', 'write'])), entry('analytics', ['read'], 'role-chain')]));
+  const phi = ['scans', 'labs', 'claims'].map((b) =>
+    store(b, 'phi', [...roles.map((r) => entry(r, ['read', 'write'])), entry('analytics', ['read'], 'role-chain')]),
+  );
   return [...phi, store('contacts', 'pii', [entry('svc-00', ['read'])])];
 }
 
@@ -37,7 +47,12 @@ describe('the compact access map of the findings document', () => {
     for (const s of a.stores) {
       expect(s.reaches).toHaveLength(2);
       expect(s.reaches[0]).toEqual({ principals: Array.from({ length: 40 }, (_, i) => i), levels: ['read', 'write'], via: 'identity-policy' });
-      expect(s.reaches[1]).toEqual({ principals: [40], levels: ['read'], via: 'role-chain', route: 'role analytics → assumes role reader → p #0 allows s3:getobject → s3 b' });
+      expect(s.reaches[1]).toEqual({
+        principals: [40],
+        levels: ['read'],
+        via: 'role-chain',
+        route: 'role analytics → assumes role reader → p #0 allows s3:getobject → s3 b',
+      });
     }
     // Over four times smaller than the same rows with their principals inline (the 1.1.0 form).
     const inline = accessStores(a);
@@ -49,13 +64,27 @@ describe('the compact access map of the findings document', () => {
     const rows = accessStores(compactAccess(bigMap()));
     expect(rows).toHaveLength(3);
     expect(rows[0]!.reaches).toHaveLength(41);
-    expect(rows[0]!.reaches[7]).toEqual({ principal: { kind: 'role', label: 'role svc-07', owner: 'team-a' }, level: 'write', levels: ['read', 'write'], via: 'identity-policy' });
-    expect(rows[0]!.reaches[40]).toMatchObject({ principal: { label: 'role analytics' }, level: 'read', via: 'role-chain', route: expect.stringContaining('assumes role reader') });
+    expect(rows[0]!.reaches[7]).toEqual({
+      principal: { kind: 'role', label: 'role svc-07', owner: 'team-a' },
+      level: 'write',
+      levels: ['read', 'write'],
+      via: 'identity-policy',
+    });
+    expect(rows[0]!.reaches[40]).toMatchObject({
+      principal: { label: 'role analytics' },
+      level: 'read',
+      via: 'role-chain',
+      route: expect.stringContaining('assumes role reader'),
+    });
   });
 
   it('principals that differ in owner or last use stay apart', () => {
     const live = (lastUsed: string | null) => ({ ...entry('svc', ['read']), principal: { ...entry('svc', ['read']).principal, lastUsed } });
-    const a = compactAccess([store('x', 'phi', [live('2026-01-01T00:00:00Z')]), store('y', 'phi', [live(null)]), store('z', 'phi', [entry('svc', ['read'], 'identity-policy', 'team-b')])]);
+    const a = compactAccess([
+      store('x', 'phi', [live('2026-01-01T00:00:00Z')]),
+      store('y', 'phi', [live(null)]),
+      store('z', 'phi', [entry('svc', ['read'], 'identity-policy', 'team-b')]),
+    ]);
     expect(a.principals.map((p) => [p.owner, p.lastUsed])).toEqual([
       ['team-a', '2026-01-01T00:00:00Z'],
       ['team-a', null],
@@ -64,7 +93,16 @@ describe('the compact access map of the findings document', () => {
   });
 
   it('reads the 1.1.0 form (an array of stores with inline principals) as it is', () => {
-    const old: AccessStoreSummary[] = [{ id: 's3/b', kind: 's3', name: 'b', label: 's3 b', dataClass: 'phi', reaches: [{ principal: { kind: 'role', label: 'role r' }, level: 'read', levels: ['read'], via: 'identity-policy' }] }];
+    const old: AccessStoreSummary[] = [
+      {
+        id: 's3/b',
+        kind: 's3',
+        name: 'b',
+        label: 's3 b',
+        dataClass: 'phi',
+        reaches: [{ principal: { kind: 'role', label: 'role r' }, level: 'read', levels: ['read'], via: 'identity-policy' }],
+      },
+    ];
     expect(check('findings', { ...makeDoc({}), access: old })).toBeNull();
     expect(accessStores(old)).toBe(old);
     expect(accessStores(undefined)).toEqual([]);

@@ -46,8 +46,15 @@ describe('access map of a real terraform configuration against moto', () => {
     expect(rows(JSON.parse(fromPlan.stdout) as Doc)).toEqual(EXPECTED);
 
     const check = await runCli(['check', '--plan', plan, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
-    const lp010 = (JSON.parse(check.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings.filter((f) => f.ruleId === 'NHI-LP-010').map((f) => f.message.split(' reaches ')[0]).sort();
-    expect(lp010).toEqual([`${VENDOR_ROLE} (outside this input) (another account)`, 'every principal of account 444455556666 (another account)', 'role derm-analytics (data-class internal)']);
+    const lp010 = (JSON.parse(check.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings
+      .filter((f) => f.ruleId === 'NHI-LP-010')
+      .map((f) => f.message.split(' reaches ')[0])
+      .sort();
+    expect(lp010).toEqual([
+      `${VENDOR_ROLE} (outside this input) (another account)`,
+      'every principal of account 444455556666 (another account)',
+      'role derm-analytics (data-class internal)',
+    ]);
 
     work.tf.apply(['access.tfplan']);
     const state = path.join(work.dir, 'terraform.tfstate');

@@ -7,13 +7,23 @@ import { finding, makeDoc } from '../reports/fixture.js';
 const base: Finding = finding('NHI-LP-001', {
   message: 'break-glass role ed-break-glass allows sessions of 7200 seconds, more than 3600',
   identity: 'ed-break-glass',
-  resource: { type: 'aws_iam_role', name: 'ed-break-glass', address: 'aws_iam_role.EdBreakGlass', file: '/repo/cdktf.out/stacks/ed/cdk.tf.json', stack: 'ed-break-glass' },
+  resource: {
+    type: 'aws_iam_role',
+    name: 'ed-break-glass',
+    address: 'aws_iam_role.EdBreakGlass',
+    file: '/repo/cdktf.out/stacks/ed/cdk.tf.json',
+    stack: 'ed-break-glass',
+  },
 });
 
 describe('evidenceOf', () => {
   it('masks dates, day counts and durations, keeps account ids, ARNs and rule ids', () => {
-    expect(evidenceOf('role x expired on 2026-06-30 (145 days ago) and is still declared')).toBe('role x expired on <date> (<n> days ago) and is still declared');
-    expect(evidenceOf('waiver of NHI-ROT-003 for k expired on 2026-11-19T10:00:00Z, 3 days ago')).toBe('waiver of NHI-ROT-003 for k expired on <date>, <n> days ago');
+    expect(evidenceOf('role x expired on 2026-06-30 (145 days ago) and is still declared')).toBe(
+      'role x expired on <date> (<n> days ago) and is still declared',
+    );
+    expect(evidenceOf('waiver of NHI-ROT-003 for k expired on 2026-11-19T10:00:00Z, 3 days ago')).toBe(
+      'waiver of NHI-ROT-003 for k expired on <date>, <n> days ago',
+    );
     const trust = 'role v trusts arn:aws:iam::999988887777:root of account 999988887777 without an sts:ExternalId condition';
     expect(evidenceOf(trust)).toBe(trust);
     expect(evidenceOf('allows s3:GetObject on arn:aws:s3:::lab-2024/*')).toBe('allows s3:GetObject on arn:aws:s3:::lab-2024/*');

@@ -53,7 +53,9 @@ describe('check --baseline', () => {
     expect(check('findings', doc)).toBeNull();
     const fresh = doc.findings.filter((f: { baseline: string }) => f.baseline === 'new');
     expect(fresh.map((f: { ruleId: string; identity: string }) => [f.ruleId, f.identity])).toEqual([['NHI-OWN-002', 'lab-results-exchange']]);
-    expect(doc.baseline.resolved.map((f: { ruleId: string; resource: { type: string } }) => [f.ruleId, f.resource.type])).toEqual([['NHI-EXP-001', 'aws_iam_role']]);
+    expect(doc.baseline.resolved.map((f: { ruleId: string; resource: { type: string } }) => [f.ruleId, f.resource.type])).toEqual([
+      ['NHI-EXP-001', 'aws_iam_role'],
+    ]);
     const base = JSON.parse(readFileSync(baseline, 'utf8'));
     expect(doc.baseline).toMatchObject({ file: baseline, new: 1, existing: base.findings.length - 1, notEvaluated: 0 });
     // The moved stack file, the reordered resources and the changed expiry date did not make anything new.

@@ -21,7 +21,14 @@ async function ruleCounts(file: string, skip: ReadonlySet<string>): Promise<Reco
 
 describe('renameAll', () => {
   it('renames whole names only, the Secrets Manager ARN suffix included', () => {
-    const text = JSON.stringify({ a: 'lab-feed', b: 'arn:aws:s3:::lab-feed/*', c: 'lab-feed-logs', d: 'xlab-feed', e: 'arn:aws:secretsmanager:us-east-1:1:secret:lab-feed-AbCdEf', f: 'lab-feed-AbCdEfG' });
+    const text = JSON.stringify({
+      a: 'lab-feed',
+      b: 'arn:aws:s3:::lab-feed/*',
+      c: 'lab-feed-logs',
+      d: 'xlab-feed',
+      e: 'arn:aws:secretsmanager:us-east-1:1:secret:lab-feed-AbCdEf',
+      f: 'lab-feed-AbCdEfG',
+    });
     expect(JSON.parse(renameAll(text, ['lab-feed'], '-r1'))).toEqual({
       a: 'lab-feed-r1',
       b: 'arn:aws:s3:::lab-feed-r1/*',

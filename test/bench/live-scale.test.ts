@@ -28,7 +28,13 @@ afterAll(async () => {
 describe('live collection benchmark (small scale, counts only)', () => {
   it('the snapshot reads every seeded role, user, key and secret, without gaps', async () => {
     const s = await snapshotOnce(opts);
-    expect({ roles: s.roles, users: s.users, accessKeys: s.accessKeys, secrets: s.secrets, gaps: s.gaps }).toEqual({ roles: 23, users: 7, accessKeys: 7, secrets: 11, gaps: 0 });
+    expect({ roles: s.roles, users: s.users, accessKeys: s.accessKeys, secrets: s.secrets, gaps: s.gaps }).toEqual({
+      roles: 23,
+      users: 7,
+      accessKeys: 7,
+      secrets: 11,
+      gaps: 0,
+    });
   }, 120_000);
 
   it('the bare API calls fetch the same elements', async () => {

@@ -24,7 +24,9 @@ const section = (() => {
   const end = doc.indexOf('\n## ', start + 1);
   return doc.slice(start, end < 0 ? undefined : end);
 })();
-const yamlBlocks = codeBlocks(section).filter((b) => b.lang === 'yaml').map((b) => parseYaml(b.body) as Record<string, any>);
+const yamlBlocks = codeBlocks(section)
+  .filter((b) => b.lang === 'yaml')
+  .map((b) => parseYaml(b.body) as Record<string, any>);
 const githubYaml = yamlBlocks[0]!;
 const gitlabYaml = yamlBlocks[1]!;
 
@@ -34,7 +36,11 @@ let origin: string;
 let env: NodeJS.ProcessEnv;
 
 const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
+  const r = spawnSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' },
+  });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 };
@@ -158,7 +164,13 @@ describe('docs/ci.md: adopting the gate with a baseline of the target branch', (
     const job = gitlabYaml['nhi-guard'];
     expect(job.variables.GIT_DEPTH).toBe('0');
     const script = (job.script as string[]).join('\n');
-    const r = await runShellAsync(script, dir, { ...env, CI: 'true', CI_PROJECT_DIR: dir, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_PIPELINE_SOURCE: 'merge_request_event' });
+    const r = await runShellAsync(script, dir, {
+      ...env,
+      CI: 'true',
+      CI_PROJECT_DIR: dir,
+      CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+      CI_PIPELINE_SOURCE: 'merge_request_event',
+    });
     expect(r.code, r.stderr.slice(-2000)).toBe(1);
     expect(r.stdout).toMatch(/against the baseline: 1 new, \d+ existing, 1 resolved/);
     for (const f of job.artifacts.paths as string[]) expect(existsSync(path.join(dir, f)), f).toBe(true);

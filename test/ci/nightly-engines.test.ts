@@ -22,7 +22,9 @@ const doc = readFileSync(path.resolve('docs/nightly.md'), 'utf8');
 const section = doc.slice(doc.indexOf('## One job per account'));
 const blocks = codeBlocks(section);
 const asl = JSON.parse(blocks.find((b) => b.lang === 'json')!.body) as Record<string, any>;
-const k8s = blocks.filter((b) => b.lang === 'yaml' && /^kind: /m.test(b.body) && /^apiVersion: /m.test(b.body)).flatMap((b) => parseAllDocuments(b.body).map((d) => d.toJS() as Record<string, any>));
+const k8s = blocks
+  .filter((b) => b.lang === 'yaml' && /^kind: /m.test(b.body) && /^apiVersion: /m.test(b.body))
+  .flatMap((b) => parseAllDocuments(b.body).map((d) => d.toJS() as Record<string, any>));
 const github = parseYaml(blocks.find((b) => b.lang === 'yaml' && b.body.includes('.github/workflows/nightly-org.yml'))!.body) as Record<string, any>;
 
 type State = Record<string, any>;
@@ -119,7 +121,9 @@ describe('docs/nightly.md: Kubernetes Jobs', () => {
     // The script reads the account at its completion index from the mounted file.
     expect(podScripts().find((p) => p.name === 'scan')!.script).toContain('sed -n "$((JOB_COMPLETION_INDEX + 1))p" /config/accounts');
     // Both Jobs write to and read from the same claim.
-    const claims = k8s.filter((o) => o.kind === 'Job').map((j) => j.spec.template.spec.volumes.find((v: { persistentVolumeClaim?: unknown }) => v.persistentVolumeClaim).persistentVolumeClaim.claimName);
+    const claims = k8s
+      .filter((o) => o.kind === 'Job')
+      .map((j) => j.spec.template.spec.volumes.find((v: { persistentVolumeClaim?: unknown }) => v.persistentVolumeClaim).persistentVolumeClaim.claimName);
     expect(new Set(claims)).toEqual(new Set(['nhi-guard-reports']));
   });
 
@@ -138,7 +142,10 @@ describe('docs/nightly.md: Kubernetes Jobs', () => {
     for (const [k, v] of Object.entries(cm.data as Record<string, string>)) writeFileSync(path.join(dir, k), v);
     const head = scripts[0]!.script.slice(0, scripts[0]!.script.indexOf('mkdir'));
     const local = head.replaceAll('/config/', `${dir}/`).replaceAll('/tmp/aws-config', `${dir}/aws-config.out`);
-    const run = spawnSync('sh', ['-c', `${local}\necho "$ACCOUNT"; cat "$AWS_CONFIG_FILE"`], { encoding: 'utf8', env: { PATH: process.env.PATH, JOB_COMPLETION_INDEX: '1', EXTERNAL_ID: 'ext-1' } });
+    const run = spawnSync('sh', ['-c', `${local}\necho "$ACCOUNT"; cat "$AWS_CONFIG_FILE"`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, JOB_COMPLETION_INDEX: '1', EXTERNAL_ID: 'ext-1' },
+    });
     expect(run.status, run.stderr).toBe(0);
     const second = (cm.data.accounts as string).split('\n')[1]!;
     expect(run.stdout.split('\n')[0]).toBe(second);
@@ -156,7 +163,8 @@ describe('docs/nightly.md: every nhi-guard command line of the examples', () => 
 
   it('are found (GitHub matrix, Step Functions tasks, pods)', () => {
     expect(lines.map((l) => l.command.join(' '))).toEqual(['drift', 'report merge', 'drift', 'report merge', 'drift', 'report merge']);
-    for (const l of lines.filter((x) => x.command[0] === 'drift')) expect(l.flags).toEqual(expect.arrayContaining(['--live', '--all-regions', '--history', '--format', '--output']));
+    for (const l of lines.filter((x) => x.command[0] === 'drift'))
+      expect(l.flags).toEqual(expect.arrayContaining(['--live', '--all-regions', '--history', '--format', '--output']));
   });
 
   it.each(['drift', 'report merge'])('nhi-guard %s has every option they use', async (command) => {

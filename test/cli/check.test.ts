@@ -18,7 +18,13 @@ describe('nhi-guard check --synth', () => {
     expect(doc.now).toBe('2026-11-22T00:00:00.000Z');
     const byRule = (id: string) => doc.findings.filter((f: { ruleId: string }) => f.ruleId === id);
     // About the identity; the policy that grants Action "*" is the evidence.
-    expect(byRule('NHI-LP-001')[0]).toMatchObject({ severity: 'critical', identity: 'hl7-interface-engine', source: 'synth', resource: { constructPath: 'legacy-hl7/InterfaceEngineRole' }, evidence: [{ constructPath: 'legacy-hl7/InterfaceEngineAdmin' }] });
+    expect(byRule('NHI-LP-001')[0]).toMatchObject({
+      severity: 'critical',
+      identity: 'hl7-interface-engine',
+      source: 'synth',
+      resource: { constructPath: 'legacy-hl7/InterfaceEngineRole' },
+      evidence: [{ constructPath: 'legacy-hl7/InterfaceEngineAdmin' }],
+    });
     expect(byRule('NHI-EXP-002')[0]).toMatchObject({ identity: 'pacs-vendor-support', owner: 'imaging-it' });
     expect(byRule('NHI-EXP-002')[0].message).toContain('expired on 2026-06-30 (145 days ago)');
     // The compliant lab exchange identity has no finding at all.

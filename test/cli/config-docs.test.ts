@@ -11,7 +11,14 @@ import { codeBlocks, expectedExit, runShell } from '../support/shell.js';
 const doc = readFileSync(path.resolve('docs/config.md'), 'utf8');
 const blocks = codeBlocks(doc);
 const files = blocks.filter((b) => b.lang === 'yaml' && /^# file: /.test(b.body)).map((b) => ({ name: /^# file: (\S+)/.exec(b.body)![1]!, body: b.body }));
-const commands = blocks.filter((b) => b.lang === 'sh').flatMap((b) => b.body.split('\n').map(expectedExit).filter((x) => x !== undefined));
+const commands = blocks
+  .filter((b) => b.lang === 'sh')
+  .flatMap((b) =>
+    b.body
+      .split('\n')
+      .map(expectedExit)
+      .filter((x) => x !== undefined),
+  );
 
 let repo: string;
 

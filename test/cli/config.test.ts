@@ -47,7 +47,11 @@ describe('--config', () => {
       ['camel.yaml', 'failOn: high\n', "$.failOn: is not a key: config keys are the flags' names, write fail-on"],
       ['profile.yaml', 'profile: prod-admin\n', '$.profile: is not accepted from a config file: it chooses the AWS credentials'],
       ['single.yaml', 'data: [a.yaml, b.yaml]\n', '$.data: must be a single value, not a list'],
-      ['severity.yaml', 'severity-override: {NHI-OWN-002: urgent}\n', '$["severity-override"]["NHI-OWN-002"]: must be one of critical, high, medium, low, info, not "urgent"'],
+      [
+        'severity.yaml',
+        'severity-override: {NHI-OWN-002: urgent}\n',
+        '$["severity-override"]["NHI-OWN-002"]: must be one of critical, high, medium, low, info, not "urgent"',
+      ],
       ['choice.yaml', 'fail-on: sometimes\n', '$["fail-on"]: must be one of critical, high, medium, low, info, none'],
       ['type.yaml', 'waivers: [3]\n', '$.waivers[0]: must be a path'],
       ['list.yaml', '- a\n', '$: must be an object of option defaults'],

@@ -57,7 +57,23 @@ describe('--format FORMAT=FILE', () => {
   it('one run writes every report, the bare format to stdout', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-formats-'));
     const f = (n: string) => path.join(dir, 'reports', n);
-    const r = await runCli(['check', '--synth', synthExamples(), '--now', NOW, '--fail-on', 'none', '--format', `sarif=${f('nhi.sarif')}`, '--format', `markdown=${f('nhi.md')}`, '--format', `json=${f('nhi.json')}`, '--format', 'text']);
+    const r = await runCli([
+      'check',
+      '--synth',
+      synthExamples(),
+      '--now',
+      NOW,
+      '--fail-on',
+      'none',
+      '--format',
+      `sarif=${f('nhi.sarif')}`,
+      '--format',
+      `markdown=${f('nhi.md')}`,
+      '--format',
+      `json=${f('nhi.json')}`,
+      '--format',
+      'text',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\d+ finding\(s\) on \d+ identities/);
     const doc = JSON.parse(readFileSync(f('nhi.json'), 'utf8'));
@@ -69,7 +85,21 @@ describe('--format FORMAT=FILE', () => {
 
   it('--output takes the bare format; a second bare format or a file twice is exit 2 before anything is written', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-formats-'));
-    const r = await runCli(['check', '--synth', synthExamples(), '--now', NOW, '--fail-on', 'none', '--format', 'junit', '--format', `json=${dir}/a.json`, '--output', `${dir}/j.xml`]);
+    const r = await runCli([
+      'check',
+      '--synth',
+      synthExamples(),
+      '--now',
+      NOW,
+      '--fail-on',
+      'none',
+      '--format',
+      'junit',
+      '--format',
+      `json=${dir}/a.json`,
+      '--output',
+      `${dir}/j.xml`,
+    ]);
     expect(r.code).toBe(0);
     expect(readFileSync(`${dir}/j.xml`, 'utf8')).toMatch(/^<\?xml/);
     const twice = await runCli(['check', '--synth', synthExamples(), '--format', `json=${dir}/x.json`, '--format', `sarif=${dir}/x.json`]);
@@ -110,7 +140,10 @@ describe('the command line itself', () => {
     expect(r.stdout).toContain('Examples:');
   });
 
-  it.each([['report', 'merge', 'a.json'], ['policies', 'list']])('%s --help shows examples', async (...args) => {
+  it.each([
+    ['report', 'merge', 'a.json'],
+    ['policies', 'list'],
+  ])('%s --help shows examples', async (...args) => {
     const r = await runCli([...args, '--help']);
     expect(r.stdout).toContain('Examples:');
   });
@@ -122,7 +155,9 @@ describe('the command line itself', () => {
   it('an exit 0 with critical findings says why in the last line (npm start)', async () => {
     const r = await runCli(['check', '--synth', synthExamples(), '--now', NOW, '--fail-on', 'none']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^exit 0 although 2 critical, \d+ high finding\(s\) are open: --fail-on none never fails the run; a CI gate runs with --fail-on high$/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^exit 0 although 2 critical, \d+ high finding\(s\) are open: --fail-on none never fails the run; a CI gate runs with --fail-on high$/,
+    );
     const gated = await runCli(['check', '--synth', synthExamples(), '--now', NOW]);
     expect(gated.code).toBe(1);
     expect(gated.stdout.trimEnd().split('\n').at(-1)).toMatch(/^\d+ finding\(s\) on/);

@@ -28,7 +28,11 @@ async function run(args: string[]): Promise<Doc> {
   return doc;
 }
 
-const tr002 = (d: Doc) => d.findings.filter((f) => f.ruleId === 'NHI-TR-002').map((f) => f.resource.address).sort();
+const tr002 = (d: Doc) =>
+  d.findings
+    .filter((f) => f.ruleId === 'NHI-TR-002')
+    .map((f) => f.resource.address)
+    .sort();
 
 function tmp(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-own-account-'));
@@ -54,7 +58,10 @@ describe('the own account the user names', () => {
     expect((await run(['--state', STATE])).account).toEqual({ id: '123456789012', source: 'known-arns' });
     expect((await run(['--state', STATE, '--own-account', '111111111111'])).account).toEqual({ id: '111111111111', source: 'own-account' });
     // Several named: the one the input names, when it is among them.
-    expect((await run(['--state', STATE, '--own-account', '111111111111', '--own-account', '123456789012'])).account).toEqual({ id: '123456789012', source: 'own-account' });
+    expect((await run(['--state', STATE, '--own-account', '111111111111', '--own-account', '123456789012'])).account).toEqual({
+      id: '123456789012',
+      source: 'own-account',
+    });
   });
 
   it('from the config file (own-account) and from policy data (ownAccounts); the option wins over policy data', async () => {
@@ -66,7 +73,10 @@ describe('the own account the user names', () => {
     const fromData = await run(['--plan', PLAN, '--data', path.join(dir, 'data.yaml')]);
     expect(fromData.account).toEqual({ id: '210987654321', source: 'policy-data' });
     expect(tr002(fromData)).not.toContain('aws_iam_role.id["tr002-bad"]');
-    expect((await run(['--plan', PLAN, '--data', path.join(dir, 'data.yaml'), '--own-account', '123456789012'])).account).toEqual({ id: '123456789012', source: 'own-account' });
+    expect((await run(['--plan', PLAN, '--data', path.join(dir, 'data.yaml'), '--own-account', '123456789012'])).account).toEqual({
+      id: '123456789012',
+      source: 'own-account',
+    });
   });
 
   it('a value that is not a 12-digit account id is exit 2 with one line', async () => {
@@ -83,6 +93,8 @@ describe('the own account the user names', () => {
     writeFileSync(path.join(dir, 'nhi.yaml'), 'own-account: [123456789012, 012345678901]\n');
     const c = await runCli(['check', '--plan', PLAN, '--config', path.join(dir, 'nhi.yaml'), '--format', 'json']);
     expect(c.code).toBe(2);
-    expect(c.stderr).toBe(`nhi-guard: ${path.join(dir, 'nhi.yaml')}: $["own-account"][1]: must be a 12-digit AWS account id (quote it in YAML when it starts with 0)\n`);
+    expect(c.stderr).toBe(
+      `nhi-guard: ${path.join(dir, 'nhi.yaml')}: $["own-account"][1]: must be a 12-digit AWS account id (quote it in YAML when it starts with 0)\n`,
+    );
   });
 });

@@ -32,7 +32,10 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
   it('reports exactly the drift of the snapshot, and the live-only rules', async () => {
     const { code, doc } = await driftJson();
     expect(code).toBe(0);
-    const drift = doc.findings.filter((f) => f.source === 'drift').map((f) => `${f.ruleId} ${where(f)}`).sort();
+    const drift = doc.findings
+      .filter((f) => f.source === 'drift')
+      .map((f) => `${f.ruleId} ${where(f)}`)
+      .sort();
     expect(drift).toEqual([
       'NHI-DRIFT-001 iam-access-key AKIASHADOW0000000001',
       'NHI-DRIFT-001 iam-user shadow-ci',
@@ -47,7 +50,11 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
       'NHI-DRIFT-006 aws_secretsmanager_secret aws_secretsmanager_secret.lab_api',
       'NHI-DRIFT-007 aws_iam_role aws_iam_role.legacy',
     ]);
-    const evidence = (id: string) => doc.findings.filter((f) => f.ruleId === id).map((f) => `${f.resource.name}: ${(f.evidence ?? []).map((e) => `${e.type} ${e.name}`).join(', ')}`).sort();
+    const evidence = (id: string) =>
+      doc.findings
+        .filter((f) => f.ruleId === id)
+        .map((f) => `${f.resource.name}: ${(f.evidence ?? []).map((e) => `${e.type} ${e.name}`).join(', ')}`)
+        .sort();
     expect(evidence('NHI-DRIFT-003')).toEqual(['etl-20261123093504004600000001: aws-managed-policy AdministratorAccess', 'svc-lab: inline-policy read-lab']);
     expect(doc.findings.find((f) => f.ruleId === 'NHI-DRIFT-007')!.message).toBe(
       'role legacy-batch: the live trust policy admits AWS arn:aws:iam::999988887777:root to sts:assumerole, which the declaration does not',
@@ -61,14 +68,19 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
     const tag = doc.findings.find((f) => f.ruleId === 'NHI-DRIFT-004')!;
     expect(tag.owner).toBe('team-lab');
     expect(tag.message).toBe('role svc-lab: owner is "team-lab-ops" live but "team-lab" declared');
-    expect(doc.findings.find((f) => f.ruleId === 'NHI-DRIFT-003' && f.evidence?.[0]?.name === 'AdministratorAccess')!.identity).toBe('etl-20261123093504004600000001');
+    expect(doc.findings.find((f) => f.ruleId === 'NHI-DRIFT-003' && f.evidence?.[0]?.name === 'AdministratorAccess')!.identity).toBe(
+      'etl-20261123093504004600000001',
+    );
     // The service-linked role is exempt from NHI-DRIFT-001.
     expect(doc.findings.some((f) => f.ruleId === 'NHI-DRIFT-001' && f.resource.name === 'AWSServiceRoleForSupport')).toBe(false);
     // The inventory section lists the live side; the inputs name both sides.
     expect(doc.inputs.map((i) => i.kind)).toEqual(['state', 'live']);
-    expect(doc.inventory!.filter((r) => r.element === 'identity').map((r) => r.name).sort()).toEqual(
-      ['AWSServiceRoleForSupport', 'etl-20261123093504004600000001', 'legacy-batch', 'secret-rotator', 'shadow-ci', 'svc-lab', 'vendor-acme-sftp'],
-    );
+    expect(
+      doc
+        .inventory!.filter((r) => r.element === 'identity')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['AWSServiceRoleForSupport', 'etl-20261123093504004600000001', 'legacy-batch', 'secret-rotator', 'shadow-ci', 'svc-lab', 'vendor-acme-sftp']);
     expect(doc.gaps).toBeUndefined();
     // Findings on a declared element count for its live counterpart in the inventory table.
     expect(doc.inventory!.find((r) => r.id === 'iam-role:svc-lab')!.findings).toBeGreaterThanOrEqual(2);
@@ -76,10 +88,17 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
 
   it('a waiver that names the declared key, by its address, covers the live findings about that key', async () => {
     const before = await driftJson();
-    const key = (d: FindingsDocument, rule: string) => d.findings.find((f) => f.ruleId === rule && f.resource.type === 'iam-access-key' && f.resource.name === 'AKIARZPUZDIKOES7TQ7C');
+    const key = (d: FindingsDocument, rule: string) =>
+      d.findings.find((f) => f.ruleId === rule && f.resource.type === 'iam-access-key' && f.resource.name === 'AKIARZPUZDIKOES7TQ7C');
     expect(key(before.doc, 'NHI-ROT-005')?.waived).toBe(false);
     const file = path.join(tmp(), 'waivers.yaml');
-    const waiver = (rule: string, resource: string) => ({ ruleId: rule, resource, owner: 'team-vendors', reason: 'the vendor rotates by hand until its SFTP moves', expiresOn: '2026-12-31' });
+    const waiver = (rule: string, resource: string) => ({
+      ruleId: rule,
+      resource,
+      owner: 'team-vendors',
+      reason: 'the vendor rotates by hand until its SFTP moves',
+      expiresOn: '2026-12-31',
+    });
     writeFileSync(file, JSON.stringify({ waivers: [waiver('NHI-ROT-005', 'aws_iam_access_key.vendor'), waiver('NHI-ROT-003', 'aws_iam_access_key.other')] }));
     const after = await driftJson(['--waivers', file]);
     const rot005 = key(after.doc, 'NHI-ROT-005')!;
@@ -97,7 +116,21 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
     const file = path.join(tmp(), 'gaps.json');
     writeFileSync(file, JSON.stringify(snap));
     const out = path.join(tmp(), 'report.html');
-    const r = await runCli(['drift', '--declared-state', ESTATE_TFSTATE, '--snapshot', file, '--now', NOW, '--format', 'html', '--output', out, '--fail-on', 'none']);
+    const r = await runCli([
+      'drift',
+      '--declared-state',
+      ESTATE_TFSTATE,
+      '--snapshot',
+      file,
+      '--now',
+      NOW,
+      '--format',
+      'html',
+      '--output',
+      out,
+      '--fail-on',
+      'none',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: iam ListAccessKeys vendor-acme-sftp: AccessDenied/);
@@ -124,7 +157,11 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
     const dir = tmp();
     const run = () =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['bin/nhi-guard.mjs', ...base, '--history', dir, '--format', 'json', '--output', path.join(tmp(), 'r.json'), '--fail-on', 'none'], { stdio: 'ignore', timeout: 170_000 });
+        const child = spawn(
+          process.execPath,
+          ['bin/nhi-guard.mjs', ...base, '--history', dir, '--format', 'json', '--output', path.join(tmp(), 'r.json'), '--fail-on', 'none'],
+          { stdio: 'ignore', timeout: 170_000 },
+        );
         child.on('error', reject);
         child.on('exit', (code) => resolve(code ?? -1));
       });

@@ -12,7 +12,11 @@ import { finding, makeDoc } from '../reports/fixture.js';
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'nhi-history-'));
 
 function docAt(iso: string, base: FindingsDocument = makeDoc()): FindingsDocument {
-  return { ...base, generatedAt: iso, trend: [{ generatedAt: '2026-01-01T00:00:00.000Z', bySeverity: { critical: 9, high: 0, medium: 0, low: 0, info: 0 }, total: 9 }] };
+  return {
+    ...base,
+    generatedAt: iso,
+    trend: [{ generatedAt: '2026-01-01T00:00:00.000Z', bySeverity: { critical: 9, high: 0, medium: 0, low: 0, info: 0 }, total: 9 }],
+  };
 }
 
 describe('history folder', () => {
@@ -73,7 +77,12 @@ describe('history folder', () => {
     const older = makeDoc({ findings: [finding('NHI-LP-001', { message: 'a', owner: 'team-a' }), finding('NHI-OWN-001', { message: 'b' })] });
     await appendHistory(dir, { ...older, generatedAt: '2026-11-20T00:00:00.000Z' });
     const history = await readHistory(dir, () => undefined);
-    const current = { ...makeDoc({ findings: [finding('NHI-LP-002', { message: 'c', owner: 'team-a' }), finding('NHI-LP-002', { message: 'd', owner: 'team-a', waived: true })] }), generatedAt: '2026-11-21T00:00:00.000Z' };
+    const current = {
+      ...makeDoc({
+        findings: [finding('NHI-LP-002', { message: 'c', owner: 'team-a' }), finding('NHI-LP-002', { message: 'd', owner: 'team-a', waived: true })],
+      }),
+      generatedAt: '2026-11-21T00:00:00.000Z',
+    };
     const t = trendOf(history, current);
     expect(t.map((p) => [p.generatedAt, p.total, p.bySeverity.critical, p.bySeverity.high])).toEqual([
       ['2026-11-20T00:00:00.000Z', 2, 1, 0],

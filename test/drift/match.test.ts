@@ -22,14 +22,24 @@ const policy = (id: string, name: string, type: Policy['type'], source: 'state' 
   change: 'existing',
   origin: { source },
 });
-const cred = (id: string, kind: Credential['kind'], name: string | null, source: 'state' | 'live', extra: Partial<Credential> = {}): Credential => ({ id, kind, name, tags: {}, change: 'existing', origin: { source }, ...extra });
+const cred = (id: string, kind: Credential['kind'], name: string | null, source: 'state' | 'live', extra: Partial<Credential> = {}): Credential => ({
+  id,
+  kind,
+  name,
+  tags: {},
+  change: 'existing',
+  origin: { source },
+  ...extra,
+});
 const inv = (parts: Partial<Inventory>): Inventory => ({ ...emptyInventory(), ...parts });
 
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
 describe('matchInventories', () => {
   it('matches identities by kind and name, never a role with a user of the same name', () => {
-    const declared = inv({ identities: [identity('aws_iam_role.etl', 'role', 'etl'), identity('aws_iam_user.ci', 'user', 'ci'), identity('aws_iam_role.gone', 'role', 'gone')] });
+    const declared = inv({
+      identities: [identity('aws_iam_role.etl', 'role', 'etl'), identity('aws_iam_user.ci', 'user', 'ci'), identity('aws_iam_role.gone', 'role', 'gone')],
+    });
     const live = inv({ identities: [identity('iam-role:etl', 'role', 'etl', [], 'live'), identity('iam-role:ci', 'role', 'ci', [], 'live')] });
     const m = matchInventories(declared, live);
     expect(m.identities).toEqual([{ declared: 'aws_iam_role.etl', live: 'iam-role:etl' }]);
@@ -53,7 +63,11 @@ describe('matchInventories', () => {
   it('pairs policies within a matched identity: inline and customer managed by name, AWS managed by ARN', () => {
     const declared = inv({
       identities: [identity('aws_iam_role.etl', 'role', 'etl', ['aws_iam_role_policy.read', 'aws_iam_policy.audit', ADMIN])],
-      policies: [policy('aws_iam_role_policy.read', 'read', 'inline', 'state'), policy('aws_iam_policy.audit', 'audit', 'managed', 'state', 'arn:aws:iam::1:policy/audit'), policy(ADMIN, 'AdministratorAccess', 'aws-managed', 'state', ADMIN)],
+      policies: [
+        policy('aws_iam_role_policy.read', 'read', 'inline', 'state'),
+        policy('aws_iam_policy.audit', 'audit', 'managed', 'state', 'arn:aws:iam::1:policy/audit'),
+        policy(ADMIN, 'AdministratorAccess', 'aws-managed', 'state', ADMIN),
+      ],
     });
     const live = inv({
       identities: [identity('iam-role:etl', 'role', 'etl', ['inline:role:etl:read', 'inline:role:etl:extra', 'arn:aws:iam::1:policy/audit', ADMIN], 'live')],
@@ -72,9 +86,20 @@ describe('matchInventories', () => {
   });
 
   it('matches groups by name and pairs their policies', () => {
-    const group = (id: string, name: string, policies: string[], source: 'state' | 'live') => ({ id, name, policies: policies.map((policy) => ({ policy })), origin: { source } });
-    const declared = inv({ groups: [group('aws_iam_group.readers', 'readers', ['aws_iam_group_policy.read'], 'state'), group('aws_iam_group.gone', 'gone', [], 'state')], policies: [policy('aws_iam_group_policy.read', 'read', 'inline', 'state')] });
-    const live = inv({ groups: [group('iam-group:readers', 'readers', ['inline:group:readers:read', ADMIN], 'live')], policies: [policy('inline:group:readers:read', 'read', 'inline', 'live'), policy(ADMIN, 'AdministratorAccess', 'aws-managed', 'live', ADMIN)] });
+    const group = (id: string, name: string, policies: string[], source: 'state' | 'live') => ({
+      id,
+      name,
+      policies: policies.map((policy) => ({ policy })),
+      origin: { source },
+    });
+    const declared = inv({
+      groups: [group('aws_iam_group.readers', 'readers', ['aws_iam_group_policy.read'], 'state'), group('aws_iam_group.gone', 'gone', [], 'state')],
+      policies: [policy('aws_iam_group_policy.read', 'read', 'inline', 'state')],
+    });
+    const live = inv({
+      groups: [group('iam-group:readers', 'readers', ['inline:group:readers:read', ADMIN], 'live')],
+      policies: [policy('inline:group:readers:read', 'read', 'inline', 'live'), policy(ADMIN, 'AdministratorAccess', 'aws-managed', 'live', ADMIN)],
+    });
     const m = matchInventories(declared, live);
     expect(m.groups).toEqual([{ declared: 'aws_iam_group.readers', live: 'iam-group:readers' }]);
     expect(m.policies).toEqual([{ declared: 'aws_iam_group_policy.read', live: 'inline:group:readers:read' }]);
@@ -110,15 +135,24 @@ describe('matchInventories', () => {
   it('matches secrets by ARN, or by name within their region; a region-less name two regions have is ambiguous', () => {
     const arn = (region: string) => `arn:aws:secretsmanager:${region}:111122223333:secret:hl7/feed-AbC123`;
     const live = inv({
-      credentials: [cred('secret:hl7/feed@us-east-1', 'secret', 'hl7/feed', 'live', { arn: arn('us-east-1') }), cred('secret:hl7/feed@eu-west-1', 'secret', 'hl7/feed', 'live', { arn: arn('eu-west-1') })],
+      credentials: [
+        cred('secret:hl7/feed@us-east-1', 'secret', 'hl7/feed', 'live', { arn: arn('us-east-1') }),
+        cred('secret:hl7/feed@eu-west-1', 'secret', 'hl7/feed', 'live', { arn: arn('eu-west-1') }),
+      ],
     });
     const pairs = (d: Credential) => {
       const m = matchInventories(inv({ credentials: [d] }), live);
       return { pairs: m.credentials.map((p) => p.live), ambiguous: m.ambiguous ?? [] };
     };
     // The state knows the ARN; a synth or plan knows the region of its provider.
-    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { arn: arn('eu-west-1') }))).toEqual({ pairs: ['secret:hl7/feed@eu-west-1'], ambiguous: [] });
-    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-east-1' }))).toEqual({ pairs: ['secret:hl7/feed@us-east-1'], ambiguous: [] });
+    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { arn: arn('eu-west-1') }))).toEqual({
+      pairs: ['secret:hl7/feed@eu-west-1'],
+      ambiguous: [],
+    });
+    expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-east-1' }))).toEqual({
+      pairs: ['secret:hl7/feed@us-east-1'],
+      ambiguous: [],
+    });
     // Declared in a region where the name does not exist: missing, not paired with another region's secret.
     expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-west-2' }))).toEqual({ pairs: [], ambiguous: [] });
     expect(pairs(cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state'))).toEqual({
@@ -127,12 +161,24 @@ describe('matchInventories', () => {
     });
     // A live secret without an ARN is in the region read; with one candidate of unknown region, the name decides.
     const noArn = inv({ region: 'us-east-1', credentials: [cred('secret:hl7/feed', 'secret', 'hl7/feed', 'live')] });
-    expect(matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-east-1' })] }), noArn).credentials.length).toBe(1);
-    expect(matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'eu-west-1' })] }), noArn).credentials.length).toBe(0);
+    expect(
+      matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'us-east-1' })] }), noArn)
+        .credentials.length,
+    ).toBe(1);
+    expect(
+      matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'eu-west-1' })] }), noArn)
+        .credentials.length,
+    ).toBe(0);
     const unplaced = inv({ credentials: [cred('secret:hl7/feed', 'secret', 'hl7/feed', 'live')] });
-    expect(matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'eu-west-1' })] }), unplaced).credentials.length).toBe(1);
+    expect(
+      matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state', { region: 'eu-west-1' })] }), unplaced)
+        .credentials.length,
+    ).toBe(1);
     // With the name in one region only, a region-less declaration matches it.
-    const one = matchInventories(inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state')] }), inv({ credentials: [live.credentials[0]!] }));
+    const one = matchInventories(
+      inv({ credentials: [cred('aws_secretsmanager_secret.feed', 'secret', 'hl7/feed', 'state')] }),
+      inv({ credentials: [live.credentials[0]!] }),
+    );
     expect(one.credentials).toEqual([{ declared: 'aws_secretsmanager_secret.feed', live: 'secret:hl7/feed@us-east-1' }]);
   });
 });

@@ -69,14 +69,31 @@ const where = (f: FindingsDocument['findings'][number]) => `${f.resource.type} $
 describe('nhi-guard drift against moto', () => {
   it('reports exactly the out-of-band changes', async () => {
     const state = path.join(work.dir, 'terraform.tfstate');
-    const r = await runCli(['drift', '--declared-state', state, '--live', 'aws', '--endpoint', moto.url, '--region', 'us-east-1', '--format', 'json', '--fail-on', 'none']);
+    const r = await runCli([
+      'drift',
+      '--declared-state',
+      state,
+      '--live',
+      'aws',
+      '--endpoint',
+      moto.url,
+      '--region',
+      'us-east-1',
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as FindingsDocument;
     expect(check('findings', doc)).toBeNull();
     expect(doc.gaps).toBeUndefined();
 
-    const drift = doc.findings.filter((f) => f.source === 'drift').map((f) => `${f.ruleId} ${where(f)}`).sort();
+    const drift = doc.findings
+      .filter((f) => f.source === 'drift')
+      .map((f) => `${f.ruleId} ${where(f)}`)
+      .sort();
     expect(drift).toEqual(
       [
         `NHI-DRIFT-001 iam-access-key ${shadowKeyId}`,
@@ -91,13 +108,25 @@ describe('nhi-guard drift against moto', () => {
       ].sort(),
     );
     const byRule = (id: string) => doc.findings.filter((f) => f.ruleId === id && f.source === 'drift');
-    expect(byRule('NHI-DRIFT-003').map((f) => f.identity).sort()).toEqual(['drift-etl', 'drift-reports']);
-    expect(byRule('NHI-DRIFT-003').map((f) => f.evidence!.map((e) => `${e.type} ${e.name}`).join()).sort()).toEqual(['aws-managed-policy AdministratorAccess', 'inline-policy debug']);
-    expect(byRule('NHI-DRIFT-003').find((f) => f.evidence![0]!.name === 'debug')!.message).toBe('role drift-reports has inline policy debug live, which the declaration does not attach');
+    expect(
+      byRule('NHI-DRIFT-003')
+        .map((f) => f.identity)
+        .sort(),
+    ).toEqual(['drift-etl', 'drift-reports']);
+    expect(
+      byRule('NHI-DRIFT-003')
+        .map((f) => f.evidence!.map((e) => `${e.type} ${e.name}`).join())
+        .sort(),
+    ).toEqual(['aws-managed-policy AdministratorAccess', 'inline-policy debug']);
+    expect(byRule('NHI-DRIFT-003').find((f) => f.evidence![0]!.name === 'debug')!.message).toBe(
+      'role drift-reports has inline policy debug live, which the declaration does not attach',
+    );
     expect(byRule('NHI-DRIFT-004')[0]!.message).toBe('role drift-reports: owner is "someone-else" live but "team-reports" declared');
     expect(byRule('NHI-DRIFT-004')[0]!.owner).toBe('team-reports');
     // NHI-ROT-001 on the same secret is folded into the drift finding.
-    expect(byRule('NHI-DRIFT-006')[0]!.message).toBe('secret drift/lab-token: rotation is declared every 30 days but disabled live; it is also why NHI-ROT-001 (no automatic rotation) is not reported on its own');
+    expect(byRule('NHI-DRIFT-006')[0]!.message).toBe(
+      'secret drift/lab-token: rotation is declared every 30 days but disabled live; it is also why NHI-ROT-001 (no automatic rotation) is not reported on its own',
+    );
     expect(doc.findings.filter((f) => f.ruleId === 'NHI-ROT-001' && f.resource.name === 'drift/lab-token')).toEqual([]);
     // The static rules ran on the live state too.
     expect(doc.findings.some((f) => f.source === 'live' && f.ruleId === 'NHI-LP-004' && f.identity === 'drift-etl')).toBe(true);
@@ -113,7 +142,25 @@ describe('nhi-guard drift against moto', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-drift-e2e-html-'));
     const state = path.join(work.dir, 'terraform.tfstate');
     const out = path.join(dir, 'report.html');
-    const r = await runCli(['drift', '--declared-state', state, '--live', 'aws', '--endpoint', moto.url, '--region', 'us-east-1', '--format', 'html', '--output', out, '--history', path.join(dir, 'history'), '--fail-on', 'high']);
+    const r = await runCli([
+      'drift',
+      '--declared-state',
+      state,
+      '--live',
+      'aws',
+      '--endpoint',
+      moto.url,
+      '--region',
+      'us-east-1',
+      '--format',
+      'html',
+      '--output',
+      out,
+      '--history',
+      path.join(dir, 'history'),
+      '--fail-on',
+      'high',
+    ]);
     expect(r.code).toBe(1);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('data-id="iam-user:shadow-ci"');

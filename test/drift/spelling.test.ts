@@ -15,7 +15,7 @@ import { ESTATE_TFSTATE } from '../support/estate.js';
 const SNAPSHOT = path.resolve('test/fixtures/snapshots/handmade-estate-drift.json');
 const NOW = '2026-11-22T00:00:00Z';
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 /** The snapshot with the live read-lab policy and the legacy-batch trust as AWS returns them (mixed case). */
 function mixedCaseSnapshot(): string {
@@ -44,16 +44,32 @@ describe('drift messages keep the IAM action spelling', () => {
       writtenNotActions: ['IAM:*'],
     });
     // Already lower case: nothing kept twice.
-    expect(documentOf({ Statement: [{ Effect: 'Allow', Action: 's3:getobject', Resource: '*' }] }).document!.statements[0]).not.toHaveProperty('writtenActions');
+    expect(documentOf({ Statement: [{ Effect: 'Allow', Action: 's3:getobject', Resource: '*' }] }).document!.statements[0]).not.toHaveProperty(
+      'writtenActions',
+    );
   });
 
   it('permission and trust drift name the live spelling, and match case-insensitively', async () => {
-    const r = await runCli(['drift', '--declared-state', ESTATE_TFSTATE, '--snapshot', mixedCaseSnapshot(), '--now', NOW, '--format', 'json', '--fail-on', 'none']);
+    const r = await runCli([
+      'drift',
+      '--declared-state',
+      ESTATE_TFSTATE,
+      '--snapshot',
+      mixedCaseSnapshot(),
+      '--now',
+      NOW,
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout) as FindingsDocument;
     const lab = doc.findings.filter((f) => f.ruleId === 'NHI-DRIFT-003' && f.resource.name === 'svc-lab');
     // The declaration allows s3:GetObject (in lower case): only the added action is drift.
-    expect(lab.map((f) => f.message)).toEqual(['policy read-lab of role svc-lab allows s3:PutObject on arn:aws:s3:::nhi-fixture-phi-results/* live, which the declaration does not']);
+    expect(lab.map((f) => f.message)).toEqual([
+      'policy read-lab of role svc-lab allows s3:PutObject on arn:aws:s3:::nhi-fixture-phi-results/* live, which the declaration does not',
+    ]);
     expect(doc.findings.find((f) => f.ruleId === 'NHI-DRIFT-007')!.message).toBe(
       'role legacy-batch: the live trust policy admits AWS arn:aws:iam::999988887777:root to sts:AssumeRole, which the declaration does not',
     );

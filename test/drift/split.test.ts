@@ -6,7 +6,17 @@ import type { InventoryRow } from '../../checks/inventoryRows.js';
 import { check } from '../../checks/schemas/index.js';
 import { finding, makeDoc } from '../reports/fixture.js';
 
-const row = (id: string, owner?: string): InventoryRow => ({ id, element: 'identity', type: 'iam-role', kind: 'role', name: id, source: 'live', change: 'existing', findings: 0, ...(owner ? { owner } : {}) });
+const row = (id: string, owner?: string): InventoryRow => ({
+  id,
+  element: 'identity',
+  type: 'iam-role',
+  kind: 'role',
+  name: id,
+  source: 'live',
+  change: 'existing',
+  findings: 0,
+  ...(owner ? { owner } : {}),
+});
 
 describe('slug', () => {
   it('keeps file names safe, short and visible', () => {
@@ -47,14 +57,24 @@ describe('splitByOwner', () => {
   });
 
   it('never lets two owners share a file', () => {
-    const doc = { ...makeDoc({ findings: [finding('NHI-LP-001', { message: 'a', owner: 'Team A' }), finding('NHI-LP-001', { message: 'b', owner: 'team-a' }), finding('NHI-LP-001', { message: 'c', owner: 'unowned' }), finding('NHI-LP-001', { message: 'd' })] }), inventory: [] };
+    const doc = {
+      ...makeDoc({
+        findings: [
+          finding('NHI-LP-001', { message: 'a', owner: 'Team A' }),
+          finding('NHI-LP-001', { message: 'b', owner: 'team-a' }),
+          finding('NHI-LP-001', { message: 'c', owner: 'unowned' }),
+          finding('NHI-LP-001', { message: 'd' }),
+        ],
+      }),
+      inventory: [],
+    };
     const names = splitByOwner(doc).map((p) => p.name);
     expect(new Set(names).size).toBe(4);
     expect(names.filter((n) => n === 'unowned')).toHaveLength(1);
     expect(names.filter((n) => n.startsWith('team-a-'))).toHaveLength(2);
   });
 
-  it('an owner crafted to look like another owner\'s file name never takes it', () => {
+  it("an owner crafted to look like another owner's file name never takes it", () => {
     // The old scheme suffixed a hash only on a clash: "team-a-<hash of Team A>" as an owner name
     // took the file of "Team A". Every name now carries its own owner's hash.
     const victim = 'Team A';
@@ -66,7 +86,7 @@ describe('splitByOwner', () => {
     for (const n of names) expect(n).toMatch(/^[a-z0-9][a-z0-9._-]*-[0-9a-f]{16}$/);
   });
 
-  it('an owner\'s file name depends on that owner alone, not on which others exist', () => {
+  it("an owner's file name depends on that owner alone, not on which others exist", () => {
     const owners = ['team-lab', 'Team Lab', 'team lab', 'TEAM-LAB', 'team-lab-ops', 'équipe', 'e\u0301quipe'];
     const alone = owners.map((o) => splitByOwner({ ...makeDoc({ findings: [finding('NHI-LP-001', { message: o, owner: o })] }), inventory: [] })[0]!.name);
     const together = splitByOwner({ ...makeDoc({ findings: owners.map((o) => finding('NHI-LP-001', { message: o, owner: o })) }), inventory: [] });

@@ -67,7 +67,20 @@ function declaredArgs(kind: Declared): string[] {
 }
 
 async function drift(kind: Declared): Promise<FindingsDocument> {
-  const r = await runCli(['drift', ...declaredArgs(kind), '--live', 'aws', '--endpoint', moto!.url, '--region', 'us-east-1', '--format', 'json', '--fail-on', 'none']);
+  const r = await runCli([
+    'drift',
+    ...declaredArgs(kind),
+    '--live',
+    'aws',
+    '--endpoint',
+    moto!.url,
+    '--region',
+    'us-east-1',
+    '--format',
+    'json',
+    '--fail-on',
+    'none',
+  ]);
   expect(r.stderr, kind).toBe('');
   expect(r.code, kind).toBe(0);
   expect(r.stdout).not.toContain(SECRET_VALUE_CANARY);
@@ -88,7 +101,9 @@ const section = (title: string) => {
   return NIGHTLY.slice(start, end < 0 ? undefined : end);
 };
 const BASELINE_STEPS = codeBlocks(section('Starting on an account with existing debt')).find((b) => b.lang === 'sh')!.body;
-const WORKFLOW = parseYaml(codeBlocks(section('The workflow')).find((b) => b.lang === 'yaml')!.body) as { jobs: { drift: { steps: Array<{ name?: string; run?: string }> } } };
+const WORKFLOW = parseYaml(codeBlocks(section('The workflow')).find((b) => b.lang === 'yaml')!.body) as {
+  jobs: { drift: { steps: Array<{ name?: string; run?: string }> } };
+};
 const step = (name: string) => WORKFLOW.jobs.drift.steps.find((s) => s.name === name)!.run!;
 
 /** The runner's checkout: the synthesized stacks as cdktf.out, the history worktree, out/. */
@@ -102,7 +117,9 @@ function checkoutFolder(): string {
 
 /** One documented step run with bash as the runner would, with the two changes named above. */
 async function runStep(script: string, dir: string, outputs: string): Promise<number | null> {
-  const here = script.replaceAll('node bin/nhi-guard.mjs', 'nhi-guard').replace(/nhi-guard snapshot --live aws/g, `nhi-guard snapshot --live aws --endpoint ${moto!.url}`);
+  const here = script
+    .replaceAll('node bin/nhi-guard.mjs', 'nhi-guard')
+    .replace(/nhi-guard snapshot --live aws/g, `nhi-guard snapshot --live aws --endpoint ${moto!.url}`);
   const r = await runShellAsync(here, dir, { AWS_REGION: 'us-east-1', GITHUB_OUTPUT: outputs });
   expect(r.stderr).not.toContain(SECRET_VALUE_CANARY);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -116,7 +133,13 @@ async function nightlyRun(dir: string): Promise<{ drift: string; verdict: number
   expect(await runStep(step('Snapshot the account (read-only)'), dir, outputs)).toBe(0);
   expect(await runStep(step('Drift report (HTML, with history)'), dir, outputs)).toBe(0);
   expect(await runStep(step('Reports per owner (Markdown)'), dir, outputs)).toBe(0);
-  const drift = /^code=(\d+)$/m.exec(readFileSync(outputs, 'utf8').split('\n').filter((l) => l.startsWith('code=')).slice(-1)[0] ?? '')?.[1] ?? '';
+  const drift =
+    /^code=(\d+)$/m.exec(
+      readFileSync(outputs, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('code='))
+        .slice(-1)[0] ?? '',
+    )?.[1] ?? '';
   const verdict = await runStep(step('Verdict').replaceAll('${{ steps.drift.outputs.code }}', drift), dir, outputs);
   return { drift, verdict };
 }
@@ -128,9 +151,15 @@ describe('nightly drift on the bundled stacks applied to moto', () => {
   it('applied exactly as declared: no drift finding from the synth folder, the plans or the states', { timeout: 600_000 }, async () => {
     for (const kind of KINDS) {
       const doc = await drift(kind);
-      expect(driftFindings(doc).map((f) => `${f.ruleId} ${f.resource.name}: ${f.message}`), kind).toEqual([]);
+      expect(
+        driftFindings(doc).map((f) => `${f.ruleId} ${f.resource.name}: ${f.message}`),
+        kind,
+      ).toEqual([]);
       // The static rules still judge the live state: the legacy stack's deliberate debt is there.
-      expect(doc.findings.some((f) => f.ruleId === 'NHI-LP-001' && f.identity === 'hl7-interface-engine'), kind).toBe(true);
+      expect(
+        doc.findings.some((f) => f.ruleId === 'NHI-LP-001' && f.identity === 'hl7-interface-engine'),
+        kind,
+      ).toBe(true);
     }
   });
 
@@ -143,7 +172,17 @@ describe('nightly drift on the bundled stacks applied to moto', () => {
     expect(check('findings', baseline)).toBeNull();
     // The deliberate debt is in the baseline: without it the same drift run fails the gate.
     expect(baseline.findings.some((f) => f.ruleId === 'NHI-LP-001' && f.identity === 'hl7-interface-engine')).toBe(true);
-    const bare = await runCli(['drift', '--declared-synth', path.join(nightlyDir, 'cdktf.out'), '--snapshot', path.join(nightlyDir, 'out', 'snapshot.json'), '--format', 'json', '--fail-on', 'high']);
+    const bare = await runCli([
+      'drift',
+      '--declared-synth',
+      path.join(nightlyDir, 'cdktf.out'),
+      '--snapshot',
+      path.join(nightlyDir, 'out', 'snapshot.json'),
+      '--format',
+      'json',
+      '--fail-on',
+      'high',
+    ]);
     expect(bare.code).toBe(1);
     expect(await nightlyRun(nightlyDir)).toEqual({ drift: '0', verdict: 0 });
     expect(existsSync(path.join(nightlyDir, 'out', 'nhi-guard-drift.html'))).toBe(true);
@@ -154,7 +193,10 @@ describe('nightly drift on the bundled stacks applied to moto', () => {
 
   it('each out-of-band change is one finding on its role, under the declared owner', { timeout: 600_000 }, async () => {
     const iam = new IAMClient({ region: 'us-east-1', endpoint: moto!.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-    const trustOf = async (role: string) => JSON.parse(decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: role }))).Role!.AssumeRolePolicyDocument!)) as { Statement: Array<Record<string, unknown>> };
+    const trustOf = async (role: string) =>
+      JSON.parse(decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: role }))).Role!.AssumeRolePolicyDocument!)) as {
+        Statement: Array<Record<string, unknown>>;
+      };
     try {
       // Trust widened to a foreign account.
       const lab = await trustOf('lab-results-exchange');
@@ -205,21 +247,31 @@ describe('nightly drift on the bundled stacks applied to moto', () => {
       expect(reach.length, kind).toBeGreaterThan(0);
       expect([...new Set(reach.map((f) => `${f.resource.name} (${f.owner})`))], kind).toEqual(['lab-results-exchange (integration-platform)']);
       const message = (rule: string, role: string) => driftFindings(doc).find((f) => f.ruleId === rule && f.resource.name === role)!.message;
-      expect(message('NHI-DRIFT-007', 'lab-results-exchange')).toBe(`role lab-results-exchange: the live trust policy admits AWS ${FOREIGN} to sts:AssumeRole, which the declaration does not`);
+      expect(message('NHI-DRIFT-007', 'lab-results-exchange')).toBe(
+        `role lab-results-exchange: the live trust policy admits AWS ${FOREIGN} to sts:AssumeRole, which the declaration does not`,
+      );
       expect(message('NHI-DRIFT-007', 'pacs-vendor-meridian-support')).toBe(
         'role pacs-vendor-meridian-support: the live trust policy admits AWS arn:aws:iam::444455556666:role/meridian-customer-support without the condition sts:externalid, which the declaration does not',
       );
       expect(message('NHI-DRIFT-003', 'patient-portal-api')).toBe(
         'policy patient-portal-api-permissions of role patient-portal-api allows s3:GetObject on arn:aws:s3:::stmary-billing-exports/* live, which the declaration does not',
       );
-      expect(message('NHI-DRIFT-004', 'claims-837-submitter')).toBe('role claims-837-submitter: owner is "someone-in-the-console" live but "revenue-cycle-it" declared');
+      expect(message('NHI-DRIFT-004', 'claims-837-submitter')).toBe(
+        'role claims-837-submitter: owner is "someone-in-the-console" live but "revenue-cycle-it" declared',
+      );
       // The live owner moves nothing: no finding and no inventory row is filed under it.
-      expect(doc.findings.some((f) => f.owner === 'someone-in-the-console'), kind).toBe(false);
+      expect(
+        doc.findings.some((f) => f.owner === 'someone-in-the-console'),
+        kind,
+      ).toBe(false);
       expect(doc.inventory!.find((r) => r.name === 'claims-837-submitter')!.owner, kind).toBe('revenue-cycle-it');
       // The static rules judge what the attached policy allows on the role it is attached to.
       const admin = doc.findings.find((f) => f.ruleId === 'NHI-LP-004' && f.identity === 'telehealth-session-broker')!;
       expect(admin.resource.name, kind).toBe('telehealth-session-broker');
-      expect(admin.evidence!.map((e) => e.arn), kind).toEqual([ADMIN]);
+      expect(
+        admin.evidence!.map((e) => e.arn),
+        kind,
+      ).toEqual([ADMIN]);
       expect(admin.owner, kind).toBe('digital-health');
     }
 

@@ -57,7 +57,24 @@ describe('policy pack build and cache', () => {
     writeFileSync(path.join(dir, 'hospital.rego'), userRule('# custom:\n#   id: HOSP-IAM-001\n#   severity: medium'));
     const engine = await loadEngine({ policyDirs: [dir], cacheRoot: tmp() });
     expect(engine.rules.map((r) => r.id)).toContain('HOSP-IAM-001');
-    const input = { source: 'synth', now: '2026-11-22T00:00:00Z', inventory: { identities: [{ id: 'x', name: 'flagged', kind: 'role', policies: [], governance: { owner: 'a', expiry: { valid: true, raw: '2027-01-01', daysLeft: 40 } }, change: 'create' }], policies: [], credentials: [] } };
+    const input = {
+      source: 'synth',
+      now: '2026-11-22T00:00:00Z',
+      inventory: {
+        identities: [
+          {
+            id: 'x',
+            name: 'flagged',
+            kind: 'role',
+            policies: [],
+            governance: { owner: 'a', expiry: { valid: true, raw: '2027-01-01', daysLeft: 40 } },
+            change: 'create',
+          },
+        ],
+        policies: [],
+        credentials: [],
+      },
+    };
     const found = engine.evaluate(input).filter((f) => f.ruleId === 'HOSP-IAM-001');
     expect(found).toEqual([{ ruleId: 'HOSP-IAM-001', severity: 'medium', resource: 'x', identity: 'x', message: 'custom rule fired on this identity' }]);
   });

@@ -15,7 +15,10 @@ function policy(id: string, grants?: ServiceGrant[]): Policy {
     type: 'managed',
     change: 'no-op',
     origin: { source: 'plan', file: 'plan.json', address: `aws_iam_policy.${id}` },
-    document: { known: true, document: { statements: [{ effect: 'Allow', notActions: ['iam:*'], resources: ['*'], conditions: [], ...(grants ? { notActionGrants: grants } : {}) }] } },
+    document: {
+      known: true,
+      document: { statements: [{ effect: 'Allow', notActions: ['iam:*'], resources: ['*'], conditions: [], ...(grants ? { notActionGrants: grants } : {}) }] },
+    },
   };
 }
 
@@ -23,7 +26,18 @@ function inventory(): Inventory {
   const inv = emptyInventory([{ kind: 'plan', file: 'plan.json' }]);
   // Two copies of the same grants (equal, not the same array) and a different one.
   inv.policies = [policy('a', grantsA), policy('b', JSON.parse(JSON.stringify(grantsA)) as ServiceGrant[]), policy('c', grantsB), policy('d')];
-  inv.identities = [{ id: 'aws_iam_role.x', kind: 'role', name: 'x', tags: {}, policies: [], groups: [], change: 'no-op', origin: { source: 'plan', address: 'aws_iam_role.x' } }];
+  inv.identities = [
+    {
+      id: 'aws_iam_role.x',
+      kind: 'role',
+      name: 'x',
+      tags: {},
+      policies: [],
+      groups: [],
+      change: 'no-op',
+      origin: { source: 'plan', address: 'aws_iam_role.x' },
+    },
+  ];
   return inv;
 }
 
@@ -33,7 +47,9 @@ describe('compactInventory', () => {
     const text = JSON.stringify(out);
     expect(text).not.toContain('"origin"');
     expect(text).not.toContain('notActionGrants"');
-    const refs = (out.policies as Array<{ document: { document: { statements: Array<{ notActionGrantsRef?: string }> } } }>).map((p) => p.document.document.statements[0]!.notActionGrantsRef);
+    const refs = (out.policies as Array<{ document: { document: { statements: Array<{ notActionGrantsRef?: string }> } } }>).map(
+      (p) => p.document.document.statements[0]!.notActionGrantsRef,
+    );
     expect(refs[0]).toBe(refs[1]);
     expect(refs[2]).not.toBe(refs[0]);
     expect(refs[3]).toBeUndefined();
@@ -55,7 +71,10 @@ describe('compactInventory', () => {
     const now = new Date('2026-11-22T00:00:00Z');
     const full = JSON.parse(policyInput('plan', inv, now)) as Record<string, unknown>;
     expect(full).toEqual({ source: 'plan', now: '2026-11-22T00:00:00.000Z', inventory: JSON.parse(JSON.stringify(inv)), waivers: [] });
-    const compact = JSON.parse(policyInput('plan', inv, now, [], { compact: true })) as { grants: Record<string, unknown>; inventory: { identities: unknown[] } };
+    const compact = JSON.parse(policyInput('plan', inv, now, [], { compact: true })) as {
+      grants: Record<string, unknown>;
+      inventory: { identities: unknown[] };
+    };
     expect(Object.keys(compact.grants)).toHaveLength(2);
     expect(compact.inventory.identities).toEqual([{ id: 'aws_iam_role.x', kind: 'role', name: 'x', tags: {}, policies: [], groups: [], change: 'no-op' }]);
   });

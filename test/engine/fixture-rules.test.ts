@@ -85,8 +85,22 @@ const CASES: Case[] = [
   // state keeps no variables.
   {
     rule: 'NHI-ROT-008',
-    bad: ['aws_lambda_function.rot008_bad', 'aws_ecs_task_definition.rot008_bad', 'aws_ssm_parameter.rot008_bad', 'aws_launch_template.rot008_bad', 'output.rot008_bad'],
-    good: ['aws_lambda_function.rot008_good', 'aws_ecs_task_definition.rot008_good', 'aws_ssm_parameter.rot008_good', 'aws_launch_template.rot008_good', 'output.rot008_good', 'output.rot008_good_name', 'var.rot008_api_token'],
+    bad: [
+      'aws_lambda_function.rot008_bad',
+      'aws_ecs_task_definition.rot008_bad',
+      'aws_ssm_parameter.rot008_bad',
+      'aws_launch_template.rot008_bad',
+      'output.rot008_bad',
+    ],
+    good: [
+      'aws_lambda_function.rot008_good',
+      'aws_ecs_task_definition.rot008_good',
+      'aws_ssm_parameter.rot008_good',
+      'aws_launch_template.rot008_good',
+      'output.rot008_good',
+      'output.rot008_good_name',
+      'var.rot008_api_token',
+    ],
   },
   { rule: 'NHI-ROT-009', bad: ['aws_kms_key.phi'], good: ['aws_kms_key.phi_governed'] },
   pair('NHI-TR-001', role, 'tr001'),
@@ -98,7 +112,13 @@ const CASES: Case[] = [
   {
     rule: 'NHI-TR-007',
     bad: ['aws_instance.tr007_bad', 'aws_launch_template.tr007_bad', 'aws_autoscaling_group.tr007_bad'],
-    good: ['aws_instance.tr007_good', 'aws_instance.tr007_no_profile', 'aws_instance.tr007_imds_off', 'aws_launch_template.tr007_good', 'aws_autoscaling_group.tr007_good'],
+    good: [
+      'aws_instance.tr007_good',
+      'aws_instance.tr007_no_profile',
+      'aws_instance.tr007_imds_off',
+      'aws_launch_template.tr007_good',
+      'aws_autoscaling_group.tr007_good',
+    ],
   },
   { rule: 'NHI-ISO-001', bad: [role('iso001-bad'), inline('iso001-grant-bad')], good: [role('iso001-good'), inline('iso001-grant-good')] },
   { rule: 'NHI-UNK-001', bad: ['aws_iam_role_policy.unk_bad'], good: ['aws_iam_role_policy.unk_good'] },

@@ -11,7 +11,7 @@ import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
 import { ESTATE_PLAN } from '../support/estate.js';
 
-type Json = any;  
+type Json = any;
 
 const CONFLICTING = `# METADATA
 # title: Primary owner of the estate

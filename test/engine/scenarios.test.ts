@@ -34,7 +34,9 @@ interface Case {
 }
 
 const dir = path.resolve('test/scenarios');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const cases: Array<Case & { file: string }> = files.flatMap((f) =>
   (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Case[]).map((c) => ({ ...c, file: f })),
 );
@@ -75,13 +77,16 @@ describe('rule scenarios through the compiled WASM pack', () => {
 
   // The built-in pack alone is handed the compact input (checks/engine/compactInput.ts): every
   // scenario of a declared or live source must decide the same through it.
-  it.each(cases.filter((c) => c.source !== 'drift').map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name} (compact input)`, c] as const))('%s', async (_n, c) => {
-    const inv = { ...emptyInventory(), ...c.inventory } as Inventory;
-    const full = JSON.stringify({ source: c.source, now: '2026-11-22T00:00:00Z', inventory: inv, waivers: c.waivers ?? [] });
-    const compact = policyInput(c.source as SourceKind, inv, new Date('2026-11-22T00:00:00Z'), (c.waivers ?? []) as WaiverFact[], { compact: true });
-    const e = await engineFor(c);
-    expect(e.evaluate(compact)).toEqual(e.evaluate(full));
-  });
+  it.each(cases.filter((c) => c.source !== 'drift').map((c) => [`${c.file}: ${c.rule} ${c.kind}: ${c.name} (compact input)`, c] as const))(
+    '%s',
+    async (_n, c) => {
+      const inv = { ...emptyInventory(), ...c.inventory } as Inventory;
+      const full = JSON.stringify({ source: c.source, now: '2026-11-22T00:00:00Z', inventory: inv, waivers: c.waivers ?? [] });
+      const compact = policyInput(c.source as SourceKind, inv, new Date('2026-11-22T00:00:00Z'), (c.waivers ?? []) as WaiverFact[], { compact: true });
+      const e = await engineFor(c);
+      expect(e.evaluate(compact)).toEqual(e.evaluate(full));
+    },
+  );
 
   it('covers every rule of the pack with a violation and a compliant look-alike', () => {
     for (const r of engine.rules.filter((x) => !x.deprecated)) {

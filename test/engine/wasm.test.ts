@@ -47,7 +47,10 @@ findings contains {"resource": "r", "identity": null, "message": sprintf("level 
 `,
     );
     const broken = await compilePack({ policyDirs: [BUILTIN_POLICY_DIR, dir], cacheRoot: mkdtempSync(path.join(os.tmpdir(), 'nhi-c-')) });
-    const p = await WasmPolicy.load(broken.wasm, { ...broken.data, nhi: { ...(broken.data.nhi as object), meta: { conflict: { id: 'TEST-CONFLICT-001', severity: 'low', sources: ['synth'] } } } });
+    const p = await WasmPolicy.load(broken.wasm, {
+      ...broken.data,
+      nhi: { ...(broken.data.nhi as object), meta: { conflict: { id: 'TEST-CONFLICT-001', severity: 'low', sources: ['synth'] } } },
+    });
     let caught: unknown;
     try {
       p.evaluate({ source: 'synth', inventory: {} }, ENTRYPOINT);

@@ -41,7 +41,13 @@ describe('globMatch', () => {
       fc.property(fc.array(alphabet, { maxLength: 8 }), fc.array(fc.constantFrom('a', 'b', '/', ':'), { maxLength: 8 }), (p, t) => {
         const pattern = p.join('');
         const text = t.join('');
-        const re = new RegExp(`^${pattern.replace(/[/:]/g, (c) => `\\${c}`).replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+        const re = new RegExp(
+          `^${pattern
+            .replace(/[/:]/g, (c) => `\\${c}`)
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+          's',
+        );
         expect(globMatch(pattern, text, 'full')).toBe(re.test(text));
       }),
     );
@@ -55,7 +61,10 @@ describe('ARNs of stores', () => {
     expect(storeArn(store('aws_rds_cluster.c', 'rds', 'ehr'))).toMatchObject({ resource: 'cluster:ehr' });
     expect(storeArn(store('aws_db_instance.d', 'rds', 'ehr'))).toMatchObject({ resource: 'db:ehr' });
     expect(storeArn(store('aws_kms_key.k', 'kms', 'encrypts x'))).toBeUndefined();
-    expect(storeArn(store('aws_kms_key.k', 'kms', null, { arn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }))).toMatchObject({ service: 'kms', resource: 'key/abc' });
+    expect(storeArn(store('aws_kms_key.k', 'kms', null, { arn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }))).toMatchObject({
+      service: 'kms',
+      resource: 'key/abc',
+    });
   });
 
   it('are reached by the ARN, sub-resources and wildcards, not by a longer name', () => {
@@ -89,7 +98,9 @@ describe('targetsOfEntry', () => {
   it('keeps synth references within their stack', () => {
     const a = store('aws_s3_bucket.phi', 's3', 'records', { origin: { source: 'synth', address: 'aws_s3_bucket.phi', stack: 'a' } });
     const b = store('aws_s3_bucket.phi', 's3', 'records-b', { origin: { source: 'synth', address: 'aws_s3_bucket.phi', stack: 'b' } });
-    expect(targetsOfEntry('${aws_s3_bucket.phi.arn}', { source: 'synth', stack: 'b', address: 'aws_iam_role_policy.p' }, [a, b])).toEqual(['b/aws_s3_bucket.phi']);
+    expect(targetsOfEntry('${aws_s3_bucket.phi.arn}', { source: 'synth', stack: 'b', address: 'aws_iam_role_policy.p' }, [a, b])).toEqual([
+      'b/aws_s3_bucket.phi',
+    ]);
   });
 
   it('matches ARNs, and never treats "*" as a target', () => {
@@ -113,7 +124,12 @@ describe('addResourceTargets', () => {
         known: true,
         document: {
           statements: [
-            { effect: 'Allow', actions: ['s3:getobject'], resources: ['${aws_s3_bucket.phi.arn}', '${aws_s3_bucket.phi.arn}', 'arn:aws:s3:::gone/*'], conditions: [] },
+            {
+              effect: 'Allow',
+              actions: ['s3:getobject'],
+              resources: ['${aws_s3_bucket.phi.arn}', '${aws_s3_bucket.phi.arn}', 'arn:aws:s3:::gone/*'],
+              conditions: [],
+            },
             { effect: 'Allow', actions: ['logs:putlogevents'], resources: ['*'], conditions: [] },
           ],
         },
@@ -139,7 +155,27 @@ describe('the store index of addResourceTargets', () => {
     store('aws_db_instance.e', 'rds', 'ehr'),
     store('aws_kms_key.k', 'kms', null, { arn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }),
   ];
-  const piece = fc.constantFrom('arn:aws:s3:::', 'arn:aws:dynamodb:us-east-1:123456789012:', 'arn:aws:dynamodb:*:*:', 'arn:aws:rds:*:*:', 'arn:aws:*:', 'arn:', 'table/', 'db:', 'records', 'rec', 'REC', 'msgs', 'ehr', '-archive', '/', 'x', '*', '?', ':');
+  const piece = fc.constantFrom(
+    'arn:aws:s3:::',
+    'arn:aws:dynamodb:us-east-1:123456789012:',
+    'arn:aws:dynamodb:*:*:',
+    'arn:aws:rds:*:*:',
+    'arn:aws:*:',
+    'arn:',
+    'table/',
+    'db:',
+    'records',
+    'rec',
+    'REC',
+    'msgs',
+    'ehr',
+    '-archive',
+    '/',
+    'x',
+    '*',
+    '?',
+    ':',
+  );
 
   it('finds exactly the stores that targetsOfEntry finds among all of them (property)', () => {
     fc.assert(
@@ -147,7 +183,14 @@ describe('the store index of addResourceTargets', () => {
         const entry = parts.join('');
         const inv = emptyInventory();
         inv.dataStores.push(...stores);
-        const p: Policy = { id: 'p', name: 'p', type: 'inline', change: 'create', origin: plan, document: { known: true, document: { statements: [{ effect: 'Allow', actions: ['s3:getobject'], resources: [entry], conditions: [] }] } } };
+        const p: Policy = {
+          id: 'p',
+          name: 'p',
+          type: 'inline',
+          change: 'create',
+          origin: plan,
+          document: { known: true, document: { statements: [{ effect: 'Allow', actions: ['s3:getobject'], resources: [entry], conditions: [] }] } },
+        };
         inv.policies.push(p);
         addResourceTargets(inv);
         const indexed = (p.document.document!.statements[0]!.resourceTargets ?? []).map((t) => t.dataStore);

@@ -26,9 +26,12 @@ const c = (label: string) => {
   return v;
 };
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
-const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 /** Resources that carry secrets, as plan values with their sensitive markers. */
 function secretResources(tag: string): Array<{ address: string; type: string; name: string; values: Json; sensitive: Json; changeSensitive?: Json }> {
@@ -37,7 +40,12 @@ function secretResources(tag: string): Array<{ address: string; type: string; na
       address: `aws_iam_role.canary_${tag}`,
       type: 'aws_iam_role',
       name: `canary_${tag}`,
-      values: { name: `canary-${tag}`, assume_role_policy: TRUST, description: c(`${tag}-description`), tags: { owner: 'team', [c(`${tag}-tagkey`)]: 'v', note: c(`${tag}-tag`) } },
+      values: {
+        name: `canary-${tag}`,
+        assume_role_policy: TRUST,
+        description: c(`${tag}-description`),
+        tags: { owner: 'team', [c(`${tag}-tagkey`)]: 'v', note: c(`${tag}-tag`) },
+      },
       sensitive: { description: true, tags: true },
     },
     {
@@ -53,7 +61,14 @@ function secretResources(tag: string): Array<{ address: string; type: string; na
       address: `aws_iam_access_key.canary_${tag}`,
       type: 'aws_iam_access_key',
       name: `canary_${tag}`,
-      values: { user: 'vendor-portal', id: 'AKIACANARYCANARY0001', status: 'Active', secret: c(`${tag}-akey`), ses_smtp_password_v4: c(`${tag}-smtp`), encrypted_secret: c(`${tag}-encsecret`) },
+      values: {
+        user: 'vendor-portal',
+        id: 'AKIACANARYCANARY0001',
+        status: 'Active',
+        secret: c(`${tag}-akey`),
+        ses_smtp_password_v4: c(`${tag}-smtp`),
+        encrypted_secret: c(`${tag}-encsecret`),
+      },
       sensitive: { secret: true, ses_smtp_password_v4: true },
     },
     {
@@ -111,7 +126,10 @@ function plainConfigResources(tag: string): Array<{ address: string; type: strin
       address: `aws_ecs_task_definition.plain_${tag}`,
       type: 'aws_ecs_task_definition',
       name: `plain_${tag}`,
-      values: { family: `plain-${tag}`, container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'API_TOKEN', value: c(`${tag}-ecs-env`) }] }]) },
+      values: {
+        family: `plain-${tag}`,
+        container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'API_TOKEN', value: c(`${tag}-ecs-env`) }] }]),
+      },
       sensitive: {},
     },
     {
@@ -128,13 +146,39 @@ function canaryPlan(): Json {
   const plan = JSON.parse(readFileSync(ESTATE_PLAN, 'utf8')) as Json;
   plan.variables = { db_password: { value: c('plan-variable') }, api_token: { value: { nested: c('plan-variable-nested') } } };
   // Sensitive outputs carry their value in `show -json`; only waiver outputs are ever read.
-  plan.planned_values.outputs = { ...(plan.planned_values.outputs ?? {}), db_password: { sensitive: true, value: c('plan-output') }, conn: { sensitive: true, value: { password: c('plan-output-nested') } } };
-  plan.output_changes = { db_password: { actions: ['create'], before: null, after: c('plan-output-change'), after_unknown: false, before_sensitive: false, after_sensitive: true } };
+  plan.planned_values.outputs = {
+    ...(plan.planned_values.outputs ?? {}),
+    db_password: { sensitive: true, value: c('plan-output') },
+    conn: { sensitive: true, value: { password: c('plan-output-nested') } },
+  };
+  plan.output_changes = {
+    db_password: { actions: ['create'], before: null, after: c('plan-output-change'), after_unknown: false, before_sensitive: false, after_sensitive: true },
+  };
   plan.planned_values.outputs.plain_token = { sensitive: false, value: c('plan-plain-output') };
   const rs = [...secretResources('plan'), ...plainConfigResources('plan')];
   for (const r of rs) {
-    plan.planned_values.root_module.resources.push({ address: r.address, mode: 'managed', type: r.type, name: r.name, values: r.values, sensitive_values: r.sensitive });
-    plan.resource_changes.push({ address: r.address, mode: 'managed', type: r.type, name: r.name, change: { actions: ['create'], before: null, after: r.values, after_unknown: {}, before_sensitive: false, after_sensitive: r.changeSensitive ?? r.sensitive } });
+    plan.planned_values.root_module.resources.push({
+      address: r.address,
+      mode: 'managed',
+      type: r.type,
+      name: r.name,
+      values: r.values,
+      sensitive_values: r.sensitive,
+    });
+    plan.resource_changes.push({
+      address: r.address,
+      mode: 'managed',
+      type: r.type,
+      name: r.name,
+      change: {
+        actions: ['create'],
+        before: null,
+        after: r.values,
+        after_unknown: {},
+        before_sensitive: false,
+        after_sensitive: r.changeSensitive ?? r.sensitive,
+      },
+    });
     plan.configuration.root_module.resources.push({
       address: r.address,
       mode: 'managed',
@@ -152,13 +196,33 @@ function canaryPlan(): Json {
     mode: 'managed',
     type: 'aws_iam_access_key',
     name: 'gone',
-    change: { actions: ['delete'], before: { user: 'vendor-portal', id: 'AKIAGONE', secret: c('plan-before-secret'), status: 'Active' }, after: null, before_sensitive: { secret: true }, after_sensitive: false },
+    change: {
+      actions: ['delete'],
+      before: { user: 'vendor-portal', id: 'AKIAGONE', secret: c('plan-before-secret'), status: 'Active' },
+      after: null,
+      before_sensitive: { secret: true },
+      after_sensitive: false,
+    },
   });
   // prior_state: a data source with a sensitive value and a managed resource with a password.
   plan.prior_state ??= { format_version: plan.format_version, values: { root_module: { resources: [] } } };
   plan.prior_state.values.root_module.resources.push(
-    { address: 'data.aws_secretsmanager_secret_version.read', mode: 'data', type: 'aws_secretsmanager_secret_version', name: 'read', values: { secret_id: 'x', secret_string: c('plan-prior-data') }, sensitive_values: { secret_string: true } },
-    { address: 'data.aws_iam_policy_document.secretish', mode: 'data', type: 'aws_iam_policy_document', name: 'secretish', values: { json: c('plan-prior-json'), statement: [] }, sensitive_values: { json: true } },
+    {
+      address: 'data.aws_secretsmanager_secret_version.read',
+      mode: 'data',
+      type: 'aws_secretsmanager_secret_version',
+      name: 'read',
+      values: { secret_id: 'x', secret_string: c('plan-prior-data') },
+      sensitive_values: { secret_string: true },
+    },
+    {
+      address: 'data.aws_iam_policy_document.secretish',
+      mode: 'data',
+      type: 'aws_iam_policy_document',
+      name: 'secretish',
+      values: { json: c('plan-prior-json'), statement: [] },
+      sensitive_values: { json: true },
+    },
   );
   return plan;
 }
@@ -169,7 +233,13 @@ function canaryTfstate(): Json {
   st.outputs.plain_token = { value: c('tfstate-plain-output'), type: 'string' };
   for (const r of [...secretResources('tfstate'), ...plainConfigResources('tfstate')]) {
     const sensitive_attributes = Object.keys(r.changeSensitive ?? r.sensitive).map((k) => [{ type: 'get_attr', value: k }]);
-    st.resources.push({ mode: 'managed', type: r.type, name: r.name, provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 0, attributes: r.values, sensitive_attributes }] });
+    st.resources.push({
+      mode: 'managed',
+      type: r.type,
+      name: r.name,
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [{ schema_version: 0, attributes: r.values, sensitive_attributes }],
+    });
   }
   // A tag value marked sensitive by path (tags.owner) in the tfstate v4 style.
   st.resources.push({
@@ -177,7 +247,17 @@ function canaryTfstate(): Json {
     type: 'aws_iam_role',
     name: 'canary_tagpath',
     provider: 'x',
-    instances: [{ attributes: { name: 'canary-tagpath', assume_role_policy: TRUST, tags: { owner: c('tfstate-tag-path') } }, sensitive_attributes: [[{ type: 'get_attr', value: 'tags' }, { type: 'index', value: { value: 'owner', type: 'string' } }]] }],
+    instances: [
+      {
+        attributes: { name: 'canary-tagpath', assume_role_policy: TRUST, tags: { owner: c('tfstate-tag-path') } },
+        sensitive_attributes: [
+          [
+            { type: 'get_attr', value: 'tags' },
+            { type: 'index', value: { value: 'owner', type: 'string' } },
+          ],
+        ],
+      },
+    ],
   });
   return st;
 }
@@ -185,7 +265,14 @@ function canaryTfstate(): Json {
 function canaryShowState(): Json {
   const show = JSON.parse(readFileSync(path.join(FIXTURES, 'state', 'estate-show.json'), 'utf8')) as Json;
   for (const r of [...secretResources('show'), ...plainConfigResources('show')]) {
-    show.values.root_module.resources.push({ address: r.address, mode: 'managed', type: r.type, name: r.name, values: r.values, sensitive_values: r.changeSensitive ?? r.sensitive });
+    show.values.root_module.resources.push({
+      address: r.address,
+      mode: 'managed',
+      type: r.type,
+      name: r.name,
+      values: r.values,
+      sensitive_values: r.changeSensitive ?? r.sensitive,
+    });
   }
   return show;
 }
@@ -193,7 +280,10 @@ function canaryShowState(): Json {
 function canarySynth(): string {
   const d = path.join(dir, 'synth');
   mkdirSync(path.join(d, 'stacks', 'canary'), { recursive: true });
-  writeFileSync(path.join(d, 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: { canary: { name: 'canary', synthesizedStackPath: 'stacks/canary/cdk.tf.json' } } }));
+  writeFileSync(
+    path.join(d, 'manifest.json'),
+    JSON.stringify({ version: '0.21.0', stacks: { canary: { name: 'canary', synthesizedStackPath: 'stacks/canary/cdk.tf.json' } } }),
+  );
   const stack = {
     variable: { db_password: { default: c('synth-variable-default'), sensitive: true }, api_token: { default: c('synth-plain-variable') } },
     locals: { token: c('synth-local') },
@@ -203,7 +293,14 @@ function canarySynth(): string {
         app: {
           name: 'synth-app',
           assume_role_policy: TRUST,
-          tags: { owner: 'team', fromsecret: '${aws_secretsmanager_secret_version.v.secret_string}', fromvar: '${var.db_password}', fromdb: '${aws_db_instance.db.password}', fromssm: '${aws_ssm_parameter.p.value}', fromrandom: '${random_password.r.result}' },
+          tags: {
+            owner: 'team',
+            fromsecret: '${aws_secretsmanager_secret_version.v.secret_string}',
+            fromvar: '${var.db_password}',
+            fromdb: '${aws_db_instance.db.password}',
+            fromssm: '${aws_ssm_parameter.p.value}',
+            fromrandom: '${random_password.r.result}',
+          },
           '//': { metadata: { path: 'canary/app' } },
         },
       },
@@ -213,7 +310,10 @@ function canarySynth(): string {
       aws_iam_user_login_profile: { p: { user: 'u', password: c('synth-password') } },
       aws_db_instance: { db: { identifier: 'db', password: c('synth-db-password'), tags: { 'data-class': 'phi' } } },
       // Secrets in attributes whose names do not say so, of types no rule reads: never resolved into another resource.
-      aws_ssm_parameter: { p: { name: '/app/db', type: 'SecureString', value: c('synth-ssm-value') }, plain: { name: '/app/db-password', type: 'String', value: c('synth-ssm-plain') } },
+      aws_ssm_parameter: {
+        p: { name: '/app/db', type: 'SecureString', value: c('synth-ssm-value') },
+        plain: { name: '/app/db-password', type: 'String', value: c('synth-ssm-plain') },
+      },
       aws_lambda_function: { plain: { function_name: 'synth-plain', environment: { variables: { SERVICE_TOKEN: c('synth-lambda-env'), KEY_ID: akia() } } } },
       random_password: { r: { length: 32, result: c('synth-random-result') } },
     },
@@ -287,13 +387,31 @@ describe('canaries planted in every kind of input', () => {
   });
 
   it.each(['text', 'json'])('inventory --format %s', async (format) => {
-    for (const src of [['--plan', PLAN], ['--state', TFSTATE], ['--state', SHOW], ['--synth', SYNTH]]) {
+    for (const src of [
+      ['--plan', PLAN],
+      ['--state', TFSTATE],
+      ['--state', SHOW],
+      ['--synth', SYNTH],
+    ]) {
       const r = await runCli(['inventory', ...src, '--format', format, ...NOW]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expectClean(r, `inventory ${src[0]} ${format}`);
     }
-    const w = await runCli(['inventory', '--plan', PLAN, '--state', TFSTATE, '--synth', SYNTH, '--format', format, '--output', path.join(outDir, `inventory.${format}`), ...NOW]);
+    const w = await runCli([
+      'inventory',
+      '--plan',
+      PLAN,
+      '--state',
+      TFSTATE,
+      '--synth',
+      SYNTH,
+      '--format',
+      format,
+      '--output',
+      path.join(outDir, `inventory.${format}`),
+      ...NOW,
+    ]);
     expect(w.code).toBe(0);
   });
 
@@ -308,8 +426,19 @@ describe('canaries planted in every kind of input', () => {
     const r = await runCli(['check', '--plan', PLAN, '--state', TFSTATE, '--state', SHOW, '--synth', SYNTH, '--format', 'json', '--fail-on', 'none', ...NOW]);
     const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string }> };
     const msgs = doc.findings.filter((f) => f.ruleId === 'NHI-ROT-008').map((f) => f.message);
-    for (const where of ['environment[0].variables.DB_PASSWORD', 'environment[0].variables.AWS_ACCESS_KEY_ID', 'container_definitions[0].environment.API_TOKEN', 'user_data', 'output plain_token', 'variable api_token', 'aws_ssm_parameter /app/db-password']) {
-      expect(msgs.some((m) => m.includes(where)), `${where} in ${msgs.join('\n')}`).toBe(true);
+    for (const where of [
+      'environment[0].variables.DB_PASSWORD',
+      'environment[0].variables.AWS_ACCESS_KEY_ID',
+      'container_definitions[0].environment.API_TOKEN',
+      'user_data',
+      'output plain_token',
+      'variable api_token',
+      'aws_ssm_parameter /app/db-password',
+    ]) {
+      expect(
+        msgs.some((m) => m.includes(where)),
+        `${where} in ${msgs.join('\n')}`,
+      ).toBe(true);
     }
     // plan, show state, tfstate, synth: one lambda each, with a password and an access key.
     expect(msgs.filter((m) => m.includes('an AWS access key id')).length).toBeGreaterThanOrEqual(4);

@@ -13,14 +13,25 @@ import { canary } from '../support/hostile.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { REGION, TEST_CREDENTIALS, useTestCredentials } from '../live/account.js';
 
-const HEADER = 'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated';
-const row = (user: string, arnUser: string, password: string, changed = 'N/A') => `${user},${arnUser},2025-01-01T00:00:00+00:00,${password},no_information,${changed},N/A,false,false,N/A`;
+const HEADER =
+  'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated';
+const row = (user: string, arnUser: string, password: string, changed = 'N/A') =>
+  `${user},${arnUser},2025-01-01T00:00:00+00:00,${password},no_information,${changed},N/A,false,false,N/A`;
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const arn = (u: string) => `arn:aws:iam::123456789012:user/${u}`;
 
 describe('parseCredentialReport (crafted reports)', () => {
   it('reads quoted cells: commas, doubled quotes, line breaks, CRLF and a BOM', () => {
-    const csv = '\uFEFF' + [HEADER, row(q('lab,ops'), q(arn('lab,ops')), 'true', '2025-03-01T00:00:00+00:00'), row(q('say "hi"'), q(arn('say "hi"')), 'false'), row(q('two\nlines'), q(arn('two\nlines')), 'true'), row('plain', arn('plain'), 'false')].join('\r\n') + '\r\n';
+    const csv =
+      '\uFEFF' +
+      [
+        HEADER,
+        row(q('lab,ops'), q(arn('lab,ops')), 'true', '2025-03-01T00:00:00+00:00'),
+        row(q('say "hi"'), q(arn('say "hi"')), 'false'),
+        row(q('two\nlines'), q(arn('two\nlines')), 'true'),
+        row('plain', arn('plain'), 'false'),
+      ].join('\r\n') +
+      '\r\n';
     const { rows, problems } = parseCredentialReport(csv);
     expect(problems).toEqual([]);
     expect(rows.map((r) => [r.user, r.password_enabled, r.password_last_changed])).toEqual([
@@ -42,14 +53,26 @@ describe('parseCredentialReport (crafted reports)', () => {
   });
 
   it('a row whose arn names another user, a duplicate user and an empty user are not read', () => {
-    const csv = [HEADER, row('mallory', arn('admin'), 'true'), row('twice', arn('twice'), 'true'), row('twice', arn('twice'), 'false'), row('', arn('x'), 'true'), row('<root_account>', 'arn:aws:iam::123456789012:root', 'not_supported'), row('ok', 'arn:aws:iam::123456789012:user/team/path/ok', 'true')].join('\n');
+    const csv = [
+      HEADER,
+      row('mallory', arn('admin'), 'true'),
+      row('twice', arn('twice'), 'true'),
+      row('twice', arn('twice'), 'false'),
+      row('', arn('x'), 'true'),
+      row('<root_account>', 'arn:aws:iam::123456789012:root', 'not_supported'),
+      row('ok', 'arn:aws:iam::123456789012:user/team/path/ok', 'true'),
+    ].join('\n');
     const { rows, problems } = parseCredentialReport(csv);
     expect(rows.map((r) => r.user)).toEqual(['<root_account>', 'ok']);
     expect(problems).toEqual(['row 2: its arn does not name its user', 'row 4: lists a user a second time (neither row is read)', 'row 5: names no user']);
   });
 
   it('header and user names are data: __proto__ and constructor never reach a prototype', () => {
-    const csv = ['user,arn,password_enabled,__proto__,constructor', `__proto__,${arn('__proto__')},true,x,y`, `constructor,${arn('constructor')},false,x,y`].join('\n');
+    const csv = [
+      'user,arn,password_enabled,__proto__,constructor',
+      `__proto__,${arn('__proto__')},true,x,y`,
+      `constructor,${arn('constructor')},false,x,y`,
+    ].join('\n');
     const { rows, problems } = parseCredentialReport(csv);
     expect(problems).toEqual([]);
     expect(rows.map((r) => [r.user, r.password_enabled, r['__proto__'], r.constructor])).toEqual([
@@ -102,13 +125,19 @@ describe('the credential report of a live account (moto)', () => {
     await moto?.stop();
   });
 
-  const logins = (creds: Array<{ kind: string; id: string }>) => creds.filter((c) => c.kind === 'login-profile').map((c) => c.id).sort();
+  const logins = (creds: Array<{ kind: string; id: string }>) =>
+    creds
+      .filter((c) => c.kind === 'login-profile')
+      .map((c) => c.id)
+      .sort();
 
   it("moto's unquoted report: the comma user's row is a gap, the other users are read", async () => {
     proxy.clearFaults();
     const inv = await collectLive({ region: REGION, endpoint: proxy.url, reportPollMs: 10 });
     expect(logins(inv.credentials)).toEqual(['login-profile:batch@export', 'login-profile:plain-user']);
-    expect(inv.gaps!.map((g) => [g.operation, g.error])).toEqual([['GetCredentialReport', expect.stringMatching(/the credential report has 1 unreadable row\(s\): row \d: has 24 cells, the header 22/)]]);
+    expect(inv.gaps!.map((g) => [g.operation, g.error])).toEqual([
+      ['GetCredentialReport', expect.stringMatching(/the credential report has 1 unreadable row\(s\): row \d: has 24 cells, the header 22/)],
+    ]);
     // Its console password is unknown, so its last use is too: never "never used".
     expect(inv.identities.find((i) => i.name === 'lab,ops')!.usage?.lastUsed).toBeUndefined();
     expect(inv.identities.find((i) => i.name === 'plain-user')!.usage?.lastUsed).toBeNull();
@@ -120,7 +149,9 @@ describe('the credential report of a live account (moto)', () => {
       kind: 'rewrite',
       rewrite: (xml) =>
         xml.replace(/<Content>([^<]*)<\/Content>/, (_, b64: string) => {
-          const quoted = Buffer.from(b64, 'base64').toString('utf8').replaceAll(`lab,ops,${arn('lab,ops')},`, `"lab,ops","${arn('lab,ops')}",`);
+          const quoted = Buffer.from(b64, 'base64')
+            .toString('utf8')
+            .replaceAll(`lab,ops,${arn('lab,ops')},`, `"lab,ops","${arn('lab,ops')}",`);
           return `<Content>${Buffer.from(quoted, 'utf8').toString('base64')}</Content>`;
         }),
     });

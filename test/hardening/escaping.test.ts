@@ -20,17 +20,70 @@ import { FORMATS, render } from '../../reports/index.js';
 import { finding, makeDoc } from '../reports/fixture.js';
 
 const FRAGMENTS = [
-  '\u001b[31m', '\u001b]0;pwned\u0007', '\u001b[2J', '\r', '\n', '\r\n', '\u0000', '\u0008', '\t', '\u007f', '\u0085', '\u009b',
-  '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\ufeff',
-  '|', '||', '`', '```', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', ']]>', '<![CDATA[', '&amp;', '"', "'",
-  '%0A', '%0D', '%25', '::error::forged', '::set-output name=x::y', '*bold*', '_em_', '[link](http://x)', '~~s~~', '\\', '# head',
-  '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '😀', 'é', 'team-lab', 'x',
+  '\u001b[31m',
+  '\u001b]0;pwned\u0007',
+  '\u001b[2J',
+  '\r',
+  '\n',
+  '\r\n',
+  '\u0000',
+  '\u0008',
+  '\t',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u061c',
+  '\u200e',
+  '\u200f',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '|',
+  '||',
+  '`',
+  '```',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  ']]>',
+  '<![CDATA[',
+  '&amp;',
+  '"',
+  "'",
+  '%0A',
+  '%0D',
+  '%25',
+  '::error::forged',
+  '::set-output name=x::y',
+  '*bold*',
+  '_em_',
+  '[link](http://x)',
+  '~~s~~',
+  '\\',
+  '# head',
+  '\uD800',
+  '\uDBFF',
+  '\uDC00',
+  '\uDFFF',
+  '😀',
+  'é',
+  'team-lab',
+  'x',
 ];
 
 const hostile = fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
 
 /** Characters no rendered report may carry raw (JSON and SARIF aside). */
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const RAW =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const SLOTS = 16;
 
@@ -42,19 +95,47 @@ function doc(s: string[]): FindingsDocument {
     findings: [
       finding('NHI-LP-001', { message: s[6]!, identity: s[7]!, owner: s[8]!, remediation: s[9]!, resource }),
       finding('NHI-EXP-002', { message: `expires ${s[6]!}`, identity: s[7]!, owner: s[8]!, resource: { type: 'aws_iam_user', name: s[10]! } }),
-      finding('NHI-OWN-001', { message: s[11]!, waived: true, waiver: { ruleId: 'NHI-OWN-001', resource: s[0]!, owner: s[12]!, reason: s[13]!, expiresOn: '2027-01-01' }, resource: { type: 'aws_iam_role', name: s[0]! } }),
+      finding('NHI-OWN-001', {
+        message: s[11]!,
+        waived: true,
+        waiver: { ruleId: 'NHI-OWN-001', resource: s[0]!, owner: s[12]!, reason: s[13]!, expiresOn: '2027-01-01' },
+        resource: { type: 'aws_iam_role', name: s[0]! },
+      }),
     ],
   });
   d.gaps = [{ service: 'iam', operation: s[14]!, target: s[15]!, error: s[13]!, region: 'us-east-1', account: '123456789012' }];
   d.inventory = [
-    { id: 'r1', element: 'identity', type: 'iam-role', kind: 'role', name: s[7]!, owner: s[8]!, dataClass: s[12]!, expiresOn: '2027-01-01', source: 'live', change: 'existing', findings: 1, changedOutside: [`tags.${s[15]!}`] },
+    {
+      id: 'r1',
+      element: 'identity',
+      type: 'iam-role',
+      kind: 'role',
+      name: s[7]!,
+      owner: s[8]!,
+      dataClass: s[12]!,
+      expiresOn: '2027-01-01',
+      source: 'live',
+      change: 'existing',
+      findings: 1,
+      changedOutside: [`tags.${s[15]!}`],
+    },
   ];
   return d;
 }
 
 function inventory(s: string[]): Inventory {
   const inv = emptyInventory([{ kind: 'live', file: s[5]! }]);
-  inv.identities.push({ id: `iam-role:${s[0]!}`, kind: 'role', name: s[0]!, tags: { owner: s[8]! }, policies: [], groups: [], change: 'existing', origin: { source: 'live' }, governance: { owner: s[8]!, dataClass: s[12]!, expiry: { raw: s[11]!, valid: false } } } as never);
+  inv.identities.push({
+    id: `iam-role:${s[0]!}`,
+    kind: 'role',
+    name: s[0]!,
+    tags: { owner: s[8]! },
+    policies: [],
+    groups: [],
+    change: 'existing',
+    origin: { source: 'live' },
+    governance: { owner: s[8]!, dataClass: s[12]!, expiry: { raw: s[11]!, valid: false } },
+  } as never);
   inv.credentials.push({ id: `secret:${s[10]!}`, kind: 'secret', name: s[10]!, tags: {}, change: 'existing', origin: { source: 'live' } } as never);
   inv.gaps = [{ service: 'iam', operation: s[14]!, target: s[15]!, error: s[13]! }];
   return inv;
@@ -67,7 +148,7 @@ const count = (text: string, what: string) => text.split(what).length - 1;
 /** Markdown outside its code spans (CommonMark: a run of n backticks up to the next run of exactly n; backslash escapes only outside). */
 function withoutCodeSpans(t: string): string {
   let out = '';
-  for (let i = 0; i < t.length; ) {
+  for (let i = 0; i < t.length;) {
     if (t[i] === '\\') {
       out += t.slice(i, i + 2);
       i += 2;
@@ -164,7 +245,10 @@ describe('every renderer, fed hostile strings', () => {
     fc.assert(
       fc.property(fc.array(hostile, { minLength: 3, maxLength: 3 }), (s) => {
         let err = '';
-        const code = reportError(new IncompleteError(`1 part(s) of the account could not be read (first: iam ${s[0]} ${s[1]}: ${s[2]}); the output lists them`), { stdout: () => undefined, stderr: (x) => void (err += x), isTTY: false, env: {} });
+        const code = reportError(
+          new IncompleteError(`1 part(s) of the account could not be read (first: iam ${s[0]} ${s[1]}: ${s[2]}); the output lists them`),
+          { stdout: () => undefined, stderr: (x) => void (err += x), isTTY: false, env: {} },
+        );
         expect(code).toBe(3);
         expect(err.endsWith('\n')).toBe(true);
         expect(err.slice(0, -1)).not.toContain('\n');

@@ -110,19 +110,37 @@ describe('terraform loaders: mutated fixtures', () => {
   });
 
   it('plan (create)', () => {
-    fc.assert(fc.property(mutated(FIX.plan), (doc) => expectLoadsOrUserError('plan.json', planLoad(doc))), params());
+    fc.assert(
+      fc.property(mutated(FIX.plan), (doc) => expectLoadsOrUserError('plan.json', planLoad(doc))),
+      params(),
+    );
   });
   it('plan (delete and replace)', () => {
-    fc.assert(fc.property(mutated(FIX.deletePlan), (doc) => expectLoadsOrUserError('plan.json', planLoad(doc))), params(0.5));
+    fc.assert(
+      fc.property(mutated(FIX.deletePlan), (doc) => expectLoadsOrUserError('plan.json', planLoad(doc))),
+      params(0.5),
+    );
   });
   it('state (show -json)', () => {
-    fc.assert(fc.property(mutated(FIX.show), (doc) => expectLoadsOrUserError('state.json', stateLoad(doc))), params());
+    fc.assert(
+      fc.property(mutated(FIX.show), (doc) => expectLoadsOrUserError('state.json', stateLoad(doc))),
+      params(),
+    );
   });
   it('terraform.tfstate v4', () => {
-    fc.assert(fc.property(mutated(FIX.tfstate), (doc) => expectLoadsOrUserError('state.json', stateLoad(doc))), params());
+    fc.assert(
+      fc.property(mutated(FIX.tfstate), (doc) => expectLoadsOrUserError('state.json', stateLoad(doc))),
+      params(),
+    );
   });
   it('random JSON documents as plan and as state', () => {
-    const doc = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.record({ format_version: fc.constantFrom('1.2', '0.1', 1, null), planned_values: fc.jsonValue(), resource_changes: fc.jsonValue(), values: fc.jsonValue() }, { requiredKeys: ['format_version'] }));
+    const doc = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.record(
+        { format_version: fc.constantFrom('1.2', '0.1', 1, null), planned_values: fc.jsonValue(), resource_changes: fc.jsonValue(), values: fc.jsonValue() },
+        { requiredKeys: ['format_version'] },
+      ),
+    );
     fc.assert(
       fc.property(doc, (d) => {
         expectLoadsOrUserError('plan.json', planLoad(d));
@@ -136,14 +154,24 @@ describe('terraform loaders: mutated fixtures', () => {
 describe('synth and snapshot loaders (through files)', () => {
   const synthStack = {
     resource: {
-      aws_iam_role: { r: { name: 'r', assume_role_policy: '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}', tags: { owner: 'team', 'expires-on': '2027-01-01' } } },
+      aws_iam_role: {
+        r: {
+          name: 'r',
+          assume_role_policy: '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+          tags: { owner: 'team', 'expires-on': '2027-01-01' },
+        },
+      },
       aws_iam_role_policy: { p: { role: '${aws_iam_role.r.name}', policy: '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}' } },
       aws_iam_user: { u: { name: 'u' } },
       aws_iam_access_key: { k: { user: '${aws_iam_user.u.name}' } },
       aws_secretsmanager_secret: { s: { name: 's' } },
       aws_secretsmanager_secret_rotation: { rot: { secret_id: '${aws_secretsmanager_secret.s.id}', rotation_rules: { automatically_after_days: 30 } } },
     },
-    data: { aws_iam_policy_document: { d: { statement: [{ actions: ['s3:GetObject'], resources: ['*'], condition: [{ test: 'StringEquals', variable: 'aws:x', values: ['y'] }] }] } } },
+    data: {
+      aws_iam_policy_document: {
+        d: { statement: [{ actions: ['s3:GetObject'], resources: ['*'], condition: [{ test: 'StringEquals', variable: 'aws:x', values: ['y'] }] }] },
+      },
+    },
   };
   let k = 0;
 
@@ -188,7 +216,10 @@ describe('IAM policy documents: never a throw, always a valid DocRef', () => {
   const stringOrList = (s: fc.Arbitrary<string>) => fc.oneof(s, fc.array(s, { maxLength: 3 }));
   const principal = fc.oneof(
     fc.constant('*'),
-    fc.dictionary(fc.constantFrom('AWS', 'Service', 'Federated', 'CanonicalUser', 'aws', 'Bogus'), stringOrList(fc.constantFrom('*', 'arn:aws:iam::123456789012:root', 'ec2.amazonaws.com'))),
+    fc.dictionary(
+      fc.constantFrom('AWS', 'Service', 'Federated', 'CanonicalUser', 'aws', 'Bogus'),
+      stringOrList(fc.constantFrom('*', 'arn:aws:iam::123456789012:root', 'ec2.amazonaws.com')),
+    ),
     hostileValue,
   );
   const statement = fc.record(
@@ -206,12 +237,18 @@ describe('IAM policy documents: never a throw, always a valid DocRef', () => {
     { requiredKeys: [] },
   );
   const document = fc.oneof(
-    fc.record({ Version: fc.oneof(fc.constant('2012-10-17'), hostileValue), Statement: fc.oneof(statement, fc.array(statement, { maxLength: 4 }), hostileValue) }, { requiredKeys: [] }),
+    fc.record(
+      { Version: fc.oneof(fc.constant('2012-10-17'), hostileValue), Statement: fc.oneof(statement, fc.array(statement, { maxLength: 4 }), hostileValue) },
+      { requiredKeys: [] },
+    ),
     hostileValue,
   );
 
   it('documentOf (decoded JSON)', () => {
-    fc.assert(fc.property(document, (d) => expectValidDocRef(documentOf(d))), params(2));
+    fc.assert(
+      fc.property(document, (d) => expectValidDocRef(documentOf(d))),
+      params(2),
+    );
   });
 
   it('documentFromText (JSON text, URL-encoded text, garbage)', () => {
@@ -221,14 +258,27 @@ describe('IAM policy documents: never a throw, always a valid DocRef', () => {
       fc.string({ unit: 'binary', maxLength: 60 }),
       fc.constantFrom('%7B%ZZ', '%7b', '{"Statement":', ' ', '${aws_iam_role.x.arn}', deepObjectText(100_000)),
     );
-    fc.assert(fc.property(text, (t) => expectValidDocRef(documentFromText(t))), params(2));
+    fc.assert(
+      fc.property(text, (t) => expectValidDocRef(documentFromText(t))),
+      params(2),
+    );
   });
 
   it('documentFromDataSource (aws_iam_policy_document blocks)', () => {
     const values = fc.jsonValue({ maxDepth: 4 }).map((v) => ({ statement: v as Value, version: '2012-10-17' }));
-    const block = fc.record({ statement: fc.array(fc.record({ effect: hostileValue, actions: hostileValue, resources: hostileValue, principals: hostileValue, condition: hostileValue, sid: hostileValue }, { requiredKeys: [] }), { maxLength: 3 }) });
+    const block = fc.record({
+      statement: fc.array(
+        fc.record(
+          { effect: hostileValue, actions: hostileValue, resources: hostileValue, principals: hostileValue, condition: hostileValue, sid: hostileValue },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+    });
     fc.assert(
-      fc.property(fc.oneof(values, block as fc.Arbitrary<{ statement: unknown }>), (v) => expectValidDocRef(documentFromDataSource(v as Record<string, Value>))),
+      fc.property(fc.oneof(values, block as fc.Arbitrary<{ statement: unknown }>), (v) =>
+        expectValidDocRef(documentFromDataSource(v as Record<string, Value>)),
+      ),
       params(2),
     );
   });

@@ -64,7 +64,11 @@ describe('plan (--plan): broken files', () => {
     ['truncated', JSON.stringify(plan).slice(0, 5000), /not valid JSON \(truncated/],
     ['binary (gzip)', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]), /binary/],
     ['NUL byte in the text', `{"format_version":"1.2",\u0000"planned_values":{}}`, /binary/],
-    ['UTF-16 with BOM (PowerShell redirect)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(plan).slice(0, 200), 'utf16le')]), /UTF-16.*UTF-8/],
+    [
+      'UTF-16 with BOM (PowerShell redirect)',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(plan).slice(0, 200), 'utf16le')]),
+      /UTF-16.*UTF-8/,
+    ],
     ['null', 'null', /\$: must be a JSON object/],
     ['a string', '"plan"', /\$: must be a JSON object/],
     ['a number', '42', /\$: must be a JSON object/],
@@ -78,13 +82,29 @@ describe('plan (--plan): broken files', () => {
     ['planned_values a list', { ...plan, planned_values: [] }, /\$\.planned_values: must be an object/],
     ['root_module a string', { ...plan, planned_values: { root_module: 'x' } }, /\$\.planned_values\.root_module: must be an object/],
     ['resources an object', { ...plan, planned_values: { root_module: { resources: {} } } }, /\$\.planned_values\.root_module\.resources: must be a list/],
-    ['a resource a number', { ...plan, planned_values: { root_module: { resources: [7] } } }, /\$\.planned_values\.root_module\.resources\[0\]: must be an object/],
-    ['an address a number', { ...plan, planned_values: { root_module: { resources: [{ address: 7, type: 'aws_iam_role' }] } } }, /\.resources\[0\]\.address: must be the resource address/],
+    [
+      'a resource a number',
+      { ...plan, planned_values: { root_module: { resources: [7] } } },
+      /\$\.planned_values\.root_module\.resources\[0\]: must be an object/,
+    ],
+    [
+      'an address a number',
+      { ...plan, planned_values: { root_module: { resources: [{ address: 7, type: 'aws_iam_role' }] } } },
+      /\.resources\[0\]\.address: must be the resource address/,
+    ],
     ['child_modules an object', { ...plan, planned_values: { root_module: { child_modules: {} } } }, /\.root_module\.child_modules: must be a list/],
     ['resource_changes an object', { ...plan, resource_changes: {} }, /\$\.resource_changes: must be a list/],
     ['a change a list', { ...plan, resource_changes: [{ address: 'aws_iam_role.x', change: [] }] }, /\$\.resource_changes\[0\]\.change: must be an object/],
-    ['actions a string', { ...plan, resource_changes: [{ address: 'aws_iam_role.x', change: { actions: 'create' } }] }, /\.change\.actions: must be a list of actions/],
-    ['actions unknown', { ...plan, resource_changes: [{ address: 'aws_iam_role.x', change: { actions: ['explode'] } }] }, /\.change\.actions: has an unknown action list \["explode"\]/],
+    [
+      'actions a string',
+      { ...plan, resource_changes: [{ address: 'aws_iam_role.x', change: { actions: 'create' } }] },
+      /\.change\.actions: must be a list of actions/,
+    ],
+    [
+      'actions unknown',
+      { ...plan, resource_changes: [{ address: 'aws_iam_role.x', change: { actions: ['explode'] } }] },
+      /\.change\.actions: has an unknown action list \["explode"\]/,
+    ],
   ];
   it.each(cases)('%s', async (name, content, pattern) => {
     const f = file(`${name.replace(/\W+/g, '-')}.json`, content);
@@ -114,28 +134,52 @@ describe('100,000-deep nesting: never a stack overflow, always the JSON path', (
     ['the whole plan', '--plan', deepObjectText(DEEP), /\$: is not a terraform plan or state/],
     ['a list as the whole plan', '--plan', deepListText(DEEP), /\$: must be a JSON object/],
     ['format_version', '--plan', withRaw({ ...plan, format_version: MARK }, deepListText(DEEP)), /\$\.format_version: a list of 1 is not supported/],
-    ['the actions of a change', '--plan', withRaw({ ...plan, resource_changes: [{ address: 'aws_iam_role.x', change: { actions: MARK } }] }, `[${deepListText(DEEP)}]`), /\.change\.actions: must be a list of action names, not \[a list of 1\]/],
+    [
+      'the actions of a change',
+      '--plan',
+      withRaw({ ...plan, resource_changes: [{ address: 'aws_iam_role.x', change: { actions: MARK } }] }, `[${deepListText(DEEP)}]`),
+      /\.change\.actions: must be a list of action names, not \[a list of 1\]/,
+    ],
     [
       'a resource value in planned_values',
       '--plan',
-      withRaw({ format_version: '1.2', planned_values: { root_module: { resources: [{ ...resource, values: { name: 'deep', tags: MARK } }] } } }, deepObjectText(DEEP)),
+      withRaw(
+        { format_version: '1.2', planned_values: { root_module: { resources: [{ ...resource, values: { name: 'deep', tags: MARK } }] } } },
+        deepObjectText(DEEP),
+      ),
       /\$\.planned_values\.root_module\.resources\[0\]\.values\.tags(\.a)+: is nested more than 64 levels deep/,
     ],
     [
       'the after values of a change',
       '--plan',
-      withRaw({ format_version: '1.2', resource_changes: [{ ...resource, change: { actions: ['create'], after: { name: 'deep', tags: MARK } } }] }, deepObjectText(DEEP)),
+      withRaw(
+        { format_version: '1.2', resource_changes: [{ ...resource, change: { actions: ['create'], after: { name: 'deep', tags: MARK } } }] },
+        deepObjectText(DEEP),
+      ),
       /\$\.resource_changes\[0\]\.change\.after\.tags(\.a)+: is nested more than 64 levels deep/,
     ],
-    ['child modules', '--plan', withRaw({ format_version: '1.2', planned_values: { root_module: MARK } }, '{"child_modules":['.repeat(DEEP) + '{}' + ']}'.repeat(DEEP)), /\$\.planned_values\.root_module\.child_modules\[0\].*….*: has modules nested more than 64 deep/],
+    [
+      'child modules',
+      '--plan',
+      withRaw({ format_version: '1.2', planned_values: { root_module: MARK } }, '{"child_modules":['.repeat(DEEP) + '{}' + ']}'.repeat(DEEP)),
+      /\$\.planned_values\.root_module\.child_modules\[0\].*….*: has modules nested more than 64 deep/,
+    ],
     ['tfstate version', '--state', withRaw({ ...tfstate, version: MARK }, deepListText(DEEP)), /\$\.version: is terraform\.tfstate version a list of 1/],
     [
       'tfstate attributes',
       '--state',
-      withRaw({ version: 4, lineage: 'x', resources: [{ mode: 'managed', type: 'aws_iam_role', name: 'r', instances: [{ attributes: { name: 'r', tags: MARK } }] }] }, deepObjectText(DEEP)),
+      withRaw(
+        { version: 4, lineage: 'x', resources: [{ mode: 'managed', type: 'aws_iam_role', name: 'r', instances: [{ attributes: { name: 'r', tags: MARK } }] }] },
+        deepObjectText(DEEP),
+      ),
       /\$\.resources\[0\]\.instances\[0\]\.attributes\.tags(\.a)+: is nested more than 64 levels deep/,
     ],
-    ['show -json state values', '--state', withRaw({ ...show, values: { root_module: { resources: [{ ...resource, values: MARK }] } } }, deepObjectText(DEEP)), /\$\.values\.root_module\.resources\[0\]\.values(\.a)+: is nested more than 64 levels deep/],
+    [
+      'show -json state values',
+      '--state',
+      withRaw({ ...show, values: { root_module: { resources: [{ ...resource, values: MARK }] } } }, deepObjectText(DEEP)),
+      /\$\.values\.root_module\.resources\[0\]\.values(\.a)+: is nested more than 64 levels deep/,
+    ],
   ];
   it.each(cases)('%s', async (name, flag, text, pattern) => {
     const f = file(`deep-${name.replace(/\W+/g, '-')}.json`, text);
@@ -143,18 +187,33 @@ describe('100,000-deep nesting: never a stack overflow, always the JSON path', (
   });
 
   it('a deep after_unknown, configuration expression or policy JSON string loads (never walked past the limit)', async () => {
-    const unk = withRaw({ format_version: '1.2', resource_changes: [{ ...resource, change: { actions: ['create'], after: { name: 'deep' }, after_unknown: { tags: MARK } } }] }, deepObjectText(DEEP, 'true'));
+    const unk = withRaw(
+      { format_version: '1.2', resource_changes: [{ ...resource, change: { actions: ['create'], after: { name: 'deep' }, after_unknown: { tags: MARK } } }] },
+      deepObjectText(DEEP, 'true'),
+    );
     const r0 = await inventory('--plan', file('deep-unknown.json', unk));
     expect(r0.stderr).toBe('');
     expect(r0.code).toBe(0);
-    const cfg = withRaw({ ...plan, configuration: { root_module: { resources: [{ address: 'aws_iam_role.x', expressions: { tags: MARK } }] } } }, deepObjectText(DEEP));
+    const cfg = withRaw(
+      { ...plan, configuration: { root_module: { resources: [{ address: 'aws_iam_role.x', expressions: { tags: MARK } }] } } },
+      deepObjectText(DEEP),
+    );
     const r1 = await inventory('--plan', file('deep-config.json', cfg));
     expect(r1.stderr).toBe('');
     expect(r1.code).toBe(0);
     // An inline policy whose Condition value is nested 100,000 deep: the document is unreadable, not a crash.
     const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:x":${deepListText(DEEP, '"v"')}}}}]}`;
     const doc = withRaw(
-      { format_version: '1.2', planned_values: { root_module: { resources: [{ address: 'aws_iam_role_policy.p', mode: 'managed', type: 'aws_iam_role_policy', name: 'p', values: { name: 'p', role: 'r', policy: MARK } }] } } },
+      {
+        format_version: '1.2',
+        planned_values: {
+          root_module: {
+            resources: [
+              { address: 'aws_iam_role_policy.p', mode: 'managed', type: 'aws_iam_role_policy', name: 'p', values: { name: 'p', role: 'r', policy: MARK } },
+            ],
+          },
+        },
+      },
       JSON.stringify(policy),
     );
     const r2 = await inventory('--plan', file('deep-policy.json', doc));
@@ -172,14 +231,22 @@ describe('huge strings and odd characters are cut or escaped in the error line',
 
   it('a 1 MB key in the JSON path is cut', async () => {
     const key = 'k'.repeat(1024 * 1024);
-    const f = file('huge-key.json', { version: 4, lineage: 'x', resources: [{ mode: 'managed', type: 'aws_iam_role', name: 'r', instances: [{ attributes: { name: 'r', [key]: JSON.parse(deepObjectText(70)) } }] }] });
+    const f = file('huge-key.json', {
+      version: 4,
+      lineage: 'x',
+      resources: [{ mode: 'managed', type: 'aws_iam_role', name: 'r', instances: [{ attributes: { name: 'r', [key]: JSON.parse(deepObjectText(70)) } }] }],
+    });
     const line = expectOneLine(await inventory('--state', f), f, /attributes\.k{40,79}….*: is nested more than 64 levels deep/);
     expect(line.length).toBeLessThan(f.length + 400);
   });
 
   it('line breaks, bidi overrides and control characters in keys and file names are escaped: one line, read left to right', async () => {
     const key = 'evil\u202Ekey\nsecond line\u0007';
-    const f = file('odd\nname\u202E.json', { version: 4, lineage: 'x', resources: [{ mode: 'managed', type: 'aws_iam_role', name: 'r', instances: [{ attributes: { name: 'r', [key]: JSON.parse(deepObjectText(70)) } }] }] });
+    const f = file('odd\nname\u202E.json', {
+      version: 4,
+      lineage: 'x',
+      resources: [{ mode: 'managed', type: 'aws_iam_role', name: 'r', instances: [{ attributes: { name: 'r', [key]: JSON.parse(deepObjectText(70)) } }] }],
+    });
     const r = await inventory('--state', f);
     expect(r.code).toBe(2);
     const lines = r.stderr.split('\n').filter(Boolean);
@@ -211,7 +278,13 @@ describe('huge strings and odd characters are cut or escaped in the error line',
 describe('size limits', () => {
   it('a 100 MB plan over NHI_GUARD_MAX_INPUT_MB is refused before it is read, naming the file and the limit', async () => {
     const f = path.join(dir, 'big-plan.json');
-    await writeLargeFile(f, 100 * 1024 * 1024, '{"format_version":"1.2","relevant_attributes":[', '{"resource":"aws_iam_role.x","attribute":["name"]},', '{}],"planned_values":{"root_module":{}}}');
+    await writeLargeFile(
+      f,
+      100 * 1024 * 1024,
+      '{"format_version":"1.2","relevant_attributes":[',
+      '{"resource":"aws_iam_role.x","attribute":["name"]},',
+      '{}],"planned_values":{"root_module":{}}}',
+    );
     try {
       const r = await withEnv('NHI_GUARD_MAX_INPUT_MB', '50', () => runCli(['inventory', '--plan', f]));
       expectOneLine(r, f, /is 100 MB, more than the limit of 50 MB \(NHI_GUARD_MAX_INPUT_MB\)/);
@@ -260,8 +333,14 @@ describe('synth folder (--synth)', () => {
     expectOneLine(await inventory('--synth', d), path.join(d, 'manifest.json'), /\$\.stacks\.a\.synthesizedStackPath: points outside the synth folder/);
   });
   it('a stack file nested 100,000 deep', async () => {
-    const d = synthDir('deep', manifest, { 'stacks/a/cdk.tf.json': withRaw({ resource: { aws_iam_role: { r: { name: 'r', tags: MARK } } } }, deepObjectText(DEEP)) });
-    expectOneLine(await inventory('--synth', d), path.join(d, 'stacks/a/cdk.tf.json'), /\$\.resource\.aws_iam_role\.r\.tags(\.a)+: is nested more than 64 levels deep/);
+    const d = synthDir('deep', manifest, {
+      'stacks/a/cdk.tf.json': withRaw({ resource: { aws_iam_role: { r: { name: 'r', tags: MARK } } } }, deepObjectText(DEEP)),
+    });
+    expectOneLine(
+      await inventory('--synth', d),
+      path.join(d, 'stacks/a/cdk.tf.json'),
+      /\$\.resource\.aws_iam_role\.r\.tags(\.a)+: is nested more than 64 levels deep/,
+    );
   });
   it('a stack file of the wrong types', async () => {
     const d = synthDir('types', manifest, { 'stacks/a/cdk.tf.json': { resource: { aws_iam_role: [] } } });
@@ -293,7 +372,9 @@ describe('synth folder (--synth)', () => {
 });
 
 describe('snapshot (--snapshot)', () => {
-  const snap = JSON.parse(readFileSync(path.join(FIXTURES, 'snapshots', 'handmade-estate-drift.json'), 'utf8')) as Record<string, unknown> & { identities: Array<Record<string, unknown>> };
+  const snap = JSON.parse(readFileSync(path.join(FIXTURES, 'snapshots', 'handmade-estate-drift.json'), 'utf8')) as Record<string, unknown> & {
+    identities: Array<Record<string, unknown>>;
+  };
   const dupId = 'x'.repeat(100_000);
   const cases: Array<[string, string, RegExp]> = [
     ['empty', '', /is empty/],
@@ -302,7 +383,17 @@ describe('snapshot (--snapshot)', () => {
     ['a declared Inventory instead', JSON.stringify({ ...snap, inputs: [{ kind: 'plan', file: 'p.json' }] }), /\$\.inputs\[0\]\.kind: is not a live snapshot/],
     ['nested 100,000 deep', deepObjectText(DEEP), /\$/],
     ['identities nested deep', withRaw({ ...snap, identities: MARK }, deepListText(DEEP)), /\$\.identities/],
-    ['a huge duplicate id', JSON.stringify({ ...snap, identities: [{ ...snap.identities[0], id: dupId }, { ...snap.identities[0], id: dupId }] }), /\$\.identities\[1\]\.id: duplicate element id "x+…$/],
+    [
+      'a huge duplicate id',
+      JSON.stringify({
+        ...snap,
+        identities: [
+          { ...snap.identities[0], id: dupId },
+          { ...snap.identities[0], id: dupId },
+        ],
+      }),
+      /\$\.identities\[1\]\.id: duplicate element id "x+…$/,
+    ],
   ];
   it.each(cases)('%s', async (name, text, pattern) => {
     const f = file(`snapshot-${name.replace(/\W+/g, '-')}.json`, text);
@@ -345,7 +436,14 @@ describe('policy data (--data) and waivers (--waivers)', () => {
     'list.json': '[]',
     'deep.json': deepObjectText(DEEP),
     'deep.yaml': deepListText(DEEP),
-    'bomb.yaml': ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n'),
+    'bomb.yaml': [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 9 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n'),
     'types.json': JSON.stringify({ rotationMaxDays: 'ninety' }),
     'num.json': '5',
     'wdeep.json': deepObjectText(DEEP),

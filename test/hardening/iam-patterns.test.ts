@@ -96,7 +96,10 @@ describe('IAM action expansion', () => {
 });
 
 describe('the CLI on pathological actions', () => {
-  const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const TRUST = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
   function state(actions: string[]): string {
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
     const file = path.join(dir, `s${Math.random().toString(36).slice(2)}.tfstate`);

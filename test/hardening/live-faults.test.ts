@@ -65,7 +65,10 @@ function expectIncomplete(r: CliResult): void {
 describe('unreachable and broken endpoints: bounded, clear, exit 3', () => {
   it('connection refused (a closed port): every API is a gap naming ECONNREFUSED', async () => {
     const port = await freePort();
-    const r = await runCli(['check', '--live', 'aws', '--endpoint', `http://127.0.0.1:${port}`, '--timeout', '2', '--format', 'json', '--fail-on', 'none'], env());
+    const r = await runCli(
+      ['check', '--live', 'aws', '--endpoint', `http://127.0.0.1:${port}`, '--timeout', '2', '--format', 'json', '--fail-on', 'none'],
+      env(),
+    );
     expectIncomplete(r);
     const doc = JSON.parse(r.stdout) as { gaps: Array<{ error: string }>; findings: unknown[] };
     expect(doc.gaps.length).toBeGreaterThan(0);
@@ -90,21 +93,30 @@ describe('unreachable and broken endpoints: bounded, clear, exit 3', () => {
       ['JSON of the wrong types', 'application/x-amz-json-1.1', (s) => JSON.stringify({ SecretList: s, NextToken: { s }, Account: [s], UserId: 5 })],
       ['an HTML error page', 'text/html', (s) => `<html><body><h1>502 Bad Gateway</h1><!-- ${s} --></body></html>`],
     ];
-    it.each(bodies)('%s', async (_name, type, body) => {
-      const secret = canary('live-body');
-      const url = await listen(http.createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': type });
-        res.end(body(secret));
-      }));
-      const out = path.join(dir, `garbage-${type.replace(/\W+/g, '-')}-${Date.now()}.json`);
-      const r = await runCli(['check', '--live', 'aws', '--endpoint', url, '--timeout', '2', '--format', 'json', '--fail-on', 'none', '--output', out], env());
-      expect([2, 3]).toContain(r.code);
-      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-      expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-      expect(r.stderr).not.toContain(secret);
-      expect(r.stdout).not.toContain(secret);
-      if (r.code === 3) expect(readFileSync(out, 'utf8')).not.toContain(secret);
-    }, 120_000);
+    it.each(bodies)(
+      '%s',
+      async (_name, type, body) => {
+        const secret = canary('live-body');
+        const url = await listen(
+          http.createServer((_req, res) => {
+            res.writeHead(200, { 'content-type': type });
+            res.end(body(secret));
+          }),
+        );
+        const out = path.join(dir, `garbage-${type.replace(/\W+/g, '-')}-${Date.now()}.json`);
+        const r = await runCli(
+          ['check', '--live', 'aws', '--endpoint', url, '--timeout', '2', '--format', 'json', '--fail-on', 'none', '--output', out],
+          env(),
+        );
+        expect([2, 3]).toContain(r.code);
+        expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+        expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+        expect(r.stderr).not.toContain(secret);
+        expect(r.stdout).not.toContain(secret);
+        if (r.code === 3) expect(readFileSync(out, 'utf8')).not.toContain(secret);
+      },
+      120_000,
+    );
   });
 });
 
@@ -112,7 +124,11 @@ describe('read-only: the collector calls only the ScannerRole actions', () => {
   it('every AWS operation seen on the wire during check, snapshot and inventory --live is one the ScannerRole grants', async () => {
     const proxy = await startFaultProxy(moto.url);
     try {
-      for (const args of [['check', '--live', 'aws', '--format', 'json', '--fail-on', 'none'], ['snapshot', '--live', 'aws', '--output', path.join(dir, 'ro-snapshot.json')], ['inventory', '--live', 'aws']]) {
+      for (const args of [
+        ['check', '--live', 'aws', '--format', 'json', '--fail-on', 'none'],
+        ['snapshot', '--live', 'aws', '--output', path.join(dir, 'ro-snapshot.json')],
+        ['inventory', '--live', 'aws'],
+      ]) {
         const r = await runCli([...args, '--endpoint', proxy.url], env());
         expect(r.code, r.stderr).toBe(0);
       }
@@ -121,10 +137,34 @@ describe('read-only: the collector calls only the ScannerRole actions', () => {
       const ACTION_OF: Record<string, string> = { 's3:ListBuckets': 's3:ListAllMyBuckets' };
       const called = [...proxy.actions()].map((a) => ACTION_OF[a] ?? a);
       // IAM, STS, Secrets Manager, every data store service that moto emulates, and the configurations.
-      for (const prefix of ['iam:', 'sts:', 'secretsmanager:', 's3:', 'dynamodb:', 'rds:', 'kms:', 'healthlake:', 'lambda:', 'ecs:', 'ssm:', 'ec2:', 'autoscaling:']) {
-        expect(called.some((a) => a.startsWith(prefix)), prefix).toBe(true);
+      for (const prefix of [
+        'iam:',
+        'sts:',
+        'secretsmanager:',
+        's3:',
+        'dynamodb:',
+        'rds:',
+        'kms:',
+        'healthlake:',
+        'lambda:',
+        'ecs:',
+        'ssm:',
+        'ec2:',
+        'autoscaling:',
+      ]) {
+        expect(
+          called.some((a) => a.startsWith(prefix)),
+          prefix,
+        ).toBe(true);
       }
-      for (const perElement of ['ecs:DescribeTaskDefinition', 'ssm:GetParameters', 'ec2:DescribeInstanceAttribute', 'kms:GetKeyRotationStatus', 'kms:GetKeyPolicy']) expect(called, perElement).toContain(perElement);
+      for (const perElement of [
+        'ecs:DescribeTaskDefinition',
+        'ssm:GetParameters',
+        'ec2:DescribeInstanceAttribute',
+        'kms:GetKeyRotationStatus',
+        'kms:GetKeyPolicy',
+      ])
+        expect(called, perElement).toContain(perElement);
       for (const action of called) expect(SCANNER_ACTIONS as readonly string[], `${action} is not a ScannerRole action`).toContain(action);
       expect(proxy.calls('GetSecretValue')).toBe(0);
     } finally {
@@ -149,26 +189,50 @@ describe('a live secret value never leaves', () => {
     const { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const sm = new SecretsManagerClient({ region: REGION, endpoint: moto.url });
     const list = await sm.send(new ListSecretsCommand({}));
-    const values = await Promise.allSettled((list.SecretList ?? []).map((s) => sm.send(new GetSecretValueCommand({ SecretId: s.ARN! })).then((v) => v.SecretString ?? '')));
+    const values = await Promise.allSettled(
+      (list.SecretList ?? []).map((s) => sm.send(new GetSecretValueCommand({ SecretId: s.ARN! })).then((v) => v.SecretString ?? '')),
+    );
     sm.destroy();
     expect(values.map((v) => (v.status === 'fulfilled' ? v.value : '')).join('\n')).toContain(SEEDED_CANARY);
     expect(check('inventory', JSON.parse(readFileSync(snapshot, 'utf8')))).toBeNull();
     expectNoSecret('snapshot', readFileSync(snapshot, 'utf8'));
   });
 
-  it.each(FORMATS)('check --live and --snapshot, drift: --format %s', async (format) => {
-    const runs: Array<[string, string[]]> = [
-      ['check --live', ['check', '--live', 'aws', '--endpoint', moto.url, '--format', format, '--fail-on', 'none', '--output', path.join(outs, `live.${format}`)]],
-      ['check --snapshot', ['check', '--snapshot', snapshot, '--format', format, '--fail-on', 'none']],
-      ['drift', ['drift', '--declared-plan', ESTATE_PLAN, '--snapshot', snapshot, '--format', format, '--fail-on', 'none', '--output', path.join(outs, `drift.${format}`)]],
-    ];
-    for (const [name, args] of runs) {
-      const r = await runCli(args, env());
-      expect([0, 3], `${name}: ${r.stderr}`).toContain(r.code);
-      expectNoSecret(`${name} stdout`, r.stdout);
-      expectNoSecret(`${name} stderr`, r.stderr);
-    }
-  }, 120_000);
+  it.each(FORMATS)(
+    'check --live and --snapshot, drift: --format %s',
+    async (format) => {
+      const runs: Array<[string, string[]]> = [
+        [
+          'check --live',
+          ['check', '--live', 'aws', '--endpoint', moto.url, '--format', format, '--fail-on', 'none', '--output', path.join(outs, `live.${format}`)],
+        ],
+        ['check --snapshot', ['check', '--snapshot', snapshot, '--format', format, '--fail-on', 'none']],
+        [
+          'drift',
+          [
+            'drift',
+            '--declared-plan',
+            ESTATE_PLAN,
+            '--snapshot',
+            snapshot,
+            '--format',
+            format,
+            '--fail-on',
+            'none',
+            '--output',
+            path.join(outs, `drift.${format}`),
+          ],
+        ],
+      ];
+      for (const [name, args] of runs) {
+        const r = await runCli(args, env());
+        expect([0, 3], `${name}: ${r.stderr}`).toContain(r.code);
+        expectNoSecret(`${name} stdout`, r.stdout);
+        expectNoSecret(`${name} stderr`, r.stderr);
+      }
+    },
+    120_000,
+  );
 
   it('inventory --live in both formats, and every file written', async () => {
     for (const format of ['text', 'json']) {

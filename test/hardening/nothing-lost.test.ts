@@ -26,7 +26,13 @@ describe('a run killed mid-write leaves the previous report', () => {
     const big = path.join(dir, 'big-plan.json');
     const roles = 200;
     const filler = 'x'.repeat(500 * 1024);
-    const resources = Array.from({ length: roles }, (_, i) => ({ address: `aws_iam_role.r${i}`, mode: 'managed', type: 'aws_iam_role', name: `r${i}`, values: { name: `r${i}`, tags: { owner: 'team', note: filler } } }));
+    const resources = Array.from({ length: roles }, (_, i) => ({
+      address: `aws_iam_role.r${i}`,
+      mode: 'managed',
+      type: 'aws_iam_role',
+      name: `r${i}`,
+      values: { name: `r${i}`, tags: { owner: 'team', note: filler } },
+    }));
     writeFileSync(big, JSON.stringify({ format_version: '1.2', planned_values: { root_module: { resources } } }));
     const outDir = path.join(dir, 'reports');
     mkdirSync(outDir);
@@ -95,13 +101,21 @@ describe('concurrent runs share a cold compile cache', () => {
     const env = { NHI_GUARD_CACHE_DIR: cache };
     const first = await runBin(['policies', 'build'], env);
     expect(first.code).toBe(0);
-    const entry = path.join(cache, readdirSync(cache).find((f) => /^[0-9a-f]{64}$/.test(f))!);
+    const entry = path.join(
+      cache,
+      readdirSync(cache).find((f) => /^[0-9a-f]{64}$/.test(f))!,
+    );
     const args = ['check', '--plan', ESTATE_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
     const good = await runBin(args, env);
     expect(good.code).toBe(0);
     const wasm = readFileSync(path.join(entry, 'policy.wasm'));
     const cut = wasm.subarray(0, Math.floor(wasm.length / 2)); // a valid header and half a module
-    for (const [name, damage] of [['policy.wasm', 'not wasm'], ['policy.wasm', cut], ['rules.json', '{"truncated":'], ['sums.json', '{']] as const) {
+    for (const [name, damage] of [
+      ['policy.wasm', 'not wasm'],
+      ['policy.wasm', cut],
+      ['rules.json', '{"truncated":'],
+      ['sums.json', '{'],
+    ] as const) {
       writeFileSync(path.join(entry, name), damage);
       const r = await runBin(args, env);
       expect(ownLines(r.stderr), name).toEqual([]);
@@ -115,7 +129,21 @@ describe('the drift history folder under concurrent runs', () => {
   it('three nightly runs at once each add one complete document; the next run sees all three', async () => {
     const history = path.join(dir, 'history');
     const snapshot = path.join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'handmade-estate-drift.json');
-    const args = ['drift', '--declared-plan', ESTATE_PLAN, '--snapshot', snapshot, '--history', history, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z'];
+    const args = [
+      'drift',
+      '--declared-plan',
+      ESTATE_PLAN,
+      '--snapshot',
+      snapshot,
+      '--history',
+      history,
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+      '--now',
+      '2026-11-22T00:00:00Z',
+    ];
     const runs = await Promise.all([runBin(args), runBin(args), runBin(args)]);
     for (const r of runs) {
       expect(ownLines(r.stderr)).toEqual([]);

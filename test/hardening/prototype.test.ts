@@ -28,23 +28,50 @@ const NOW = ['--now', '2026-11-22T00:00:00Z'];
 /** Nothing was added to the prototypes every object and list share. */
 function assertPrototypesClean(): void {
   for (const proto of [Object.prototype, Array.prototype]) {
-    expect(Object.getOwnPropertyNames(proto).filter((k) => ['policy', 'tags', 'owner', 'ruleId', 'resource', 'secret_string', 'polluted', '0', 'description'].includes(k))).toEqual([]);
+    expect(
+      Object.getOwnPropertyNames(proto).filter((k) =>
+        ['policy', 'tags', 'owner', 'ruleId', 'resource', 'secret_string', 'polluted', '0', 'description'].includes(k),
+      ),
+    ).toEqual([]);
   }
   expect(({} as Record<string, unknown>).policy).toBeUndefined();
 }
 afterEach(assertPrototypesClean);
 
 const ADMIN = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
-const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 const TAGS = { owner: 'team-a', purpose: 'p', 'data-class': 'internal', environment: 'prod', 'identity-kind': 'service', 'expires-on': '2026-12-01' };
 
 /** Paths terraform would never write: into the prototype through every spelling. */
 const HOSTILE_PATHS = [
-  [{ type: 'get_attr', value: '__proto__' }, { type: 'get_attr', value: 'policy' }],
-  [{ type: 'get_attr', value: 'constructor' }, { type: 'get_attr', value: 'prototype' }, { type: 'get_attr', value: 'policy' }],
-  [{ type: 'get_attr', value: 'tags' }, { type: 'index', value: { value: '__proto__', type: 'string' } }, { type: 'get_attr', value: 'policy' }],
-  [{ type: 'get_attr', value: 'inline_policy' }, { type: 'index', value: { value: 0, type: 'number' } }, { type: 'get_attr', value: '__proto__' }, { type: 'get_attr', value: 'policy' }],
-  [{ type: 'get_attr', value: 'inline_policy' }, { type: 'get_attr', value: '__proto__' }, { type: 'get_attr', value: 'polluted' }],
+  [
+    { type: 'get_attr', value: '__proto__' },
+    { type: 'get_attr', value: 'policy' },
+  ],
+  [
+    { type: 'get_attr', value: 'constructor' },
+    { type: 'get_attr', value: 'prototype' },
+    { type: 'get_attr', value: 'policy' },
+  ],
+  [
+    { type: 'get_attr', value: 'tags' },
+    { type: 'index', value: { value: '__proto__', type: 'string' } },
+    { type: 'get_attr', value: 'policy' },
+  ],
+  [
+    { type: 'get_attr', value: 'inline_policy' },
+    { type: 'index', value: { value: 0, type: 'number' } },
+    { type: 'get_attr', value: '__proto__' },
+    { type: 'get_attr', value: 'policy' },
+  ],
+  [
+    { type: 'get_attr', value: 'inline_policy' },
+    { type: 'get_attr', value: '__proto__' },
+    { type: 'get_attr', value: 'polluted' },
+  ],
 ];
 
 function tfstate(extra: Array<Record<string, unknown>> = []): Record<string, unknown> {
@@ -59,7 +86,9 @@ function tfstate(extra: Array<Record<string, unknown>> = []): Record<string, unk
         mode: 'managed',
         type: 'aws_iam_role',
         name: 'crafted',
-        instances: [{ schema_version: 0, attributes: { name: 'crafted', assume_role_policy: TRUST, tags: TAGS, inline_policy: [] }, sensitive_attributes: HOSTILE_PATHS }],
+        instances: [
+          { schema_version: 0, attributes: { name: 'crafted', assume_role_policy: TRUST, tags: TAGS, inline_policy: [] }, sensitive_attributes: HOSTILE_PATHS },
+        ],
       },
       {
         mode: 'managed',
@@ -105,7 +134,12 @@ describe('state: crafted sensitive_attributes paths', () => {
             instances: [
               {
                 attributes: { name: 'x', description: 'keep', tags: { ['__proto__']: 'proto-tag', owner: 'o' } },
-                sensitive_attributes: [[{ type: 'get_attr', value: 'tags' }, { type: 'index', value: { value: '__proto__', type: 'string' } }]],
+                sensitive_attributes: [
+                  [
+                    { type: 'get_attr', value: 'tags' },
+                    { type: 'index', value: { value: '__proto__', type: 'string' } },
+                  ],
+                ],
               },
             ],
           },
@@ -123,7 +157,9 @@ describe('state: crafted sensitive_attributes paths', () => {
 
 describe('values keyed __proto__ / constructor', () => {
   it('become own keys of prototype-free maps, never a prototype', () => {
-    const raw = JSON.parse('{"name":"r","__proto__":{"policy":"inherited","secret_string":"s"},"constructor":{"prototype":{"polluted":1}},"tags":{"__proto__":"a","toString":"b"}}');
+    const raw = JSON.parse(
+      '{"name":"r","__proto__":{"policy":"inherited","secret_string":"s"},"constructor":{"prototype":{"polluted":1}},"tags":{"__proto__":"a","toString":"b"}}',
+    );
     const { values } = convertValues(raw, { file: 'f', at: [] });
     expect(Object.getPrototypeOf(values)).toBeNull();
     expect(values.policy).toBeUndefined();
@@ -159,13 +195,32 @@ describe('values keyed __proto__ / constructor', () => {
 
   it('a plan whose after_sensitive walks into __proto__ still shows the Action "*" policy', () => {
     const policy = { address: 'aws_iam_policy.admin', mode: 'managed', type: 'aws_iam_policy', name: 'admin', values: { name: 'admin', policy: ADMIN } };
-    const crafted = { address: 'aws_iam_role.crafted', mode: 'managed', type: 'aws_iam_role', name: 'crafted', values: { name: 'crafted', assume_role_policy: TRUST }, sensitive_values: JSON.parse('{"__proto__":{"policy":true},"constructor":{"prototype":{"policy":true}}}') };
+    const crafted = {
+      address: 'aws_iam_role.crafted',
+      mode: 'managed',
+      type: 'aws_iam_role',
+      name: 'crafted',
+      values: { name: 'crafted', assume_role_policy: TRUST },
+      sensitive_values: JSON.parse('{"__proto__":{"policy":true},"constructor":{"prototype":{"policy":true}}}'),
+    };
     const plan = {
       format_version: '1.2',
       planned_values: { root_module: { resources: [crafted, policy] } },
       resource_changes: [
-        { address: crafted.address, mode: 'managed', type: crafted.type, name: 'crafted', change: { actions: ['create'], after: crafted.values, after_unknown: {}, after_sensitive: JSON.parse('{"__proto__":{"policy":true}}') } },
-        { address: policy.address, mode: 'managed', type: policy.type, name: 'admin', change: { actions: ['create'], after: policy.values, after_unknown: {}, after_sensitive: {} } },
+        {
+          address: crafted.address,
+          mode: 'managed',
+          type: crafted.type,
+          name: 'crafted',
+          change: { actions: ['create'], after: crafted.values, after_unknown: {}, after_sensitive: JSON.parse('{"__proto__":{"policy":true}}') },
+        },
+        {
+          address: policy.address,
+          mode: 'managed',
+          type: policy.type,
+          name: 'admin',
+          change: { actions: ['create'], after: policy.values, after_unknown: {}, after_sensitive: {} },
+        },
       ],
     };
     const recs = planRecords(JSON.parse(JSON.stringify(plan)), 'p.json');
@@ -178,10 +233,23 @@ describe('tags, governance, waivers, policy data and live tags', () => {
     const tags = asTags(JSON.parse('{"__proto__":"x","constructor":"y","owner":"o"}'));
     expect(Object.getPrototypeOf(tags)).toBeNull();
     expect(Object.keys(tags).sort()).toEqual(['__proto__', 'constructor', 'owner']);
-    const live = tagsOf([{ Key: '__proto__', Value: 'a' }, { Key: 'toString', Value: 'b' }]);
+    const live = tagsOf([
+      { Key: '__proto__', Value: 'a' },
+      { Key: 'toString', Value: 'b' },
+    ]);
     expect(Object.keys(live).sort()).toEqual(['__proto__', 'toString']);
     // Tag keys configured as names of Object members find nothing they were not given.
-    const config = { tagKeys: { owner: 'toString', purpose: 'constructor', dataClass: 'hasOwnProperty', environment: 'valueOf', expiresOn: '__proto__', identityKind: 'isPrototypeOf', ticket: 'ticket' } };
+    const config = {
+      tagKeys: {
+        owner: 'toString',
+        purpose: 'constructor',
+        dataClass: 'hasOwnProperty',
+        environment: 'valueOf',
+        expiresOn: '__proto__',
+        identityKind: 'isPrototypeOf',
+        ticket: 'ticket',
+      },
+    };
     const g = governanceOf(asTags({ other: 'x' }), { config: config as never, now: new Date('2026-11-22T00:00:00Z') });
     expect(g.owner).toBeUndefined();
     expect(g.purpose).toBeUndefined();
@@ -197,7 +265,13 @@ describe('tags, governance, waivers, policy data and live tags', () => {
   });
 
   it('a waiver field spelled like an Object member is an unknown field, not an alias', () => {
-    const fact = waiverFact({ constructor: 'x', toString: 'y', ruleId: 'NHI-LP-001', resource: 'a', owner: 'o', reason: 'a long enough reason', expiresOn: '2026-12-01' }, 'w', {}, '$', new Date('2026-11-22T00:00:00Z'));
+    const fact = waiverFact(
+      { constructor: 'x', toString: 'y', ruleId: 'NHI-LP-001', resource: 'a', owner: 'o', reason: 'a long enough reason', expiresOn: '2026-12-01' },
+      'w',
+      {},
+      '$',
+      new Date('2026-11-22T00:00:00Z'),
+    );
     expect(fact.ruleId).toBe('NHI-LP-001');
     expect(fact.problems.join(' ')).toMatch(/constructor|toString|additional/);
   });
@@ -215,7 +289,10 @@ describe('synth: resources, attributes and references named __proto__ / construc
     const secret = canary('proto-secret');
     const out = path.join(dir, 'synth');
     mkdirSync(path.join(out, 'stacks', 's'), { recursive: true });
-    writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: { s: { name: 's', synthesizedStackPath: 'stacks/s/cdk.tf.json' } } }));
+    writeFileSync(
+      path.join(out, 'manifest.json'),
+      JSON.stringify({ version: '0.21.0', stacks: { s: { name: 's', synthesizedStackPath: 'stacks/s/cdk.tf.json' } } }),
+    );
     // Computed keys make own properties: the file really holds "__proto__" and "constructor" keys.
     const stack = {
       resource: {
@@ -223,7 +300,12 @@ describe('synth: resources, attributes and references named __proto__ / construc
         aws_iam_role: {
           ['__proto__']: { name: 'proto-role', assume_role_policy: TRUST, tags: TAGS },
           constructor: { name: 'ctor-role', assume_role_policy: TRUST, tags: TAGS },
-          r: { name: 'r', assume_role_policy: TRUST, description: '${aws_secretsmanager_secret_version.v.__proto__.secret_string}', tags: { ...TAGS, owner: '${aws_secretsmanager_secret_version.v.constructor}' } },
+          r: {
+            name: 'r',
+            assume_role_policy: TRUST,
+            description: '${aws_secretsmanager_secret_version.v.__proto__.secret_string}',
+            tags: { ...TAGS, owner: '${aws_secretsmanager_secret_version.v.constructor}' },
+          },
         },
         aws_iam_role_policy: { admin: { name: 'admin', role: '${aws_iam_role.__proto__.name}', policy: ADMIN } },
       },
@@ -247,7 +329,10 @@ describe('files the CLI reads: waivers and policy data with __proto__ keys', () 
     const file = path.join(dir, 'admin.tfstate');
     writeFileSync(file, JSON.stringify(tfstate()));
     const waivers = path.join(dir, 'proto-waivers.json');
-    writeFileSync(waivers, '{"waivers":[{"__proto__":{"ruleId":"NHI-LP-001","resource":"*","owner":"o","reason":"crafted to waive the admin policy","expiresOn":"2026-12-01"}}]}');
+    writeFileSync(
+      waivers,
+      '{"waivers":[{"__proto__":{"ruleId":"NHI-LP-001","resource":"*","owner":"o","reason":"crafted to waive the admin policy","expiresOn":"2026-12-01"}}]}',
+    );
     const data = path.join(dir, 'proto-data.json');
     writeFileSync(data, '{"__proto__":{"waiverMaxDays":100000},"constructor":{"prototype":{"polluted":true}}}');
     const r = await runCli(['check', '--state', file, '--waivers', waivers, '--format', 'json', '--fail-on', 'critical', ...NOW]);

@@ -15,7 +15,10 @@ import { canary } from '../support/hostile.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-side-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const NOW = ['--now', '2026-11-22T00:00:00Z'];
-const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 describe('side doors', () => {
   it('tag keys of a sensitive tags map in resource_drift appear in no format; the change is still named as tags', async () => {
@@ -26,12 +29,34 @@ describe('side doors', () => {
       format_version: '1.2',
       planned_values: {
         root_module: { resources: [{ address: 'aws_iam_role.r', mode: 'managed', type: 'aws_iam_role', name: 'r', values, sensitive_values: { tags: true } }] },
-        outputs: { w: { sensitive: true, value: { nhiGuardWaiver: { ruleId: 'NHI-OWN-002', resource: '*', owner: 'o', reason: waiverText, expiresOn: '2026-12-01' } } } },
+        outputs: {
+          w: { sensitive: true, value: { nhiGuardWaiver: { ruleId: 'NHI-OWN-002', resource: '*', owner: 'o', reason: waiverText, expiresOn: '2026-12-01' } } },
+        },
       },
       resource_drift: [
-        { address: 'aws_iam_role.r', mode: 'managed', type: 'aws_iam_role', name: 'r', change: { actions: ['update'], before: { ...values, tags: { owner: 'o' } }, after: { ...values, tags: { owner: 'o', [key]: 'x' } }, before_sensitive: { tags: true }, after_sensitive: { tags: { [key]: true } } } },
+        {
+          address: 'aws_iam_role.r',
+          mode: 'managed',
+          type: 'aws_iam_role',
+          name: 'r',
+          change: {
+            actions: ['update'],
+            before: { ...values, tags: { owner: 'o' } },
+            after: { ...values, tags: { owner: 'o', [key]: 'x' } },
+            before_sensitive: { tags: true },
+            after_sensitive: { tags: { [key]: true } },
+          },
+        },
       ],
-      resource_changes: [{ address: 'aws_iam_role.r', mode: 'managed', type: 'aws_iam_role', name: 'r', change: { actions: ['update'], before: values, after: values, after_unknown: {}, after_sensitive: { tags: true } } }],
+      resource_changes: [
+        {
+          address: 'aws_iam_role.r',
+          mode: 'managed',
+          type: 'aws_iam_role',
+          name: 'r',
+          change: { actions: ['update'], before: values, after: values, after_unknown: {}, after_sensitive: { tags: true } },
+        },
+      ],
     };
     const file = path.join(dir, 'plan.json');
     writeFileSync(file, JSON.stringify(plan));
@@ -39,7 +64,10 @@ describe('side doors', () => {
     expect(inv.code).toBe(0);
     expect(inv.stdout).toContain('"tags"');
     for (const format of [...FORMATS]) {
-      for (const cmd of [['check', '--plan', file, '--fail-on', 'none'], ['inventory', '--plan', file]]) {
+      for (const cmd of [
+        ['check', '--plan', file, '--fail-on', 'none'],
+        ['inventory', '--plan', file],
+      ]) {
         if (cmd[0] === 'inventory' && !['text', 'json', 'markdown'].includes(format)) continue;
         const r = await runCli([...cmd, '--format', format, ...NOW]);
         expect(r.stdout + r.stderr, `${cmd[0]} ${format}`).not.toContain(key);

@@ -42,7 +42,11 @@ describe('the unicode helpers', () => {
   it('a policy document entry with a lone surrogate or a private-use character is not judged (NHI-UNK-002), never rewritten', () => {
     for (const action of ['s3:Get\uD800*', 's3:\uE05B*']) {
       const d = documentFromJson(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', action], Resource: '*' }] }));
-      expect(d).toMatchObject({ known: false, unreadable: true, reason: expect.stringMatching(/holds a (lone surrogate|private-use character), which nhi-guard does not judge/) });
+      expect(d).toMatchObject({
+        known: false,
+        unreadable: true,
+        reason: expect.stringMatching(/holds a (lone surrogate|private-use character), which nhi-guard does not judge/),
+      });
     }
     expect(documentFromJson(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/😀' }] })).known).toBe(true);
   });
@@ -61,13 +65,44 @@ describe('through the compiled pack', () => {
       waivers: [],
       inventory: {
         ...emptyInventory([]),
-        identities: [{ id: 'stack/aws_iam_role.etl', kind: 'role', name, tags: { [tagKey]: tagValue }, governance: { owner: 'integration-platform', purpose: 'claims export', dataClass: 'phi', environment: 'prod', identityKind: 'automation', expiry: { raw: '2027-03-31', valid: true, daysLeft: 129 } }, policies: [{ policy: 'p' }], groups: [], change: 'create', origin: { source: 'synth' } }],
-        policies: [{ id: 'p', name: 's3all', type: 'inline', document: { known: true, document: { statements: [{ effect: 'Allow', actions: ['s3:*'], resources: ['*'], conditions: [] }] } }, change: 'create', origin: { source: 'synth' } }],
+        identities: [
+          {
+            id: 'stack/aws_iam_role.etl',
+            kind: 'role',
+            name,
+            tags: { [tagKey]: tagValue },
+            governance: {
+              owner: 'integration-platform',
+              purpose: 'claims export',
+              dataClass: 'phi',
+              environment: 'prod',
+              identityKind: 'automation',
+              expiry: { raw: '2027-03-31', valid: true, daysLeft: 129 },
+            },
+            policies: [{ policy: 'p' }],
+            groups: [],
+            change: 'create',
+            origin: { source: 'synth' },
+          },
+        ],
+        policies: [
+          {
+            id: 'p',
+            name: 's3all',
+            type: 'inline',
+            document: { known: true, document: { statements: [{ effect: 'Allow', actions: ['s3:*'], resources: ['*'], conditions: [] }] } },
+            change: 'create',
+            origin: { source: 'synth' },
+          },
+        ],
       },
     });
 
   it.each(LONE)('a lone surrogate (%j) in a name, a tag key and a tag value changes no finding', (lone) => {
-    const clean = engine.evaluate(input('etl', 'note', 'x')).map((f) => f.ruleId).sort();
+    const clean = engine
+      .evaluate(input('etl', 'note', 'x'))
+      .map((f) => f.ruleId)
+      .sort();
     const crafted = engine.evaluate(input(`etl${lone}`, `note${lone}`, `x${lone}`));
     expect(crafted.map((f) => f.ruleId).sort()).toEqual(clean);
     expect(clean).toContain('NHI-LP-002');
@@ -79,7 +114,8 @@ describe('check on a state file with lone surrogates', () => {
   it('degrades the crafted elements only: the policy holding one is NHI-UNK-002, every other finding stays', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-surrogate-'));
     const state = JSON.parse(readFileSync(ESTATE_TFSTATE, 'utf8'));
-    const attrs = (type: string, name: string) => state.resources.find((r: { type: string; name: string }) => r.type === type && r.name === name).instances[0].attributes;
+    const attrs = (type: string, name: string) =>
+      state.resources.find((r: { type: string; name: string }) => r.type === type && r.name === name).instances[0].attributes;
     attrs('aws_iam_role', 'legacy').tags = { ...attrs('aws_iam_role', 'legacy').tags, 'note\uD800': 'x\uDC00' };
     const audit = attrs('aws_iam_policy', 'audit');
     audit.policy = audit.policy.replace('logs:PutLogEvents', 'logs:Put\uD800LogEvents');

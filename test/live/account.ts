@@ -32,9 +32,20 @@ export function useTestCredentials(): void {
 }
 
 const gov = (owner: string, extra: Record<string, string> = {}) =>
-  Object.entries({ owner, purpose: 'lab results exchange', 'data-class': 'phi', environment: 'prod', 'identity-kind': 'service', 'expires-on': '2027-03-01', ...extra }).map(([Key, Value]) => ({ Key, Value }));
+  Object.entries({
+    owner,
+    purpose: 'lab results exchange',
+    'data-class': 'phi',
+    environment: 'prod',
+    'identity-kind': 'service',
+    'expires-on': '2027-03-01',
+    ...extra,
+  }).map(([Key, Value]) => ({ Key, Value }));
 
-const trustLambda = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const trustLambda = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 export interface SeededAccount {
   usedKeyId: string;
@@ -50,14 +61,19 @@ export async function seedAccount(endpoint: string): Promise<SeededAccount> {
   const sm = new SecretsManagerClient(cfg);
   try {
     // An admin role: AWS managed AdministratorAccess attached (NHI-LP-004).
-    await iam.send(new CreateRoleCommand({ RoleName: 'legacy-admin', AssumeRolePolicyDocument: trustLambda, Tags: gov('platform-team'), MaxSessionDuration: 7200 }));
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'legacy-admin', AssumeRolePolicyDocument: trustLambda, Tags: gov('platform-team'), MaxSessionDuration: 7200 }),
+    );
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'legacy-admin', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
     // A scoped service role: customer managed + inline policy with a policy variable and spaces.
     const pol = await iam.send(
       new CreatePolicyCommand({
         PolicyName: 'lab-results-read',
         Path: '/nhi/',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Read results', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::lab-results/*' }] }),
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Read results', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::lab-results/*' }],
+        }),
       }),
     );
     await iam.send(new CreateRoleCommand({ RoleName: 'lab-results', Path: '/service/', AssumeRolePolicyDocument: trustLambda, Tags: gov('lab-team') }));
@@ -66,21 +82,53 @@ export async function seedAccount(endpoint: string): Promise<SeededAccount> {
       new PutRolePolicyCommand({
         RoleName: 'lab-results',
         PolicyName: 'own-prefix',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::lab-results', Condition: { StringLike: { 's3:prefix': ['${aws:username}/*'] } } }] }),
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: 'arn:aws:s3:::lab-results',
+              Condition: { StringLike: { 's3:prefix': ['${aws:username}/*'] } },
+            },
+          ],
+        }),
       }),
     );
     // A service-linked role (path kept so drift can exempt it).
-    await iam.send(new CreateRoleCommand({ RoleName: 'AWSServiceRoleForSupport', Path: '/aws-service-role/support.amazonaws.com/', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'support.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'AWSServiceRoleForSupport',
+        Path: '/aws-service-role/support.amazonaws.com/',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'support.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
     // A group with a policy, a vendor user in it with keys (one used, one never used, one inactive in another user).
     await iam.send(new CreateGroupCommand({ GroupName: 'vendors' }));
     await iam.send(new AttachGroupPolicyCommand({ GroupName: 'vendors', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }));
     await iam.send(new CreateUserCommand({ UserName: 'vendor-sftp', Tags: gov('integration-team', { 'identity-kind': 'vendor' }) }));
     await iam.send(new AddUserToGroupCommand({ GroupName: 'vendors', UserName: 'vendor-sftp' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'vendor-sftp', PolicyName: 'drop-box', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::vendor-drop/*' }] }) }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'vendor-sftp',
+        PolicyName: 'drop-box',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::vendor-drop/*' }],
+        }),
+      }),
+    );
     const used = await iam.send(new CreateAccessKeyCommand({ UserName: 'vendor-sftp' }));
     const unused = await iam.send(new CreateAccessKeyCommand({ UserName: 'vendor-sftp' }));
     // Use one key: moto records the last use of the key that signs a request.
-    const sts = new STSClient({ region: REGION, endpoint, credentials: { accessKeyId: used.AccessKey!.AccessKeyId!, secretAccessKey: used.AccessKey!.SecretAccessKey! } });
+    const sts = new STSClient({
+      region: REGION,
+      endpoint,
+      credentials: { accessKeyId: used.AccessKey!.AccessKeyId!, secretAccessKey: used.AccessKey!.SecretAccessKey! },
+    });
     await sts.send(new GetCallerIdentityCommand({}));
     sts.destroy();
     await iam.send(new CreateUserCommand({ UserName: 'batch-export', Tags: gov('data-team', { 'identity-kind': 'automation' }) }));
@@ -91,12 +139,22 @@ export async function seedAccount(endpoint: string): Promise<SeededAccount> {
     await iam.send(new CreateLoginProfileCommand({ UserName: 'ops-console', Password: 'Pa55word-not-printed!' }));
     // Secrets: one rotated every 30 days with a customer KMS key, one without rotation; values are canaries.
     const secret = (input: CreateSecretCommandInput) => sm.send(new CreateSecretCommand(input));
-    await secret({ Name: 'lab/hl7-password', SecretString: `${CANARY}-rotated`, KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555', Tags: gov('lab-team') });
+    await secret({
+      Name: 'lab/hl7-password',
+      SecretString: `${CANARY}-rotated`,
+      KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+      Tags: gov('lab-team'),
+    });
     // moto 5.2.1 accepts RotateSecret without a rotation Lambda (AWS requires one); it marks the
     // secret rotated now and rotation enabled, which is all the collector reads.
     await sm.send(new RotateSecretCommand({ SecretId: 'lab/hl7-password', RotationRules: { AutomaticallyAfterDays: 30 } }));
     await secret({ Name: 'vendor/sftp-token', SecretString: JSON.stringify({ token: `${CANARY}-static` }), Tags: gov('integration-team') });
-    return { usedKeyId: used.AccessKey!.AccessKeyId!, unusedKeyId: unused.AccessKey!.AccessKeyId!, inactiveKeyId: inactive.AccessKey!.AccessKeyId!, customPolicyArn: pol.Policy!.Arn! };
+    return {
+      usedKeyId: used.AccessKey!.AccessKeyId!,
+      unusedKeyId: unused.AccessKey!.AccessKeyId!,
+      inactiveKeyId: inactive.AccessKey!.AccessKeyId!,
+      customPolicyArn: pol.Policy!.Arn!,
+    };
   } finally {
     iam.destroy();
     sm.destroy();
@@ -136,26 +194,59 @@ export async function seedDataStores(endpoint: string, seed: StoreSeed = {}): Pr
   ];
   try {
     const bucket = `${p}phi-lab-results`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }));
+    await s3.send(
+      new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }),
+    );
     await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: phi } }));
-    await s3.send(new CreateBucketCommand({ Bucket: `${p}public-assets`, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }));
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: `${p}public-assets`,
+        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+      }),
+    );
     const table = `${p}patients`;
     const t = await ddb.send(
-      new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], Tags: phi }),
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        Tags: phi,
+      }),
     );
     const key = await kms.send(new CreateKeyCommand({ Description: 'PHI encryption', Tags: phi.map((x) => ({ TagKey: x.Key, TagValue: x.Value })) }));
     await kms.send(new CreateAliasCommand({ AliasName: `alias/${p}phi-key`, TargetKeyId: key.KeyMetadata!.KeyId! }));
     if (seed.rds) {
       const rds = new RDSClient(cfg);
       try {
-        await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: `${p}ehr-db`, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'ehr', MasterUserPassword: `${CANARY}-db`, Tags: phi }));
-        await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: `${p}claims`, Engine: 'aurora-postgresql', MasterUsername: 'claims', MasterUserPassword: `${CANARY}-cluster`, Tags: [{ Key: 'data-class', Value: 'internal' }] }));
+        await rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: `${p}ehr-db`,
+            Engine: 'postgres',
+            DBInstanceClass: 'db.t3.micro',
+            AllocatedStorage: 20,
+            MasterUsername: 'ehr',
+            MasterUserPassword: `${CANARY}-db`,
+            Tags: phi,
+          }),
+        );
+        await rds.send(
+          new CreateDBClusterCommand({
+            DBClusterIdentifier: `${p}claims`,
+            Engine: 'aurora-postgresql',
+            MasterUsername: 'claims',
+            MasterUserPassword: `${CANARY}-cluster`,
+            Tags: [{ Key: 'data-class', Value: 'internal' }],
+          }),
+        );
       } finally {
         rds.destroy();
       }
     }
     // A reporting role classified internal that reads the PHI bucket and table: NHI-LP-008 twice.
-    await iam.send(new CreateRoleCommand({ RoleName: 'reporting', AssumeRolePolicyDocument: trustLambda, Tags: gov('data-team', { 'data-class': 'internal' }) }));
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'reporting', AssumeRolePolicyDocument: trustLambda, Tags: gov('data-team', { 'data-class': 'internal' }) }),
+    );
     await iam.send(
       new PutRolePolicyCommand({
         RoleName: 'reporting',

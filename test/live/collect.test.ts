@@ -47,17 +47,34 @@ describe('collectLive against moto', () => {
     expect(inv.region).toBe(REGION);
     expect(inv.inputs).toEqual([{ kind: 'live', file: 'aws:123456789012/us-east-1' }]);
     expect(inv.identities.map((i) => i.id).sort()).toEqual(
-      ['iam-role:AWSServiceRoleForSupport', 'iam-role:lab-results', 'iam-role:legacy-admin', 'iam-user:batch-export', 'iam-user:ops-console', 'iam-user:vendor-sftp'].sort(),
+      [
+        'iam-role:AWSServiceRoleForSupport',
+        'iam-role:lab-results',
+        'iam-role:legacy-admin',
+        'iam-user:batch-export',
+        'iam-user:ops-console',
+        'iam-user:vendor-sftp',
+      ].sort(),
     );
     for (const el of [...inv.identities, ...inv.policies, ...inv.credentials, ...inv.groups]) expect(el.origin.source).toBe('live');
   });
 
   it('maps roles with trust, tags, inline, customer managed and AWS managed policies', () => {
     const admin = byId(inv.identities, 'iam-role:legacy-admin');
-    expect(admin).toMatchObject({ kind: 'role', name: 'legacy-admin', arn: 'arn:aws:iam::123456789012:role/legacy-admin', maxSessionDuration: 7200, change: 'existing' });
+    expect(admin).toMatchObject({
+      kind: 'role',
+      name: 'legacy-admin',
+      arn: 'arn:aws:iam::123456789012:role/legacy-admin',
+      maxSessionDuration: 7200,
+      change: 'existing',
+    });
     expect(admin.tags).toMatchObject({ owner: 'platform-team', 'data-class': 'phi', 'expires-on': '2027-03-01' });
     expect(admin.trust?.known).toBe(true);
-    expect(admin.trust?.document?.statements[0]).toMatchObject({ effect: 'Allow', actions: ['sts:assumerole'], principals: { service: ['lambda.amazonaws.com'] } });
+    expect(admin.trust?.document?.statements[0]).toMatchObject({
+      effect: 'Allow',
+      actions: ['sts:assumerole'],
+      principals: { service: ['lambda.amazonaws.com'] },
+    });
     expect(admin.policies).toEqual([{ policy: 'arn:aws:iam::aws:policy/AdministratorAccess' }]);
     expect(byId(inv.policies, 'arn:aws:iam::aws:policy/AdministratorAccess')).toMatchObject({ type: 'aws-managed', name: 'AdministratorAccess' });
 
@@ -67,7 +84,11 @@ describe('collectLive against moto', () => {
     // URL-decoded documents: the Sid with a space and the policy variable survive intact.
     const managed = byId(inv.policies, seeded.customPolicyArn);
     expect(managed).toMatchObject({ type: 'managed', name: 'lab-results-read', arn: seeded.customPolicyArn });
-    expect(managed.document.document?.statements[0]).toMatchObject({ sid: 'Read results', actions: ['s3:getobject'], resources: ['arn:aws:s3:::lab-results/*'] });
+    expect(managed.document.document?.statements[0]).toMatchObject({
+      sid: 'Read results',
+      actions: ['s3:getobject'],
+      resources: ['arn:aws:s3:::lab-results/*'],
+    });
     const inline = byId(inv.policies, 'inline:role:lab-results:own-prefix');
     expect(inline.document.document?.statements[0]?.conditions).toEqual([{ operator: 'StringLike', key: 's3:prefix', values: ['${aws:username}/*'] }]);
 
@@ -91,7 +112,11 @@ describe('collectLive against moto', () => {
     expect(typeof used.lastUsed).toBe('string');
     expect(typeof used.createDate).toBe('string');
     expect(byId(inv.credentials, `access-key:${seeded.unusedKeyId}`)).toMatchObject({ status: 'Active', lastUsed: null });
-    expect(byId(inv.credentials, `access-key:${seeded.inactiveKeyId}`)).toMatchObject({ status: 'Inactive', identity: 'iam-user:batch-export', lastUsed: null });
+    expect(byId(inv.credentials, `access-key:${seeded.inactiveKeyId}`)).toMatchObject({
+      status: 'Inactive',
+      identity: 'iam-user:batch-export',
+      lastUsed: null,
+    });
     expect(byId(inv.credentials, 'login-profile:ops-console')).toMatchObject({ kind: 'login-profile', identity: 'iam-user:ops-console', lastUsed: null });
     expect(inv.credentials.filter((c) => c.kind === 'login-profile')).toHaveLength(1);
   });
@@ -181,7 +206,9 @@ describe('snapshot and check on live state', () => {
     writeFileSync(bad, JSON.stringify(snap));
     const r = await runCli(['check', '--snapshot', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^nhi-guard: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\$\\.credentials\\[0\\]\\.status: must be one of "Active", "Inactive"\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^nhi-guard: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\$\\.credentials\\[0\\]\\.status: must be one of "Active", "Inactive"\\n$`),
+    );
 
     const declared = { ...JSON.parse(readFileSync(file, 'utf8')), inputs: [{ kind: 'plan', file: 'plan.json' }] };
     writeFileSync(bad, JSON.stringify(declared));

@@ -38,7 +38,10 @@ beforeAll(async () => {
   moto = await startMoto();
   seeded = await seedConfigurations(moto.url);
   inv = await collectLive({ region: REGION, endpoint: moto.url });
-  const r = await runCli(['check', '--live', 'aws', '--endpoint', moto.url, '--region', REGION, '--format', 'json', '--fail-on', 'none', '--output', path.join(dir, 'live.json')], env());
+  const r = await runCli(
+    ['check', '--live', 'aws', '--endpoint', moto.url, '--region', REGION, '--format', 'json', '--fail-on', 'none', '--output', path.join(dir, 'live.json')],
+    env(),
+  );
   expect(r.code, r.stderr).toBe(0);
   findings = JSON.parse(readFileSync(path.join(dir, 'live.json'), 'utf8')).findings;
 }, 180_000);
@@ -87,12 +90,18 @@ describe('live configurations: facts without values', () => {
         'aws_launch_template tr007-bad user_data aws-access-key',
       ].sort(),
     );
-    for (const p of inv.plainCredentials ?? []) expect(p).toMatchObject({ change: 'existing', origin: { source: 'live', arn: expect.stringMatching(/^arn:aws:/) } });
+    for (const p of inv.plainCredentials ?? [])
+      expect(p).toMatchObject({ change: 'existing', origin: { source: 'live', arn: expect.stringMatching(/^arn:aws:/) } });
   });
 
   it('reads the instance profile and IMDS token setting of instances and of the default and latest launch template versions', () => {
     const byId = new Map((inv.compute ?? []).map((c) => [c.id, c]));
-    expect(byId.get(arn('instance', seeded.instances.bad))).toMatchObject({ kind: 'instance', name: 'tr007-bad', instanceProfile: true, httpTokens: 'optional' });
+    expect(byId.get(arn('instance', seeded.instances.bad))).toMatchObject({
+      kind: 'instance',
+      name: 'tr007-bad',
+      instanceProfile: true,
+      httpTokens: 'optional',
+    });
     expect(byId.get(arn('instance', seeded.instances.good))).toMatchObject({ instanceProfile: true, httpTokens: 'required' });
     expect(byId.get(arn('instance', seeded.instances.noProfile))).toMatchObject({ instanceProfile: false });
     expect(byId.get(arn('instance', seeded.instances.imdsOff))).toMatchObject({ instanceProfile: true, httpTokens: 'optional', httpEndpoint: 'disabled' });
@@ -118,8 +127,16 @@ describe('live configurations: facts without values', () => {
 
 describe('the rules fire live on the violation, not on the look-alike', () => {
   const cases: Array<[string, string[], string[]]> = [
-    ['NHI-ROT-008', ['rot008-bad', 'rot008-bad:1', '/lab/rot008-bad/github-token', 'tr007-bad'], ['rot008-good', 'rot008-good:1', '/lab/rot008-good/db-password', '/lab/rot008-good/hl7-password', 'tr007-good']],
-    ['NHI-TR-007', ['tr007-bad', 'tr007-mixed', 'tr007-mixed-default'], ['tr007-good', 'tr007-no-profile', 'tr007-imds-off', 'tr007-mixed $Latest (version 2)', 'tr007-mixed-latest']],
+    [
+      'NHI-ROT-008',
+      ['rot008-bad', 'rot008-bad:1', '/lab/rot008-bad/github-token', 'tr007-bad'],
+      ['rot008-good', 'rot008-good:1', '/lab/rot008-good/db-password', '/lab/rot008-good/hl7-password', 'tr007-good'],
+    ],
+    [
+      'NHI-TR-007',
+      ['tr007-bad', 'tr007-mixed', 'tr007-mixed-default'],
+      ['tr007-good', 'tr007-no-profile', 'tr007-imds-off', 'tr007-mixed $Latest (version 2)', 'tr007-mixed-latest'],
+    ],
     ['NHI-LP-009', ['lp009-bad', 'lp002-notaction-bad'], ['lp009-good', 'lp007-bad']],
     ['NHI-LP-002', ['lp002-notaction-bad'], ['lp007-bad', 'lp009-good']],
     ['NHI-LP-003', ['lp002-notaction-bad', 'lp003-notresource-bad'], ['lp003-notresource-good', 'lp007-bad']],
@@ -138,12 +155,16 @@ describe('the rules fire live on the violation, not on the look-alike', () => {
     const keys = findings.filter((f) => f.ruleId === 'NHI-ROT-009').map((f) => f.resource.arn);
     expect(keys).toContain(seeded.keys.bad);
     expect(keys).not.toContain(seeded.keys.good);
-    expect(findings.find((f) => f.ruleId === 'NHI-ROT-009' && f.resource.arn === seeded.keys.bad)?.message).toMatch(/no automatic rotation and no key policy of its own/);
+    expect(findings.find((f) => f.ruleId === 'NHI-ROT-009' && f.resource.arn === seeded.keys.bad)?.message).toMatch(
+      /no automatic rotation and no key policy of its own/,
+    );
   });
 
   it('a ROT-008 finding names the path and the kind, never the value', () => {
     const f = findings.find((x) => x.ruleId === 'NHI-ROT-008' && x.resource.name === '/lab/rot008-bad/github-token');
-    expect(f?.message).toBe('aws_ssm_parameter /lab/rot008-bad/github-token holds a credential of the form github-token in plain configuration at value: rotate it and move it to a secret store');
+    expect(f?.message).toBe(
+      'aws_ssm_parameter /lab/rot008-bad/github-token holds a credential of the form github-token in plain configuration at value: rotate it and move it to a secret store',
+    );
   });
 });
 
@@ -160,24 +181,36 @@ describe('the planted credentials appear in no output', () => {
     expect(r.code, r.stderr).toBe(0);
     const key = (f: { ruleId: string; resource: { name: string } }) => `${f.ruleId} ${f.resource.name}`;
     const rules = /^NHI-(ROT-008|ROT-009|TR-007|LP-009)$/;
-    const fromSnapshot = (JSON.parse(r.stdout).findings as typeof findings).filter((f) => rules.test(f.ruleId)).map(key).sort();
+    const fromSnapshot = (JSON.parse(r.stdout).findings as typeof findings)
+      .filter((f) => rules.test(f.ruleId))
+      .map(key)
+      .sort();
     expect(fromSnapshot.length).toBeGreaterThan(8);
-    expect(fromSnapshot).toEqual(findings.filter((f) => rules.test(f.ruleId)).map(key).sort());
+    expect(fromSnapshot).toEqual(
+      findings
+        .filter((f) => rules.test(f.ruleId))
+        .map(key)
+        .sort(),
+    );
   });
 
-  it.each(FORMATS)('--format %s: check --live and check --snapshot, stdout, stderr and the file', async (format) => {
-    const out = path.join(dir, `live.${format}`);
-    for (const args of [
-      ['check', '--live', 'aws', '--endpoint', moto.url, '--format', format, '--fail-on', 'none', '--output', out],
-      ['check', '--snapshot', snapshot, '--format', format, '--fail-on', 'none'],
-    ]) {
-      const r = await runCli(args, env());
-      expect(r.code, r.stderr).toBe(0);
-      expectNoCanary(`${args[1]} ${format} stdout`, r.stdout);
-      expectNoCanary(`${args[1]} ${format} stderr`, r.stderr);
-    }
-    expectNoCanary(out, readFileSync(out, 'utf8'));
-  }, 120_000);
+  it.each(FORMATS)(
+    '--format %s: check --live and check --snapshot, stdout, stderr and the file',
+    async (format) => {
+      const out = path.join(dir, `live.${format}`);
+      for (const args of [
+        ['check', '--live', 'aws', '--endpoint', moto.url, '--format', format, '--fail-on', 'none', '--output', out],
+        ['check', '--snapshot', snapshot, '--format', format, '--fail-on', 'none'],
+      ]) {
+        const r = await runCli(args, env());
+        expect(r.code, r.stderr).toBe(0);
+        expectNoCanary(`${args[1]} ${format} stdout`, r.stdout);
+        expectNoCanary(`${args[1]} ${format} stderr`, r.stderr);
+      }
+      expectNoCanary(out, readFileSync(out, 'utf8'));
+    },
+    120_000,
+  );
 
   it('inventory --live and every file written', async () => {
     for (const format of ['text', 'json']) {

@@ -5,7 +5,13 @@
  * credential planted is a canary (CONFIG_CANARIES) that no output may contain.
  */
 import { AutoScalingClient, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, EC2Client, RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  EC2Client,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from '@aws-sdk/client-ec2';
 import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -26,15 +32,26 @@ export const CONFIG_CANARIES = {
   templateKeyId: 'AKIAZ7CANARYLIVE0LT8',
 } as const;
 
-const trust = (service: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+const trust = (service: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const governed = (owner: string, dataClass = 'internal') =>
-  Object.entries({ owner, purpose: 'lab results exchange', 'data-class': dataClass, environment: 'prod', 'identity-kind': 'service', 'expires-on': '2027-03-01' }).map(([Key, Value]) => ({ Key, Value }));
+  Object.entries({
+    owner,
+    purpose: 'lab results exchange',
+    'data-class': dataClass,
+    environment: 'prod',
+    'identity-kind': 'service',
+    'expires-on': '2027-03-01',
+  }).map(([Key, Value]) => ({ Key, Value }));
 
 /** The roles of the IAM cases (inline policy per role), as in test/fixtures/tf/rules/policies.tf. */
 export const IAM_CASES: Record<string, object[]> = {
   'lp009-bad': [{ Effect: 'Allow', Action: ['s3:GetObject', 'secretsmanager:GetSecretValue'], Resource: '*' }],
-  'lp009-good': [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::deid-exports/*' }, { Effect: 'Allow', Action: ['kms:DescribeKey', 'dynamodb:DescribeTable'], Resource: '*' }],
+  'lp009-good': [
+    { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::deid-exports/*' },
+    { Effect: 'Allow', Action: ['kms:DescribeKey', 'dynamodb:DescribeTable'], Resource: '*' },
+  ],
   // Allow + NotAction on "*": every action of every other service (LP-002, LP-003, LP-006, LP-009).
   'lp002-notaction-bad': [{ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }],
   // The same NotAction on one queue: LP-007 only.
@@ -43,8 +60,14 @@ export const IAM_CASES: Record<string, object[]> = {
   'lp005-notaction-bad': [{ Effect: 'Allow', NotAction: ['s3:*', 'dynamodb:*'], Resource: '*' }],
   'lp003-notresource-bad': [{ Effect: 'Allow', Action: ['s3:PutObject'], NotResource: ['arn:aws:s3:::phi-results/*'] }],
   'lp003-notresource-good': [{ Effect: 'Allow', Action: ['s3:CreateBucket'], NotResource: ['arn:aws:s3:::*'] }],
-  'lp006-passrole-bad': [{ Effect: 'Allow', Action: ['iam:PassRole'], Resource: '*' }, { Effect: 'Allow', Action: ['lambda:CreateFunction'], Resource: '*' }],
-  'lp006-passrole-good': [{ Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:aws:iam::${ACCOUNT}:role/lab-batch-task` }, { Effect: 'Allow', Action: ['lambda:CreateFunction'], Resource: '*' }],
+  'lp006-passrole-bad': [
+    { Effect: 'Allow', Action: ['iam:PassRole'], Resource: '*' },
+    { Effect: 'Allow', Action: ['lambda:CreateFunction'], Resource: '*' },
+  ],
+  'lp006-passrole-good': [
+    { Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:aws:iam::${ACCOUNT}:role/lab-batch-task` },
+    { Effect: 'Allow', Action: ['lambda:CreateFunction'], Resource: '*' },
+  ],
 };
 
 export interface SeededConfigurations {
@@ -71,21 +94,49 @@ export async function seedConfigurations(endpoint: string): Promise<SeededConfig
   try {
     for (const [name, statements] of Object.entries(IAM_CASES)) {
       await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust('lambda.amazonaws.com'), Tags: governed('lab-team') }));
-      await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'policy', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }));
+      await iam.send(
+        new PutRolePolicyCommand({ RoleName: name, PolicyName: 'policy', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }),
+      );
     }
 
     // NHI-ROT-008: Lambda environments. The look-alike holds a reference, a switch and a number.
-    const exec = await iam.send(new CreateRoleCommand({ RoleName: 'lab-ingest-exec', AssumeRolePolicyDocument: trust('lambda.amazonaws.com'), Tags: governed('lab-team') }));
+    const exec = await iam.send(
+      new CreateRoleCommand({ RoleName: 'lab-ingest-exec', AssumeRolePolicyDocument: trust('lambda.amazonaws.com'), Tags: governed('lab-team') }),
+    );
     const fn = (FunctionName: string, Variables: Record<string, string>) =>
-      lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs20.x', Role: exec.Role!.Arn!, Handler: 'index.handler', Code: { ZipFile: Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64') }, Environment: { Variables } }));
+      lambda.send(
+        new CreateFunctionCommand({
+          FunctionName,
+          Runtime: 'nodejs20.x',
+          Role: exec.Role!.Arn!,
+          Handler: 'index.handler',
+          Code: { ZipFile: Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64') },
+          Environment: { Variables },
+        }),
+      );
     await fn('rot008-bad', { DB_PASSWORD: CONFIG_CANARIES.lambdaPassword, UPSTREAM_KEY_ID: CONFIG_CANARIES.lambdaKeyId, LOG_LEVEL: 'info' });
-    await fn('rot008-good', { DB_PASSWORD_ARN: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:lab/db`, TOKEN_ENABLED: 'true', API_KEY_LENGTH: '32', LOG_LEVEL: 'debug' });
+    await fn('rot008-good', {
+      DB_PASSWORD_ARN: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:lab/db`,
+      TOKEN_ENABLED: 'true',
+      API_KEY_LENGTH: '32',
+      LOG_LEVEL: 'debug',
+    });
 
     // ECS task definitions: a literal password in environment; the look-alike uses secrets (valueFrom).
     await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'rot008-bad',
-        containerDefinitions: [{ name: 'hl7', image: 'hl7:1', memory: 256, environment: [{ name: 'HL7_PASSWORD', value: CONFIG_CANARIES.taskPassword }, { name: 'PORT', value: '2575' }] }],
+        containerDefinitions: [
+          {
+            name: 'hl7',
+            image: 'hl7:1',
+            memory: 256,
+            environment: [
+              { name: 'HL7_PASSWORD', value: CONFIG_CANARIES.taskPassword },
+              { name: 'PORT', value: '2575' },
+            ],
+          },
+        ],
       }),
     );
     await ecs.send(
@@ -115,30 +166,70 @@ export async function seedConfigurations(endpoint: string): Promise<SeededConfig
     const run = async (name: string, extra: Partial<RunInstancesCommandInput>) =>
       ids(
         await ec2.send(
-          new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }] }], ...extra }),
+          new RunInstancesCommand({
+            ImageId: 'ami-12c6146b',
+            InstanceType: 't3.micro',
+            MinCount: 1,
+            MaxCount: 1,
+            TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }] }],
+            ...extra,
+          }),
         ),
       );
     const instances = {
-      bad: await run('tr007-bad', { IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! }, MetadataOptions: { HttpTokens: 'optional' }, UserData: b64(`#!/bin/bash\nexport HL7_PASSWORD=${CONFIG_CANARIES.instancePassword}\n`) }),
-      good: await run('tr007-good', { IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! }, MetadataOptions: { HttpTokens: 'required' }, UserData: b64('#!/bin/bash\nexport HL7_PASSWORD_PARAM=/lab/hl7-password\n') }),
+      bad: await run('tr007-bad', {
+        IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! },
+        MetadataOptions: { HttpTokens: 'optional' },
+        UserData: b64(`#!/bin/bash\nexport HL7_PASSWORD=${CONFIG_CANARIES.instancePassword}\n`),
+      }),
+      good: await run('tr007-good', {
+        IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! },
+        MetadataOptions: { HttpTokens: 'required' },
+        UserData: b64('#!/bin/bash\nexport HL7_PASSWORD_PARAM=/lab/hl7-password\n'),
+      }),
       noProfile: await run('tr007-no-profile', { MetadataOptions: { HttpTokens: 'optional' } }),
       // A profile, tokens optional, but no metadata service at all: nothing to expose.
-      imdsOff: await run('tr007-imds-off', { IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! }, MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'disabled' } }),
+      imdsOff: await run('tr007-imds-off', {
+        IamInstanceProfile: { Arn: profile.InstanceProfile!.Arn! },
+        MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'disabled' },
+      }),
     };
 
     // Launch templates: no http_tokens with a key in user data; required; and one whose default
     // version (1) is exposed while its $Latest (2) requires tokens.
-    const template = async (name: string, data: object) => (await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: data }))).LaunchTemplate!.LaunchTemplateId!;
+    const template = async (name: string, data: object) =>
+      (await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: data }))).LaunchTemplate!.LaunchTemplateId!;
     const templates = {
-      bad: await template('tr007-bad', { ImageId: 'ami-12c6146b', IamInstanceProfile: { Name: 'lab-app' }, UserData: b64(`#!/bin/bash\naws configure set aws_access_key_id ${CONFIG_CANARIES.templateKeyId}\n`) }),
-      good: await template('tr007-good', { ImageId: 'ami-12c6146b', IamInstanceProfile: { Name: 'lab-app' }, MetadataOptions: { HttpTokens: 'required' }, UserData: b64('#!/bin/bash\necho start\n') }),
+      bad: await template('tr007-bad', {
+        ImageId: 'ami-12c6146b',
+        IamInstanceProfile: { Name: 'lab-app' },
+        UserData: b64(`#!/bin/bash\naws configure set aws_access_key_id ${CONFIG_CANARIES.templateKeyId}\n`),
+      }),
+      good: await template('tr007-good', {
+        ImageId: 'ami-12c6146b',
+        IamInstanceProfile: { Name: 'lab-app' },
+        MetadataOptions: { HttpTokens: 'required' },
+        UserData: b64('#!/bin/bash\necho start\n'),
+      }),
       mixed: await template('tr007-mixed', { ImageId: 'ami-12c6146b', IamInstanceProfile: { Name: 'lab-app' }, MetadataOptions: { HttpTokens: 'optional' } }),
     };
     await ec2.send(
-      new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: templates.mixed, LaunchTemplateData: { ImageId: 'ami-12c6146b', IamInstanceProfile: { Name: 'lab-app' }, MetadataOptions: { HttpTokens: 'required' } } }),
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: templates.mixed,
+        LaunchTemplateData: { ImageId: 'ami-12c6146b', IamInstanceProfile: { Name: 'lab-app' }, MetadataOptions: { HttpTokens: 'required' } },
+      }),
     );
     const group = (AutoScalingGroupName: string, LaunchTemplateId: string, Version: string) =>
-      asg.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName, LaunchTemplate: { LaunchTemplateId, Version }, MinSize: 0, MaxSize: 0, DesiredCapacity: 0, AvailabilityZones: [`${REGION}a`] }));
+      asg.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName,
+          LaunchTemplate: { LaunchTemplateId, Version },
+          MinSize: 0,
+          MaxSize: 0,
+          DesiredCapacity: 0,
+          AvailabilityZones: [`${REGION}a`],
+        }),
+      );
     await group('tr007-bad', templates.bad, '$Default');
     await group('tr007-good', templates.good, '$Latest');
     // The mixed template: $Latest requires tokens (compliant), $Default does not (a violation).
@@ -150,11 +241,30 @@ export async function seedConfigurations(endpoint: string): Promise<SeededConfig
     const own = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'KeyAdministration', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/lab-app` }, Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation'], Resource: '*' },
-        { Sid: 'Use', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/lab-app` }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+        {
+          Sid: 'KeyAdministration',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/lab-app` },
+          Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation'],
+          Resource: '*',
+        },
+        {
+          Sid: 'Use',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/lab-app` },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: '*',
+        },
       ],
     });
-    const good = await kms.send(new CreateKeyCommand({ Description: 'phi key, governed', Policy: own, BypassPolicyLockoutSafetyCheck: true, Tags: [{ TagKey: 'data-class', TagValue: 'phi' }] }));
+    const good = await kms.send(
+      new CreateKeyCommand({
+        Description: 'phi key, governed',
+        Policy: own,
+        BypassPolicyLockoutSafetyCheck: true,
+        Tags: [{ TagKey: 'data-class', TagValue: 'phi' }],
+      }),
+    );
     await kms.send(new EnableKeyRotationCommand({ KeyId: good.KeyMetadata!.KeyId! }));
     return { instances, templates, keys: { bad: bad.KeyMetadata!.Arn!, good: good.KeyMetadata!.Arn! } };
   } finally {

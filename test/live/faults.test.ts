@@ -70,11 +70,15 @@ describe('live collection through a fault-injecting proxy', () => {
     const out = path.join(tmp, 'denied.json');
     const r = await runCli(['check', '--live', 'aws', '--endpoint', proxy.url, '--format', 'json', '--output', out, '--fail-on', 'high'], env());
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: secretsmanager ListSecrets \(us-east-1\): AccessDeniedException/);
+    expect(r.stderr).toMatch(
+      /^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: secretsmanager ListSecrets \(us-east-1\): AccessDeniedException/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     expect(check('findings', doc)).toBeNull();
-    expect(doc.gaps).toEqual([{ service: 'secretsmanager', operation: 'ListSecrets', region: REGION, account: '123456789012', error: expect.stringContaining('AccessDeniedException') }]);
+    expect(doc.gaps).toEqual([
+      { service: 'secretsmanager', operation: 'ListSecrets', region: REGION, account: '123456789012', error: expect.stringContaining('AccessDeniedException') },
+    ]);
     // Identities were read and judged.
     expect(doc.findings.some((f: { ruleId: string }) => f.ruleId === 'NHI-LP-004')).toBe(true);
     expect(doc.findings.some((f: { resource: { type: string } }) => f.resource.type === 'aws_secretsmanager_secret')).toBe(false);
@@ -109,7 +113,11 @@ describe('live collection through a fault-injecting proxy', () => {
     expect(s.code).toBe(3);
     const snap = JSON.parse(readFileSync(file, 'utf8'));
     expect(check('inventory', snap)).toBeNull();
-    expect(snap.gaps.map((g: { operation: string; target?: string }) => `${g.operation} ${g.target}`).sort()).toEqual(['ListAccessKeys batch-export', 'ListAccessKeys ops-console', 'ListAccessKeys vendor-sftp']);
+    expect(snap.gaps.map((g: { operation: string; target?: string }) => `${g.operation} ${g.target}`).sort()).toEqual([
+      'ListAccessKeys batch-export',
+      'ListAccessKeys ops-console',
+      'ListAccessKeys vendor-sftp',
+    ]);
     // Users whose keys could not be listed have no known last use.
     expect(snap.identities.find((i: { id: string }) => i.id === 'iam-user:vendor-sftp').usage.lastUsed).toBeUndefined();
     const r = await runCli(['check', '--snapshot', file, '--format', 'json', '--fail-on', 'none']);
@@ -123,7 +131,9 @@ describe('live collection through a fault-injecting proxy', () => {
     expect(r.code).toBe(3);
     noStackTrace(r.stderr);
     const doc = JSON.parse(r.stdout);
-    expect(doc.gaps).toEqual([expect.objectContaining({ service: 'iam', operation: 'GetAccountAuthorizationDetails', error: expect.stringMatching(/timeout|TimeoutError/i) })]);
+    expect(doc.gaps).toEqual([
+      expect.objectContaining({ service: 'iam', operation: 'GetAccountAuthorizationDetails', error: expect.stringMatching(/timeout|TimeoutError/i) }),
+    ]);
     // Attempts hit the delay until the retry budget (attempts and total time) was spent, then collection moved on.
     expect(proxy.injected('GetAccountAuthorizationDetails')).toBeGreaterThanOrEqual(2);
     expect(proxy.injected('GetAccountAuthorizationDetails')).toBeLessThanOrEqual(5);
@@ -149,14 +159,17 @@ describe('live collection through a fault-injecting proxy', () => {
     expect(inv.credentials.filter((c) => c.kind === 'login-profile')).toHaveLength(0);
   });
 
-  it.each(['GetAccountAuthorizationDetails', 'ListSecrets', 'GetCallerIdentity'])('a malformed (truncated) %s response: exit 3 or a clear one-line error, never a stack trace', async (op) => {
-    proxy.setFault(op, { kind: 'truncate' });
-    const r = await runCli(['check', '--live', 'aws', '--endpoint', proxy.url, '--format', 'json', '--fail-on', 'none'], env());
-    noStackTrace(r.stderr);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.code).toBe(3);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.gaps.map((g: { operation: string }) => g.operation)).toContain(op);
-    expect(r.stdout).not.toContain(CANARY);
-  });
+  it.each(['GetAccountAuthorizationDetails', 'ListSecrets', 'GetCallerIdentity'])(
+    'a malformed (truncated) %s response: exit 3 or a clear one-line error, never a stack trace',
+    async (op) => {
+      proxy.setFault(op, { kind: 'truncate' });
+      const r = await runCli(['check', '--live', 'aws', '--endpoint', proxy.url, '--format', 'json', '--fail-on', 'none'], env());
+      noStackTrace(r.stderr);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.code).toBe(3);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.gaps.map((g: { operation: string }) => g.operation)).toContain(op);
+      expect(r.stdout).not.toContain(CANARY);
+    },
+  );
 });

@@ -14,7 +14,18 @@ const ctx = { file: 'aws:123456789012/us-east-1' };
 const NOW = new Date('2026-11-22T00:00:00Z');
 
 describe('liveDocument', () => {
-  const doc = { Version: '2012-10-17', Statement: [{ Sid: 'A b', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/${aws:username}/*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'lab & co' } } }] };
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'A b',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::b/${aws:username}/*',
+        Condition: { StringEquals: { 'aws:PrincipalTag/team': 'lab & co' } },
+      },
+    ],
+  };
 
   it('decodes URL-encoded documents (as IAM returns them) and keeps policy variables', () => {
     const d = liveDocument(encodeURIComponent(JSON.stringify(doc)));
@@ -45,25 +56,87 @@ describe('mapAuthorizationDetails', () => {
     const m = mapAuthorizationDetails(
       [
         {
-          Policies: [{ PolicyName: 'p', Arn: 'arn:aws:iam::123456789012:policy/p', DefaultVersionId: 'v2', PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: false, Document: encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}') }, { VersionId: 'v2', IsDefaultVersion: true, Document: encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}') }] }],
-          RoleDetailList: [{ RoleName: 'r', Arn: 'arn:aws:iam::123456789012:role/x/r', Path: '/x/', AssumeRolePolicyDocument: encodeURIComponent('{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'), RolePolicyList: [{ PolicyName: 'inl', PolicyDocument: encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}') }], AttachedManagedPolicies: [{ PolicyName: 'p', PolicyArn: 'arn:aws:iam::123456789012:policy/p' }, { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }], Tags: [{ Key: 'owner', Value: 'team' }], RoleLastUsed: {}, CreateDate: new Date('2026-01-01T00:00:00Z') }],
+          Policies: [
+            {
+              PolicyName: 'p',
+              Arn: 'arn:aws:iam::123456789012:policy/p',
+              DefaultVersionId: 'v2',
+              PolicyVersionList: [
+                { VersionId: 'v1', IsDefaultVersion: false, Document: encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}') },
+                {
+                  VersionId: 'v2',
+                  IsDefaultVersion: true,
+                  Document: encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'),
+                },
+              ],
+            },
+          ],
+          RoleDetailList: [
+            {
+              RoleName: 'r',
+              Arn: 'arn:aws:iam::123456789012:role/x/r',
+              Path: '/x/',
+              AssumeRolePolicyDocument: encodeURIComponent(
+                '{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+              ),
+              RolePolicyList: [{ PolicyName: 'inl', PolicyDocument: encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}') }],
+              AttachedManagedPolicies: [
+                { PolicyName: 'p', PolicyArn: 'arn:aws:iam::123456789012:policy/p' },
+                { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+              ],
+              Tags: [{ Key: 'owner', Value: 'team' }],
+              RoleLastUsed: {},
+              CreateDate: new Date('2026-01-01T00:00:00Z'),
+            },
+          ],
         },
         {
-          UserDetailList: [{ UserName: 'u', Arn: 'arn:aws:iam::123456789012:user/u', GroupList: ['g'], AttachedManagedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] }],
-          GroupDetailList: [{ GroupName: 'g', GroupPolicyList: [{ PolicyName: 'gp', PolicyDocument: '{"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}' }] }],
+          UserDetailList: [
+            {
+              UserName: 'u',
+              Arn: 'arn:aws:iam::123456789012:user/u',
+              GroupList: ['g'],
+              AttachedManagedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+            },
+          ],
+          GroupDetailList: [
+            {
+              GroupName: 'g',
+              GroupPolicyList: [{ PolicyName: 'gp', PolicyDocument: '{"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}' }],
+            },
+          ],
         },
       ],
       ctx,
       { maxSessionDuration: new Map([['r', 43200]]) },
     );
     const role = m.identities.find((i) => i.id === 'iam-role:r')!;
-    expect(role).toMatchObject({ kind: 'role', path: '/x/', maxSessionDuration: 43200, tags: { owner: 'team' }, usage: { lastUsed: null, createDate: '2026-01-01T00:00:00.000Z' } });
-    expect(role.policies).toEqual([{ policy: 'inline:role:r:inl' }, { policy: 'arn:aws:iam::123456789012:policy/p' }, { policy: 'arn:aws:iam::aws:policy/AdministratorAccess' }]);
+    expect(role).toMatchObject({
+      kind: 'role',
+      path: '/x/',
+      maxSessionDuration: 43200,
+      tags: { owner: 'team' },
+      usage: { lastUsed: null, createDate: '2026-01-01T00:00:00.000Z' },
+    });
+    expect(role.policies).toEqual([
+      { policy: 'inline:role:r:inl' },
+      { policy: 'arn:aws:iam::123456789012:policy/p' },
+      { policy: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    ]);
     // The default version is the one judged.
     expect(m.policies.find((p) => p.id === 'arn:aws:iam::123456789012:policy/p')!.document.document!.statements[0]!.actions).toEqual(['s3:getobject']);
     // One AWS managed entry, shared by the role and the user, judged by name.
-    expect(m.policies.filter((p) => p.type === 'aws-managed')).toEqual([expect.objectContaining({ id: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess', document: { known: false, reason: 'AWS managed policy: judged by name' } })]);
-    expect(m.identities.find((i) => i.id === 'iam-user:u')).toMatchObject({ groups: ['iam-group:g'], policies: [{ policy: 'arn:aws:iam::aws:policy/AdministratorAccess' }] });
+    expect(m.policies.filter((p) => p.type === 'aws-managed')).toEqual([
+      expect.objectContaining({
+        id: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        name: 'AdministratorAccess',
+        document: { known: false, reason: 'AWS managed policy: judged by name' },
+      }),
+    ]);
+    expect(m.identities.find((i) => i.id === 'iam-user:u')).toMatchObject({
+      groups: ['iam-group:g'],
+      policies: [{ policy: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    });
     expect(m.groups).toEqual([expect.objectContaining({ id: 'iam-group:g', policies: [{ policy: 'inline:group:g:gp' }] })]);
   });
 });
@@ -82,7 +155,17 @@ describe('credential report', () => {
     expect(problems).toEqual([]);
     expect(rows).toHaveLength(3);
     expect(mapLoginProfiles(rows, ctx)).toEqual([
-      { id: 'login-profile:ops', kind: 'login-profile', name: 'ops', identity: 'iam-user:ops', tags: {}, lastUsed: null, createDate: '2025-03-01T00:00:00.000Z', change: 'existing', origin: { source: 'live', file: ctx.file } },
+      {
+        id: 'login-profile:ops',
+        kind: 'login-profile',
+        name: 'ops',
+        identity: 'iam-user:ops',
+        tags: {},
+        lastUsed: null,
+        createDate: '2025-03-01T00:00:00.000Z',
+        change: 'existing',
+        origin: { source: 'live', file: ctx.file },
+      },
     ]);
     expect(reportDate('no_information')).toBeNull();
     expect(reportDate('2025-03-01T00:00:00+00:00')).toBe('2025-03-01T00:00:00.000Z');
@@ -95,15 +178,45 @@ describe('credential report', () => {
 
 describe('mapSecret', () => {
   it('reads rotation, KMS and value presence from ListSecrets metadata', () => {
-    const s = mapSecret({ Name: 'db', ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf', RotationEnabled: true, RotationRules: { ScheduleExpression: 'rate(10 days)' }, LastRotatedDate: new Date('2026-11-01T00:00:00Z'), KmsKeyId: 'alias/aws/secretsmanager', SecretVersionsToStages: { v1: ['AWSCURRENT'] }, Tags: [{ Key: 'owner', Value: 'x' }] }, ctx)!;
-    expect(s).toMatchObject({ id: 'secret:db', kms: { customerManaged: false }, rotation: { enabled: true, intervalDays: 10, lastRotated: '2026-11-01T00:00:00.000Z' }, value: { present: true, literal: false }, tags: { owner: 'x' } });
+    const s = mapSecret(
+      {
+        Name: 'db',
+        ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+        RotationEnabled: true,
+        RotationRules: { ScheduleExpression: 'rate(10 days)' },
+        LastRotatedDate: new Date('2026-11-01T00:00:00Z'),
+        KmsKeyId: 'alias/aws/secretsmanager',
+        SecretVersionsToStages: { v1: ['AWSCURRENT'] },
+        Tags: [{ Key: 'owner', Value: 'x' }],
+      },
+      ctx,
+    )!;
+    expect(s).toMatchObject({
+      id: 'secret:db',
+      kms: { customerManaged: false },
+      rotation: { enabled: true, intervalDays: 10, lastRotated: '2026-11-01T00:00:00.000Z' },
+      value: { present: true, literal: false },
+      tags: { owner: 'x' },
+    });
     const empty = mapSecret({ Name: 'empty' }, ctx)!;
-    expect(empty).toMatchObject({ kms: { customerManaged: false }, rotation: { enabled: false, intervalDays: null, lastRotated: null }, value: { present: false } });
+    expect(empty).toMatchObject({
+      kms: { customerManaged: false },
+      rotation: { enabled: false, intervalDays: null, lastRotated: null },
+      value: { present: false },
+    });
   });
 });
 
 describe('usage enrichment', () => {
-  const key = (c: Partial<Credential>): Credential => ({ id: 'k', kind: 'access-key', name: 'k', tags: {}, change: 'existing', origin: { source: 'live' }, ...c });
+  const key = (c: Partial<Credential>): Credential => ({
+    id: 'k',
+    kind: 'access-key',
+    name: 'k',
+    tags: {},
+    change: 'existing',
+    origin: { source: 'live' },
+    ...c,
+  });
 
   it('counts whole days since creation, use and rotation from the fixed now', () => {
     const c = key({ createDate: '2026-08-01T12:00:00Z', lastUsed: '2026-11-20T23:00:00Z' });
@@ -115,7 +228,11 @@ describe('usage enrichment', () => {
   });
 
   it('rotation: since the last rotation, since creation when never rotated, null when unknown', () => {
-    const rotated = key({ kind: 'secret', createDate: '2025-01-01T00:00:00Z', rotation: { enabled: true, intervalDays: 30, lastRotated: '2026-10-01T00:00:00Z' } });
+    const rotated = key({
+      kind: 'secret',
+      createDate: '2025-01-01T00:00:00Z',
+      rotation: { enabled: true, intervalDays: 30, lastRotated: '2026-10-01T00:00:00Z' },
+    });
     const never = key({ kind: 'secret', createDate: '2026-09-22T00:00:00Z', rotation: { enabled: true, intervalDays: 30, lastRotated: null } });
     const unknown = key({ kind: 'secret', rotation: { enabled: false, intervalDays: null, lastRotated: null } });
     for (const c of [rotated, never, unknown]) credentialUsage(c, NOW);
@@ -125,7 +242,17 @@ describe('usage enrichment', () => {
   });
 
   it('identities; clock skew counts as 0 days; declared elements are left alone', () => {
-    const i: Identity = { id: 'iam-role:r', kind: 'role', name: 'r', tags: {}, policies: [], groups: [], change: 'existing', usage: { createDate: '2026-11-23T10:00:00Z', lastUsed: null }, origin: { source: 'live' } };
+    const i: Identity = {
+      id: 'iam-role:r',
+      kind: 'role',
+      name: 'r',
+      tags: {},
+      policies: [],
+      groups: [],
+      change: 'existing',
+      usage: { createDate: '2026-11-23T10:00:00Z', lastUsed: null },
+      origin: { source: 'live' },
+    };
     identityUsage(i, NOW);
     expect(i.usage).toMatchObject({ ageDays: 0, daysSinceUsed: null });
     const inv = emptyInventory();
@@ -156,7 +283,10 @@ describe('options and helpers', () => {
   });
 
   it('error text is one bounded line with the code, without the SDK raw-response pointer', () => {
-    const e = Object.assign(new Error('Unexpected end\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'), { name: 'SyntaxError', $metadata: { httpStatusCode: 200 } });
+    const e = Object.assign(
+      new Error('Unexpected end\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
+      { name: 'SyntaxError', $metadata: { httpStatusCode: 200 } },
+    );
     expect(errorText(e)).toBe('SyntaxError (HTTP 200): Unexpected end');
     expect(errorText(Object.assign(new Error('x'.repeat(1000)), { name: 'AccessDenied' })).length).toBe(300);
   });
@@ -195,7 +325,14 @@ describe('data stores', () => {
   const ctx = { file: 'aws:123456789012/us-east-1' };
   it('HealthLake datastores: named by name (else id), tags as read, deleted ones are skipped by the collector', () => {
     const d = mapDatastore(
-      { DatastoreId: 'abc123', DatastoreArn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/abc123', DatastoreName: 'ehr-fhir', DatastoreStatus: 'ACTIVE', DatastoreTypeVersion: 'R4', DatastoreEndpoint: 'https://x' },
+      {
+        DatastoreId: 'abc123',
+        DatastoreArn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/abc123',
+        DatastoreName: 'ehr-fhir',
+        DatastoreStatus: 'ACTIVE',
+        DatastoreTypeVersion: 'R4',
+        DatastoreEndpoint: 'https://x',
+      },
       [{ Key: 'data-class', Value: 'phi' }],
       ctx,
     );
@@ -208,12 +345,29 @@ describe('data stores', () => {
       change: 'existing',
       origin: { source: 'live', file: ctx.file, arn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/abc123' },
     });
-    expect(mapDatastore({ DatastoreId: 'x1', DatastoreArn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/x1', DatastoreStatus: 'ACTIVE', DatastoreTypeVersion: 'R4', DatastoreEndpoint: 'e' }, undefined, ctx)?.name).toBe('x1');
-    expect(mapDatastore({ DatastoreId: 'x1', DatastoreStatus: 'ACTIVE', DatastoreTypeVersion: 'R4', DatastoreEndpoint: 'e' } as never, undefined, ctx)).toBeUndefined();
+    expect(
+      mapDatastore(
+        {
+          DatastoreId: 'x1',
+          DatastoreArn: 'arn:aws:healthlake:us-east-1:123456789012:datastore/fhir/x1',
+          DatastoreStatus: 'ACTIVE',
+          DatastoreTypeVersion: 'R4',
+          DatastoreEndpoint: 'e',
+        },
+        undefined,
+        ctx,
+      )?.name,
+    ).toBe('x1');
+    expect(
+      mapDatastore({ DatastoreId: 'x1', DatastoreStatus: 'ACTIVE', DatastoreTypeVersion: 'R4', DatastoreEndpoint: 'e' } as never, undefined, ctx),
+    ).toBeUndefined();
   });
 
   it('KMS keys take their first alias as name and TagKey/TagValue tags; buckets and tables get ARNs of their partition', () => {
-    expect(mapKey('k1', 'arn:aws:kms:us-east-1:123456789012:key/k1', 'alias/phi', [{ TagKey: 'data-class', TagValue: 'phi' }], ctx)).toMatchObject({ name: 'phi', tags: { 'data-class': 'phi' } });
+    expect(mapKey('k1', 'arn:aws:kms:us-east-1:123456789012:key/k1', 'alias/phi', [{ TagKey: 'data-class', TagValue: 'phi' }], ctx)).toMatchObject({
+      name: 'phi',
+      tags: { 'data-class': 'phi' },
+    });
     expect(mapKey('k1', 'arn:aws:kms:us-east-1:123456789012:key/k1', undefined, undefined, ctx).name).toBe('k1');
     expect(mapBucket('b', [], ctx, partitionOf('arn:aws-us-gov:iam::123456789012:root')).arn).toBe('arn:aws-us-gov:s3:::b');
     expect(tableArn('aws', 'eu-west-1', '123456789012', 't')).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/t');

@@ -19,7 +19,14 @@ const LT = 'arn:aws:ec2:us-east-1:123456789012:launch-template/lt-0abc';
 
 describe('credentials in live configuration', () => {
   it('a Lambda fact keeps holder, path and kind; no value and no other variable', async () => {
-    const facts = await lambdaCredentials({ FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', FunctionName: 'f', Environment: { Variables: { DB_PASSWORD: SECRET, LOG_LEVEL: 'info' } } }, ctx);
+    const facts = await lambdaCredentials(
+      {
+        FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+        FunctionName: 'f',
+        Environment: { Variables: { DB_PASSWORD: SECRET, LOG_LEVEL: 'info' } },
+      },
+      ctx,
+    );
     expect(facts).toEqual([
       {
         id: 'arn:aws:lambda:us-east-1:123456789012:function:f#environment[0].variables.DB_PASSWORD:password-like',
@@ -40,7 +47,14 @@ describe('credentials in live configuration', () => {
         taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/t:3',
         family: 't',
         revision: 3,
-        containerDefinitions: [{ name: 'a', environment: [{ name: 'PORT', value: '80' }] }, { name: 'b', environment: [{ name: 'API_TOKEN', value: SECRET }], secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x' }] }],
+        containerDefinitions: [
+          { name: 'a', environment: [{ name: 'PORT', value: '80' }] },
+          {
+            name: 'b',
+            environment: [{ name: 'API_TOKEN', value: SECRET }],
+            secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x' }],
+          },
+        ],
       },
       ctx,
     );
@@ -62,12 +76,33 @@ describe('credentials in live configuration', () => {
 });
 
 describe('autoscaling groups through launch template versions', () => {
-  const v1 = { LaunchTemplateId: 'lt-0abc', LaunchTemplateName: 'web', VersionNumber: 1, DefaultVersion: true, LaunchTemplateData: { IamInstanceProfile: { Name: 'p' } } };
-  const v2 = { LaunchTemplateId: 'lt-0abc', LaunchTemplateName: 'web', VersionNumber: 2, DefaultVersion: false, LaunchTemplateData: { IamInstanceProfile: { Name: 'p' }, MetadataOptions: { HttpTokens: 'required' as const } } };
+  const v1 = {
+    LaunchTemplateId: 'lt-0abc',
+    LaunchTemplateName: 'web',
+    VersionNumber: 1,
+    DefaultVersion: true,
+    LaunchTemplateData: { IamInstanceProfile: { Name: 'p' } },
+  };
+  const v2 = {
+    LaunchTemplateId: 'lt-0abc',
+    LaunchTemplateName: 'web',
+    VersionNumber: 2,
+    DefaultVersion: false,
+    LaunchTemplateData: { IamInstanceProfile: { Name: 'p' }, MetadataOptions: { HttpTokens: 'required' as const } },
+  };
   const versions = [v1, v2].map((v) => ({ v, compute: mapLaunchTemplateVersion(v, LT, ctx) }));
   const index = templateIndex(versions);
   const group = (LaunchTemplate: object | undefined, extra: object = {}) =>
-    mapAutoScalingGroup({ AutoScalingGroupARN: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x:autoScalingGroupName/g', AutoScalingGroupName: 'g', LaunchTemplate, ...extra } as never, index, ctx);
+    mapAutoScalingGroup(
+      {
+        AutoScalingGroupARN: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x:autoScalingGroupName/g',
+        AutoScalingGroupName: 'g',
+        LaunchTemplate,
+        ...extra,
+      } as never,
+      index,
+      ctx,
+    );
 
   it('the default version is the template ARN, a newer $Latest its own element', () => {
     expect(versions.map((x) => [x.compute.id, x.compute.name, x.compute.httpTokens])).toEqual([

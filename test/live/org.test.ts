@@ -24,7 +24,19 @@ let proxy: FaultProxy;
 let org: SeededOrg;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nhi-org-'));
 const env = () => ({ ...process.env, AWS_REGION: REGION });
-const orgArgs = (endpoint: string) => ['--live', 'aws', '--org', '--assume-role-name', ROLE_NAME, '--region', REGION, '--region', SECOND_REGION, '--endpoint', endpoint];
+const orgArgs = (endpoint: string) => [
+  '--live',
+  'aws',
+  '--org',
+  '--assume-role-name',
+  ROLE_NAME,
+  '--region',
+  REGION,
+  '--region',
+  SECOND_REGION,
+  '--endpoint',
+  endpoint,
+];
 
 beforeAll(async () => {
   useTestCredentials();
@@ -72,10 +84,18 @@ describe('check --org against a moto organization', () => {
       const prefix = i === 0 ? 'mgmt-' : `m${i - 1}-`;
       const mine = stores.filter((s) => s.account === account);
       const bucket = mine.find((s) => s.label === `s3 ${prefix}phi-lab-results`);
-      expect(bucket?.reaches.map((r) => `${r.principal.label} ${r.levels.join('+')}`), account).toContain('role reporting read');
+      expect(
+        bucket?.reaches.map((r) => `${r.principal.label} ${r.levels.join('+')}`),
+        account,
+      ).toContain('role reporting read');
       const phi = doc.phiStores!.filter((s) => s.account === account).map((s) => `${s.region ?? '-'} ${s.kind} ${s.name}`);
       expect(phi, account).toEqual(
-        expect.arrayContaining([`- s3 ${prefix}phi-lab-results`, `${REGION} dynamodb ${prefix}patients`, `${REGION} kms ${prefix}phi-key`, ...(i === 0 ? [] : [`${SECOND_REGION} dynamodb ${prefix}patients-eu`])]),
+        expect.arrayContaining([
+          `- s3 ${prefix}phi-lab-results`,
+          `${REGION} dynamodb ${prefix}patients`,
+          `${REGION} kms ${prefix}phi-key`,
+          ...(i === 0 ? [] : [`${SECOND_REGION} dynamodb ${prefix}patients-eu`]),
+        ]),
       );
     }
     expect(new Set(doc.phiStores!.map((s) => s.account))).toEqual(new Set(org.accounts));
@@ -88,7 +108,10 @@ describe('check --org against a moto organization', () => {
   });
 
   it('--accounts selects a subset; an id outside the organization is a usage error', async () => {
-    const r = await runCli(['check', ...orgArgs(moto.url), '--accounts', `${org.members[0]},${org.members[2]}`, '--format', 'json', '--fail-on', 'none'], env());
+    const r = await runCli(
+      ['check', ...orgArgs(moto.url), '--accounts', `${org.members[0]},${org.members[2]}`, '--format', 'json', '--fail-on', 'none'],
+      env(),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(lp008Accounts(JSON.parse(r.stdout))).toEqual([org.members[0], org.members[2]].sort());
     const bad = await runCli(['check', ...orgArgs(moto.url), '--accounts', '999999999999'], env());
@@ -108,7 +131,7 @@ describe('check --org against a moto organization', () => {
     expect((JSON.parse(c.stdout) as FindingsDocument).findings.map(key).sort()).toEqual(doc.findings.map(key).sort());
   });
 
-  it('AccessDenied on one account\'s AssumeRole and on one region: exit 3 with exactly those gaps, the others reported', async () => {
+  it("AccessDenied on one account's AssumeRole and on one region: exit 3 with exactly those gaps, the others reported", async () => {
     const denied = org.members[1]!;
     proxy.setFault('AssumeRole', { kind: 'access-denied', bodyIncludes: denied });
     // The management account's (credentials "testing") Secrets Manager in the second region.
@@ -122,7 +145,10 @@ describe('check --org against a moto organization', () => {
       expect(check('findings', partial)).toBeNull();
       const gaps = partial.gaps!.map((g) => `${g.account} ${g.service} ${g.operation} ${g.region ?? '-'}`).sort();
       expect(gaps).toEqual([`${MANAGEMENT} secretsmanager ListSecrets ${SECOND_REGION}`, `${denied} sts AssumeRole -`].sort());
-      expect(partial.gaps!.find((g) => g.operation === 'AssumeRole')).toMatchObject({ target: `arn:aws:iam::${denied}:role/${ROLE_NAME}`, error: expect.stringContaining('AccessDenied') });
+      expect(partial.gaps!.find((g) => g.operation === 'AssumeRole')).toMatchObject({
+        target: `arn:aws:iam::${denied}:role/${ROLE_NAME}`,
+        error: expect.stringContaining('AccessDenied'),
+      });
       expect(lp008Accounts(partial)).toEqual(org.accounts.filter((a) => a !== denied).sort());
     } finally {
       proxy.clearFaults();
@@ -138,7 +164,11 @@ describe('check --org against a moto organization', () => {
     for (const [i, account] of org.accounts.entries()) {
       const start = dom.indexOf(`data-account="${account}"`);
       expect(start, account).toBeGreaterThan(0);
-      const next = org.accounts[i + 1] ? dom.indexOf(`data-account="${org.accounts[i + 1]}"`) : dom.indexOf('id="expiring"') > 0 ? dom.indexOf('id="expiring"') : dom.length;
+      const next = org.accounts[i + 1]
+        ? dom.indexOf(`data-account="${org.accounts[i + 1]}"`)
+        : dom.indexOf('id="expiring"') > 0
+          ? dom.indexOf('id="expiring"')
+          : dom.length;
       const section = dom.slice(start, next > start ? next : dom.length);
       expect(section, account).toContain(`Regions read: ${SECOND_REGION}, ${REGION}`);
       expect(section, account).toContain('NHI-LP-008');
@@ -149,7 +179,11 @@ describe('check --org against a moto organization', () => {
     // NHI-LP-008 findings of live state that name it (a PHI table nobody is granted has none).
     const table = dom.slice(dom.indexOf('<h2 id="phi-stores">'), dom.indexOf('<h2 id="phi-access">'));
     expect(table).toContain(`PHI stores (${4 * 3 + 3})`);
-    const rows = [...table.matchAll(/<tr class="phi-store"[^>]*data-account="(\d+)" data-lp008="(\d+)">(.*?)<\/tr>/g)].map((m) => ({ account: m[1]!, lp008: Number(m[2]), cells: [...m[3]!.matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<span.*$/, '')) }));
+    const rows = [...table.matchAll(/<tr class="phi-store"[^>]*data-account="(\d+)" data-lp008="(\d+)">(.*?)<\/tr>/g)].map((m) => ({
+      account: m[1]!,
+      lp008: Number(m[2]),
+      cells: [...m[3]!.matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<span.*$/, '')),
+    }));
     const shown = rows.map((r) => `${r.cells[0]} ${r.cells[1]} ${r.cells[2]} ${r.cells[3]} LP-008:${r.lp008}`);
     for (const [i, account] of org.accounts.entries()) {
       const prefix = i === 0 ? 'mgmt-' : `m${i - 1}-`;
@@ -161,8 +195,9 @@ describe('check --org against a moto organization', () => {
     expect(rows).toHaveLength(4 * 3 + 3);
     const m0 = rows.find((r) => r.account === org.members[0] && r.cells[2] === `dynamodb m0-patients`)!;
     expect(m0.cells[5]).toBe('1 open');
-    expect(table).toContain('reporting: policy read-phi lets role reporting (data-class internal) act on data-class phi stores: dynamodb m0-patients, s3 m0-phi-lab-results');
+    expect(table).toContain(
+      'reporting: policy read-phi lets role reporting (data-class internal) act on data-class phi stores: dynamodb m0-patients, s3 m0-phi-lab-results',
+    );
     expect(dom).not.toContain('CANARY');
   }, 180_000);
 });
-

@@ -56,7 +56,16 @@ export async function seedOrganization(endpoint: string): Promise<SeededOrg> {
     const ddb = new DynamoDBClient({ region: SECOND_REGION, endpoint, credentials });
     try {
       await ddb.send(
-        new CreateTableCommand({ TableName: `m${i}-patients-eu`, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], Tags: [{ Key: 'data-class', Value: 'phi' }, { Key: 'owner', Value: `team-${i}` }] }),
+        new CreateTableCommand({
+          TableName: `m${i}-patients-eu`,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          Tags: [
+            { Key: 'data-class', Value: 'phi' },
+            { Key: 'owner', Value: `team-${i}` },
+          ],
+        }),
       );
     } finally {
       ddb.destroy();
@@ -64,7 +73,16 @@ export async function seedOrganization(endpoint: string): Promise<SeededOrg> {
     for (const region of [REGION, SECOND_REGION]) {
       const sm = new SecretsManagerClient({ region, endpoint, credentials });
       try {
-        await sm.send(new CreateSecretCommand({ Name: `m${i}/hl7-token`, SecretString: 'CANARY-ORG-5b1d-not-printed', Tags: [{ Key: 'owner', Value: `team-${i}` }, { Key: 'data-class', Value: 'phi' }] }));
+        await sm.send(
+          new CreateSecretCommand({
+            Name: `m${i}/hl7-token`,
+            SecretString: 'CANARY-ORG-5b1d-not-printed',
+            Tags: [
+              { Key: 'owner', Value: `team-${i}` },
+              { Key: 'data-class', Value: 'phi' },
+            ],
+          }),
+        );
       } finally {
         sm.destroy();
       }

@@ -40,9 +40,17 @@ beforeAll(async () => {
     const sm = new SecretsManagerClient({ region, endpoint: moto.url, credentials: TEST_CREDENTIALS });
     const ddb = new DynamoDBClient({ region, endpoint: moto.url, credentials: TEST_CREDENTIALS });
     try {
-      await sm.send(new CreateSecretCommand({ Name: secretName(region), SecretString: 'CANARY-REGIONS-91c2-not-printed', Tags: [{ Key: 'owner', Value: 'lab-team' }] }));
+      await sm.send(
+        new CreateSecretCommand({ Name: secretName(region), SecretString: 'CANARY-REGIONS-91c2-not-printed', Tags: [{ Key: 'owner', Value: 'lab-team' }] }),
+      );
       await ddb.send(
-        new CreateTableCommand({ TableName: `patients-${region}`, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], Tags: [{ Key: 'data-class', Value: 'phi' }] }),
+        new CreateTableCommand({
+          TableName: `patients-${region}`,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          Tags: [{ Key: 'data-class', Value: 'phi' }],
+        }),
       );
     } finally {
       sm.destroy();
@@ -53,7 +61,10 @@ beforeAll(async () => {
   try {
     const r = await ec2.send(new DescribeRegionsCommand({}));
     const all = r.Regions ?? [];
-    enabled = all.filter((x) => x.OptInStatus !== 'not-opted-in' && !/^(us-gov|cn)-/.test(x.RegionName!)).map((x) => x.RegionName!).sort();
+    enabled = all
+      .filter((x) => x.OptInStatus !== 'not-opted-in' && !/^(us-gov|cn)-/.test(x.RegionName!))
+      .map((x) => x.RegionName!)
+      .sort();
     notOptedIn = all.filter((x) => x.OptInStatus === 'not-opted-in').map((x) => x.RegionName!);
   } finally {
     ec2.destroy();
@@ -72,7 +83,10 @@ afterEach(() => proxy.clearFaults());
 const fewerRegions = () =>
   proxy.setFault('DescribeRegions', {
     kind: 'rewrite',
-    rewrite: (body) => body.replace(/<item>[\s\S]*?<\/item>/g, (item) => (SEEDED.some((r) => item.includes(`<regionName>${r}</regionName>`)) || item.includes('<regionName>ap-east-1</regionName>') ? item : '')),
+    rewrite: (body) =>
+      body.replace(/<item>[\s\S]*?<\/item>/g, (item) =>
+        SEEDED.some((r) => item.includes(`<regionName>${r}</regionName>`)) || item.includes('<regionName>ap-east-1</regionName>') ? item : '',
+      ),
   });
 
 afterAll(async () => {
@@ -103,7 +117,10 @@ describe('--all-regions against moto', () => {
   it('a region that fails is a gap of that region (exit 3); the other regions are reported', async () => {
     fewerRegions();
     proxy.setFault('ListSecrets', { kind: 'access-denied', region: 'ap-southeast-2' });
-    const r = await runCli(['check', '--live', 'aws', '--all-regions', '--region', REGION, '--endpoint', proxy.url, '--format', 'json', '--fail-on', 'none'], env());
+    const r = await runCli(
+      ['check', '--live', 'aws', '--all-regions', '--region', REGION, '--endpoint', proxy.url, '--format', 'json', '--fail-on', 'none'],
+      env(),
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: secretsmanager ListSecrets \(ap-southeast-2\)/);
     const doc = JSON.parse(r.stdout) as FindingsDocument;
@@ -111,7 +128,10 @@ describe('--all-regions against moto', () => {
     expect(doc.gaps!.map((g) => `${g.service} ${g.operation} ${g.region}`)).toEqual(['secretsmanager ListSecrets ap-southeast-2']);
     expect(doc.inputs.map((i) => i.file).sort()).toEqual(SEEDED.map((x) => `aws:${ACCOUNT}/${x}`).sort());
     // The secrets of the regions that answered are judged (no rotation: NHI-ROT-001), the failed region's is not there.
-    const rot = doc.findings.filter((f) => f.ruleId === 'NHI-ROT-001' && f.resource.name.startsWith('regional/')).map((f) => f.resource.name).sort();
+    const rot = doc.findings
+      .filter((f) => f.ruleId === 'NHI-ROT-001' && f.resource.name.startsWith('regional/'))
+      .map((f) => f.resource.name)
+      .sort();
     expect(rot).toEqual([secretName('eu-west-1'), secretName(REGION)].sort());
     // The failed region's data stores were still read.
     expect(doc.phiStores!.map((s) => s.region).sort()).toEqual([...SEEDED].sort());
@@ -120,7 +140,10 @@ describe('--all-regions against moto', () => {
 
   it('when the region list cannot be read, the home region is read and the gap names DescribeRegions (exit 3)', async () => {
     proxy.setFault('DescribeRegions', { kind: 'access-denied' });
-    const r = await runCli(['check', '--live', 'aws', '--all-regions', '--region', REGION, '--endpoint', proxy.url, '--format', 'json', '--fail-on', 'none'], env());
+    const r = await runCli(
+      ['check', '--live', 'aws', '--all-regions', '--region', REGION, '--endpoint', proxy.url, '--format', 'json', '--fail-on', 'none'],
+      env(),
+    );
     expect(r.code).toBe(3);
     const doc = JSON.parse(r.stdout) as FindingsDocument;
     expect(doc.gaps!.map((g) => `${g.service} ${g.operation} ${g.region}`)).toEqual([`ec2 DescribeRegions ${REGION}`]);

@@ -48,10 +48,17 @@ describe('BudgetedRetryStrategy', () => {
 
   it('an answer recognized as final is not retried; any other still is', async () => {
     const page = { name: 'SyntaxError', message: '<html>', $metadata: { httpStatusCode: 500 } } as SdkError;
-    const s = new BudgetedRetryStrategy(5, 1e9, () => 0, (e) => e === page);
+    const s = new BudgetedRetryStrategy(
+      5,
+      1e9,
+      () => 0,
+      (e) => e === page,
+    );
     const token = await s.acquireInitialRetryToken('healthlake');
     await expect(s.refreshRetryTokenForRetry(token, { ...transient, error: page })).rejects.toThrow(/not retried/);
-    await expect(s.refreshRetryTokenForRetry(token, { ...transient, error: { name: 'InternalFailure', message: 'other', $metadata: { httpStatusCode: 500 } } })).resolves.toBeDefined();
+    await expect(
+      s.refreshRetryTokenForRetry(token, { ...transient, error: { name: 'InternalFailure', message: 'other', $metadata: { httpStatusCode: 500 } } }),
+    ).resolves.toBeDefined();
   });
 
   it('the budget follows the attempts timeouts within 2 s and a minute', () => {

@@ -52,9 +52,16 @@ describe('live data stores', () => {
     expect(inv.gaps).toEqual([]);
     expect(check('inventory', inv)).toBeNull();
     const got = inv.dataStores.map((d) => `${d.kind} ${d.name} ${d.tags['data-class'] ?? '-'}`).sort();
-    expect(got).toEqual(['dynamodb patients phi', 'kms phi-key phi', 'rds claims internal', 'rds ehr-db phi', 's3 phi-lab-results phi', 's3 public-assets -'].sort());
+    expect(got).toEqual(
+      ['dynamodb patients phi', 'kms phi-key phi', 'rds claims internal', 'rds ehr-db phi', 's3 phi-lab-results phi', 's3 public-assets -'].sort(),
+    );
     const table = inv.dataStores.find((d) => d.kind === 'dynamodb')!;
-    expect(table).toMatchObject({ id: `arn:aws:dynamodb:${REGION}:123456789012:table/patients`, arn: `arn:aws:dynamodb:${REGION}:123456789012:table/patients`, change: 'existing', origin: { source: 'live' } });
+    expect(table).toMatchObject({
+      id: `arn:aws:dynamodb:${REGION}:123456789012:table/patients`,
+      arn: `arn:aws:dynamodb:${REGION}:123456789012:table/patients`,
+      change: 'existing',
+      origin: { source: 'live' },
+    });
     expect(inv.dataStores.find((d) => d.kind === 'kms')!.arn).toBe(stores.keyArn);
     expect(inv.dataStores.find((d) => d.name === 'ehr-db')!.arn).toBe(`arn:aws:rds:${REGION}:123456789012:db:ehr-db`);
     expect(JSON.stringify(inv)).not.toContain(CANARY);
@@ -84,7 +91,13 @@ describe('live data stores', () => {
     expect(lp008(doc)).toEqual(['reporting -> dynamodb patients, s3 phi-lab-results']);
     const f = doc.findings.find((x) => x.ruleId === 'NHI-LP-008')!;
     // Attributed to the identity; the policy is the evidence.
-    expect(f).toMatchObject({ source: 'live', severity: 'high', identity: 'reporting', resource: { type: 'iam-role', name: 'reporting' }, evidence: [{ type: 'inline-policy', name: 'read-phi' }] });
+    expect(f).toMatchObject({
+      source: 'live',
+      severity: 'high',
+      identity: 'reporting',
+      resource: { type: 'iam-role', name: 'reporting' },
+      evidence: [{ type: 'inline-policy', name: 'read-phi' }],
+    });
     expect(f.message).toContain('(data-class internal)');
   });
 
@@ -108,7 +121,16 @@ describe('live data stores', () => {
       const r = await runCli(['check', '--live', 'aws', '--endpoint', proxy.url, '--format', 'json', '--fail-on', 'none'], env());
       expect(r.code).toBe(3);
       const doc = JSON.parse(r.stdout) as FindingsDocument;
-      expect(doc.gaps).toEqual([{ service: 'dynamodb', operation: 'ListTagsOfResource', region: REGION, target: 'patients', account: '123456789012', error: expect.stringContaining('AccessDenied') }]);
+      expect(doc.gaps).toEqual([
+        {
+          service: 'dynamodb',
+          operation: 'ListTagsOfResource',
+          region: REGION,
+          target: 'patients',
+          account: '123456789012',
+          error: expect.stringContaining('AccessDenied'),
+        },
+      ]);
       expect(lp008(doc)).toEqual(['reporting -> s3 phi-lab-results']);
     } finally {
       proxy.clearFaults();

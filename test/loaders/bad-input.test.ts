@@ -75,7 +75,11 @@ describe('bad plan and state input: exit 2, one stderr line naming the file', ()
 
   it('a terraform.tfstate version 3', async () => {
     const f = file('v3.tfstate', { version: 3, terraform_version: '0.11.14', serial: 1, lineage: 'x', modules: [{ path: ['root'], resources: {} }] });
-    await expectInputError(['check', '--state', f], f, /\$\.version: is terraform\.tfstate version 3; nhi-guard reads terraform\.tfstate version 4 and `terraform show -json` output/);
+    await expectInputError(
+      ['check', '--state', f],
+      f,
+      /\$\.version: is terraform\.tfstate version 3; nhi-guard reads terraform\.tfstate version 4 and `terraform show -json` output/,
+    );
   });
 
   it('malformed resources name the JSON path', async () => {

@@ -18,7 +18,11 @@ afterEach(() => {
   configs = [];
 });
 
-async function configure(files: Record<string, string>, known: Record<string, Record<string, Value>> = {}, variables: Record<string, Value> = {}): Promise<TfConfiguration> {
+async function configure(
+  files: Record<string, string>,
+  known: Record<string, Record<string, Value>> = {},
+  variables: Record<string, Value> = {},
+): Promise<TfConfiguration> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-hcl-eval-'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -52,7 +56,10 @@ describe('HCL expressions of policy documents', () => {
     });
     const v = cfg.evaluate('aws_iam_policy.p', ['policy']);
     expect(isUnresolved(v) && v.refs).toEqual(['aws_s3_bucket.derm_images.arn']);
-    expect(JSON.parse(textOf(v)!)).toEqual({ Statement: [{ Action: '*', Effect: 'Allow', Resource: '${aws_s3_bucket.derm_images.arn}/*' }], Version: '2012-10-17' });
+    expect(JSON.parse(textOf(v)!)).toEqual({
+      Statement: [{ Action: '*', Effect: 'Allow', Resource: '${aws_s3_bucket.derm_images.arn}/*' }],
+      Version: '2012-10-17',
+    });
     // Terraform's key order: sorted.
     expect(textOf(v)!.startsWith('{"Statement":[{"Action":"*","Effect":"Allow"')).toBe(true);
   });
@@ -85,7 +92,9 @@ resource "aws_iam_policy" "p" {
     const v = cfg.evaluate('aws_iam_policy.p', ['policy']);
     expect(typeof v).toBe('string');
     expect(JSON.parse(v as string)).toEqual({
-      Statement: [{ Action: ['s3:GetObject'], Effect: 'Allow', Resource: ['arn:aws:s3:::a-prod/*', 'arn:aws:s3:::old'], Sid: 'Line ONE\n  two ${aws:username}\n' }],
+      Statement: [
+        { Action: ['s3:GetObject'], Effect: 'Allow', Resource: ['arn:aws:s3:::a-prod/*', 'arn:aws:s3:::old'], Sid: 'Line ONE\n  two ${aws:username}\n' },
+      ],
     });
   });
 
@@ -102,7 +111,12 @@ resource "aws_iam_role_policy" "r" {
 }`,
     });
     const v = cfg.evaluate('module.feed["lab"].aws_iam_role_policy.r', ['policy']);
-    expect(JSON.parse(textOf(v)!).Statement[0]).toEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: '${module.feed["lab"].aws_s3_bucket.b.arn}', Sid: 'lab-"q"é' });
+    expect(JSON.parse(textOf(v)!).Statement[0]).toEqual({
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: '${module.feed["lab"].aws_s3_bucket.b.arn}',
+      Sid: 'lab-"q"é',
+    });
     expect(cfg.where('module.feed["lab"].aws_iam_role_policy.r')).toMatchObject({ line: 2, endLine: 4 });
   });
 
@@ -140,13 +154,30 @@ resource "aws_secretsmanager_secret_version" "d" {
 
 describe('documents with placeholders', () => {
   it('are judged when placeholders stand for resources, principals or condition values', () => {
-    const d = documentFromConfiguration(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }, { Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.b.arn}/*', Principal: { AWS: '${aws_iam_role.r.arn}' }, Condition: { StringEquals: { 'aws:SourceArn': '${aws_sqs_queue.q.arn}' } } }] }));
+    const d = documentFromConfiguration(
+      JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+          {
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: '${aws_s3_bucket.b.arn}/*',
+            Principal: { AWS: '${aws_iam_role.r.arn}' },
+            Condition: { StringEquals: { 'aws:SourceArn': '${aws_sqs_queue.q.arn}' } },
+          },
+        ],
+      }),
+    );
     expect(d.known).toBe(true);
     expect(d.document!.statements[0]!.actions).toEqual(['iam:*']);
   });
 
   it('are unknown when Effect, Action, NotAction or the statement list is a placeholder', () => {
-    for (const st of [{ Effect: '${aws_x.y.e}', Action: 's3:GetObject' }, { Effect: 'Allow', Action: ['s3:GetObject', '${aws_x.y.a}'] }, { Effect: 'Allow', NotAction: '${aws_x.y.a}' }]) {
+    for (const st of [
+      { Effect: '${aws_x.y.e}', Action: 's3:GetObject' },
+      { Effect: 'Allow', Action: ['s3:GetObject', '${aws_x.y.a}'] },
+      { Effect: 'Allow', NotAction: '${aws_x.y.a}' },
+    ]) {
       const d = documentFromConfiguration(JSON.stringify({ Statement: [st] }));
       expect(d).toMatchObject({ known: false });
       expect(d.reason).toMatch(/known only after apply \(depends on aws_x\.y\./);

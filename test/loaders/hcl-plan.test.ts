@@ -46,7 +46,9 @@ const validateSarif = ajv.compile(JSON.parse(readFileSync(path.resolve('test/fix
  */
 function declared(address: string): { file: string; line: number; endLine: number } {
   const m = /^(?:module\.feed\[[^\]]+\]\.)?(aws_[a-z0-9_]+)\.([a-z0-9_]+)/.exec(address)!;
-  const file = address.startsWith('module.') ? 'modules/feed/main.tf' : ['policies.tf', 'main.tf'].find((f) => readFileSync(path.join(HCL, f), 'utf8').includes(`resource "${m[1]}" "${m[2]}"`))!;
+  const file = address.startsWith('module.')
+    ? 'modules/feed/main.tf'
+    : ['policies.tf', 'main.tf'].find((f) => readFileSync(path.join(HCL, f), 'utf8').includes(`resource "${m[1]}" "${m[2]}"`))!;
   const lines = readFileSync(path.join(HCL, file), 'utf8').split('\n');
   const start = lines.findIndex((l) => l.startsWith(`resource "${m[1]}" "${m[2]}"`));
   const end = lines.findIndex((l, i) => i > start && l === '}');
@@ -137,14 +139,20 @@ describe('a plan of ordinary HCL, read with its configuration', () => {
   it('points every finding at the .tf file and line range that declares it', () => {
     for (const f of found.plan) {
       const want = declared(f.resource.address!);
-      expect({ address: f.resource.address, file: f.resource.file, line: f.resource.line, endLine: f.resource.endLine }).toEqual({ address: f.resource.address, ...want });
+      expect({ address: f.resource.address, file: f.resource.file, line: f.resource.line, endLine: f.resource.endLine }).toEqual({
+        address: f.resource.address,
+        ...want,
+      });
     }
     // The same in SARIF (schema-valid, physicalLocation with region) and in GitHub annotations.
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
     // Findings about what an identity may do point at the identity (#15): the role's block.
     const feedRole = 'module.feed["lab"].aws_iam_role.feed';
     const phi = sarif.runs[0]!.results!.find((r) => r.ruleId === 'NHI-LP-008' && r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName === feedRole)!;
-    expect(phi.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'modules/feed/main.tf', uriBaseId: '%SRCROOT%' }, region: { startLine: declared(feedRole).line, endLine: declared(feedRole).endLine } });
+    expect(phi.locations![0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: 'modules/feed/main.tf', uriBaseId: '%SRCROOT%' },
+      region: { startLine: declared(feedRole).line, endLine: declared(feedRole).endLine },
+    });
     const admin = declared('aws_iam_role.app["admin-bad"]');
     expect(github).toContain(`file=${admin.file},line=${admin.line},endLine=${admin.endLine}::[critical]`);
     expect(github).not.toContain('plan.json');

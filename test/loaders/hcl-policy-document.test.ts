@@ -266,9 +266,18 @@ resource "aws_iam_policy" "p" { policy = data.aws_iam_policy_document.d.json }`,
 describe('aws_iam_policy_document from the plan or synth values (no configuration)', () => {
   const stmt = (sid: string, actions: string[]) => ({ sid, actions, resources: ['*'] });
   it('merges known source and override documents by Sid', () => {
-    const src = JSON.stringify({ Statement: [{ Sid: 'A', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }, { Sid: 'B', Effect: 'Allow', Action: 'iam:*', Resource: '*' }] });
+    const src = JSON.stringify({
+      Statement: [
+        { Sid: 'A', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+        { Sid: 'B', Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+      ],
+    });
     const over = JSON.stringify({ Statement: [{ Sid: 'B', Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] });
-    const d = documentFromDataSource({ source_policy_documents: [src], override_policy_documents: [over], statement: [stmt('A', ['s3:ListBucket']), stmt('', ['kms:Decrypt'])] });
+    const d = documentFromDataSource({
+      source_policy_documents: [src],
+      override_policy_documents: [over],
+      statement: [stmt('A', ['s3:ListBucket']), stmt('', ['kms:Decrypt'])],
+    });
     expect(d.known).toBe(true);
     expect(d.document!.statements.map((s) => [s.sid ?? '', s.actions])).toEqual([
       ['A', ['s3:listbucket']],
@@ -337,17 +346,29 @@ resource "aws_iam_user_policy" "b" {
   });
 
   it('cdk.tf.json: $${aws:username} unescapes to the variable and the string stays literal; ${ref} stays a reference', () => {
-    const rec = (address: string, values: Record<string, Value>): ResourceRecord => ({ mode: 'managed', type: address.split('.')[0]!, address, values, change: 'create', origin: { source: 'synth', address } });
+    const rec = (address: string, values: Record<string, Value>): ResourceRecord => ({
+      mode: 'managed',
+      type: address.split('.')[0]!,
+      address,
+      values,
+      change: 'create',
+      origin: { source: 'synth', address },
+    });
     const records = [
       rec('aws_s3_bucket.b', { bucket: 'phi-b' }),
-      rec('aws_iam_policy.p', { policy: '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::${aws_s3_bucket.b.bucket}/$${aws:username}/*"}]}' }),
+      rec('aws_iam_policy.p', {
+        policy: '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::${aws_s3_bucket.b.bucket}/$${aws:username}/*"}]}',
+      }),
       rec('aws_iam_policy.q', { policy: '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"${aws_s3_bucket.c.arn}/$${aws:username}"}]}' }),
     ];
     resolveReferences(records);
     expect(records[1]!.values.policy).toBe('{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::phi-b/${aws:username}/*"}]}');
     expect(documentFromText(records[1]!.values.policy as string).known).toBe(true);
     const q = records[2]!.values.policy;
-    expect(isUnresolved(q) && [q.refs, q.text]).toEqual([['aws_s3_bucket.c.arn'], '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"${aws_s3_bucket.c.arn}/${aws:username}"}]}']);
+    expect(isUnresolved(q) && [q.refs, q.text]).toEqual([
+      ['aws_s3_bucket.c.arn'],
+      '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"${aws_s3_bucket.c.arn}/${aws:username}"}]}',
+    ]);
   });
 
   it('for what an entry reaches, a variable stands for any value; a reference keeps naming its resource', () => {
@@ -355,7 +376,14 @@ resource "aws_iam_user_policy" "b" {
     expect(policyVariablesAsWildcards('${aws_s3_bucket.b.arn}/${aws:username}')).toBe('${aws_s3_bucket.b.arn}/*');
     const bucket = { partition: 'aws', service: 's3', region: '', account: '', resource: 'phi-b' };
     expect(arnReaches(policyVariablesAsWildcards('arn:aws:s3:::${aws:PrincipalTag/bucket}/*'), bucket)).toBe(true);
-    const store = (name: string, address: string): DataStore => ({ id: address, kind: 's3', name, tags: {}, change: 'create', origin: { source: 'state', address } });
+    const store = (name: string, address: string): DataStore => ({
+      id: address,
+      kind: 's3',
+      name,
+      tags: {},
+      change: 'create',
+      origin: { source: 'state', address },
+    });
     const stores = [store('phi-b', 'aws_s3_bucket.b'), store('other', 'aws_s3_bucket.o')];
     const from = { source: 'state' as const, address: 'aws_iam_policy.p' };
     expect(targetsOfEntry('arn:aws:s3:::phi-b/home/${aws:username}/*', from, stores)).toEqual(['aws_s3_bucket.b']);

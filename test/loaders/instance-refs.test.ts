@@ -15,7 +15,11 @@ const policy = (address: string, ref: string, stack?: string): ResourceRecord =>
   mode: 'managed',
   type: 'aws_iam_role_policy',
   address,
-  values: { name: 'p', role: new Unresolved([ref], 'unknown until apply'), policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}' },
+  values: {
+    name: 'p',
+    role: new Unresolved([ref], 'unknown until apply'),
+    policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+  },
   change: 'create',
   origin: origin(address, stack),
 });
@@ -38,7 +42,10 @@ describe('a reference without instance key', () => {
   });
 
   it('links nothing when the reference names one instance that is not declared', () => {
-    const inv = buildInventory([role('aws_iam_role.r["a"]', 'a'), policy('aws_iam_role_policy.p', 'aws_iam_role.r["b"]')], [{ kind: 'synth', file: 'cdk.tf.json' }]);
+    const inv = buildInventory(
+      [role('aws_iam_role.r["a"]', 'a'), policy('aws_iam_role_policy.p', 'aws_iam_role.r["b"]')],
+      [{ kind: 'synth', file: 'cdk.tf.json' }],
+    );
     expect(inv.identities.every((i) => i.policies.length === 0)).toBe(true);
   });
 });

@@ -51,7 +51,9 @@ describe('plan loader (terraform show -json of a real plan)', () => {
     expect(read.document.document?.statements[0]?.actions).toEqual(['s3:getobject', 's3:listbucket']);
     expect(etl.find((p) => p.id === 'aws_iam_policy.audit')!.document.document?.statements[0]?.resources).toEqual(['*']);
     // Module for_each: each instance's inline policy links to its own role.
-    expect(policiesOf(inv, 'module.integrations["billing"].aws_iam_role.this').map((p) => p.id)).toEqual(['module.integrations["billing"].aws_iam_role_policy.read']);
+    expect(policiesOf(inv, 'module.integrations["billing"].aws_iam_role.this').map((p) => p.id)).toEqual([
+      'module.integrations["billing"].aws_iam_role_policy.read',
+    ]);
     expect(policiesOf(inv, 'module.integrations["lab"].aws_iam_role.this').map((p) => p.id)).toEqual(['module.integrations["lab"].aws_iam_role_policy.read']);
     // Group membership and the group's inline policy.
     const vendor = byId(inv, 'aws_iam_user.vendor');
@@ -79,7 +81,9 @@ describe('plan loader (terraform show -json of a real plan)', () => {
     delete doc.configuration; // no references to follow
     const inv = buildInventory(planRecords(doc, CREATE), [{ kind: 'plan', file: CREATE }]);
     expect(byId(inv, 'aws_iam_role.etl').policies.map((l) => l.policy)).not.toContain('aws_iam_role_policy.etl_read');
-    expect(inv.unknowns.map((u) => u.id)).toEqual(expect.arrayContaining(['aws_iam_role_policy.etl_read#attachment', 'aws_iam_role_policy_attachment.etl_audit#attachment']));
+    expect(inv.unknowns.map((u) => u.id)).toEqual(
+      expect.arrayContaining(['aws_iam_role_policy.etl_read#attachment', 'aws_iam_role_policy_attachment.etl_audit#attachment']),
+    );
   });
 
   it('credentials: access key for the user, secret with customer KMS key, rotation and a literal value', async () => {
@@ -129,7 +133,11 @@ describe('plan loader (terraform show -json of a real plan)', () => {
     expect(byId(inv, 'aws_iam_role.etl')).toMatchObject({ change: 'no-op' });
     expect(byId(inv, 'aws_iam_role.etl').name).toMatch(/^etl-/);
     // Computed echoes (the role's inline_policy / managed_policy_arns) do not duplicate declared links.
-    expect(policiesOf(inv, 'aws_iam_role.etl').map((p) => p.id).sort()).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws_iam_policy.audit', 'aws_iam_role_policy.etl_read'].sort());
+    expect(
+      policiesOf(inv, 'aws_iam_role.etl')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws_iam_policy.audit', 'aws_iam_role_policy.etl_read'].sort());
     expect(inv.unknowns).toEqual([]);
     expect(JSON.stringify(inv)).not.toContain(CANARY);
   });
@@ -171,7 +179,10 @@ describe('for_each and count instances referencing each other by key', () => {
   it('so the admin policy of one instance is not blamed on its sibling', async () => {
     const r = await runCli(['check', '--plan', INSTANCES_PLAN, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
     const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; identity?: string }> };
-    const admin = doc.findings.filter((f) => f.ruleId === 'NHI-LP-001' || f.ruleId === 'NHI-LP-004').map((f) => `${f.ruleId} ${f.identity}`).sort();
+    const admin = doc.findings
+      .filter((f) => f.ruleId === 'NHI-LP-001' || f.ruleId === 'NHI-LP-004')
+      .map((f) => `${f.ruleId} ${f.identity}`)
+      .sort();
     expect(admin).toEqual(['NHI-LP-001 aws_iam_role.feed["adt"]', 'NHI-LP-004 aws_iam_role.counted[0]']);
   });
 });
@@ -220,7 +231,15 @@ describe('resource_drift: what terraform found changed outside Terraform', () =>
   it("terraform's refresh echo of separately declared inline policies and attachments is not a change outside Terraform", () => {
     const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
     const READ = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
-    const role = (name: string, extra: Record<string, unknown> = {}) => ({ name, arn: `arn:aws:iam::111122223333:role/${name}`, assume_role_policy: '{"Statement":[]}', tags: { owner: 'team' }, inline_policy: [], managed_policy_arns: [], ...extra });
+    const role = (name: string, extra: Record<string, unknown> = {}) => ({
+      name,
+      arn: `arn:aws:iam::111122223333:role/${name}`,
+      assume_role_policy: '{"Statement":[]}',
+      tags: { owner: 'team' },
+      inline_policy: [],
+      managed_policy_arns: [],
+      ...extra,
+    });
     const managed = (type: string, name: string, values: Record<string, unknown>) => ({ address: `${type}.${name}`, mode: 'managed', type, name, values });
     const resources = [
       managed('aws_iam_role', 'etl', role('etl')),
@@ -228,8 +247,20 @@ describe('resource_drift: what terraform found changed outside Terraform', () =>
       managed('aws_iam_role_policy', 'etl', { name: 'etl-read', role: 'etl', policy: '{"Statement":[]}' }),
       managed('aws_iam_role_policy_attachment', 'etl', { role: 'etl', policy_arn: READ }),
     ];
-    const noop = (r: (typeof resources)[number]) => ({ address: r.address, mode: r.mode, type: r.type, name: r.name, change: { actions: ['no-op'], before: r.values, after: r.values } });
-    const drift = (name: string, after: Record<string, unknown>) => ({ address: `aws_iam_role.${name}`, mode: 'managed', type: 'aws_iam_role', name, change: { actions: ['update'], before: role(name), after: role(name, after) } });
+    const noop = (r: (typeof resources)[number]) => ({
+      address: r.address,
+      mode: r.mode,
+      type: r.type,
+      name: r.name,
+      change: { actions: ['no-op'], before: r.values, after: r.values },
+    });
+    const drift = (name: string, after: Record<string, unknown>) => ({
+      address: `aws_iam_role.${name}`,
+      mode: 'managed',
+      type: 'aws_iam_role',
+      name,
+      change: { actions: ['update'], before: role(name), after: role(name, after) },
+    });
     const doc = {
       format_version: '1.2',
       planned_values: { root_module: { resources } },

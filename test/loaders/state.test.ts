@@ -34,9 +34,13 @@ describe.each([
     }
     const etl = byId(inv, 'aws_iam_role.etl');
     expect(etl.name).toMatch(/^etl-\d+$/);
-    expect(etl.policies.map((l) => l.policy).sort()).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws_iam_policy.audit', 'aws_iam_role_policy.etl_read'].sort());
+    expect(etl.policies.map((l) => l.policy).sort()).toEqual(
+      ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'aws_iam_policy.audit', 'aws_iam_role_policy.etl_read'].sort(),
+    );
     expect(byId(inv, 'module.integrations["lab"].aws_iam_role.this')).toMatchObject({ name: 'svc-lab', origin: { source: 'state', file } });
-    expect(byId(inv, 'module.integrations["billing"].aws_iam_role.this').policies).toEqual([{ policy: 'module.integrations["billing"].aws_iam_role_policy.read' }]);
+    expect(byId(inv, 'module.integrations["billing"].aws_iam_role.this').policies).toEqual([
+      { policy: 'module.integrations["billing"].aws_iam_role_policy.read' },
+    ]);
     // In state the lab policy is known: the bucket ARN was resolved at apply.
     const labPolicy = inv.policies.find((p) => p.id === 'module.integrations["lab"].aws_iam_role_policy.read')!;
     expect(labPolicy.document.document?.statements[0]?.resources).toEqual(['arn:aws:s3:::nhi-fixture-phi-results/*']);
@@ -100,9 +104,14 @@ describe('a refreshed state, where roles echo what separate resources declare', 
 
   it('so each finding is reported once', async () => {
     const r = await runCli(['check', '--state', REFRESHED, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
-    const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { address?: string }; evidence?: Array<{ address?: string; name: string }> }> };
+    const doc = JSON.parse(r.stdout) as {
+      findings: Array<{ ruleId: string; resource: { address?: string }; evidence?: Array<{ address?: string; name: string }> }>;
+    };
     // On the role; the policy (the declaring aws_iam_role_policy, not the role's inline_policy echo) as evidence.
-    const lp = doc.findings.filter((f) => f.ruleId.startsWith('NHI-LP-')).map((f) => `${f.ruleId} ${f.resource.address} ${f.evidence?.map((e) => e.address ?? e.name).join()}`).sort();
+    const lp = doc.findings
+      .filter((f) => f.ruleId.startsWith('NHI-LP-'))
+      .map((f) => `${f.ruleId} ${f.resource.address} ${f.evidence?.map((e) => e.address ?? e.name).join()}`)
+      .sort();
     expect(lp).toEqual([
       'NHI-LP-001 aws_iam_role.feed["adt"] aws_iam_role_policy.feed["adt"]',
       'NHI-LP-004 aws_iam_role.counted[0] AdministratorAccess',

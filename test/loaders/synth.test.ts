@@ -18,7 +18,10 @@ function folder(manifest: unknown, stacks: Record<string, unknown>): string {
   return dir;
 }
 
-const manifestFor = (...names: string[]) => ({ version: '0.21.0', stacks: Object.fromEntries(names.map((n) => [n, { name: n, synthesizedStackPath: `stacks/${n}/cdk.tf.json` }])) });
+const manifestFor = (...names: string[]) => ({
+  version: '0.21.0',
+  stacks: Object.fromEntries(names.map((n) => [n, { name: n, synthesizedStackPath: `stacks/${n}/cdk.tf.json` }])),
+});
 
 describe('synth loader', () => {
   it('reads every stack of the example app into one valid Inventory', async () => {
@@ -47,11 +50,21 @@ describe('synth loader', () => {
 
   it('resolves references to literal attributes and keeps the others as references', () => {
     const rec = (type: string, name: string, values: Record<string, unknown>): ResourceRecord => ({
-      mode: 'managed', type, address: `${type}.${name}`, values: values as never, change: 'create', origin: { source: 'synth' },
+      mode: 'managed',
+      type,
+      address: `${type}.${name}`,
+      values: values as never,
+      change: 'create',
+      origin: { source: 'synth' },
     });
     const rs = [
       rec('aws_iam_role', 'r', { name: 'app' }),
-      rec('aws_iam_role_policy', 'p', { role: '${aws_iam_role.r.name}', name: 'n-${aws_iam_role.r.id}', other: '${aws_iam_role.r.arn}', loop: '${aws_iam_role_policy.p.loop}' }),
+      rec('aws_iam_role_policy', 'p', {
+        role: '${aws_iam_role.r.name}',
+        name: 'n-${aws_iam_role.r.id}',
+        other: '${aws_iam_role.r.arn}',
+        loop: '${aws_iam_role_policy.p.loop}',
+      }),
     ];
     resolveReferences(rs);
     const v = rs[1]!.values;
@@ -65,9 +78,17 @@ describe('synth loader', () => {
     ['no manifest', () => mkdtempSync(path.join(os.tmpdir(), 'nhi-empty-')), /manifest\.json: does not exist$/],
     ['a truncated manifest', () => folder('{"stacks": {', {}), /manifest\.json: is not valid JSON \(truncated: unexpected end of input\)$/],
     ['a manifest without stacks', () => folder({ version: '0.21.0' }, {}), /manifest\.json: \$\.stacks: must be an object of stacks/],
-    ['a stack path escaping the folder', () => folder({ stacks: { a: { synthesizedStackPath: '../../etc/passwd' } } }, {}), /\$\.stacks\.a\.synthesizedStackPath: points outside the synth folder$/],
+    [
+      'a stack path escaping the folder',
+      () => folder({ stacks: { a: { synthesizedStackPath: '../../etc/passwd' } } }, {}),
+      /\$\.stacks\.a\.synthesizedStackPath: points outside the synth folder$/,
+    ],
     ['a truncated stack', () => folder(manifestFor('a'), { a: '{"resource": {"aws_iam_role": ' }), /cdk\.tf\.json: is not valid JSON/],
-    ['a resource that is not an object', () => folder(manifestFor('a'), { a: { resource: { aws_iam_role: { r: 'nope' } } } }), /cdk\.tf\.json: \$\.resource\.aws_iam_role\.r: must be an object$/],
+    [
+      'a resource that is not an object',
+      () => folder(manifestFor('a'), { a: { resource: { aws_iam_role: { r: 'nope' } } } }),
+      /cdk\.tf\.json: \$\.resource\.aws_iam_role\.r: must be an object$/,
+    ],
     ['a binary stack file', () => folder(manifestFor('a'), { a: '\u0000\u0001binary' }), /cdk\.tf\.json: is binary/],
   ])('rejects %s with one line naming the file', async (_n, make, re) => {
     const err = (await loadSynth(make()).catch((e: unknown) => e)) as UserError;
@@ -131,7 +152,9 @@ describe('the region of a declared secret', () => {
   });
 
   it('is unknown when the provider does not write it as a constant', async () => {
-    const dir = folder(manifestFor('feeds'), { feeds: { provider: { aws: [{ region: '${var.region}' }] }, resource: { aws_secretsmanager_secret: { home: { name: 'hl7/feed' } } } } });
+    const dir = folder(manifestFor('feeds'), {
+      feeds: { provider: { aws: [{ region: '${var.region}' }] }, resource: { aws_secretsmanager_secret: { home: { name: 'hl7/feed' } } } },
+    });
     expect((await loadSynth(dir)).credentials[0]!.region).toBeUndefined();
   });
 });

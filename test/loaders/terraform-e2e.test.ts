@@ -13,7 +13,6 @@ import { CANARY, ESTATE_HCL, ESTATE_IDENTITIES } from '../support/estate.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { terraformWorkdir } from '../support/terraform.js';
 
-
 describe('real terraform plan against moto', () => {
   let moto: MotoServer;
   let work: ReturnType<typeof terraformWorkdir> | undefined;

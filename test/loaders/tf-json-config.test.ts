@@ -69,6 +69,10 @@ describe('templates from the JSON configuration beside a plan', () => {
     expect(texts((r.values.statement as Array<Record<string, Value>>)[0]!.resources)).toEqual(['refs:aws_s3_bucket.Results']);
     const none = doc([{ actions: ['s3:GetObject'], resources: [ref(), 'arn:aws:s3:::stmary-logs/*', ref()] }]);
     applyJsonTemplates([none], mkdtempSync(path.join(os.tmpdir(), 'nhi-tfjson-none-')));
-    expect(texts((none.values.statement as Array<Record<string, Value>>)[0]!.resources)).toEqual(['refs:aws_s3_bucket.Results', 'arn:aws:s3:::stmary-logs/*', 'refs:aws_s3_bucket.Results']);
+    expect(texts((none.values.statement as Array<Record<string, Value>>)[0]!.resources)).toEqual([
+      'refs:aws_s3_bucket.Results',
+      'arn:aws:s3:::stmary-logs/*',
+      'refs:aws_s3_bucket.Results',
+    ]);
   });
 });

@@ -29,7 +29,10 @@ async function unk002(file: string): Promise<{ code: number; found: Array<{ seve
   const r = await runCli(['check', '--state', file, '--format', 'json', '--fail-on', 'critical', '--now', '2026-11-22']);
   expect(r.stderr).toBe('');
   const doc = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; severity: string; message: string; resource: { address?: string } }> };
-  return { code: r.code, found: doc.findings.filter((f) => f.ruleId === 'NHI-UNK-002').map((f) => ({ severity: f.severity, address: f.resource.address, message: f.message })) };
+  return {
+    code: r.code,
+    found: doc.findings.filter((f) => f.ruleId === 'NHI-UNK-002').map((f) => ({ severity: f.severity, address: f.resource.address, message: f.message })),
+  };
 }
 
 describe('a document that cannot be judged', () => {

@@ -23,7 +23,9 @@ import { buildShippedPack } from '../../scripts/build.js';
 
 const NOW = '2026-11-22T00:00:00Z';
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'html', 'github'];
-const PLANS = readdirSync(path.join(FIXTURES, 'plans')).filter((f) => f.endsWith('.json')).sort();
+const PLANS = readdirSync(path.join(FIXTURES, 'plans'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 /** npm's own CLI script (run with this node), and the user's npm cache (used offline where it can). */
@@ -43,7 +45,8 @@ let installed: string;
 let bare: NodeJS.ProcessEnv;
 
 const npm = (args: string[], env: NodeJS.ProcessEnv, cwd: string) => runNode([NPM_CLI, ...args], env, undefined, cwd);
-const fromTarball = (args: string[], env: NodeJS.ProcessEnv = {}) => runNode([path.join(installed, 'bin', 'nhi-guard.mjs'), ...args], { ...bare, ...env }, undefined, app);
+const fromTarball = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runNode([path.join(installed, 'bin', 'nhi-guard.mjs'), ...args], { ...bare, ...env }, undefined, app);
 /** The checkout's CLI, in this process (its folder is `app` meanwhile), compiling policies/ with opa (never the shipped pack). */
 const fromCheckout = (args: string[]) => runCli(args);
 
@@ -102,7 +105,18 @@ afterAll(() => {
 
 describe('the npm package', () => {
   it('holds what runs and nothing of the development tree; installs without development tools', () => {
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/nhi-guard.mjs', 'bin/launch.mjs', 'dist/cli/cli.mjs', 'dist/pack/policy.wasm', 'dist/pack/manifest.json', 'policies/main.rego', 'checks/schemas/findings.schema.json']) {
+    for (const f of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'bin/nhi-guard.mjs',
+      'bin/launch.mjs',
+      'dist/cli/cli.mjs',
+      'dist/pack/policy.wasm',
+      'dist/pack/manifest.json',
+      'policies/main.rego',
+      'checks/schemas/findings.schema.json',
+    ]) {
       expect(packedFiles, f).toContain(f);
     }
     expect(packedFiles.filter((f) => /\.ts$/.test(f) || /^(stacks|test|scripts|bench|docs)\//.test(f))).toEqual([]);
@@ -173,13 +187,31 @@ describe('the npm package', () => {
   });
 
   it.each([
-    ['drift', ['drift', '--declared-state', 'state/estate.tfstate', '--snapshot', 'snapshots/handmade-estate-drift.json', '--format', 'json', '--fail-on', 'none', '--now', NOW]],
+    [
+      'drift',
+      [
+        'drift',
+        '--declared-state',
+        'state/estate.tfstate',
+        '--snapshot',
+        'snapshots/handmade-estate-drift.json',
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+        '--now',
+        NOW,
+      ],
+    ],
     ['inventory', ['inventory', '--plan', 'plans/estate-create.json', '--synth', 'cdktf.out', '--format', 'json', '--now', NOW]],
     ['report merge', ['report', 'merge', 'estate.json', 'synth.json', '--format', 'markdown']],
     ['access', ['access', '--synth', 'cdktf.out', '--format', 'json', '--now', NOW]],
   ])('%s reads as from the checkout', async (_name, args) => {
     if (args[0] === 'report') {
-      for (const [out, src] of [['estate.json', ['--plan', 'plans/estate-create.json']], ['synth.json', ['--synth', 'cdktf.out']]] as const) {
+      for (const [out, src] of [
+        ['estate.json', ['--plan', 'plans/estate-create.json']],
+        ['synth.json', ['--synth', 'cdktf.out']],
+      ] as const) {
         ok(await fromTarball(['check', ...src, '--format', 'json', '--output', out, '--fail-on', 'none', '--now', NOW]), 'check');
       }
     }
@@ -194,7 +226,11 @@ describe('the npm package', () => {
   it('--data is applied at evaluation time: no opa needed, the same findings as the checkout', async () => {
     writeFileSync(path.join(app, 'data.json'), JSON.stringify({ expiringSoonDays: 3650, owners: ['team-legacy'] }));
     const args = ['check', '--plan', 'plans/estate-create.json', '--data', 'data.json', '--format', 'json', '--fail-on', 'none', '--now', NOW];
-    const [mine, theirs, plain] = await Promise.all([fromTarball(args), fromCheckout(args), fromTarball(args.filter((a) => a !== '--data' && a !== 'data.json'))]);
+    const [mine, theirs, plain] = await Promise.all([
+      fromTarball(args),
+      fromCheckout(args),
+      fromTarball(args.filter((a) => a !== '--data' && a !== 'data.json')),
+    ]);
     expect(mine.code).toBe(0);
     const count = (r: NodeRun) => (JSON.parse(r.stdout) as { findings: unknown[] }).findings.length;
     expect(count(mine)).toBeGreaterThan(count(plain));
@@ -226,7 +262,9 @@ describe('the npm package', () => {
     const r = await runNode([path.join(copy, 'bin', 'nhi-guard.mjs'), 'check', '--plan', 'plans/estate-create.json'], bare, undefined, app);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/dist\/pack: the shipped policy pack is damaged: policy\.wasm does not match its SHA-256 in manifest\.json; reinstall nhi-guard/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/dist\/pack: the shipped policy pack is damaged: policy\.wasm does not match its SHA-256 in manifest\.json; reinstall nhi-guard/),
+    ]);
   });
 });
 
@@ -313,7 +351,12 @@ async function runAction(inputs: Record<string, string>, installedBy?: ActionRun
     for (const [k, v] of Object.entries(step.env ?? {})) env[k] = expr(String(v));
     const script = path.join(files, `step-${out.steps.length}.sh`);
     writeFileSync(script, step.run);
-    const r = await run('/bin/bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)), workspace);
+    const r = await run(
+      '/bin/bash',
+      ['--noprofile', '--norc', '-eo', 'pipefail', script],
+      Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
+      workspace,
+    );
     const outputs = Object.fromEntries(
       readFileSync(outputFile, 'utf8')
         .split('\n')
@@ -341,7 +384,13 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
   });
 
   it('checks a plan, writes the reports, annotates, summarizes, and fails the gate on findings at or above fail-on', async () => {
-    const r = await runAction({ package: tarball, plan: 'plans/estate-create.json', formats: 'github, markdown,junit text', 'fail-on': 'high', 'upload-sarif': 'true' });
+    const r = await runAction({
+      package: tarball,
+      plan: 'plans/estate-create.json',
+      formats: 'github, markdown,junit text',
+      'fail-on': 'high',
+      'upload-sarif': 'true',
+    });
     first = r;
     expect(r.steps.map((s) => [s.name, s.code])).toEqual([
       ['install nhi-guard', 0],
@@ -361,7 +410,9 @@ describe('the GitHub Action (its shell steps, as the runner runs them)', () => {
     // One evaluation with the gate: the JUnit cases that fail are exactly the rule/resource pairs
     // with an unwaived finding at or above fail-on (a report rendered without the gate fails them all).
     const full = doc as unknown as { findings: Array<{ ruleId: string; severity: string; waived: boolean; resource: { address?: string; name: string } }> };
-    const gated = new Set(full.findings.filter((f) => !f.waived && ['critical', 'high'].includes(f.severity)).map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`));
+    const gated = new Set(
+      full.findings.filter((f) => !f.waived && ['critical', 'high'].includes(f.severity)).map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`),
+    );
     expect(full.findings.some((f) => !f.waived && !['critical', 'high'].includes(f.severity))).toBe(true);
     expect(junit.match(/<failure\b/g) ?? []).toHaveLength(gated.size);
     // text is printed in the log after the annotations, with its exit line.
@@ -400,7 +451,9 @@ describe('the GitLab CI template of docs/ci.md', () => {
   const docs = readFileSync(path.join(PROJECT_ROOT, 'docs', 'ci.md'), 'utf8');
   const section = docs.slice(docs.indexOf('## GitLab CI template'));
   const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
-  const job = (YAML.parse(block) as Record<string, { script: string[]; variables: Record<string, string>; artifacts: { reports: { junit: string }; paths: string[] } }>)['.nhi-guard']!;
+  const job = (
+    YAML.parse(block) as Record<string, { script: string[]; variables: Record<string, string>; artifacts: { reports: { junit: string }; paths: string[] } }>
+  )['.nhi-guard']!;
 
   it('installs the package of this version, then its script checks once, writes every artifact from that run and ends with the gate, JUnit failing as the gate does', async () => {
     expect(job.variables.NHI_GUARD_VERSION).toBe(pkg.version);
@@ -423,11 +476,15 @@ describe('the GitLab CI template of docs/ci.md', () => {
     expect(gate.stdout).toContain('NHI-LP-004');
     // The JUnit test report follows the gate: failures are exactly the rule/resource cases with an
     // unwaived finding at or above high; the cases below it pass.
-    const doc = JSON.parse(readFileSync(path.join(project, 'nhi-guard.json'), 'utf8')) as { findings: Array<{ ruleId: string; severity: string; waived: boolean; resource: { address?: string; name: string } }> };
+    const doc = JSON.parse(readFileSync(path.join(project, 'nhi-guard.json'), 'utf8')) as {
+      findings: Array<{ ruleId: string; severity: string; waived: boolean; resource: { address?: string; name: string } }>;
+    };
     const junit = readFileSync(path.join(project, job.artifacts.reports.junit), 'utf8');
     const cases = junit.match(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g) ?? [];
     const failing = cases.filter((c) => c.includes('<failure'));
-    const atOrAbove = new Set(doc.findings.filter((f) => !f.waived && ['critical', 'high'].includes(f.severity)).map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`));
+    const atOrAbove = new Set(
+      doc.findings.filter((f) => !f.waived && ['critical', 'high'].includes(f.severity)).map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`),
+    );
     expect(atOrAbove.size).toBeGreaterThan(0);
     expect(failing).toHaveLength(atOrAbove.size);
     expect(doc.findings.some((f) => !f.waived && ['medium', 'low', 'info'].includes(f.severity))).toBe(true);
@@ -440,7 +497,13 @@ describe('the GitLab CI template of docs/ci.md', () => {
 });
 
 describe('the pre-commit hook', () => {
-  const hooks = YAML.parse(readFileSync(path.join(PROJECT_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{ id: string; entry: string; args: string[]; language: string; pass_filenames: boolean }>;
+  const hooks = YAML.parse(readFileSync(path.join(PROJECT_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{
+    id: string;
+    entry: string;
+    args: string[];
+    language: string;
+    pass_filenames: boolean;
+  }>;
   const hook = hooks.find((h) => h.id === 'nhi-guard-synth')!;
 
   it('runs the package of this version through npx', () => {

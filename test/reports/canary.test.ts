@@ -10,8 +10,10 @@ import { CANARY, ESTATE_PLAN, ESTATE_TFSTATE } from '../support/estate.js';
 
 const PLAN = ESTATE_PLAN;
 const STATE = ESTATE_TFSTATE;
-const keySecret = (JSON.parse(readFileSync(STATE, 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: { secret?: string } }> }> })
-  .resources.filter((r) => r.type === 'aws_iam_access_key')
+const keySecret = (
+  JSON.parse(readFileSync(STATE, 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: { secret?: string } }> }> }
+).resources
+  .filter((r) => r.type === 'aws_iam_access_key')
   .flatMap((r) => r.instances.map((i) => i.attributes.secret))
   .filter((s): s is string => typeof s === 'string' && s.length > 10);
 
@@ -33,14 +35,34 @@ describe('no secret value in any report format', () => {
 });
 
 describe('--source-root', () => {
-  type Sarif = { runs: Array<{ results: Array<{ locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string; uriBaseId?: string }; region?: { startLine?: number } } }> }> }> };
+  type Sarif = {
+    runs: Array<{
+      results: Array<{
+        locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string; uriBaseId?: string }; region?: { startLine?: number } } }>;
+      }>;
+    }>;
+  };
   const locations = (stdout: string) =>
-    (JSON.parse(stdout) as Sarif).runs[0]!.results.flatMap((x) => x.locations ?? []).map((l) => l.physicalLocation).filter((p) => p?.artifactLocation?.uri);
+    (JSON.parse(stdout) as Sarif).runs[0]!.results.flatMap((x) => x.locations ?? [])
+      .map((l) => l.physicalLocation)
+      .filter((p) => p?.artifactLocation?.uri);
 
   it('makes SARIF artifact locations of synth findings relative to the given folder: the stacks/*.ts line of the construct', async () => {
     const { synthExamples } = await import('../support/synth.js');
     const dir = synthExamples();
-    const r = await runCli(['check', '--synth', dir, '--format', 'sarif', '--source-root', process.cwd(), '--fail-on', 'none', '--now', '2026-11-22T00:00:00Z']);
+    const r = await runCli([
+      'check',
+      '--synth',
+      dir,
+      '--format',
+      'sarif',
+      '--source-root',
+      process.cwd(),
+      '--fail-on',
+      'none',
+      '--now',
+      '2026-11-22T00:00:00Z',
+    ]);
     const locs = locations(r.stdout);
     expect(locs.length).toBeGreaterThan(0);
     for (const p of locs) {

@@ -16,7 +16,14 @@ import { renderSarif } from '../../reports/sarif.js';
 
 const ROOT = path.resolve('/repo');
 const NOW = new Date('2026-11-22T00:00:00Z');
-const origin = (address: string, line: number, endLine: number) => ({ source: 'plan' as const, file: '/repo/plan.json', address, sourceFile: '/repo/infra/main.tf', line, endLine });
+const origin = (address: string, line: number, endLine: number) => ({
+  source: 'plan' as const,
+  file: '/repo/plan.json',
+  address,
+  sourceFile: '/repo/infra/main.tf',
+  line,
+  endLine,
+});
 const policy = (declaredAt: boolean): Policy => ({
   id: 'aws_iam_role_policy.read',
   name: 'read',
@@ -25,8 +32,20 @@ const policy = (declaredAt: boolean): Policy => ({
     known: true,
     document: {
       statements: [
-        { effect: 'Allow', actions: ['logs:putlogevents'], resources: ['*'], conditions: [], ...(declaredAt ? { declaredAt: { file: '/repo/infra/policies.tf', line: 12, endLine: 15 } } : {}) },
-        { effect: 'Deny', actions: ['s3:getobject'], resources: ['arn:aws:s3:::results/restricted/*'], conditions: [], ...(declaredAt ? { declaredAt: { file: '/repo/infra/policies.tf', line: 16, endLine: 20 } } : {}) },
+        {
+          effect: 'Allow',
+          actions: ['logs:putlogevents'],
+          resources: ['*'],
+          conditions: [],
+          ...(declaredAt ? { declaredAt: { file: '/repo/infra/policies.tf', line: 12, endLine: 15 } } : {}),
+        },
+        {
+          effect: 'Deny',
+          actions: ['s3:getobject'],
+          resources: ['arn:aws:s3:::results/restricted/*'],
+          conditions: [],
+          ...(declaredAt ? { declaredAt: { file: '/repo/infra/policies.tf', line: 16, endLine: 20 } } : {}),
+        },
       ],
     },
   },
@@ -35,10 +54,32 @@ const policy = (declaredAt: boolean): Policy => ({
 });
 const declared = (declaredAt: boolean): Inventory => ({
   ...emptyInventory(),
-  identities: [{ id: 'aws_iam_role.etl', kind: 'role', name: 'etl', tags: {}, policies: [{ policy: 'aws_iam_role_policy.read' }], groups: [], change: 'no-op', origin: origin('aws_iam_role.etl', 1, 10) }],
+  identities: [
+    {
+      id: 'aws_iam_role.etl',
+      kind: 'role',
+      name: 'etl',
+      tags: {},
+      policies: [{ policy: 'aws_iam_role_policy.read' }],
+      groups: [],
+      change: 'no-op',
+      origin: origin('aws_iam_role.etl', 1, 10),
+    },
+  ],
   policies: [policy(declaredAt)],
 });
-const raw = [{ ruleId: 'NHI-DRIFT-003', severity: 'high' as const, resource: 'aws_iam_role.etl', identity: 'aws_iam_role.etl', message: 'policy read of role etl no longer denies s3:getobject live', evidence: ['aws_iam_role_policy.read'], location: 'aws_iam_role_policy.read', statement: 1 }];
+const raw = [
+  {
+    ruleId: 'NHI-DRIFT-003',
+    severity: 'high' as const,
+    resource: 'aws_iam_role.etl',
+    identity: 'aws_iam_role.etl',
+    message: 'policy read of role etl no longer denies s3:getobject live',
+    evidence: ['aws_iam_role_policy.read'],
+    location: 'aws_iam_role_policy.read',
+    statement: 1,
+  },
+];
 
 async function documentFor(declaredAt: boolean) {
   const engine = await loadEngine();

@@ -41,7 +41,9 @@ describe('incomplete live scans in the CI formats', () => {
 
   it('JUnit: a failing completeness case, even with no finding', () => {
     const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (n) => n === 'testsuite' || n === 'testcase' });
-    const xml = parser.parse(renderJunit(incomplete())) as { testsuites: { '@_failures': string; testsuite: Array<{ '@_name': string; testcase: Array<{ failure?: { '@_message': string; '#text': string } }> }> } };
+    const xml = parser.parse(renderJunit(incomplete())) as {
+      testsuites: { '@_failures': string; testsuite: Array<{ '@_name': string; testcase: Array<{ failure?: { '@_message': string; '#text': string } }> }> };
+    };
     expect(Number(xml.testsuites['@_failures'])).toBe(1);
     const suite = xml.testsuites.testsuite.find((s) => s['@_name'] === 'nhi-guard.completeness')!;
     expect(suite.testcase[0]!.failure!['@_message']).toBe('incomplete: 2 part(s) of the account could not be read');
@@ -52,7 +54,9 @@ describe('incomplete live scans in the CI formats', () => {
 
   it('GitHub: an ::error annotation and INCOMPLETE in the closing line', () => {
     const lines = renderGithub(incomplete()).trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^::error title=nhi-guard%3A incomplete scan::2 part\(s\) of the account could not be read; the result is not clean\. secretsmanager ListSecrets/);
+    expect(lines[0]).toMatch(
+      /^::error title=nhi-guard%3A incomplete scan::2 part\(s\) of the account could not be read; the result is not clean\. secretsmanager ListSecrets/,
+    );
     expect(lines.at(-1)).toBe('nhi-guard: 0 finding(s), 0 waived, INCOMPLETE (2 gap(s))');
   });
 });

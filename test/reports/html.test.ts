@@ -15,17 +15,42 @@ import { debtRepo } from '../support/debtRepo.js';
 import { ESTATE_TFSTATE } from '../support/estate.js';
 import { finding, makeDoc, ROOT } from './fixture.js';
 
-const point = (generatedAt: string, critical: number, high: number): TrendPoint => ({ generatedAt, bySeverity: { critical, high, medium: 0, low: 0, info: 0 }, total: critical + high });
+const point = (generatedAt: string, critical: number, high: number): TrendPoint => ({
+  generatedAt,
+  bySeverity: { critical, high, medium: 0, low: 0, info: 0 },
+  total: critical + high,
+});
 
-const row = (over: Partial<InventoryRow> & { id: string; name: string }): InventoryRow => ({ element: 'identity', type: 'iam-role', kind: 'role', source: 'live', change: 'existing', findings: 0, ...over });
+const row = (over: Partial<InventoryRow> & { id: string; name: string }): InventoryRow => ({
+  element: 'identity',
+  type: 'iam-role',
+  kind: 'role',
+  source: 'live',
+  change: 'existing',
+  findings: 0,
+  ...over,
+});
 
 describe('renderHtml', () => {
   const evil = '<script>alert("x")</script><img src=x onerror=alert(1)> & \'q\'';
   const doc: FindingsDocument = {
-    ...makeDoc({ findings: [finding('NHI-LP-001', { message: `policy ${evil}`, owner: `team-${evil}`, resource: { type: 'iam-role', name: evil, arn: 'arn:aws:iam::1:role/x' } }), finding('NHI-OWN-001', { message: 'no owner' })] }),
+    ...makeDoc({
+      findings: [
+        finding('NHI-LP-001', { message: `policy ${evil}`, owner: `team-${evil}`, resource: { type: 'iam-role', name: evil, arn: 'arn:aws:iam::1:role/x' } }),
+        finding('NHI-OWN-001', { message: 'no owner' }),
+      ],
+    }),
     inventory: [
       row({ id: 'iam-role:a', name: evil, owner: 'team-a', expiresOn: '2026-12-01', daysLeft: 9, lastUsed: null, findings: 1 }),
-      row({ id: 'secret:s', element: 'credential', type: 'secretsmanager-secret', kind: 'secret', name: 'db', lastRotated: '2026-11-01T00:00:00Z', rotationDays: 30 }),
+      row({
+        id: 'secret:s',
+        element: 'credential',
+        type: 'secretsmanager-secret',
+        kind: 'secret',
+        name: 'db',
+        lastRotated: '2026-11-01T00:00:00Z',
+        rotationDays: 30,
+      }),
     ],
     trend: [point('2026-11-20T00:00:00.000Z', 1, 2), point('2026-11-21T00:00:00.000Z', 0, 1), point('2026-11-22T00:00:00.000Z', 1, 0)],
   };
@@ -63,8 +88,9 @@ describe('renderHtml', () => {
     expect(partial).toContain('0 open (none), incomplete scan: at least this many');
   });
 
-  it('groups an owner\'s rows by identity, and gives each finding its remediation and OWASP NHI / NIST CSF / HIPAA references', () => {
-    const on = (identity: string, ruleId: string) => finding(ruleId, { message: `${ruleId} on ${identity}`, identity, owner: 'team-lab', resource: { type: 'aws_iam_role', name: identity } });
+  it("groups an owner's rows by identity, and gives each finding its remediation and OWASP NHI / NIST CSF / HIPAA references", () => {
+    const on = (identity: string, ruleId: string) =>
+      finding(ruleId, { message: `${ruleId} on ${identity}`, identity, owner: 'team-lab', resource: { type: 'aws_iam_role', name: identity } });
     const html = renderHtml(makeDoc({ findings: [on('lab-a', 'NHI-LP-001'), on('lab-b', 'NHI-OWN-001'), on('lab-a', 'NHI-OWN-001')] }));
     const groups = [...html.matchAll(/<tr class="identity-group" data-identity="([^"]+)"><td colspan="5">([^<]+)<\/td>/g)].map((m) => m[2]);
     expect(groups).toEqual(['lab-a: 2 finding(s)', 'lab-b: 1 finding(s)']);
@@ -72,14 +98,19 @@ describe('renderHtml', () => {
     expect(html.indexOf('NHI-OWN-001 on lab-a')).toBeLessThan(html.indexOf('data-identity="lab-b"'));
     const lp = finding('NHI-LP-001', { message: 'x' });
     expect(html).toContain(`<details class="fix"><summary>How to fix</summary>${lp.remediation.replace(/"/g, '&quot;')}</details>`);
-    expect(html).toContain(`OWASP NHI ${lp.references.owasp.join(', ')} · NIST CSF ${lp.references.nistCsf.join(', ')} · HIPAA ${lp.references.hipaa.map((x) => `§${x}`).join(', ')}`);
+    expect(html).toContain(
+      `OWASP NHI ${lp.references.owasp.join(', ')} · NIST CSF ${lp.references.nistCsf.join(', ')} · HIPAA ${lp.references.hipaa.map((x) => `§${x}`).join(', ')}`,
+    );
   });
 
   it('says what is new and what was resolved since the previous run, and marks the new rows', () => {
     const fresh = finding('NHI-LP-002', { message: 'trust widened', identity: 'lab', owner: 'team-lab', fingerprint: 'f-new' });
     const old = finding('NHI-OWN-001', { message: 'still there', identity: 'lab', owner: 'team-lab', fingerprint: 'f-old' });
     const gone = finding('NHI-EXP-002', { message: 'admin detached since', identity: 'etl', owner: 'team-data', fingerprint: 'f-gone' });
-    const html = renderHtml({ ...makeDoc({ findings: [fresh, old] }), sincePrevious: { file: '/h/prev.json', generatedAt: '2026-11-21T03:17:00.000Z', new: ['f-new'], resolved: [gone] } });
+    const html = renderHtml({
+      ...makeDoc({ findings: [fresh, old] }),
+      sincePrevious: { file: '/h/prev.json', generatedAt: '2026-11-21T03:17:00.000Z', new: ['f-new'], resolved: [gone] },
+    });
     expect(html).toContain('Since the previous run (2026-11-21T03:17:00.000Z)');
     expect(html).toContain('1 new finding(s), 1 resolved.');
     expect(html).toMatch(/<ul class="new-findings"><li>.*NHI-LP-002 lab \(team-lab\): trust widened<\/li><\/ul>/);
@@ -94,7 +125,18 @@ describe('renderHtml', () => {
       {
         ...makeDoc({ findings: [] }),
         expiringSoonDays: 14,
-        inventory: [row({ id: 'iam-user:ci', kind: 'user', name: 'ci-deploy' }), row({ id: 'access-key:AKIA1', element: 'credential', type: 'iam-access-key', kind: 'access-key', name: 'AKIA1', identity: 'iam-user:ci', status: 'Active' })],
+        inventory: [
+          row({ id: 'iam-user:ci', kind: 'user', name: 'ci-deploy' }),
+          row({
+            id: 'access-key:AKIA1',
+            element: 'credential',
+            type: 'iam-access-key',
+            kind: 'access-key',
+            name: 'AKIA1',
+            identity: 'iam-user:ci',
+            status: 'Active',
+          }),
+        ],
       },
       { sourceRoot: ROOT },
     );
@@ -108,15 +150,21 @@ describe('renderHtml', () => {
 
   it('without --baseline or a rule selection, no baseline marks and no selection section', () => {
     const html = renderHtml(makeDoc({ findings: [finding('NHI-LP-001', { message: 'x' })] }));
-    for (const absent of ['id="baseline"', 'data-baseline=', 'id="selection"', 'id="selection-note"', 'Against the baseline']) expect(html).not.toContain(absent);
+    for (const absent of ['id="baseline"', 'data-baseline=', 'id="selection"', 'id="selection-note"', 'Against the baseline'])
+      expect(html).not.toContain(absent);
     // A selection that changes nothing is not shown either.
-    expect(renderHtml({ ...makeDoc({ findings: [] }), selection: { rule: [], skipRule: [], skipped: [], severityOverrides: [] } })).not.toContain('id="selection"');
+    expect(renderHtml({ ...makeDoc({ findings: [] }), selection: { rule: [], skipRule: [], skipped: [], severityOverrides: [] } })).not.toContain(
+      'id="selection"',
+    );
   });
 
   it('says clean only when nothing is open and nothing was left unread', () => {
     const clean = makeDoc({ findings: [] });
     expect(renderHtml(clean)).toContain('Clean: no open findings');
-    const incomplete = renderHtml({ ...clean, gaps: [{ service: 'secretsmanager', operation: 'ListSecrets', region: 'us-east-1', error: 'ThrottlingException: rate exceeded' }] });
+    const incomplete = renderHtml({
+      ...clean,
+      gaps: [{ service: 'secretsmanager', operation: 'ListSecrets', region: 'us-east-1', error: 'ThrottlingException: rate exceeded' }],
+    });
     expect(incomplete).not.toContain('Clean');
     expect(incomplete).toContain('Incomplete: 1 part(s) of the account could not be read');
     expect(incomplete).toContain('secretsmanager ListSecrets (us-east-1): ThrottlingException: rate exceeded');
@@ -127,7 +175,19 @@ describe('the nightly HTML report in headless Chromium', () => {
   it('renders the inventory table and one trend point per history document', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nhi-html-'));
     const history = path.join(dir, 'history');
-    const args = ['drift', '--declared-state', ESTATE_TFSTATE, '--snapshot', path.resolve('test/fixtures/snapshots/handmade-estate-drift.json'), '--now', '2026-11-22T00:00:00Z', '--history', history, '--fail-on', 'none'];
+    const args = [
+      'drift',
+      '--declared-state',
+      ESTATE_TFSTATE,
+      '--snapshot',
+      path.resolve('test/fixtures/snapshots/handmade-estate-drift.json'),
+      '--now',
+      '2026-11-22T00:00:00Z',
+      '--history',
+      history,
+      '--fail-on',
+      'none',
+    ];
     for (let i = 0; i < 2; i++) expect((await runCli([...args, '--format', 'json'])).code).toBe(0);
     const page = path.join(dir, 'report.html');
     expect((await runCli([...args, '--format', 'html', '--output', page])).code).toBe(0);
@@ -169,7 +229,25 @@ describe('the nightly HTML report in headless Chromium', () => {
     expect((await runCli(['baseline', '--synth', repo.base, '--now', '2026-11-22', '--output', baseline])).code).toBe(0);
     const page = path.join(dir, 'report.html');
     const json = path.join(dir, 'report.json');
-    const r = await runCli(['check', '--synth', repo.change, '--now', '2026-11-22', '--baseline', baseline, '--skip-rule', 'NHI-EXP-002', '--severity-override', 'NHI-LP-001=medium', '--fail-on', 'none', '--format', `html=${page}`, '--format', `json=${json}`]);
+    const r = await runCli([
+      'check',
+      '--synth',
+      repo.change,
+      '--now',
+      '2026-11-22',
+      '--baseline',
+      baseline,
+      '--skip-rule',
+      'NHI-EXP-002',
+      '--severity-override',
+      'NHI-LP-001=medium',
+      '--fail-on',
+      'none',
+      '--format',
+      `html=${page}`,
+      '--format',
+      `json=${json}`,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(json, 'utf8')) as FindingsDocument;
     const base = doc.baseline!;
@@ -188,10 +266,16 @@ describe('the nightly HTML report in headless Chromium', () => {
     expect(dom).toMatch(/<ul class="baseline-new"><li>.*NHI-OWN-002 lab-results-exchange/);
     expect(dom).toMatch(/<ul class="baseline-resolved"><li>.*NHI-EXP-001 hl7-interface-engine/);
     // The selection: what was left out (and how many findings it had), and what was re-rated.
-    expect(dom).toContain('Rule selection: 1 rule(s) not reported (NHI-EXP-002), which had 1 finding(s) in this run; severity changed for NHI-LP-001 critical→medium.');
+    expect(dom).toContain(
+      'Rule selection: 1 rule(s) not reported (NHI-EXP-002), which had 1 finding(s) in this run; severity changed for NHI-LP-001 critical→medium.',
+    );
     expect(dom).toContain('--skip-rule NHI-EXP-002');
-    expect(dom).toMatch(/<tr class="skipped-rule" data-rule="NHI-EXP-002"><td>NHI-EXP-002<span class="sub">Expired identity still present<\/span><\/td><td><span class="sev sev-critical">critical<\/span><\/td><td class="num">1<\/td><\/tr>/);
-    expect(dom).toMatch(/<tr class="severity-override" data-rule="NHI-LP-001"><td>NHI-LP-001<\/td><td><span class="sev sev-critical">critical<\/span><\/td><td><span class="sev sev-medium">medium<\/span><\/td><\/tr>/);
+    expect(dom).toMatch(
+      /<tr class="skipped-rule" data-rule="NHI-EXP-002"><td>NHI-EXP-002<span class="sub">Expired identity still present<\/span><\/td><td><span class="sev sev-critical">critical<\/span><\/td><td class="num">1<\/td><\/tr>/,
+    );
+    expect(dom).toMatch(
+      /<tr class="severity-override" data-rule="NHI-LP-001"><td>NHI-LP-001<\/td><td><span class="sev sev-critical">critical<\/span><\/td><td><span class="sev sev-medium">medium<\/span><\/td><\/tr>/,
+    );
     expect(doc.findings.some((f) => f.ruleId === 'NHI-EXP-002')).toBe(false);
   });
 });

@@ -17,7 +17,11 @@ interface Suite {
   testcase: Case[];
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => name === 'testsuite' || name === 'testcase' || name === 'property' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  isArray: (name) => name === 'testsuite' || name === 'testcase' || name === 'property',
+});
 
 function parse(xml: string): { '@_tests': string; '@_failures': string; '@_skipped': string; testsuite: Suite[] } {
   return (parser.parse(xml) as { testsuites: never }).testsuites;
@@ -98,19 +102,33 @@ describe('junit report', () => {
     const worst = (xml: string) => parse(xml).testsuite.flatMap((s) => s.testcase);
     const atHigh = worst(renderJunit(doc, { failOn: 'high' }));
     const failing = atHigh.filter((c) => c.failure);
-    expect(failing.length).toBe(new Set(open.filter((f) => f.severity === 'critical' || f.severity === 'high').map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`)).size);
+    expect(failing.length).toBe(
+      new Set(open.filter((f) => f.severity === 'critical' || f.severity === 'high').map((f) => `${f.ruleId} ${f.resource.address ?? f.resource.name}`)).size,
+    );
     const passed = atHigh.filter((c) => !c.failure && !c.skipped && (c as { 'system-out'?: string })['system-out']);
     expect(passed.length).toBeGreaterThan(0);
     expect(passed.every((c) => /\[(medium|low|info)\]/.test((c as unknown as { 'system-out': string })['system-out']))).toBe(true);
     expect(worst(renderJunit(doc, { failOn: 'none' })).some((c) => c.failure)).toBe(false);
     // Against a baseline, existing findings pass.
-    const based = { ...doc, findings: doc.findings.map((f) => ({ ...f, baseline: 'existing' as const })), baseline: { file: 'b.json', generatedAt: doc.generatedAt, new: 0, existing: doc.findings.length, resolved: [], notEvaluated: 0 } };
+    const based = {
+      ...doc,
+      findings: doc.findings.map((f) => ({ ...f, baseline: 'existing' as const })),
+      baseline: { file: 'b.json', generatedAt: doc.generatedAt, new: 0, existing: doc.findings.length, resolved: [], notEvaluated: 0 },
+    };
     expect(worst(renderJunit(based, { failOn: 'info' })).some((c) => c.failure)).toBe(false);
   });
 
   it('one test case per rule and resource: the same rule on two resources of one identity is two cases', () => {
-    const a = finding('NHI-LP-002', { message: 'grants s3:* on *', identity: 'lab', resource: { type: 'aws_iam_policy', name: 'p1', address: 'aws_iam_policy.p1' } });
-    const b = finding('NHI-LP-002', { message: 'grants s3:* on *', identity: 'lab', resource: { type: 'aws_iam_policy', name: 'p2', address: 'aws_iam_policy.p2' } });
+    const a = finding('NHI-LP-002', {
+      message: 'grants s3:* on *',
+      identity: 'lab',
+      resource: { type: 'aws_iam_policy', name: 'p1', address: 'aws_iam_policy.p1' },
+    });
+    const b = finding('NHI-LP-002', {
+      message: 'grants s3:* on *',
+      identity: 'lab',
+      resource: { type: 'aws_iam_policy', name: 'p2', address: 'aws_iam_policy.p2' },
+    });
     const cases = parse(renderJunit(makeDoc({ findings: [a, b] }))).testsuite[0]!.testcase;
     expect(cases.map((c) => c['@_name'])).toEqual([expect.stringContaining('(aws_iam_policy.p1)'), expect.stringContaining('(aws_iam_policy.p2)')]);
   });

@@ -27,17 +27,51 @@ const point = (generatedAt: string, high: number, incomplete = false): TrendPoin
 /** Account i: NHI-LP-004 on its legacy-admin role, three nights of trend (the last account missed the first night), a gap in account 7. */
 function accountDoc(i: number): FindingsDocument {
   const acct = account(i);
-  const f = finding('NHI-LP-001', { message: 'Policy admin of role legacy-admin allows Action "*" on Resource "*"', identity: 'legacy-admin', source: 'drift', resource: { type: 'iam-role', name: 'legacy-admin', arn: `arn:aws:iam::${acct}:role/legacy-admin` } });
-  const d = makeDoc({ findings: [{ ...f, account: acct }], inputs: [{ kind: 'live', file: `aws:${acct}/us-east-1` }], generatedAt: `2026-11-23T02:${String(i % 60).padStart(2, '0')}:00.000Z` });
+  const f = finding('NHI-LP-001', {
+    message: 'Policy admin of role legacy-admin allows Action "*" on Resource "*"',
+    identity: 'legacy-admin',
+    source: 'drift',
+    resource: { type: 'iam-role', name: 'legacy-admin', arn: `arn:aws:iam::${acct}:role/legacy-admin` },
+  });
+  const d = makeDoc({
+    findings: [{ ...f, account: acct }],
+    inputs: [{ kind: 'live', file: `aws:${acct}/us-east-1` }],
+    generatedAt: `2026-11-23T02:${String(i % 60).padStart(2, '0')}:00.000Z`,
+  });
   d.trend = [
     ...(i === N - 1 ? [] : [point(`2026-11-21T02:${String(i % 60).padStart(2, '0')}:00.000Z`, 2)]),
     point(`2026-11-22T02:${String(i % 60).padStart(2, '0')}:00.000Z`, 1, i === 7),
     point(d.generatedAt, 1),
   ];
   // Each account's PHI bucket of the same name, read by its reporting role (phiStores has no account: the merge takes the input's).
-  d.access = compactAccess([{ id: `arn:aws:s3:::labs-${i}`, kind: 's3', name: 'labs', label: 's3 labs', dataClass: 'phi', reaches: [{ principal: { id: 'role/reporting', kind: 'role', label: 'role reporting', owner: 'data-team' }, level: 'read', levels: ['read'], via: 'identity-policy', chain: [], route: 'x', steps: [] }] }], acct);
+  d.access = compactAccess(
+    [
+      {
+        id: `arn:aws:s3:::labs-${i}`,
+        kind: 's3',
+        name: 'labs',
+        label: 's3 labs',
+        dataClass: 'phi',
+        reaches: [
+          {
+            principal: { id: 'role/reporting', kind: 'role', label: 'role reporting', owner: 'data-team' },
+            level: 'read',
+            levels: ['read'],
+            via: 'identity-policy',
+            chain: [],
+            route: 'x',
+            steps: [],
+          },
+        ],
+      },
+    ],
+    acct,
+  );
   d.phiStores = [{ id: `arn:aws:s3:::labs-${i}`, kind: 's3', name: 'labs', arn: `arn:aws:s3:::labs-${i}`, dataClass: 'phi' }];
-  if (i === 7) d.gaps = [{ service: 'sts', operation: 'AssumeRole', account: acct, target: `arn:aws:iam::${acct}:role/nhi-guard-scanner`, error: 'AccessDenied: not authorized' }];
+  if (i === 7)
+    d.gaps = [
+      { service: 'sts', operation: 'AssumeRole', account: acct, target: `arn:aws:iam::${acct}:role/nhi-guard-scanner`, error: 'AccessDenied: not authorized' },
+    ];
   return d;
 }
 
@@ -54,7 +88,9 @@ describe('report merge of per-account documents', () => {
     }
     const r = await runCli(['report', 'merge', ...files, '--format', 'json']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: sts AssumeRole arn:aws:iam::100000000007:role\/nhi-guard-scanner/);
+    expect(r.stderr).toMatch(
+      /^nhi-guard: incomplete: 1 part\(s\) of the account could not be read \(first: sts AssumeRole arn:aws:iam::100000000007:role\/nhi-guard-scanner/,
+    );
     const m = JSON.parse(r.stdout) as FindingsDocument;
     expect(check('findings', m)).toBeNull();
     expect(m.findings).toHaveLength(N);

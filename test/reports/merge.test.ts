@@ -12,7 +12,12 @@ function docs(): [FindingsDocument, FindingsDocument] {
   const fs = baseFindings();
   // A: the synth findings; B: the live one, one synth finding again (duplicate) and a new one.
   const a = makeDoc({ findings: fs.filter((f) => f.source === 'synth'), inputs: [{ kind: 'synth', file: '/r/a/cdk.tf.json' }] });
-  const extra = finding('NHI-OWN-001', { message: 'Role etl-runner has no owner tag', identity: 'etl-runner', source: 'plan', resource: { type: 'aws_iam_role', name: 'etl-runner', address: 'aws_iam_role.etl' } });
+  const extra = finding('NHI-OWN-001', {
+    message: 'Role etl-runner has no owner tag',
+    identity: 'etl-runner',
+    source: 'plan',
+    resource: { type: 'aws_iam_role', name: 'etl-runner', address: 'aws_iam_role.etl' },
+  });
   const b = makeDoc({
     findings: [fs.find((f) => f.source === 'live')!, fs[0]!, extra],
     inputs: [{ kind: 'plan', file: '/r/plan.json' }],

@@ -92,7 +92,11 @@ describe('sarif report', () => {
     expect(waived).toHaveLength(1);
     expect(waived[0]!.ruleId).toBe('NHI-OWN-001');
     expect(waived[0]!.suppressions).toEqual([
-      { kind: 'external', status: 'accepted', justification: 'Owner being assigned after the vendor migration (owner platform-security, expires 2027-01-15, ticket SEC-1234)' },
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'Owner being assigned after the vendor migration (owner platform-security, expires 2027-01-15, ticket SEC-1234)',
+      },
     ]);
   });
 

@@ -14,18 +14,22 @@ import { ACCOUNT, gov, newStack, NOW, synth } from './helpers.js';
 const grant = { actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] };
 
 function problemsFor(governance: Governance): string[] {
-  return synth((s) => new ServiceIdentity(s, 'Engine', { name: 'engine', governance, principal: { kind: 'lambda', account: ACCOUNT }, grants: [grant] }), 'clinic').problems;
+  return synth(
+    (s) => new ServiceIdentity(s, 'Engine', { name: 'engine', governance, principal: { kind: 'lambda', account: ACCOUNT }, grants: [grant] }),
+    'clinic',
+  ).problems;
 }
 
 function vendorProblems(expiresOn: string): string[] {
-  return synth((s) =>
-    new VendorAccess(s, 'Pacs', {
-      name: 'pacs',
-      governance: gov({ identityKind: 'vendor', expiresOn, ticket: 'BAA-1' }),
-      vendorAccount: '444455556666',
-      externalId: 'ext-1234',
-      grants: [grant],
-    }),
+  return synth(
+    (s) =>
+      new VendorAccess(s, 'Pacs', {
+        name: 'pacs',
+        governance: gov({ identityKind: 'vendor', expiresOn, ticket: 'BAA-1' }),
+        vendorAccount: '444455556666',
+        externalId: 'ext-1234',
+        grants: [grant],
+      }),
   ).problems;
 }
 
@@ -67,7 +71,12 @@ describe('GovernanceAspect', () => {
 
   it('records an error annotation on the construct', () => {
     const stack = newStack();
-    const id = new ServiceIdentity(stack, 'Engine', { name: 'engine', governance: gov({ owner: '' }), principal: { kind: 'lambda', account: ACCOUNT }, grants: [grant] });
+    const id = new ServiceIdentity(stack, 'Engine', {
+      name: 'engine',
+      governance: gov({ owner: '' }),
+      principal: { kind: 'lambda', account: ACCOUNT },
+      grants: [grant],
+    });
     applyGovernance(stack, new GovernanceAspect(NOW));
     Testing.synth(stack);
     expect(id.node.metadata.some((m) => m.type === '@cdktf/error' && String(m.data).includes('owner is missing'))).toBe(true);
@@ -81,7 +90,12 @@ describe('GovernanceAspect', () => {
     const app = new App({ outdir: mkdtempSync(path.join(os.tmpdir(), 'nhi-aspect-')) });
     for (const name of ['one', 'two']) {
       const stack = new TerraformStack(app, name);
-      new ServiceIdentity(stack, 'Engine', { name: `engine-${name}`, governance: gov({ owner: '' }), principal: { kind: 'lambda', account: ACCOUNT }, grants: [grant] });
+      new ServiceIdentity(stack, 'Engine', {
+        name: `engine-${name}`,
+        governance: gov({ owner: '' }),
+        principal: { kind: 'lambda', account: ACCOUNT },
+        grants: [grant],
+      });
     }
     const aspect = applyGovernance(app, new GovernanceAspect(NOW));
     const all = ['one/Engine: owner is missing: name the accountable team', 'two/Engine: owner is missing: name the accountable team'];

@@ -7,7 +7,7 @@ import type { Governance } from '../../stacks/constructs/governance.js';
 export const NOW = new Date(process.env.NHI_GUARD_NOW ?? '2026-11-22T00:00:00Z');
 export const ACCOUNT = '111122223333';
 
-export type Json = Record<string, any>;  
+export type Json = Record<string, any>;
 
 export function gov(over: Partial<Governance> = {}): Governance {
   return {

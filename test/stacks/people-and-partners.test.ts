@@ -34,12 +34,18 @@ describe('VendorAccess', () => {
     const arn = `arn:aws:iam::${VENDOR}:role/support`;
     const t = trustOf(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [arn] }))).json);
     expect(t.principals[0].identifiers).toEqual([arn]);
-    expect(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [`arn:aws:iam::${ACCOUNT}:role/support`] }))).problems).toContainEqual(expect.stringMatching(/must be a role of account 444455556666/));
+    expect(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ vendorRoleArns: [`arn:aws:iam::${ACCOUNT}:role/support`] }))).problems).toContainEqual(
+      expect.stringMatching(/must be a role of account 444455556666/),
+    );
   });
 
   it('requires an external ID', () => {
-    expect(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ externalId: '' }))).problems).toContainEqual(expect.stringMatching(/^test\/Pacs: externalId is required/));
-    expect(synth((s) => new VendorAccess(s, 'Pacs', { ...vendorProps(), externalId: undefined as unknown as string })).problems).toContainEqual(expect.stringMatching(/externalId is required/));
+    expect(synth((s) => new VendorAccess(s, 'Pacs', vendorProps({ externalId: '' }))).problems).toContainEqual(
+      expect.stringMatching(/^test\/Pacs: externalId is required/),
+    );
+    expect(synth((s) => new VendorAccess(s, 'Pacs', { ...vendorProps(), externalId: undefined as unknown as string })).problems).toContainEqual(
+      expect.stringMatching(/externalId is required/),
+    );
   });
 
   it('refuses Resource "*" even for wildcard-only actions, and sessions outside AWS limits or over an hour', () => {
@@ -80,13 +86,23 @@ describe('BreakGlassRole', () => {
     const t = trustOf(json);
     expect(t.principals).toEqual([{ type: 'AWS', identifiers: [`arn:aws:iam::${ACCOUNT}:role/ed-oncall`] }]);
     expect(conditionValue(t, 'aws:MultiFactorAuthPresent')).toMatchObject({ test: 'Bool', values: ['true'] });
-    expect(Testing.toHaveResourceWithProperties(text, 'aws_iam_role', { max_session_duration: 3600, tags: { 'alert-on-use': 'true', 'identity-kind': 'break-glass' } })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(text, 'aws_iam_role', {
+        max_session_duration: 3600,
+        tags: { 'alert-on-use': 'true', 'identity-kind': 'break-glass' },
+      }),
+    ).toBe(true);
   });
 
   it('refuses longer sessions, wildcards and whole accounts', () => {
-    const problems = (over: Partial<typeof props> & { maxSessionDuration?: number; trustedPrincipals?: string[] }) => synth((s) => new BreakGlassRole(s, 'Ed', { ...props, ...over })).problems;
-    expect(problems({ maxSessionDuration: 7200 })).toEqual(['test/Ed: maxSessionDuration 7200 is more than the 3600 seconds allowed for break-glass access (NHI-TR-004)']);
-    expect(problems({ maxSessionDuration: 900 })).toEqual(['test/Ed: maxSessionDuration 900 must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)']);
+    const problems = (over: Partial<typeof props> & { maxSessionDuration?: number; trustedPrincipals?: string[] }) =>
+      synth((s) => new BreakGlassRole(s, 'Ed', { ...props, ...over })).problems;
+    expect(problems({ maxSessionDuration: 7200 })).toEqual([
+      'test/Ed: maxSessionDuration 7200 is more than the 3600 seconds allowed for break-glass access (NHI-TR-004)',
+    ]);
+    expect(problems({ maxSessionDuration: 900 })).toEqual([
+      'test/Ed: maxSessionDuration 900 must be a whole number of seconds from 3600 to 43200 (the range AWS allows for a role)',
+    ]);
     expect(problems({ trustedPrincipals: ['*'] })).toContainEqual(expect.stringMatching(/wildcard/));
     expect(problems({ trustedPrincipals: [`arn:aws:iam::${ACCOUNT}:root`] })).toContainEqual(expect.stringMatching(/not a whole account/));
     expect(problems({ trustedPrincipals: [] })).toContainEqual(expect.stringMatching(/at least one/));
@@ -102,7 +118,9 @@ describe('ScannerRole', () => {
   const governance = gov({ identityKind: 'automation', dataClass: 'internal', owner: 'security-engineering' });
 
   it('grants exactly the read-only scan actions: wildcard-only ones on "*", the rest scoped to the account', () => {
-    const { json, problems } = synth((s) => new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` } }));
+    const { json, problems } = synth(
+      (s) => new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` } }),
+    );
     expect(problems).toEqual([]);
     const statements = permissionsOf(json);
     expect(statements.flatMap((s) => s.actions).sort()).toEqual([...SCANNER_ACTIONS].sort());
@@ -133,7 +151,11 @@ describe('ScannerRole', () => {
     // Bucket ARNs have no account field; every other scoped resource names the scanned account.
     for (const s of scoped) for (const r of s.resources) expect(r === 'arn:aws:s3:::*' ? `:${ACCOUNT}:` : r).toContain(`:${ACCOUNT}:`);
     expect(scoped.find((s) => s.resources.includes('arn:aws:s3:::*'))!.actions).toEqual(['s3:GetBucketTagging']);
-    expect(scoped.find((s) => s.resources.includes(`arn:aws:kms:*:${ACCOUNT}:key/*`))!.actions).toEqual(['kms:ListResourceTags', 'kms:GetKeyRotationStatus', 'kms:GetKeyPolicy']);
+    expect(scoped.find((s) => s.resources.includes(`arn:aws:kms:*:${ACCOUNT}:key/*`))!.actions).toEqual([
+      'kms:ListResourceTags',
+      'kms:GetKeyRotationStatus',
+      'kms:GetKeyPolicy',
+    ]);
     expect(scoped.find((s) => s.resources.includes(`arn:aws:ssm:*:${ACCOUNT}:parameter/*`))!.actions).toEqual(['ssm:GetParameters']);
     expect(scoped.find((s) => s.resources.includes(`arn:aws:ec2:*:${ACCOUNT}:instance/*`))!.actions).toEqual(['ec2:DescribeInstanceAttribute']);
     // Never a secret value: no GetSecretValue, and no kms:Decrypt, without which a SecureString stays encrypted.
@@ -143,13 +165,22 @@ describe('ScannerRole', () => {
   });
 
   it('in the management account of an --org run: lists the accounts and assumes only the member scanner roles', () => {
-    const { json, problems } = synth((s) =>
-      new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` }, organization: { memberRoleName: 'nhi-guard-scanner' } }),
+    const { json, problems } = synth(
+      (s) =>
+        new ScannerRole(s, 'Scanner', {
+          account: ACCOUNT,
+          governance,
+          trustedBy: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-runner` },
+          organization: { memberRoleName: 'nhi-guard-scanner' },
+        }),
     );
     expect(problems).toEqual([]);
     const statements = permissionsOf(json);
     expect(statements.flatMap((s) => s.actions).sort()).toEqual([...SCANNER_ACTIONS, ...ORG_SCANNER_ACTIONS].sort());
-    expect(statements.find((s) => s.actions.includes('sts:AssumeRole'))).toMatchObject({ actions: ['sts:AssumeRole'], resources: ['arn:aws:iam::*:role/nhi-guard-scanner'] });
+    expect(statements.find((s) => s.actions.includes('sts:AssumeRole'))).toMatchObject({
+      actions: ['sts:AssumeRole'],
+      resources: ['arn:aws:iam::*:role/nhi-guard-scanner'],
+    });
     expect(statements.find((s) => s.actions.includes('organizations:ListAccounts'))!.resources).toEqual(['*']);
   });
 
@@ -165,8 +196,13 @@ describe('ScannerRole', () => {
   });
 
   it('can be trusted by one GitHub workflow through OIDC', () => {
-    const { json } = synth((s) =>
-      new ScannerRole(s, 'Scanner', { account: ACCOUNT, governance, trustedBy: { githubActions: { account: ACCOUNT, repository: 'stmarys-health/nhi-guard', ref: 'refs/heads/main' } } }),
+    const { json } = synth(
+      (s) =>
+        new ScannerRole(s, 'Scanner', {
+          account: ACCOUNT,
+          governance,
+          trustedBy: { githubActions: { account: ACCOUNT, repository: 'stmarys-health/nhi-guard', ref: 'refs/heads/main' } },
+        }),
     );
     expect(conditionValue(trustOf(json), 'token.actions.githubusercontent.com:sub')?.values).toEqual(['repo:stmarys-health/nhi-guard:ref:refs/heads/main']);
   });

@@ -18,7 +18,12 @@ describe('RotatedSecret', () => {
   it('phi: rotates every 30 days by default with its own rotating customer-managed key', () => {
     const { text, json, problems } = synth((s) => new RotatedSecret(s, 'Video', secretProps()));
     expect(problems).toEqual([]);
-    expect(Testing.toHaveResourceWithProperties(text, 'aws_secretsmanager_secret_rotation', { rotation_lambda_arn: lambda, rotation_rules: { automatically_after_days: 30 } })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(text, 'aws_secretsmanager_secret_rotation', {
+        rotation_lambda_arn: lambda,
+        rotation_rules: { automatically_after_days: 30 },
+      }),
+    ).toBe(true);
     const key = one(json, 'resource', 'aws_kms_key');
     expect(key.enable_key_rotation).toBe(true);
     expect(key.tags['data-class']).toBe('phi');
@@ -50,7 +55,9 @@ describe('RotatedSecret', () => {
   it('never accepts a secret value, and names every problem of the options at once', () => {
     const withValue = { ...secretProps(), secretString: 'hunter2' } as RotatedSecretProps;
     expect(synth((s) => new RotatedSecret(s, 'Key', withValue)).problems).toEqual([expect.stringMatching(/^test\/Key: secretString is not accepted/)]);
-    const { problems } = synth((s) => new RotatedSecret(s, 'Key', secretProps({ rotationLambdaArn: '', name: 'lab token', recoveryWindowInDays: 3, description: 'd'.repeat(2049) })));
+    const { problems } = synth(
+      (s) => new RotatedSecret(s, 'Key', secretProps({ rotationLambdaArn: '', name: 'lab token', recoveryWindowInDays: 3, description: 'd'.repeat(2049) })),
+    );
     expect(problems).toEqual([
       'test/Key: rotationLambdaArn is required: the Lambda that rotates the secret',
       'test/Key: recoveryWindowInDays 3 must be 7..30 (the range Secrets Manager allows)',
@@ -72,7 +79,11 @@ describe('RotatedSecret', () => {
     expect(st[1]!.condition[0]).toMatchObject({ test: 'StringLike', variable: 'kms:ViaService' });
     const s = newStack();
     const secret = new RotatedSecret(s, 'Video', secretProps());
-    const outsider = new ServiceIdentity(s, 'Outsider', { name: 'o', governance: gov({ dataClass: 'internal' }), principal: { kind: 'lambda', account: ACCOUNT } });
+    const outsider = new ServiceIdentity(s, 'Outsider', {
+      name: 'o',
+      governance: gov({ dataClass: 'internal' }),
+      principal: { kind: 'lambda', account: ACCOUNT },
+    });
     secret.grantRead(outsider);
     expect(outsider.problems).toEqual([expect.stringMatching(/^data-class internal identity cannot read phi secret test\/Video \(NHI-LP-008\)$/)]);
   });
@@ -83,7 +94,14 @@ describe('PhiDataStore', () => {
     const { text, json, problems } = synth((s) => new PhiDataStore(s, 'Claims', { governance: gov(), bucketName: 'stmary-claims' }));
     expect(problems).toEqual([]);
     expect(Testing.toHaveResourceWithProperties(text, 'aws_s3_bucket', { bucket: 'stmary-claims', tags: { 'data-class': 'phi' } })).toBe(true);
-    expect(Testing.toHaveResourceWithProperties(text, 'aws_s3_bucket_public_access_block', { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(text, 'aws_s3_bucket_public_access_block', {
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      }),
+    ).toBe(true);
     const sse = one(json, 'resource', 'aws_s3_bucket_server_side_encryption_configuration').rule[0];
     expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
     expect(sse.apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/aws_kms_key/);
@@ -109,7 +127,11 @@ describe('PhiDataStore', () => {
   it('refuses grants to identities that are not data-class phi, and stores that are not phi', () => {
     const s = newStack();
     const store = new PhiDataStore(s, 'Claims', { governance: gov(), bucketName: 'claims-bucket' });
-    const outsider = new ServiceIdentity(s, 'Outsider', { name: 'o', governance: gov({ dataClass: 'internal' }), principal: { kind: 'lambda', account: ACCOUNT } });
+    const outsider = new ServiceIdentity(s, 'Outsider', {
+      name: 'o',
+      governance: gov({ dataClass: 'internal' }),
+      principal: { kind: 'lambda', account: ACCOUNT },
+    });
     store.grantBucket(outsider, 'read');
     expect(outsider.problems).toEqual([expect.stringMatching(/^data-class internal identity cannot be granted access to phi store test\/Claims/)]);
     expect(outsider.grants).toEqual([]);
@@ -122,16 +144,23 @@ describe('PhiDataStore', () => {
 
 describe('PhiDataStore names within the limits of S3 and DynamoDB', () => {
   it('names every bucket and table name problem at once, and accepts the look-alikes at the limits', () => {
-    const { problems } = synth((s) => new PhiDataStore(s, 'Labs', { governance: gov(), bucketName: 'Lab_Results..2026', table: { name: 'lab results', hashKey: 'id' } }));
+    const { problems } = synth(
+      (s) => new PhiDataStore(s, 'Labs', { governance: gov(), bucketName: 'Lab_Results..2026', table: { name: 'lab results', hashKey: 'id' } }),
+    );
     expect(problems).toEqual([
       'test/Labs: bucketName "Lab_Results..2026" may hold only lower-case letters, digits, "." and "-", begin and end with a letter or digit, and have no ".."',
       'test/Labs: table name "lab results" may hold only letters, digits and _.-',
     ]);
-    expect(synth((s) => new PhiDataStore(s, 'Ip', { governance: gov(), bucketName: '10.0.0.1' })).problems).toEqual(['test/Ip: bucketName "10.0.0.1" must not be an IP address']);
-    expect(synth((s) => new PhiDataStore(s, 'Long', { governance: gov(), bucketName: 'b'.repeat(64), table: { name: 'ab', hashKey: 'id' } })).problems).toEqual([
-      `test/Long: bucketName "${'b'.repeat(64)}" is 64 characters; S3 allows 3 to 63`,
-      'test/Long: table name "ab" is 2 characters; DynamoDB allows 3 to 255',
+    expect(synth((s) => new PhiDataStore(s, 'Ip', { governance: gov(), bucketName: '10.0.0.1' })).problems).toEqual([
+      'test/Ip: bucketName "10.0.0.1" must not be an IP address',
     ]);
-    expect(synth((s) => new PhiDataStore(s, 'Ok', { governance: gov(), bucketName: `stmary-${'r'.repeat(56)}`, table: { name: 'Lab.Results_2026-v1', hashKey: 'id' } })).problems).toEqual([]);
+    expect(synth((s) => new PhiDataStore(s, 'Long', { governance: gov(), bucketName: 'b'.repeat(64), table: { name: 'ab', hashKey: 'id' } })).problems).toEqual(
+      [`test/Long: bucketName "${'b'.repeat(64)}" is 64 characters; S3 allows 3 to 63`, 'test/Long: table name "ab" is 2 characters; DynamoDB allows 3 to 255'],
+    );
+    expect(
+      synth(
+        (s) => new PhiDataStore(s, 'Ok', { governance: gov(), bucketName: `stmary-${'r'.repeat(56)}`, table: { name: 'Lab.Results_2026-v1', hashKey: 'id' } }),
+      ).problems,
+    ).toEqual([]);
   });
 });

@@ -39,7 +39,9 @@ describe('ServiceIdentity trust', () => {
 
   it('EKS service account: federated OIDC provider, exact sub and sts audience', () => {
     const issuer = 'oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789';
-    const t = trustOf(identity({ kind: 'eks-service-account', account: ACCOUNT, issuer: `https://${issuer}`, namespace: 'portal', serviceAccount: 'portal-api' }).json);
+    const t = trustOf(
+      identity({ kind: 'eks-service-account', account: ACCOUNT, issuer: `https://${issuer}`, namespace: 'portal', serviceAccount: 'portal-api' }).json,
+    );
     expect(t.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
     expect(t.principals).toEqual([{ type: 'Federated', identifiers: [`arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`] }]);
     expect(conditionValue(t, `${issuer}:sub`)).toMatchObject({ test: 'StringEquals', values: ['system:serviceaccount:portal:portal-api'] });
@@ -70,9 +72,12 @@ describe('ServiceIdentity trust', () => {
 
   it('refuses a wildcard Kubernetes service account, and people as principals', () => {
     expect(
-      identity({ kind: 'eks-service-account', account: ACCOUNT, issuer: 'oidc.eks.us-east-1.amazonaws.com/id/ABC', namespace: 'portal', serviceAccount: '*' }).problems,
+      identity({ kind: 'eks-service-account', account: ACCOUNT, issuer: 'oidc.eks.us-east-1.amazonaws.com/id/ABC', namespace: 'portal', serviceAccount: '*' })
+        .problems,
     ).toContainEqual(expect.stringMatching(/^test\/Engine: .*wildcard/));
-    expect(identity({ kind: 'account-principals', arns: [`arn:aws:iam::${ACCOUNT}:role/admin`] }).problems).toContainEqual(expect.stringMatching(/not by people/));
+    expect(identity({ kind: 'account-principals', arns: [`arn:aws:iam::${ACCOUNT}:role/admin`] }).problems).toContainEqual(
+      expect.stringMatching(/not by people/),
+    );
     expect(identity({ kind: 'lambda', account: '12345' }).problems).toContainEqual(expect.stringMatching(/12-digit/));
   });
 });
@@ -162,11 +167,27 @@ describe('AWS limits of role options', () => {
     expect(identity({ kind: 'lambda', account: ACCOUNT }, { governance: gov({ purpose: 'HL7 feeds (ADT, ORU)' }) }).problems).toEqual([
       'test/Engine: tag "purpose" value "HL7 feeds (ADT, ORU)" may hold only letters, digits, spaces and _.:/=+-@ (no commas, parentheses or quotes)',
     ]);
-    expect(identity({ kind: 'lambda', account: ACCOUNT }, { governance: gov({ purpose: 'HL7 feeds: ADT/ORU über SFTP - ticket=CHG-1 @lab +2' }) }).problems).toEqual([]);
+    expect(
+      identity({ kind: 'lambda', account: ACCOUNT }, { governance: gov({ purpose: 'HL7 feeds: ADT/ORU über SFTP - ticket=CHG-1 @lab +2' }) }).problems,
+    ).toEqual([]);
   });
 
   it('refuses characters IAM does not take in a name, and reserved or over-long tag keys', () => {
-    const { problems } = identity({ kind: 'lambda', account: ACCOUNT }, { name: 'lab results', tagKeys: { owner: 'aws:owner', purpose: 'k'.repeat(129), dataClass: 'data-class', environment: 'environment', expiresOn: 'expires-on', identityKind: 'identity-kind', ticket: 'ticket' } });
+    const { problems } = identity(
+      { kind: 'lambda', account: ACCOUNT },
+      {
+        name: 'lab results',
+        tagKeys: {
+          owner: 'aws:owner',
+          purpose: 'k'.repeat(129),
+          dataClass: 'data-class',
+          environment: 'environment',
+          expiresOn: 'expires-on',
+          identityKind: 'identity-kind',
+          ticket: 'ticket',
+        },
+      },
+    );
     expect(problems).toEqual([
       'test/Engine: name "lab results" may hold only letters, digits and +=,.@_-',
       'test/Engine: tag key "aws:owner" starts with "aws:", which AWS reserves',

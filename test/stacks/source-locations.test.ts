@@ -40,7 +40,9 @@ function stackFile(stack: string): string {
 /** The stack file that declares the stack's top construct `id`, and the line of its `(this, 'id'` call. */
 function declared(stack: string, id: string): { file: string; line: number } {
   const file = stackFile(stack);
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`(this, '${id}'`));
+  const i = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(`(this, '${id}'`));
   if (i < 0) throw new Error(`${file} does not declare ${id}`);
   return { file, line: i + 1 };
 }
@@ -65,7 +67,11 @@ describe('synth findings on the bundled stacks', () => {
     for (const f of findings) {
       const [stack, id] = f.resource.constructPath!.split('/');
       const want = declared(stack!, id!);
-      expect({ rule: f.ruleId, path: f.resource.constructPath, file: f.resource.file, line: f.resource.line }).toEqual({ rule: f.ruleId, path: f.resource.constructPath, ...want });
+      expect({ rule: f.ruleId, path: f.resource.constructPath, file: f.resource.file, line: f.resource.line }).toEqual({
+        rule: f.ruleId,
+        path: f.resource.constructPath,
+        ...want,
+      });
     }
     // The legacy admin role: the line of `located(new IamRole(this, 'InterfaceEngineRole'`.
     const admin = findings.find((f) => f.ruleId === 'NHI-LP-001')!;

@@ -106,7 +106,8 @@ function secretLiterals(doc: Record<string, unknown>): string[] {
   const root = isObject(doc.configuration) && isObject(doc.configuration.root_module) ? doc.configuration.root_module : {};
   for (const r of Array.isArray(root.resources) ? root.resources : []) {
     if (!isObject(r) || !isObject(r.expressions)) continue;
-    for (const [attr, e] of Object.entries(r.expressions)) if (isSecretAttribute(attr) && isObject(e) && isValue(e.constant_value)) out.push(`${String(r.address)}.${attr} (constant)`);
+    for (const [attr, e] of Object.entries(r.expressions))
+      if (isSecretAttribute(attr) && isObject(e) && isValue(e.constant_value)) out.push(`${String(r.address)}.${attr} (constant)`);
   }
   for (const r of plannedResources(doc)) {
     const values = isObject(r.values) ? r.values : {};
@@ -120,7 +121,8 @@ function synthSecretLiterals(doc: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [type, byName] of Object.entries(isObject(doc.resource) ? doc.resource : {})) {
     for (const [name, body] of Object.entries(isObject(byName) ? byName : {})) {
-      for (const [attr, v] of Object.entries(isObject(body) ? body : {})) if (isSecretAttribute(attr) && isValue(v) && !/^\$\{[^}]*\}$/.test(v as string)) out.push(`${type}.${name}.${attr}`);
+      for (const [attr, v] of Object.entries(isObject(body) ? body : {}))
+        if (isSecretAttribute(attr) && isValue(v) && !/^\$\{[^}]*\}$/.test(v as string)) out.push(`${type}.${name}.${attr}`);
     }
   }
   return out;
@@ -211,20 +213,31 @@ describe('the example stacks under real terraform, against moto', () => {
     expect(ps.map((p) => p.name)).toEqual(stacks.map((s) => s.name));
     for (const [i, p] of ps.entries()) {
       expect(p.doc.errored, p.name).toBe(false);
-      const declared = Object.values(isObject(stacks[i]!.doc.resource) ? stacks[i]!.doc.resource : {}).reduce<number>((n, byName) => n + Object.keys(isObject(byName) ? byName : {}).length, 0);
+      const declared = Object.values(isObject(stacks[i]!.doc.resource) ? stacks[i]!.doc.resource : {}).reduce<number>(
+        (n, byName) => n + Object.keys(isObject(byName) ? byName : {}).length,
+        0,
+      );
       const changes = (p.doc.resource_changes as Array<{ mode: string; change: { actions: string[] } }>).filter((c) => c.mode === 'managed');
       expect(changes.length, p.name).toBe(declared);
-      expect(changes.every((c) => c.change.actions.join() === 'create'), p.name).toBe(true);
+      expect(
+        changes.every((c) => c.change.actions.join() === 'create'),
+        p.name,
+      ).toBe(true);
       // The override merged into the stack's provider: allowed_account_ids is still there.
-      const aws = (p.doc.configuration as { provider_config: Record<string, { expressions: Record<string, { constant_value?: unknown }> }> }).provider_config.aws!;
+      const aws = (p.doc.configuration as { provider_config: Record<string, { expressions: Record<string, { constant_value?: unknown }> }> }).provider_config
+        .aws!;
       expect(aws.expressions.allowed_account_ids?.constant_value, p.name).toEqual([PROD_ACCOUNT]);
     }
   });
 
-  it('the account pin is real: against moto\'s default account terraform refuses to plan', { timeout: 900_000 }, async () => {
+  it("the account pin is real: against moto's default account terraform refuses to plan", { timeout: 900_000 }, async () => {
     const other = await startMoto();
     started.push(other);
-    const one = stackWorkspace(stacks.filter((s) => s.name === 'lab-results-exchange'), other.url, { prefix: 'nhi-stacks-tf-pin-' });
+    const one = stackWorkspace(
+      stacks.filter((s) => s.name === 'lab-results-exchange'),
+      other.url,
+      { prefix: 'nhi-stacks-tf-pin-' },
+    );
     cleanups.push(() => one.cleanup());
     await initStack(one.stacks[0]!);
     await expect(planStack(one.stacks[0]!)).rejects.toThrow(/AWS account ID not allowed: 123456789012/);
@@ -242,7 +255,9 @@ describe('the example stacks under real terraform, against moto', () => {
     expect(plan.doc.findings.filter((f) => f.ruleId === 'NHI-UNK-001')).toEqual([]);
     expect(keys(plan.doc.findings)).toEqual(keys(synth.doc.findings));
     // The waiver declared beside the legacy access key reaches the plan as a terraform output.
-    expect(plan.doc.findings.filter((f) => f.waived).map((f) => `${f.ruleId} ${f.resource.address}`)).toEqual(['NHI-ROT-003 aws_iam_access_key.InterfaceEngineUserKey']);
+    expect(plan.doc.findings.filter((f) => f.waived).map((f) => `${f.ruleId} ${f.resource.address}`)).toEqual([
+      'NHI-ROT-003 aws_iam_access_key.InterfaceEngineUserKey',
+    ]);
     // The debt stacks/legacy-hl7.ts declares.
     const rules = new Set(plan.doc.findings.map((f) => f.ruleId));
     for (const id of ['NHI-LP-001', 'NHI-OWN-001', 'NHI-EXP-001', 'NHI-EXP-002', 'NHI-ROT-003']) expect(rules, id).toContain(id);
@@ -262,7 +277,7 @@ describe('the example stacks under real terraform, against moto', () => {
     }
   });
 
-  it('no stack writes a secret literal, and no secret value reaches nhi-guard\'s output', { timeout: 1_500_000 }, async () => {
+  it("no stack writes a secret literal, and no secret value reaches nhi-guard's output", { timeout: 1_500_000 }, async () => {
     const ps = await plans();
     expect(stacks.flatMap((s) => synthSecretLiterals(s.doc))).toEqual([]);
     expect(ps.flatMap((p) => secretLiterals(p.doc))).toEqual([]);
@@ -283,10 +298,14 @@ describe('the example stacks under real terraform, against moto', () => {
     const ps = await plans();
     const applied = ps.filter((p) => APPLIED.includes(p.name));
     const byName = new Map(ws!.stacks.map((w) => [w.name, w]));
-    await mapLimit(applied, CONCURRENCY, (p) => runTerraform(byName.get(p.name)!.tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', p.planFile]));
+    await mapLimit(applied, CONCURRENCY, (p) =>
+      runTerraform(byName.get(p.name)!.tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', p.planFile]),
+    );
 
     const stateFiles = applied.map((p) => path.join(p.dir, 'terraform.tfstate'));
-    const legacyState = JSON.parse(readFileSync(stateFiles[applied.findIndex((p) => p.name === LEGACY)]!, 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
+    const legacyState = JSON.parse(readFileSync(stateFiles[applied.findIndex((p) => p.name === LEGACY)]!, 'utf8')) as {
+      resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }>;
+    };
     const accessKey = legacyState.resources.find((r) => r.type === 'aws_iam_access_key')!.instances[0]!.attributes;
     const secrets = [accessKey.secret, accessKey.ses_smtp_password_v4].filter((s): s is string => typeof s === 'string' && s.length >= 16);
     expect(secrets.length).toBeGreaterThan(0);
@@ -311,16 +330,27 @@ describe('the own account of a plan: allowed_account_ids of its AWS providers', 
 
   it('is the one account every AWS provider pins', () => {
     expect(planProviderAccount(plan({ aws: aws({ constant_value: [PROD_ACCOUNT] }) }))).toBe(PROD_ACCOUNT);
-    expect(planProviderAccount(plan({ aws: aws({ constant_value: [PROD_ACCOUNT] }), 'aws.dr': aws({ constant_value: [PROD_ACCOUNT] }, { alias: 'dr' }) }))).toBe(PROD_ACCOUNT);
+    expect(
+      planProviderAccount(plan({ aws: aws({ constant_value: [PROD_ACCOUNT] }), 'aws.dr': aws({ constant_value: [PROD_ACCOUNT] }, { alias: 'dr' }) })),
+    ).toBe(PROD_ACCOUNT);
     // Other providers do not count; a format without full_name is matched by name.
-    expect(planProviderAccount(plan({ aws: { name: 'aws', expressions: { allowed_account_ids: { constant_value: [PROD_ACCOUNT] } } }, random: { name: 'random', full_name: 'registry.terraform.io/hashicorp/random' } }))).toBe(PROD_ACCOUNT);
+    expect(
+      planProviderAccount(
+        plan({
+          aws: { name: 'aws', expressions: { allowed_account_ids: { constant_value: [PROD_ACCOUNT] } } },
+          random: { name: 'random', full_name: 'registry.terraform.io/hashicorp/random' },
+        }),
+      ),
+    ).toBe(PROD_ACCOUNT);
   });
 
   it('is unknown when a provider pins nothing, pins through a variable, or the providers disagree', () => {
     expect(planProviderAccount(plan({ aws: aws() }))).toBeUndefined();
     expect(planProviderAccount(plan({ aws: aws({ references: ['var.accounts'] }) }))).toBeUndefined();
     expect(planProviderAccount(plan({ aws: aws({ constant_value: [PROD_ACCOUNT, '444455556666'] }) }))).toBeUndefined();
-    expect(planProviderAccount(plan({ aws: aws({ constant_value: [PROD_ACCOUNT] }), 'aws.vendor': aws({ constant_value: ['444455556666'] }) }))).toBeUndefined();
+    expect(
+      planProviderAccount(plan({ aws: aws({ constant_value: [PROD_ACCOUNT] }), 'aws.vendor': aws({ constant_value: ['444455556666'] }) })),
+    ).toBeUndefined();
     expect(planProviderAccount(plan({ aws: aws({ constant_value: [PROD_ACCOUNT] }), 'module.x:aws': aws() }))).toBeUndefined();
     expect(planProviderAccount(plan({ aws: aws({ constant_value: ['not-an-account'] }) }))).toBeUndefined();
     expect(planProviderAccount(plan({}))).toBeUndefined();

@@ -88,7 +88,10 @@ export async function createStubLambdas(moto: MotoServer, arns: string[]): Promi
       const [, , , region, , , name] = arn.split(':');
       const res = await fetch(`${moto.url}/2015-03-31/functions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/lambda/aws4_request, SignedHeaders=host, Signature=0` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/lambda/aws4_request, SignedHeaders=host, Signature=0`,
+        },
         body: JSON.stringify({ FunctionName: name, Runtime: 'python3.12', Role: role.Role!.Arn, Handler: 'index.handler', Code: { ZipFile: EMPTY_ZIP } }),
       });
       if (!res.ok) throw new Error(`moto refused the stub Lambda ${name}: HTTP ${res.status} ${await res.text()}`);
@@ -111,13 +114,17 @@ export async function applyBundledStacks(moto: MotoServer): Promise<AppliedStack
     const planOf = new Map(plans.map((p) => [p.name, p]));
     const docOf = new Map(synth.map((s) => [s.name, s.doc]));
     const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.url, credentials });
-    const apply = (w: StackWorkspace['stacks'][number], args: string[]) => runTerraform(w.tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', ...args]);
+    const apply = (w: StackWorkspace['stacks'][number], args: string[]) =>
+      runTerraform(w.tf, ['apply', '-no-color', '-input=false', '-lock=false', '-auto-approve', ...args]);
     const stacks = await mapLimit(workspace.stacks, CONCURRENCY, async (w) => {
       const plan = planOf.get(w.name)!;
       const doc = docOf.get(w.name)!;
       if (addressesOf(doc, 'aws_secretsmanager_secret_rotation').length === 0) await apply(w, [plan.planFile]);
       else {
-        await apply(w, addressesOf(doc, 'aws_secretsmanager_secret').map((a) => `-target=${a}`));
+        await apply(
+          w,
+          addressesOf(doc, 'aws_secretsmanager_secret').map((a) => `-target=${a}`),
+        );
         for (const name of secretNames(doc)) await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: SECRET_VALUE_CANARY }));
         await apply(w, []);
       }

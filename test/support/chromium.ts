@@ -9,7 +9,8 @@ export const CHROMIUM_INSTALL_COMMAND = 'npm run setup -- --need=chromium  (or, 
 
 function chromiumPath(): string {
   const bin = chromiumBin();
-  if (!existsSync(bin)) throw new Error(`chromium is not installed (looked for ${bin}; set CHROMIUM_BIN to another path); install it with: ${CHROMIUM_INSTALL_COMMAND}`);
+  if (!existsSync(bin))
+    throw new Error(`chromium is not installed (looked for ${bin}; set CHROMIUM_BIN to another path); install it with: ${CHROMIUM_INSTALL_COMMAND}`);
   return bin;
 }
 
@@ -18,11 +19,22 @@ export function chromium(args: string[], page: string): string {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'nhi-chromium-'));
   const r = spawnSync(
     chromiumPath(),
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, ...args, `file://${page}`],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      ...args,
+      `file://${page}`,
+    ],
     { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
   );
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`chromium exited with ${r.status}: ${r.stderr.slice(-2000)}`);
   return r.stdout;
 }
-

@@ -80,7 +80,8 @@ function s3Operation(method: string | undefined, url: string | undefined): strin
 /** Lambda (REST-JSON) by method and path: `GET /2015-03-31/functions/` is ListFunctions. */
 function lambdaOperation(method: string | undefined, url: string | undefined): string {
   const parts = new URL(url ?? '/', 'http://x').pathname.split('/').filter(Boolean);
-  if (parts[1] === 'functions' && parts.length === 2) return method === 'GET' ? 'ListFunctions' : method === 'POST' ? 'CreateFunction' : `Lambda ${method} functions`;
+  if (parts[1] === 'functions' && parts.length === 2)
+    return method === 'GET' ? 'ListFunctions' : method === 'POST' ? 'CreateFunction' : `Lambda ${method} functions`;
   return `Lambda ${method} ${parts.slice(1).join('/')}`;
 }
 
@@ -93,7 +94,8 @@ function operationOf(req: http.IncomingMessage, body: string): Parsed {
   const service = scope?.[2] ?? 'unknown';
   const accessKey = /Credential=([^/]+)\//.exec(auth)?.[1] ?? '';
   const region = scope?.[1] ?? 'unknown';
-  if (typeof target === 'string' && target.includes('.')) return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service, region, accessKey };
+  if (typeof target === 'string' && target.includes('.'))
+    return { operation: target.slice(target.lastIndexOf('.') + 1), protocol: 'json', service, region, accessKey };
   if (service === 's3') return { operation: s3Operation(req.method, req.url), protocol: 'rest-xml', service, region, accessKey };
   // Lambda errors are JSON with the error type in the body, as the JSON protocol's.
   if (service === 'lambda') return { operation: lambdaOperation(req.method, req.url), protocol: 'json', service, region, accessKey };
@@ -106,10 +108,18 @@ function errorResponse(p: Parsed, code: string, status: number, message: string)
     return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: code, message }) };
   }
   if (p.protocol === 'rest-xml') {
-    return { status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy-0000</RequestId></Error>` };
+    return {
+      status,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy-0000</RequestId></Error>`,
+    };
   }
   if (p.service === 'ec2') {
-    return { status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy-0000</RequestID></Response>` };
+    return {
+      status,
+      headers: { 'content-type': 'text/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy-0000</RequestID></Response>`,
+    };
   }
   const ns = p.service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'https://iam.amazonaws.com/doc/2010-05-08/';
   const body = `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy-0000</RequestId></ErrorResponse>`;
@@ -128,7 +138,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-  const forward = (req: http.IncomingMessage, body: Buffer, onResponse: (status: number, headers: http.IncomingHttpHeaders, data: Buffer) => void, onError: () => void) => {
+  const forward = (
+    req: http.IncomingMessage,
+    body: Buffer,
+    onResponse: (status: number, headers: http.IncomingHttpHeaders, data: Buffer) => void,
+    onError: () => void,
+  ) => {
     const up = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, timeout: 30_000 },
       (res) => {
@@ -162,7 +177,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       bump(seen, p.operation);
       seenActions.add(`${p.service}:${p.operation}`);
       const f = faults.get(p.operation);
-      const applies = f !== undefined && (f.region === undefined || f.region === p.region) && (f.bodyIncludes === undefined || text.includes(f.bodyIncludes)) && (f.accessKey === undefined || f.accessKey === p.accessKey);
+      const applies =
+        f !== undefined &&
+        (f.region === undefined || f.region === p.region) &&
+        (f.bodyIncludes === undefined || text.includes(f.bodyIncludes)) &&
+        (f.accessKey === undefined || f.accessKey === p.accessKey);
       const active = applies && (f.times === undefined || (hit.get(p.operation) ?? 0) < f.times);
       if (active) bump(hit, p.operation);
       const send = (status: number, headers: Record<string, string | string[] | undefined>, data: Buffer | string) => {
@@ -183,7 +202,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (!active) return pass();
       switch (f.kind) {
         case 'access-denied': {
-          const e = errorResponse(p, p.protocol === 'json' ? 'AccessDeniedException' : p.service === 'ec2' ? 'UnauthorizedOperation' : 'AccessDenied', p.protocol === 'json' ? 400 : 403, `User: arn:aws:sts::123456789012:assumed-role/scanner/test is not authorized to perform: ${p.service}:${p.operation}`);
+          const e = errorResponse(
+            p,
+            p.protocol === 'json' ? 'AccessDeniedException' : p.service === 'ec2' ? 'UnauthorizedOperation' : 'AccessDenied',
+            p.protocol === 'json' ? 400 : 403,
+            `User: arn:aws:sts::123456789012:assumed-role/scanner/test is not authorized to perform: ${p.service}:${p.operation}`,
+          );
           return send(e.status, e.headers, e.body);
         }
         case 'throttle': {
@@ -191,10 +215,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return send(e.status, e.headers, e.body);
         }
         case 'delay': {
-          const t = setTimeout(() => {
-            timers.delete(t);
-            if (!res.destroyed) pass();
-          }, Math.min(f.ms ?? 5_000, MAX_DELAY_MS));
+          const t = setTimeout(
+            () => {
+              timers.delete(t);
+              if (!res.destroyed) pass();
+            },
+            Math.min(f.ms ?? 5_000, MAX_DELAY_MS),
+          );
           timers.add(t);
           res.on('close', () => {
             clearTimeout(t);

@@ -13,7 +13,7 @@ import { loadWaiverFile, waiverCovers, waiverFact } from '../../checks/waivers.j
 import { runCli } from '../support/cli.js';
 import { synthExamples } from '../support/synth.js';
 
-type Json = any;  
+type Json = any;
 const NOW = '2026-11-22';
 let dir: string;
 let tmp: string;
@@ -84,8 +84,20 @@ waivers:
     const json = file(
       'waivers.json',
       JSON.stringify([
-        { ruleId: 'NHI-EXP-002', resource: 'pacs-vendor-support', owner: 'imaging-it', reason: 'Offboarding with the PACS migration cut-over.', expiresOn: '2026-12-15' },
-        { ruleId: 'NHI-LP-001', resource: 'aws_iam_role.InterfaceEngineRole', owner: 'integration-platform', reason: 'Split into feed policies this quarter.', expiresOn: '2027-01-31' },
+        {
+          ruleId: 'NHI-EXP-002',
+          resource: 'pacs-vendor-support',
+          owner: 'imaging-it',
+          reason: 'Offboarding with the PACS migration cut-over.',
+          expiresOn: '2026-12-15',
+        },
+        {
+          ruleId: 'NHI-LP-001',
+          resource: 'aws_iam_role.InterfaceEngineRole',
+          owner: 'integration-platform',
+          reason: 'Split into feed policies this quarter.',
+          expiresOn: '2027-01-31',
+        },
       ]),
     );
     const r = await checkWith([json]);
@@ -156,7 +168,10 @@ waivers:
   });
 
   it('the maximum waiver length comes from policy data', async () => {
-    const yaml = file('long.yaml', `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies this half-year., expiresOn: 2027-04-30}\n`);
+    const yaml = file(
+      'long.yaml',
+      `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies this half-year., expiresOn: 2027-04-30}\n`,
+    );
     const data = file('data.json', JSON.stringify({ waiverMaxDays: 180 }));
     const strict = await checkWith([yaml]);
     expect(findingsOf(strict.doc, 'NHI-WVR-002')).toHaveLength(1);
@@ -166,7 +181,10 @@ waivers:
   });
 
   it('the minimum reason length comes from policy data', async () => {
-    const yaml = file('reason.yaml', `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies., expiresOn: 2027-01-31}\n`);
+    const yaml = file(
+      'reason.yaml',
+      `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies., expiresOn: 2027-01-31}\n`,
+    );
     expect(findingsOf((await checkWith([yaml])).doc, 'NHI-LP-001')[0].waived).toBe(true);
     const strict = await checkWith([yaml], ['--data', file('reason-data.json', JSON.stringify({ waiverMinReasonChars: 40 }))]);
     expect(findingsOf(strict.doc, 'NHI-WVR-002').map((f: Json) => f.message)).toEqual(['waiver is ignored: reason is shorter than 40 characters']);
@@ -189,7 +207,10 @@ findings contains {"resource": w.id, "identity": null, "message": "this rule nam
     ['NHI-WVR-099', false, true],
     ['HOSP-AUDIT-001', true, false],
   ])('a user rule %s with voidsWaivers %s: the waiver it names still applies: %s', async (id, voids, applies) => {
-    const yaml = file(`by-${id}.yaml`, `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies this quarter., expiresOn: 2027-01-31}\n`);
+    const yaml = file(
+      `by-${id}.yaml`,
+      `- {ruleId: NHI-LP-001, resource: "aws_iam_role.InterfaceEngineRole", owner: integration-platform, reason: Split into feed policies this quarter., expiresOn: 2027-01-31}\n`,
+    );
     const rules = mkdtempSync(path.join(os.tmpdir(), 'nhi-waiver-rule-'));
     writeFileSync(path.join(rules, 'names.rego'), namingRule(id, voids));
     const r = await checkWith([yaml], ['--policy-dir', rules]);
@@ -230,7 +251,8 @@ findings contains {"resource": w.id, "identity": null, "message": "this rule nam
 
 describe('waiver matching', () => {
   const now = new Date(`${NOW}T00:00:00Z`);
-  const w = (resource: string) => waiverFact({ ruleId: 'NHI-LP-001', resource, owner: 'o', reason: 'r'.repeat(10), expiresOn: '2027-01-01' }, 'w', {}, '$', now);
+  const w = (resource: string) =>
+    waiverFact({ ruleId: 'NHI-LP-001', resource, owner: 'o', reason: 'r'.repeat(10), expiresOn: '2027-01-01' }, 'w', {}, '$', now);
 
   it('treats only * and ? as wildcards, so addresses with brackets need no escaping', () => {
     expect(globMatch('module.feeds.aws_iam_role.feed["adt"]', 'module.feeds.aws_iam_role.feed["adt"]', 'full', { ignoreCase: false })).toBe(true);
@@ -260,7 +282,13 @@ describe('waiver matching', () => {
     const bad = waiverFact({ ruleId: 'NHI-LP-001', resource: 'x', owner: 7, reason: 'long enough', 'expires-on': '2027-01-01' }, 'w', {}, '$.waivers[3]', now);
     expect(bad.problems).toEqual(['$.waivers[3].owner: must be string']);
     expect(bad.expiresOn).toBe('2027-01-01');
-    const twice = waiverFact({ ruleId: 'NHI-LP-001', resource: 'x', owner: 'o', reason: 'long enough', expiresOn: '2027-01-01', 'expires-on': '2027-01-02' }, 'w', {}, '$', now);
+    const twice = waiverFact(
+      { ruleId: 'NHI-LP-001', resource: 'x', owner: 'o', reason: 'long enough', expiresOn: '2027-01-01', 'expires-on': '2027-01-02' },
+      'w',
+      {},
+      '$',
+      now,
+    );
     expect(twice.problems).toEqual(['$["expires-on"]: repeats the field expiresOn']);
   });
 });
@@ -268,7 +296,16 @@ describe('waiver matching', () => {
 describe('waivers declared in the stacks, carried as terraform outputs', () => {
   it('are read from output maps of synth, plan and state alike; other outputs are ignored', async () => {
     const { waiversFromOutputs } = await import('../../checks/loaders/waiverOutputs.js');
-    const value = { nhiGuardWaiver: { ruleId: 'NHI-ROT-003', resource: 'aws_iam_access_key.k', owner: 'o', reason: 'because of the host', expiresOn: '2027-01-01', construct: 'legacy/KeyWaiver' } };
+    const value = {
+      nhiGuardWaiver: {
+        ruleId: 'NHI-ROT-003',
+        resource: 'aws_iam_access_key.k',
+        owner: 'o',
+        reason: 'because of the host',
+        expiresOn: '2027-01-01',
+        construct: 'legacy/KeyWaiver',
+      },
+    };
     const outputs = { KeyWaiver_Record_1: { sensitive: false, value }, endpoint: { value: 'https://x' }, odd: { value: { nhiGuardWaiver: 'nope' } } };
     const ws = waiversFromOutputs(outputs, { source: 'plan', file: 'plan.json' });
     expect(ws).toEqual([

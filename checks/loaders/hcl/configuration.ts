@@ -305,4 +305,3 @@ export class TfConfiguration {
     return v !== null && !findOpaque(v) && !containsUnresolved(v);
   }
 }
-

@@ -105,7 +105,11 @@ export function jsonencode(v: Value): Value {
   const enc = (x: Value): string => {
     if (isUnresolved(x)) return JSON.stringify(x.text);
     if (Array.isArray(x)) return `[${x.map(enc).join(',')}]`;
-    if (isMap(x)) return `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${enc(x[k]!)}`).join(',')}}`;
+    if (isMap(x))
+      return `{${Object.keys(x)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${enc(x[k]!)}`)
+        .join(',')}}`;
     return JSON.stringify(x);
   };
   const text = enc(v);
@@ -183,7 +187,11 @@ export class Evaluator {
   }
 
   private expression(node: Node, scope: Scope, depth: number): Value {
-    return this.chain(named(node).filter((c) => c.type !== 'comment'), scope, depth);
+    return this.chain(
+      named(node).filter((c) => c.type !== 'comment'),
+      scope,
+      depth,
+    );
   }
 
   /** A value followed by its attribute/index/splat steps (an expression's or an operand's nodes). */
@@ -233,7 +241,10 @@ export class Evaluator {
       to = whole.lastIndexOf('\n', at(ids[ids.length - 1]!.startIndex)) + 1;
       if (to < from) to = from;
       if (kids(node).some((x) => x.type === 'heredoc_start' && x.text.includes('-'))) {
-        const lines = whole.slice(from, to).split('\n').filter((l) => l.trim() !== '');
+        const lines = whole
+          .slice(from, to)
+          .split('\n')
+          .filter((l) => l.trim() !== '');
         indent = lines.length ? Math.min(...lines.map((l) => /^[ \t]*/.exec(l)![0].length)) : 0;
       }
     } else {
@@ -248,7 +259,11 @@ export class Evaluator {
     const strip = (l: string) => l.slice(Math.min(indent, /^[ \t]*/.exec(l)![0].length));
     const literal = (text: string, atLineStart: boolean) => {
       let t = heredoc ? text : unescapeQuoted(text);
-      if (indent) t = t.split('\n').map((l, i) => (i > 0 || atLineStart ? strip(l) : l)).join('\n');
+      if (indent)
+        t = t
+          .split('\n')
+          .map((l, i) => (i > 0 || atLineStart ? strip(l) : l))
+          .join('\n');
       parts.push(unescapeTemplate(t));
     };
     for (const c of named(node)) {
@@ -265,7 +280,10 @@ export class Evaluator {
   }
 
   private collection(node: Node, scope: Scope, depth: number): Value {
-    if (node.type === 'tuple') return named(node).filter((c) => c?.type === 'expression').map((c) => this.evaluate(c, scope, depth + 1));
+    if (node.type === 'tuple')
+      return named(node)
+        .filter((c) => c?.type === 'expression')
+        .map((c) => this.evaluate(c, scope, depth + 1));
     const out = newObject();
     for (const el of named(node)) {
       if (el?.type !== 'object_elem') continue;
@@ -404,7 +422,7 @@ export class Evaluator {
     for (const s of steps) {
       if (isOpaque(v)) return v;
       if (s.type === 'get_attr' || s.type === 'index') {
-        const key = s.type === 'get_attr' ? named(s).find((x) => x?.type === 'identifier')?.text ?? '' : this.index(s, scope, depth);
+        const key = s.type === 'get_attr' ? (named(s).find((x) => x?.type === 'identifier')?.text ?? '') : this.index(s, scope, depth);
         if (isUnresolved(v)) {
           // A placeholder standing for a whole resource or object: the attribute extends its reference.
           if (v.refs.length === 1 && v.text === `\${${v.refs[0]}}` && (typeof key === 'string' || typeof key === 'number')) {
@@ -487,7 +505,9 @@ export class Evaluator {
   private forExpr(node: Node, scope: Scope, depth: number): Value {
     const intro = named(node).find((x) => x?.type === 'for_intro');
     if (!intro) return opaque('incomplete for expression');
-    const names = named(intro).filter((x) => x?.type === 'identifier').map((x) => x.text);
+    const names = named(intro)
+      .filter((x) => x?.type === 'identifier')
+      .map((x) => x.text);
     const collExpr = named(intro).find((x) => x?.type === 'expression');
     const coll = collExpr ? this.evaluate(collExpr, scope, depth + 1) : opaque('for without a collection');
     if (isUnresolved(coll)) return opaque('a for expression over a value known only after apply');
@@ -633,7 +653,11 @@ function callFunction(name: string, lazyArgs: () => Value[], scope: Scope, ev: E
     case 'keys':
       return isMap(args[0]!) ? Object.keys(args[0]).sort() : opaque('keys() of a value known only after apply');
     case 'values':
-      return isMap(args[0]!) ? Object.keys(args[0]).sort().map((k) => (args[0] as Record<string, Value>)[k]!) : opaque('values() of a value known only after apply');
+      return isMap(args[0]!)
+        ? Object.keys(args[0])
+            .sort()
+            .map((k) => (args[0] as Record<string, Value>)[k]!)
+        : opaque('values() of a value known only after apply');
     case 'join': {
       const [sep, ...lists] = args;
       if (typeof sep !== 'string' || !lists.every(Array.isArray)) return opaque('join() of a value known only after apply');
@@ -680,7 +704,8 @@ function callFunction(name: string, lazyArgs: () => Value[], scope: Scope, ev: E
     case 'replace': {
       const [s, from, to] = args;
       // Terraform treats /.../ as a regular expression: not evaluated (no RegExp from input).
-      if (typeof s !== 'string' || typeof from !== 'string' || typeof to !== 'string' || (from.startsWith('/') && from.endsWith('/'))) return opaque('replace() is not evaluated here');
+      if (typeof s !== 'string' || typeof from !== 'string' || typeof to !== 'string' || (from.startsWith('/') && from.endsWith('/')))
+        return opaque('replace() is not evaluated here');
       return s.split(from).join(to);
     }
     case 'jsondecode': {

@@ -91,7 +91,9 @@ function labelText(n: Node): string {
 
 function blockOf(file: string, n: Node): HclBlock {
   const type = kids(n).find((c) => c.type === 'identifier')?.text ?? '';
-  const labels = kids(n).filter((c, i) => i > 0 && (c.type === 'string_lit' || c.type === 'identifier')).map(labelText);
+  const labels = kids(n)
+    .filter((c, i) => i > 0 && (c.type === 'string_lit' || c.type === 'identifier'))
+    .map(labelText);
   const out: HclBlock = { type, labels, attrs: new Map(), blocks: [], range: rangeOf(file, n), broken: n.hasError };
   const body = kids(n).find((c) => c.type === 'body');
   if (!body || out.broken) return out;

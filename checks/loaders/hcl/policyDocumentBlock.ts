@@ -162,7 +162,12 @@ function statement(x: Expanded, ev: EvalIn): JsonStatement {
   const sid = attr(x, 'sid', ev);
   if (sid !== undefined && sid !== '') st.Sid = plain(sid, 'a statement sid');
   st.Effect = plain(attr(x, 'effect', ev) ?? 'Allow', 'a statement effect');
-  for (const [name, key] of [['actions', 'Action'], ['not_actions', 'NotAction'], ['resources', 'Resource'], ['not_resources', 'NotResource']] as const) {
+  for (const [name, key] of [
+    ['actions', 'Action'],
+    ['not_actions', 'NotAction'],
+    ['resources', 'Resource'],
+    ['not_resources', 'NotResource'],
+  ] as const) {
     const v = attr(x, name, ev);
     if (v !== undefined) st[key] = stringList(v, `statement ${name}`);
   }
@@ -212,7 +217,8 @@ function merge(into: Doc, doc: Doc): void {
   for (const st of doc.statements) {
     const sid = st.Sid;
     if (sid !== undefined && typeof sid !== 'string') throw new Unknown('a statement Sid is not a string');
-    if (typeof sid === 'string' && PLACEHOLDER.test(sid)) throw new Unknown('a statement Sid is known only after apply, so which statement it replaces is not known');
+    if (typeof sid === 'string' && PLACEHOLDER.test(sid))
+      throw new Unknown('a statement Sid is known only after apply, so which statement it replaces is not known');
     const at = sid ? into.statements.findIndex((s) => s.Sid === sid) : -1;
     if (at >= 0) into.statements[at] = st;
     else into.statements.push(st);

@@ -40,7 +40,10 @@ function valueOf(v: unknown, depth = 0): Value {
 export function planVariables(doc: Record<string, unknown>): Map<string, Value> {
   const out = new Map<string, Value>();
   const vars = isObject(doc.variables) ? doc.variables : {};
-  const cfg = isObject(doc.configuration) && isObject(doc.configuration.root_module) && isObject(doc.configuration.root_module.variables) ? doc.configuration.root_module.variables : {};
+  const cfg =
+    isObject(doc.configuration) && isObject(doc.configuration.root_module) && isObject(doc.configuration.root_module.variables)
+      ? doc.configuration.root_module.variables
+      : {};
   for (const [name, v] of Object.entries(vars)) {
     const decl = cfg[name];
     if ((isObject(decl) && decl.sensitive === true) || isSecretAttribute(name) || !isObject(v) || !('value' in v)) continue;

@@ -34,9 +34,9 @@ test_required_tokens_or_no_profile_pass if {
 
 test_metadata_service_turned_off_passes_but_enabled_does_not if {
 	off := object.union(vm("instance", "etl", true, "optional"), {"httpEndpoint": "disabled"})
-	lt := object.union(vm("launch-template", "web", true, null), {"httpEndpoint": "disabled"})
-	asg := object.union(vm("autoscaling-group", "web", false, null), {"launchTemplates": [lt.id]})
-	count(run([off, lt, asg])) == 0
+	tmpl := object.union(vm("launch-template", "web", true, null), {"httpEndpoint": "disabled"})
+	asg := object.union(vm("autoscaling-group", "web", false, null), {"launchTemplates": [tmpl.id]})
+	count(run([off, tmpl, asg])) == 0
 	on := object.union(vm("instance", "etl", true, "optional"), {"httpEndpoint": "enabled"})
 	count(run([on])) == 1
 }
