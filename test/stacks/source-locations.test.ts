@@ -37,14 +37,18 @@ function stackFile(stack: string): string {
   return `stacks/${file}.ts`;
 }
 
-/** The stack file that declares the stack's top construct `id`, and the line of its `(this, 'id'` call. */
+/**
+ * The stack file that declares the stack's top construct `id`, and the line of its `(this, 'id'`
+ * call; for a resource wrapped in `located(` on the line before, the line of that call (the frame
+ * recorded is the caller of `located`).
+ */
 function declared(stack: string, id: string): { file: string; line: number } {
   const file = stackFile(stack);
-  const i = readFileSync(file, 'utf8')
-    .split('\n')
-    .findIndex((l) => l.includes(`(this, '${id}'`));
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(`(this, '${id}'`));
   if (i < 0) throw new Error(`${file} does not declare ${id}`);
-  return { file, line: i + 1 };
+  const wrapped = i > 0 && lines[i - 1]!.trimEnd().endsWith('located(');
+  return { file, line: wrapped ? i : i + 1 };
 }
 
 beforeAll(async () => {
@@ -75,7 +79,11 @@ describe('synth findings on the bundled stacks', () => {
     }
     // The legacy admin role: the line of `located(new IamRole(this, 'InterfaceEngineRole'`.
     const admin = findings.find((f) => f.ruleId === 'NHI-LP-001')!;
-    expect(readFileSync(admin.resource.file!, 'utf8').split('\n')[admin.resource.line! - 1]).toContain("new IamRole(this, 'InterfaceEngineRole'");
+    const at = readFileSync(admin.resource.file!, 'utf8')
+      .split('\n')
+      .slice(admin.resource.line! - 1, admin.resource.line! + 1)
+      .join(' ');
+    expect(at).toMatch(/located\(\s*new IamRole\(this, 'InterfaceEngineRole'/);
   });
 
   it('SARIF physicalLocation, GitHub annotations and the Markdown comment use them', () => {
