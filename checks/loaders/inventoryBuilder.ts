@@ -117,6 +117,11 @@ function withheldAt(r: ResourceRecord, what: string): boolean {
   return false;
 }
 
+/** The builder's passes over the records, in order: containers first, then what links to them. */
+const PHASES = ['identities', 'groups', 'policies', 'secrets', 'datastores', 'compute', 'links', 'credentials'] as const;
+type Phase = (typeof PHASES)[number];
+type Handler = (r: ResourceRecord) => void;
+
 class Builder {
   readonly inv: Inventory;
   private readonly byKey = new Map<string, ResourceRecord>();
@@ -220,8 +225,11 @@ class Builder {
 
   build(): Inventory {
     // Order matters: containers first, then what links to them.
-    const order = ['identities', 'groups', 'policies', 'secrets', 'datastores', 'compute', 'links', 'credentials'] as const;
-    for (const phase of order) for (const r of this.records) this.visit(phase, r);
+    const handlers = this.handlers();
+    const read = this.records.filter((r) => r.mode !== 'data' && READ_TYPES.has(r.type));
+    for (const phase of PHASES) {
+      for (const r of read) handlers.get(r.type)?.[phase]?.(r);
+    }
     this.dropEchoes();
     return this.inv;
   }
@@ -254,17 +262,40 @@ class Builder {
     if (dropped.size) this.inv.policies = this.inv.policies.filter((p) => !dropped.has(p.id));
   }
 
-  private visit(phase: string, r: ResourceRecord): void {
-    if (r.mode === 'data' || !READ_TYPES.has(r.type)) return;
-    const t = r.type;
-    if (phase === 'identities' && (t === 'aws_iam_role' || t === 'aws_iam_user')) this.identity(r);
-    else if (phase === 'groups' && t === 'aws_iam_group') this.group(r);
-    else if (phase === 'policies' && t === 'aws_iam_policy') this.managedPolicy(r);
-    else if (phase === 'secrets' && t === 'aws_secretsmanager_secret') this.secret(r);
-    else if (phase === 'datastores' && Object.hasOwn(DATA_STORE_TYPES, t)) this.dataStore(r);
-    else if (phase === 'compute' && (t === 'aws_instance' || t === 'aws_launch_template')) this.compute(r);
-    else if (phase === 'links') this.link(r);
-    else if (phase === 'credentials') this.credential(r);
+  /**
+   * What the builder does with each resource type, phase by phase: containers first, then what
+   * links to them (see build). A type absent here is read only as a reference target.
+   */
+  private handlers(): Map<string, Partial<Record<Phase, Handler>>> {
+    const table = new Map<string, Partial<Record<Phase, Handler>>>([
+      ['aws_iam_role', { identities: (r) => this.identity(r), links: (r) => this.boundary(r) }],
+      ['aws_iam_user', { identities: (r) => this.identity(r), links: (r) => this.boundary(r) }],
+      ['aws_iam_group', { groups: (r) => this.group(r) }],
+      ['aws_iam_policy', { policies: (r) => this.managedPolicy(r) }],
+      ['aws_secretsmanager_secret', { secrets: (r) => this.secret(r) }],
+      ['aws_instance', { compute: (r) => this.compute(r) }],
+      ['aws_launch_template', { compute: (r) => this.compute(r) }],
+      ['aws_iam_role_policy', { links: (r) => this.inlinePolicy(r, 'role') }],
+      ['aws_iam_user_policy', { links: (r) => this.inlinePolicy(r, 'user') }],
+      ['aws_iam_group_policy', { links: (r) => this.inlinePolicy(r, 'group') }],
+      ['aws_iam_role_policy_attachment', { links: (r) => this.policyAttachment(r, 'role') }],
+      ['aws_iam_user_policy_attachment', { links: (r) => this.policyAttachment(r, 'user') }],
+      ['aws_iam_group_policy_attachment', { links: (r) => this.policyAttachment(r, 'group') }],
+      ['aws_iam_policy_attachment', { links: (r) => this.exclusiveAttachment(r) }],
+      ['aws_iam_group_membership', { links: (r) => this.groupMembership(r) }],
+      ['aws_iam_user_group_membership', { links: (r) => this.userGroupMembership(r) }],
+      ['aws_s3_bucket_policy', { links: (r) => this.bucketPolicy(r) }],
+      ['aws_secretsmanager_secret_policy', { links: (r) => this.secretPolicy(r) }],
+      ['aws_s3_bucket_server_side_encryption_configuration', { links: (r) => this.bucketEncryption(r) }],
+      ['aws_autoscaling_group', { links: (r) => this.autoscalingGroup(r) }],
+      ['aws_secretsmanager_secret_rotation', { links: (r) => this.secretRotation(r) }],
+      ['aws_secretsmanager_secret_version', { credentials: (r) => this.secretVersion(r) }],
+      ['aws_iam_access_key', { credentials: (r) => this.userCredential(r) }],
+      ['aws_iam_user_login_profile', { credentials: (r) => this.userCredential(r) }],
+    ]);
+    for (const type of Object.keys(DATA_STORE_TYPES)) table.set(type, { datastores: (r) => this.dataStore(r) });
+    table.set('aws_dynamodb_table', { datastores: (r) => this.dataStore(r), links: (r) => this.tableEncryption(r) });
+    return table;
   }
 
   private identity(r: ResourceRecord): void {
@@ -425,104 +456,93 @@ class Builder {
     return found;
   }
 
-  private link(r: ResourceRecord): void {
+  /** An inline policy of a role, user or group (aws_iam_role_policy and its kin). */
+  private inlinePolicy(r: ResourceRecord, attr: 'role' | 'user' | 'group'): void {
     const v = r.values;
-    switch (r.type) {
-      case 'aws_iam_role_policy':
-      case 'aws_iam_user_policy':
-      case 'aws_iam_group_policy': {
-        const attr = r.type === 'aws_iam_role_policy' ? 'role' : r.type === 'aws_iam_user_policy' ? 'user' : 'group';
-        const pol = this.addPolicy({
-          id: this.idOf(r),
-          name: this.nameOf(r),
-          type: 'inline',
-          document: this.doc(r, v.policy, 'policy'),
-          change: r.change,
-          origin: r.origin,
-        });
-        if (!pol.document.known && isUnresolved(v.policy)) this.unknown(r, 'policy-document', `policy of ${r.address}: ${pol.document.reason}`);
-        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr);
-        for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the owner')) o.policies.push({ policy: pol.id });
-        return;
+    const pol = this.addPolicy({
+      id: this.idOf(r),
+      name: this.nameOf(r),
+      type: 'inline',
+      document: this.doc(r, v.policy, 'policy'),
+      change: r.change,
+      origin: r.origin,
+    });
+    if (!pol.document.known && isUnresolved(v.policy)) this.unknown(r, 'policy-document', `policy of ${r.address}: ${pol.document.reason}`);
+    const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr);
+    for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the owner')) o.policies.push({ policy: pol.id });
+  }
+
+  /** A managed policy attached to one role, user or group. */
+  private policyAttachment(r: ResourceRecord, attr: 'role' | 'user' | 'group'): void {
+    if (r.change === 'delete') return;
+    const v = r.values;
+    const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr);
+    for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the identity')) this.attach(r, o.policies, v.policy_arn);
+  }
+
+  /** aws_iam_policy_attachment: one managed policy on lists of roles, users and groups. */
+  private exclusiveAttachment(r: ResourceRecord): void {
+    if (r.change === 'delete') return;
+    const v = r.values;
+    const owners: Array<Identity | Group> = [];
+    for (const rv of Array.isArray(v.roles) ? v.roles : []) owners.push(...this.identitiesFor(r, rv, 'role'));
+    for (const uv of Array.isArray(v.users) ? v.users : []) owners.push(...this.identitiesFor(r, uv, 'user'));
+    for (const gv of Array.isArray(v.groups) ? v.groups : []) owners.push(...this.groupsFor(r, gv));
+    for (const o of this.linkOrUnknown(r, 'roles', owners, 'the identities')) this.attach(r, o.policies, v.policy_arn);
+  }
+
+  private groupMembership(r: ResourceRecord): void {
+    if (r.change === 'delete') return;
+    const v = r.values;
+    const [g] = this.groupsFor(r, v.group);
+    const users = (Array.isArray(v.users) ? v.users : []).flatMap((u) => this.identitiesFor(r, u, 'user'));
+    if (!g) this.linkOrUnknown(r, 'group', [], 'the group');
+    else for (const u of users) if (!u.groups.includes(g.id)) u.groups.push(g.id);
+  }
+
+  private userGroupMembership(r: ResourceRecord): void {
+    if (r.change === 'delete') return;
+    const v = r.values;
+    const [u] = this.identitiesFor(r, v.user, 'user');
+    const groups = (Array.isArray(v.groups) ? v.groups : []).flatMap((g) => this.groupsFor(r, g));
+    if (!u) this.linkOrUnknown(r, 'user', [], 'the user');
+    else for (const g of groups) if (!u.groups.includes(g.id)) u.groups.push(g.id);
+  }
+
+  private bucketPolicy(r: ResourceRecord): void {
+    const [d] = this.storesFor(r, r.values.bucket, 'aws_s3_bucket');
+    if (!d || r.change === 'delete') return;
+    d.resourcePolicy = this.doc(r, r.values.policy, 'policy');
+  }
+
+  private secretPolicy(r: ResourceRecord): void {
+    const s = this.secretFor(r, r.values.secret_arn);
+    if (!s || r.change === 'delete') return;
+    s.resourcePolicy = this.doc(r, r.values.policy, 'policy');
+  }
+
+  private bucketEncryption(r: ResourceRecord): void {
+    const [d] = this.storesFor(r, r.values.bucket, 'aws_s3_bucket');
+    if (!d || r.change === 'delete') return;
+    for (const rule of asBlocks(r.values.rule)) {
+      for (const def of asBlocks(rule.apply_server_side_encryption_by_default)) {
+        const key = this.keyFor(r, def.kms_master_key_id);
+        if (key) d.kmsKey = key;
       }
-      case 'aws_iam_role_policy_attachment':
-      case 'aws_iam_user_policy_attachment':
-      case 'aws_iam_group_policy_attachment': {
-        const attr = r.type === 'aws_iam_role_policy_attachment' ? 'role' : r.type === 'aws_iam_user_policy_attachment' ? 'user' : 'group';
-        if (r.change === 'delete') return;
-        const owners = attr === 'group' ? this.groupsFor(r, v.group) : this.identitiesFor(r, v[attr], attr);
-        for (const o of this.linkOrUnknown<Identity | Group>(r, attr, owners, 'the identity')) this.attach(r, o.policies, v.policy_arn);
-        return;
-      }
-      case 'aws_iam_policy_attachment': {
-        if (r.change === 'delete') return;
-        const owners: Array<Identity | Group> = [];
-        for (const rv of Array.isArray(v.roles) ? v.roles : []) owners.push(...this.identitiesFor(r, rv, 'role'));
-        for (const uv of Array.isArray(v.users) ? v.users : []) owners.push(...this.identitiesFor(r, uv, 'user'));
-        for (const gv of Array.isArray(v.groups) ? v.groups : []) owners.push(...this.groupsFor(r, gv));
-        for (const o of this.linkOrUnknown(r, 'roles', owners, 'the identities')) this.attach(r, o.policies, v.policy_arn);
-        return;
-      }
-      case 'aws_iam_group_membership': {
-        if (r.change === 'delete') return;
-        const [g] = this.groupsFor(r, v.group);
-        const users = (Array.isArray(v.users) ? v.users : []).flatMap((u) => this.identitiesFor(r, u, 'user'));
-        if (!g) this.linkOrUnknown(r, 'group', [], 'the group');
-        else for (const u of users) if (!u.groups.includes(g.id)) u.groups.push(g.id);
-        return;
-      }
-      case 'aws_iam_user_group_membership': {
-        if (r.change === 'delete') return;
-        const [u] = this.identitiesFor(r, v.user, 'user');
-        const groups = (Array.isArray(v.groups) ? v.groups : []).flatMap((g) => this.groupsFor(r, g));
-        if (!u) this.linkOrUnknown(r, 'user', [], 'the user');
-        else for (const g of groups) if (!u.groups.includes(g.id)) u.groups.push(g.id);
-        return;
-      }
-      case 'aws_iam_role':
-      case 'aws_iam_user':
-        return this.boundary(r);
-      case 'aws_s3_bucket_policy': {
-        const [d] = this.storesFor(r, v.bucket, 'aws_s3_bucket');
-        if (!d || r.change === 'delete') return;
-        d.resourcePolicy = this.doc(r, v.policy, 'policy');
-        return;
-      }
-      case 'aws_secretsmanager_secret_policy': {
-        const s = this.secretFor(r, v.secret_arn);
-        if (!s || r.change === 'delete') return;
-        s.resourcePolicy = this.doc(r, v.policy, 'policy');
-        return;
-      }
-      case 'aws_s3_bucket_server_side_encryption_configuration': {
-        const [d] = this.storesFor(r, v.bucket, 'aws_s3_bucket');
-        if (!d || r.change === 'delete') return;
-        for (const rule of asBlocks(v.rule)) {
-          for (const def of asBlocks(rule.apply_server_side_encryption_by_default)) {
-            const key = this.keyFor(r, def.kms_master_key_id);
-            if (key) d.kmsKey = key;
-          }
-        }
-        return;
-      }
-      case 'aws_dynamodb_table': {
-        const d = this.storeByRecord.get(r);
-        const key = d && this.keyFor(r, asBlocks(v.server_side_encryption)[0]?.kms_key_arn);
-        if (d && key) d.kmsKey = key;
-        return;
-      }
-      case 'aws_autoscaling_group':
-        return this.autoscalingGroup(r);
-      case 'aws_secretsmanager_secret_rotation': {
-        const s = this.secretFor(r, v.secret_id);
-        if (!s) return void this.unknown(r, 'attachment', `the secret rotated by ${r.address} is known only after apply`);
-        if (r.change === 'delete') return void (s.rotation = { enabled: false, intervalDays: null });
-        s.rotation = this.rotationOf(asBlocks(v.rotation_rules)[0]);
-        return;
-      }
-      default:
-        return;
     }
+  }
+
+  private tableEncryption(r: ResourceRecord): void {
+    const d = this.storeByRecord.get(r);
+    const key = d && this.keyFor(r, asBlocks(r.values.server_side_encryption)[0]?.kms_key_arn);
+    if (d && key) d.kmsKey = key;
+  }
+
+  private secretRotation(r: ResourceRecord): void {
+    const s = this.secretFor(r, r.values.secret_id);
+    if (!s) return void this.unknown(r, 'attachment', `the secret rotated by ${r.address} is known only after apply`);
+    if (r.change === 'delete') return void (s.rotation = { enabled: false, intervalDays: null });
+    s.rotation = this.rotationOf(asBlocks(r.values.rotation_rules)[0]);
   }
 
   /** The permissions boundary of a role or user: its policy, or why it is not known. */
@@ -609,17 +629,19 @@ class Builder {
     if (c.name) this.secretByName.set(c.name, c);
   }
 
-  private credential(r: ResourceRecord): void {
+  /** A secret's value: whether one is set, and whether the configuration writes it as a literal. */
+  private secretVersion(r: ResourceRecord): void {
     const v = r.values;
-    if (r.type === 'aws_secretsmanager_secret_version') {
-      const s = this.secretFor(r, v.secret_id);
-      if (!s || r.change === 'delete') return;
-      const hasValue = v.secret_string !== undefined || v.secret_binary !== undefined || r.sensitive?.has('secret_string') === true;
-      const literal = r.literal?.has('secret_string') === true || r.literal?.has('secret_binary') === true;
-      s.value = { present: s.value?.present || hasValue, literal: (s.value?.literal ?? false) || literal };
-      return;
-    }
-    if (r.type !== 'aws_iam_access_key' && r.type !== 'aws_iam_user_login_profile') return;
+    const s = this.secretFor(r, v.secret_id);
+    if (!s || r.change === 'delete') return;
+    const hasValue = v.secret_string !== undefined || v.secret_binary !== undefined || r.sensitive?.has('secret_string') === true;
+    const literal = r.literal?.has('secret_string') === true || r.literal?.has('secret_binary') === true;
+    s.value = { present: s.value?.present || hasValue, literal: (s.value?.literal ?? false) || literal };
+  }
+
+  /** An access key or console login profile of a user. */
+  private userCredential(r: ResourceRecord): void {
+    const v = r.values;
     const [u] = this.identitiesFor(r, v.user, 'user');
     const c: Credential = {
       id: this.idOf(r),
