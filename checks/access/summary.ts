@@ -22,14 +22,8 @@ export interface CompactReach {
   route?: string;
 }
 
-export interface CompactStore {
-  id: string;
-  kind: string;
-  name: string | null;
-  label: string;
-  dataClass: string;
-  owner?: string;
-  maxReach?: string;
+/** A store of the access document, its reaches compact. */
+export interface CompactStore extends Omit<AccessStoreEntry, 'reaches'> {
   /** The AWS account of the store (live runs over more than one account, and merged documents). */
   account?: string;
   reaches: CompactReach[];

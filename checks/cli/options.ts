@@ -32,6 +32,15 @@ const SOURCES = { check: {}, baseline: {}, inventory: {}, access: {} } as const;
 const LIVE = { check: {}, baseline: {}, inventory: {}, access: {}, snapshot: {}, drift: {} } as const;
 const ALL = Object.fromEntries(COMMANDS.map((c) => [c, {}])) as Record<Command, object>;
 
+/** The declared side of drift, and of a drift access map. */
+const DECLARED = {
+  drift: {},
+  access: {
+    describe:
+      'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration',
+  },
+} as const;
+
 const redirect = 'a pull request could point the scan elsewhere by editing the file';
 
 export const OPTIONS: Record<string, OptionDef> = {
@@ -67,35 +76,17 @@ export const OPTIONS: Record<string, OptionDef> = {
   },
   'declared-synth': {
     spec: { type: 'string', describe: 'declared side: cdktf output folder' },
-    commands: {
-      drift: {},
-      access: {
-        describe:
-          'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration',
-      },
-    },
+    commands: DECLARED,
     config: 'path',
   },
   'declared-plan': {
     spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` of a plan, repeatable (one per stack)' },
-    commands: {
-      drift: {},
-      access: {
-        describe:
-          'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration',
-      },
-    },
+    commands: DECLARED,
     config: 'path',
   },
   'declared-state': {
     spec: { type: 'string', array: true, describe: 'declared side: `terraform show -json` state or a terraform.tfstate, repeatable (one per stack)' },
-    commands: {
-      drift: {},
-      access: {
-        describe:
-          'declared side of a drift access map: with --snapshot or --live aws, what the live side reaches beyond (or no longer reaches against) the declaration',
-      },
-    },
+    commands: DECLARED,
     config: 'path',
   },
   // Live AWS.
