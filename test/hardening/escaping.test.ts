@@ -2,15 +2,18 @@
  * Every output escaped the same way: a seeded, bounded property test feeds every renderer
  * hostile strings (control characters, terminal escapes, bidi overrides and isolates, line
  * breaks, pipes, backticks, `<script>`, `]]>`, `%0A` for GitHub commands, lone surrogates)
- * through identity names, owners, messages, tags, paths, waivers, inventory rows and gap fields,
- * and compares each report with the report of the same document with plain strings: no hostile
- * string adds a line, a table cell, an HTML or XML tag or a workflow command, and none of the
+ * through identity names, owners, messages, tags, paths, waivers, inventory rows, gap fields and
+ * the PHI access map (the `access` command in every format, the HTML report's PHI stores and PHI
+ * access sections, the PR comment's access delta), and compares each report with the report of
+ * the same document with plain strings: no hostile string adds a line, a table cell, an HTML or XML tag or a workflow command, and none of the
  * characters a terminal or a reader acts on passes through raw. SARIF and JSON need no escaping
  * beyond JSON: their strings read back exactly.
  */
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import type { AccessMapDocument } from '../../checks/access/document.js';
+import { ACCESS_FORMATS, renderAccess } from '../../checks/access/render.js';
 import { reportError } from '../../checks/cli/index.js';
 import { inventoryTable } from '../../checks/cli/inventory.js';
 import { IncompleteError } from '../../checks/errors.js';
@@ -104,6 +107,29 @@ function doc(s: string[]): FindingsDocument {
     ],
   });
   d.gaps = [{ service: 'iam', operation: s[14]!, target: s[15]!, error: s[13]!, region: 'us-east-1', account: '123456789012' }];
+  // The PHI stores and the PHI access section (HTML): a store, principals and a route from the input.
+  d.phiStores = [{ id: `s3:${s[3]!}`, kind: 's3', name: s[3]!, arn: `arn:aws:s3:::${s[3]!}`, account: '123456789012', dataClass: 'phi', owner: s[12]! }];
+  d.access = {
+    principals: [
+      { kind: 'role', label: `role ${s[7]!}`, owner: s[8]!, lastUsed: '2026-05-01T00:00:00Z', daysSinceUsed: 9 },
+      { kind: 'external', label: s[2]! },
+    ],
+    stores: [
+      {
+        id: `s3:${s[3]!}`,
+        kind: 's3',
+        name: s[3]!,
+        label: `s3 ${s[3]!}`,
+        dataClass: 'phi',
+        owner: s[12]!,
+        maxReach: s[1]!,
+        reaches: [
+          { principals: [0], levels: ['read'], via: 'role-chain', route: `role ${s[7]!} → assumes role ${s[0]!} → s3 ${s[3]!}` },
+          { principals: [1], levels: ['read', 'write'], via: 'resource-policy', route: `${s[2]!} → the resource policy (${s[13]!})` },
+        ],
+      },
+    ],
+  };
   d.inventory = [
     {
       id: 'r1',
@@ -183,6 +209,64 @@ function withoutCodeSpans(t: string): string {
   return out;
 }
 
+/** An access map document (`nhi-guard access`) whose input-derived strings are s[0..SLOTS), with a delta against a baseline or the declaration. */
+function accessDoc(s: string[], against: 'baseline' | 'declaration' = 'baseline'): AccessMapDocument {
+  const route = `role ${s[7]!} → assumes role ${s[0]!} (${s[9]!} #0 (${s[10]!}) allows sts:AssumeRole) → s3 ${s[3]!}`;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'nhi-guard', version: '0.0.0' },
+    generatedAt: '2026-11-22T00:00:00.000Z',
+    now: '2026-11-22T00:00:00.000Z',
+    inputs: [{ kind: 'state', file: s[5]! }],
+    stores: [
+      {
+        id: `s3:${s[3]!}`,
+        kind: 's3',
+        name: s[3]!,
+        label: `s3 ${s[3]!}`,
+        dataClass: 'phi',
+        owner: s[12]!,
+        maxReach: s[1]!,
+        reaches: [
+          {
+            principal: { id: `role:${s[7]!}`, kind: 'role', label: `role ${s[7]!}`, owner: s[8]!, dataClass: s[11]!, lastUsed: null },
+            level: 'read',
+            levels: ['read'],
+            via: 'role-chain',
+            chain: [`role ${s[0]!}`],
+            route,
+            steps: [],
+          },
+          {
+            principal: { id: s[2]!, kind: 'external', label: s[2]! },
+            level: 'write',
+            levels: ['read', 'write'],
+            via: 'resource-policy',
+            chain: [],
+            route: `${s[2]!} → the resource policy of s3 ${s[3]!}, statement #0 (${s[13]!}), allows s3:PutObject`,
+            steps: [],
+          },
+        ],
+      },
+      { id: `dynamodb:${s[4]!}`, kind: 'dynamodb', name: s[4]!, label: `dynamodb ${s[4]!}`, dataClass: 'pii', owner: s[14]!, reaches: [] },
+    ],
+    delta: {
+      baseline: s[15]!,
+      against,
+      gained: [{ principal: `role ${s[7]!}`, store: `s3 ${s[3]!}`, levels: ['read'], route }],
+      lost: [{ principal: s[2]!, store: `dynamodb ${s[4]!}`, levels: ['write'], route: s[6]! }],
+    },
+  };
+}
+
+/** The PR comment against a baseline, leading with the PHI access delta. */
+function commentDoc(s: string[]): FindingsDocument {
+  const d = doc(s);
+  d.baseline = { file: s[5]!, generatedAt: '2026-11-20T00:00:00.000Z', new: 2, existing: 1, resolved: [], notEvaluated: 0 };
+  d.accessDelta = accessDoc(s).delta;
+  return d;
+}
+
 const RUNS = { seed: 1616, numRuns: 40 };
 const ctx = { color: false, sourceRoot: '/work/repo', failOn: 'high' };
 const plain = Array.from({ length: SLOTS }, (_, i) => `plain${i}`);
@@ -191,6 +275,8 @@ describe('every renderer, fed hostile strings', () => {
   it.each(FORMATS.filter((f) => f !== 'json' && f !== 'sarif'))('%s: nothing raw, no line, cell, tag or command added', (format) => {
     const base = render(format, doc(plain), ctx);
     const baseLines = base.split('\n');
+    // The HTML report shows the PHI stores and the PHI access section of the document.
+    if (format === 'html') for (const section of ['id="phi-stores"', 'id="phi-access"', 'plain3', 'plain7']) expect(base).toContain(section);
     fc.assert(
       fc.property(fc.array(hostile, { minLength: SLOTS, maxLength: SLOTS }), (s) => {
         const out = render(format, doc(s), ctx);
@@ -224,6 +310,65 @@ describe('every renderer, fed hostile strings', () => {
         const text = JSON.stringify(parsed);
         expect(text).toContain(JSON.stringify(s[6]!).slice(1, -1));
         if (format === 'json') expect(parsed.findings.find((f: { ruleId: string }) => f.ruleId === 'NHI-LP-001').owner).toBe(s[8]);
+      }),
+      RUNS,
+    );
+  });
+
+  it.each(ACCESS_FORMATS.filter((f) => f !== 'json').flatMap((f) => [[f, 'baseline'] as const, [f, 'declaration'] as const]))(
+    'nhi-guard access --format %s (delta against the %s): nothing raw, no line, cell or tag added',
+    (format, against) => {
+      const base = renderAccess(format, accessDoc(plain, against));
+      const baseLines = base.split('\n');
+      fc.assert(
+        fc.property(fc.array(hostile, { minLength: SLOTS, maxLength: SLOTS }), (s) => {
+          const out = renderAccess(format, accessDoc(s, against));
+          expect(RAW.exec(out)?.[0], `a raw ${JSON.stringify(RAW.exec(out)?.[0])} in access ${format}`).toBeUndefined();
+          const lines = out.split('\n');
+          expect(lines.length).toBe(baseLines.length);
+          if (format === 'markdown') {
+            for (const [i, l] of lines.entries()) {
+              if (baseLines[i]!.startsWith('|')) expect(cells(l), l).toBe(cells(baseLines[i]!));
+              // A heading or list item stays one; no input starts a heading, a list or a quote.
+              expect(/^(#+ |- |> |\|)/.exec(l)?.[1] ?? '').toBe(/^(#+ |- |> |\|)/.exec(baseLines[i]!)?.[1] ?? '');
+            }
+            expect(count(withoutCodeSpans(out), '<')).toBe(count(withoutCodeSpans(base), '<'));
+          }
+          if (format === 'html') {
+            expect(count(out, '<')).toBe(count(base, '<'));
+            expect(out).not.toMatch(/<script|<img/i);
+          }
+        }),
+        RUNS,
+      );
+    },
+  );
+
+  it('nhi-guard access --format json: every string reads back exactly', () => {
+    fc.assert(
+      fc.property(fc.array(hostile, { minLength: SLOTS, maxLength: SLOTS }), (s) => {
+        const d = accessDoc(s);
+        expect(JSON.parse(renderAccess('json', d))).toEqual(d);
+      }),
+      RUNS,
+    );
+  });
+
+  it("the PR comment's PHI access delta (markdown against a baseline): nothing raw, no line, cell or tag added", () => {
+    const base = render('markdown', commentDoc(plain), ctx);
+    const baseLines = base.split('\n');
+    expect(base).toContain('### PHI access: 1 gained, 1 lost');
+    fc.assert(
+      fc.property(fc.array(hostile, { minLength: SLOTS, maxLength: SLOTS }), (s) => {
+        const out = render('markdown', commentDoc(s), ctx);
+        expect(RAW.exec(out)?.[0]).toBeUndefined();
+        const lines = out.split('\n');
+        expect(lines.length).toBe(baseLines.length);
+        for (const [i, l] of lines.entries()) {
+          if (baseLines[i]!.startsWith('|')) expect(cells(l), l).toBe(cells(baseLines[i]!));
+          expect(/^(#+ |- |> )/.exec(l)?.[1] ?? '').toBe(/^(#+ |- |> )/.exec(baseLines[i]!)?.[1] ?? '');
+        }
+        expect(count(withoutCodeSpans(out), '<')).toBe(count(withoutCodeSpans(base), '<'));
       }),
       RUNS,
     );
