@@ -15,7 +15,7 @@ import { loadPlan } from './loaders/plan.js';
 import { loadSnapshot } from './loaders/snapshot.js';
 import { loadState } from './loaders/state.js';
 import { loadSynth } from './loaders/synth.js';
-import { namedAccounts, withNamedAccounts } from './loaders/ownAccount.js';
+import { namedAccounts, withNamedAccounts, type NamedAccounts } from './loaders/ownAccount.js';
 import type { LiveOptions } from './live/options.js';
 import { emptyInventory, type Inventory, type SourceKind } from './model.js';
 import { wellFormedDeep } from './unicode.js';
@@ -48,9 +48,22 @@ export interface CheckOptions extends EngineOptions {
   ownAccounts?: string[];
 }
 
-export async function loadSource(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory> {
+export interface LoadOptions {
+  /** One-line warnings of the loaders (what they skipped). */
+  warn?: ((message: string) => void) | undefined;
+  /**
+   * The own accounts the user named (--own-account, the config file's own-account, policy data
+   * ownAccounts: namedAccounts), above what a declared input says. Every command that reads a
+   * declared source passes them here, so check, drift's declared side, inventory and access agree;
+   * a live Inventory keeps the account its credentials are in.
+   */
+  named?: NamedAccounts | undefined;
+}
+
+export async function loadSource(spec: SourceSpec, opts: LoadOptions = {}): Promise<Inventory> {
   // A lone surrogate degrades to its own string (U+FFFD), never to every rule (checks/unicode.ts).
-  return wellFormedDeep(await readSource(spec, warn));
+  const inv = wellFormedDeep(await readSource(spec, opts.warn));
+  return spec.kind === 'live' ? inv : withNamedAccounts(inv, opts.named);
 }
 
 async function readSource(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory> {
@@ -71,9 +84,9 @@ async function readSource(spec: SourceSpec, warn?: (message: string) => void): P
 }
 
 /** The Inventories of one source: one per account for an organization run (`--org`), else one. */
-export async function loadSources(spec: SourceSpec, warn?: (message: string) => void): Promise<Inventory[]> {
+export async function loadSources(spec: SourceSpec, opts: LoadOptions = {}): Promise<Inventory[]> {
   if (spec.kind === 'live' && spec.live?.org) return (await (await import('./live/org.js')).collectOrg(spec.live)).map(wellFormedDeep);
-  return [await loadSource(spec, warn)];
+  return [await loadSource(spec, opts)];
 }
 
 /**
@@ -121,9 +134,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const judged: Judged[] = [];
   const named = namedAccounts(opts.ownAccounts, engine.config.ownAccounts);
   for (const spec of opts.sources) {
-    for (const loaded of await loadSources(spec, opts.warn)) {
-      // Named own accounts rule over what a declared input says; a live account is the one read.
-      const inv = await enrich(spec.kind === 'live' ? loaded : withNamedAccounts(loaded, named), { config: engine.config, now: opts.now });
+    for (const loaded of await loadSources(spec, { warn: opts.warn, named })) {
+      const inv = await enrich(loaded, { config: engine.config, now: opts.now });
       // Each input is judged with the file waivers and the waivers declared in it.
       const declared = declaredWaiverFacts(inv.waivers ?? [], opts.now);
       const raw = engine

@@ -24,6 +24,7 @@
  * once and shared by every chain through it.
  */
 import type { PolicyConfig } from '../engine/policyData.js';
+import { isOwnAccount } from '../loaders/ownAccount.js';
 import type {
   AccessFacts,
   AccessMapData,
@@ -283,7 +284,7 @@ export class AccessGraph {
   }
 
   private external(p: Omit<AccessPrincipal, 'ownAccount'>): string {
-    if (!this.principals.has(p.id)) this.principals.set(p.id, { ...p, ownAccount: p.account !== undefined && p.account === this.inv.accountId });
+    if (!this.principals.has(p.id)) this.principals.set(p.id, { ...p, ownAccount: isOwnAccount(this.inv, p.account) });
     return p.id;
   }
 

@@ -17,7 +17,7 @@ import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { loadSource, type SourceSpec } from '../run.js';
 import { ownAccountsOf, sourcesOf, type SourceArgs } from './check.js';
 import { declaredSpec } from './drift.js';
-import { namedAccounts, withNamedAccounts } from '../loaders/ownAccount.js';
+import { namedAccounts } from '../loaders/ownAccount.js';
 import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './io.js';
@@ -57,16 +57,15 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
       const config = await resolvePolicyConfig(bundleData, a.data);
       const inventories = [];
       const named = namedAccounts(ownAccountsOf(a.ownAccount), config.ownAccounts);
+      const warn = (m: string) => io.stderr(`nhi-guard: warning: ${stderrLine(m)}\n`);
       for (const spec of sources) {
-        const loaded = await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${stderrLine(m)}\n`));
-        inventories.push(await enrich(spec.kind === 'live' ? loaded : withNamedAccounts(loaded, named), { config, now }));
+        inventories.push(await enrich(await loadSource(spec, { warn, named }), { config, now }));
       }
       const doc = accessDocument(inventories, { now });
       if (base && a.baseline) doc.delta = accessDelta(base.stores, doc.stores, a.baseline);
       if (drift) {
         const declaredInventories = [];
-        for (const spec of declared)
-          declaredInventories.push(await enrich(await loadSource(spec, (m) => io.stderr(`nhi-guard: warning: ${m}\n`)), { config, now }));
+        for (const spec of declared) declaredInventories.push(await enrich(await loadSource(spec, { warn, named }), { config, now }));
         const declaredMap = accessDocument(declaredInventories, { now });
         // What the live side reaches beyond the declaration is gained; what only the declaration gives, lost.
         doc.delta = { ...accessDelta(declaredMap.stores, doc.stores, declared.map((d) => d.path).join(', ')), against: 'declaration' };

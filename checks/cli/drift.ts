@@ -16,7 +16,7 @@ import type { FindingsDocument } from '../findings.js';
 import { loadSource, type SourceSpec } from '../run.js';
 import { parseNow, type Io } from './io.js';
 import { withOptions } from './options.js';
-import { selectionOf, synthSource, type PolicyArgs } from './check.js';
+import { ownAccountsOf, selectionOf, synthSource, type PolicyArgs } from './check.js';
 import { emitReport, emitReports, exitFor, reportTargets } from './output.js';
 import { liveSpec, type LiveArgs } from './snapshot.js';
 
@@ -32,6 +32,7 @@ interface DriftArgs extends LiveArgs, PolicyArgs {
   failOn: string;
   sourceRoot?: string;
   baseline?: string;
+  ownAccount?: string[];
 }
 
 /** The declared side: one synth folder, or the plans (the states) of one or more stacks. */
@@ -67,6 +68,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
         throw new UserError(
           'drift compares one account with its declaration: take snapshot --org --output DIR, then drift --snapshot DIR/<account>.json per declared account',
         );
+      const ownAccounts = ownAccountsOf(a.ownAccount);
       const liveSource: SourceSpec = live ? { kind: 'live', path: 'aws', live } : { kind: 'live', path: a.snapshot! };
       let { document } = await runDrift({
         declared,
@@ -76,6 +78,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
         dataFile: a.data,
         waiverFiles: a.waivers,
         selection: selectionOf(a),
+        ...(ownAccounts ? { ownAccounts } : {}),
       });
       if (a.baseline !== undefined) document = await compareWithBaseline(document, a.baseline);
       let history: HistoryEntry[] | undefined;

@@ -12,7 +12,8 @@ import { UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
 import { loadSources, mergeInto } from '../run.js';
-import { sourcesOf, type SourceArgs } from './check.js';
+import { ownAccountsOf, sourcesOf, type SourceArgs } from './check.js';
+import { namedAccounts } from '../loaders/ownAccount.js';
 import { withOptions } from './options.js';
 import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './io.js';
@@ -105,9 +106,10 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
       const bundleData = await readJson(defaultsFile);
       if (!isObject(bundleData)) throw new UserError('must be a JSON object', { file: defaultsFile, jsonPath: '$' });
       const config = await resolvePolicyConfig(bundleData, a.data);
+      const named = namedAccounts(ownAccountsOf(a.ownAccount), config.ownAccounts);
       const merged = emptyInventory();
       for (const spec of sources) {
-        for (const inv of await loadSources(spec)) mergeInto(merged, await enrich(inv, { config, now }));
+        for (const inv of await loadSources(spec, { named })) mergeInto(merged, await enrich(inv, { config, now }));
       }
       const text = a.format === 'json' ? JSON.stringify(merged, null, 2) + '\n' : inventoryTable(merged);
       if (a.output) await writeFileAtomic(a.output, text);

@@ -139,7 +139,7 @@ export const OPTIONS: Record<string, OptionDef> = {
       describe:
         'the own AWS account id of plans, state and synth, repeatable (above what the input says; default: data.aws_caller_identity, known ARNs, allowed_account_ids, policy data ownAccounts)',
     },
-    commands: { check: {}, baseline: {}, access: {} },
+    commands: { check: {}, baseline: {}, access: {}, drift: {}, inventory: {} },
     config: 'account',
   },
   data: {

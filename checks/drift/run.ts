@@ -15,7 +15,8 @@ import { findingsDocument, type FindingsDocument } from '../findings.js';
 import { resolveSelection, type RuleSelection } from '../selection.js';
 import type { Credential, DataStore, Identity, Inventory } from '../model.js';
 import { emptyInventory } from '../model.js';
-import { loadSource, loadWaivers, mergeInto, policyInput, type SourceSpec } from '../run.js';
+import { namedAccounts } from '../loaders/ownAccount.js';
+import { loadSource, loadWaivers, mergeInto, policyInput, type LoadOptions, type SourceSpec } from '../run.js';
 import { declaredWaiverFacts } from '../waivers.js';
 import { driftInput, matchInventories, type DriftMatches } from './match.js';
 import { resolveDeclared } from './resolve.js';
@@ -30,6 +31,8 @@ export interface DriftOptions extends EngineOptions {
   generatedAt?: Date;
   /** --rule, --skip-rule, --severity-override. */
   selection?: RuleSelection;
+  /** --own-account (flag or config file): the own accounts of the declared side, above what it says (else policy data ownAccounts). */
+  ownAccounts?: string[];
 }
 
 export interface DriftResult {
@@ -44,7 +47,8 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   const engine = await loadEngine(opts);
   const selection = resolveSelection(engine.rules, opts.selection);
   const enrichOpts = { config: engine.config, now: opts.now };
-  const declared = await enrich(await loadDeclared(opts.declared), enrichOpts);
+  const named = namedAccounts(opts.ownAccounts, engine.config.ownAccounts);
+  const declared = await enrich(await loadDeclared(opts.declared, { named }), enrichOpts);
   const live = await enrich(await opts.live(), enrichOpts);
   const matches = matchInventories(declared, live);
   const waivers = [...(await loadWaivers(opts.waiverFiles ?? [], opts.now)), ...declaredWaiverFacts(declared.waivers ?? [], opts.now)];
@@ -76,12 +80,12 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
 }
 
 /** One declared Inventory from one source or several (each stack's plan or state). */
-async function loadDeclared(specs: SourceSpec | SourceSpec[]): Promise<Inventory> {
+async function loadDeclared(specs: SourceSpec | SourceSpec[], opts: LoadOptions): Promise<Inventory> {
   const list = Array.isArray(specs) ? specs : [specs];
-  if (list.length === 1) return loadSource(list[0]!);
+  if (list.length === 1) return loadSource(list[0]!, opts);
   const merged = emptyInventory();
   for (const spec of list) {
-    const inv = await loadSource(spec);
+    const inv = await loadSource(spec, opts);
     mergeInto(merged, inv);
     if (inv.waivers?.length) (merged.waivers ??= []).push(...inv.waivers);
   }

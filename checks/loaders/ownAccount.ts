@@ -73,6 +73,11 @@ export function withNamedAccounts(inv: Inventory, named: NamedAccounts | undefin
   return inv;
 }
 
+/** Whether an account is the Inventory's own: its account, or one of the accounts the user named. */
+export function isOwnAccount(inv: Pick<Inventory, 'accountId' | 'ownAccounts'>, account: string | undefined): boolean {
+  return account !== undefined && (account === inv.accountId || (inv.ownAccounts ?? []).includes(account));
+}
+
 /** The own account and where it came from; undefined when no source names exactly one. */
 export function ownAccount(
   doc: unknown,

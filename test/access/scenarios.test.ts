@@ -206,6 +206,16 @@ describe('effective access: resource policies and KMS', () => {
     expect(await reaches(inv)).toEqual([`${foreign} -> s3:derm-images read resource-policy`]);
   });
 
+  it('a foreign role is outside the own account; with its account among the named own accounts (--own-account twice) it is own', async () => {
+    const inv = build([], [{ ...images, resourcePolicy: bucketPolicy(foreign) }]);
+    await enrich(inv, { config, now: new Date('2026-11-22T00:00:00Z') });
+    expect(computeAccess(inv, config).principals.map((p) => [p.id, p.ownAccount])).toEqual([[foreign, false]]);
+    const named = build([], [{ ...images, resourcePolicy: bucketPolicy(foreign) }]);
+    named.ownAccounts = [ACCT, VENDOR];
+    await enrich(named, { config, now: new Date('2026-11-22T00:00:00Z') });
+    expect(computeAccess(named, config).principals.map((p) => [p.id, p.ownAccount])).toEqual([[foreign, true]]);
+  });
+
   it('a bucket policy naming one of our roles is a resource-policy reach of that role; an unconditioned Deny for it removes it', async () => {
     const granted = build([{ name: 'analytics' }], [{ ...images, resourcePolicy: bucketPolicy(roleArn('analytics')) }]);
     expect(await reaches(granted)).toEqual(['role:analytics -> s3:derm-images read resource-policy']);
