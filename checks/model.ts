@@ -300,6 +300,8 @@ export interface DataStore {
   kind: 's3' | 'dynamodb' | 'rds' | 'healthlake' | 'kms';
   name: string | null;
   arn?: string;
+  /** Live S3 buckets: the region the bucket is in (GetBucketLocation); other stores name theirs in the ARN. */
+  region?: string;
   tags: Record<string, string>;
   /** Value of the data-class tag when present. */
   dataClass?: string;

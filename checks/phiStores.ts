@@ -13,7 +13,7 @@ export interface PhiStoreRow {
   arn?: string;
   /** The AWS account: the store's ARN, else the account of the input. */
   account?: string;
-  /** The region of the store's ARN; absent for S3 buckets, whose ARN names none (their names are global). */
+  /** The region of the store's ARN, or the region a live S3 bucket is in (its ARN names none); absent for a declared bucket. */
   region?: string;
   dataClass: string;
   owner?: string;
@@ -39,7 +39,8 @@ export function phiStoreRows(inv: Inventory, ownerTag = 'owner'): PhiStoreRow[] 
     if (d.arn) row.arn = d.arn;
     const account = where.account ?? inv.accountId;
     if (account) row.account = account;
-    if (where.region) row.region = where.region;
+    const region = where.region ?? d.region;
+    if (region) row.region = region;
     const owner = d.tags[ownerTag];
     if (owner) row.owner = owner;
     if (d.origin.address) row.address = d.origin.address;

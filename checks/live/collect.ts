@@ -53,7 +53,7 @@ import {
 import { partitionOf } from './mapStores.js';
 import { silentProgress } from './progress.js';
 import { mapLimit, Recorder } from './recorder.js';
-import { buckets, regionalStores } from './stores.js';
+import { locateBuckets, regionalBuckets, regionalStores } from './stores.js';
 
 import type { LiveOptions } from './options.js';
 
@@ -223,18 +223,21 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
     const accountId = who.account ?? accountFromArns(details);
     const fileOf = (region: string) => `aws:${accountId ?? 'unknown'}/${region}`;
     const ctx: LiveContext = { file: fileOf(opts.region) };
-    const [s3, perRegion] = await Promise.all([
-      buckets(home.s3, rec, ctx, who.partition, concurrency),
+    // Buckets are listed once (names are global) and each is read in its own region's turn.
+    const located = locateBuckets(home.s3, rec, concurrency);
+    const [, perRegion] = await Promise.all([
+      located,
       mapLimit(regions, REGION_CONCURRENCY, async (region) => {
         const clients = region === opts.region ? home : createClients(opts, region, target.credentials);
         if (clients !== home) opened.push(clients);
         const rctx: LiveContext = { file: fileOf(region) };
-        const [secrets, stores, config] = await Promise.all([
+        const [secrets, stores, config, s3] = await Promise.all([
           rec.pages('secretsmanager', 'ListSecrets', () => paginateListSecrets({ client: clients.secrets, pageSize: 100 }, {}), region),
           regionalStores(clients, rec, rctx, accountId, who.partition, concurrency),
           regionalConfig(clients, rec, rctx, accountId, who.partition, concurrency),
+          located.then((l) => regionalBuckets(clients.s3, region, l, rec, rctx, who.partition, concurrency)),
         ]);
-        return { region, ctx: rctx, secrets: secrets.flatMap((p) => p.SecretList ?? []), stores, config };
+        return { region, ctx: rctx, secrets: secrets.flatMap((p) => p.SecretList ?? []), stores: [...s3, ...stores], config };
       }),
     ]);
     const iam = mapAuthorizationDetails(details, ctx, { maxSessionDuration: msd });
@@ -260,7 +263,7 @@ export async function collectLive(opts: LiveOptions, target: CollectTarget = {})
       const last = report && reported.has(u.name!) && !c.keysUnknown.has(u.name!) ? userLastUsed(byUser.get(u.id) ?? []) : undefined;
       if (last !== undefined) u.usage!.lastUsed = last;
     }
-    const dataStores: DataStore[] = [...s3];
+    const dataStores: DataStore[] = [];
     const plain: PlainCredential[] = [];
     const compute: Compute[] = [];
     for (const r of perRegion) {

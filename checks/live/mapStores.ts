@@ -20,8 +20,10 @@ export function partitionOf(arn: string | undefined): string {
   return /^arn:(aws[a-z-]*):/.exec(arn ?? '')?.[1] ?? 'aws';
 }
 
-export function mapBucket(name: string, tags: Tags, ctx: LiveContext, partition = 'aws'): DataStore {
-  return store('s3', name, `arn:${partition}:s3:::${name}`, tagsOf(tags), ctx);
+/** A bucket; its ARN names no region, so the region it is in (GetBucketLocation) is kept beside it. */
+export function mapBucket(name: string, tags: Tags, ctx: LiveContext, partition = 'aws', region?: string): DataStore {
+  const bucket = store('s3', name, `arn:${partition}:s3:::${name}`, tagsOf(tags), ctx);
+  return region ? { ...bucket, region } : bucket;
 }
 
 export function tableArn(partition: string, region: string, account: string, table: string): string {

@@ -2,7 +2,10 @@
  * Live data stores with their tags (the data-class tag marks PHI), read-only, for NHI-LP-008
  * and the PHI access map. Calls grow with stores only where AWS has no call that returns tags
  * with the listing:
- *   - S3 ListBuckets (once per account: bucket names are global) + GetBucketTagging per bucket
+ *   - S3 ListBuckets (once per account: bucket names are global) + GetBucketLocation per bucket;
+ *     then GetBucketTagging per bucket of a region read, with that region's client. A bucket is
+ *     attributed to its region and read by the run of that region only (one bucket is never read
+ *     twice across regions or per-region jobs; a bucket of a region not read is not listed)
  *   - DynamoDB ListTables + ListTagsOfResource per table (per region)
  *   - RDS DescribeDBInstances, DescribeDBClusters (tags included; per region)
  *   - HealthLake ListFHIRDatastores + ListTagsForResource per datastore (per region)
@@ -13,7 +16,7 @@
  *     rotation null (not judged); the policy text is read to compare and dropped.
  * Per-store calls run at most `concurrency` at once. A failure is a gap naming the store.
  */
-import { GetBucketTaggingCommand, paginateListBuckets, type S3Client } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, GetBucketTaggingCommand, paginateListBuckets, type S3Client } from '@aws-sdk/client-s3';
 import { ListTagsOfResourceCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
 import { ListTagsForResourceCommand, paginateListFHIRDatastores, type HealthLakeClient } from '@aws-sdk/client-healthlake';
@@ -40,7 +43,23 @@ const MAX_TAG_PAGES = 20;
 /** S3 answers NoSuchTagSet for a bucket without tags: no tags, not a gap. */
 const noTags = (e: unknown) => (e as { name?: string; Code?: string })?.name === 'NoSuchTagSet' || (e as { Code?: string })?.Code === 'NoSuchTagSet';
 
-export async function buckets(s3: S3Client, rec: Recorder, ctx: LiveContext, partition: string, concurrency: number): Promise<DataStore[]> {
+/** A bucket of the account and the region it is in. */
+export interface LocatedBucket {
+  name: string;
+  region: string;
+}
+
+/**
+ * The region of a bucket from its GetBucketLocation answer: none (null or empty) is us-east-1,
+ * the legacy `EU` is eu-west-1 (as S3 documents), anything else is the region's name.
+ */
+export function bucketRegion(constraint: string | null | undefined): string {
+  if (!constraint) return 'us-east-1';
+  return constraint === 'EU' ? 'eu-west-1' : constraint;
+}
+
+/** The account's buckets (listed once: names are global) with their regions; a bucket whose region cannot be read is a gap naming it. */
+export async function locateBuckets(s3: S3Client, rec: Recorder, concurrency: number): Promise<LocatedBucket[]> {
   const pages = await rec.pages('s3', 'ListBuckets', () => paginateListBuckets({ client: s3, pageSize: 1000 }, {}), undefined, true);
   const names = pages
     .flatMap((p) => p.Buckets ?? [])
@@ -49,17 +68,41 @@ export async function buckets(s3: S3Client, rec: Recorder, ctx: LiveContext, par
   const out = await rec.each(
     names,
     concurrency,
-    'bucket tags',
+    'bucket regions',
+    async (name): Promise<LocatedBucket | undefined> => ({
+      name,
+      region: bucketRegion((await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint),
+    }),
+    (name, e) => void rec.gap('s3', 'GetBucketLocation', e, { target: name }),
+  );
+  return out.filter(present);
+}
+
+/** The buckets of one region with their tags, read with that region's client. */
+export async function regionalBuckets(
+  s3: S3Client,
+  region: string,
+  located: readonly LocatedBucket[],
+  rec: Recorder,
+  ctx: LiveContext,
+  partition: string,
+  concurrency: number,
+): Promise<DataStore[]> {
+  const names = located.filter((b) => b.region === region).map((b) => b.name);
+  const out = await rec.each(
+    names,
+    concurrency,
+    `bucket tags (${region})`,
     async (name) => {
       try {
         const r = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
-        return mapBucket(name, r.TagSet, ctx, partition);
+        return mapBucket(name, r.TagSet, ctx, partition, region);
       } catch (e) {
-        if (noTags(e)) return mapBucket(name, [], ctx, partition);
+        if (noTags(e)) return mapBucket(name, [], ctx, partition, region);
         throw e;
       }
     },
-    (name, e) => void rec.gap('s3', 'GetBucketTagging', e, { target: name }),
+    (name, e) => void rec.gap('s3', 'GetBucketTagging', e, { region, target: name }),
   );
   return out.filter(present);
 }

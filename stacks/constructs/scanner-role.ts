@@ -35,6 +35,8 @@ const ACTIONS = {
   // Data stores and their data-class tags (NHI-LP-008 on live state).
   's3:ListAllMyBuckets': '*',
   's3:GetBucketTagging': 'bucket',
+  // The region of each bucket: a per-region run reads the buckets of its regions only.
+  's3:GetBucketLocation': 'bucket',
   'dynamodb:ListTables': '*',
   'dynamodb:ListTagsOfResource': 'table',
   'rds:DescribeDBInstances': 'db',

@@ -158,6 +158,8 @@ describe('read-only: the collector calls only the ScannerRole actions', () => {
         ).toBe(true);
       }
       for (const perElement of [
+        's3:GetBucketLocation',
+        's3:GetBucketTagging',
         'ecs:DescribeTaskDefinition',
         'ssm:GetParameters',
         'ec2:DescribeInstanceAttribute',

@@ -91,7 +91,7 @@ describe('check --org against a moto organization', () => {
       const phi = doc.phiStores!.filter((s) => s.account === account).map((s) => `${s.region ?? '-'} ${s.kind} ${s.name}`);
       expect(phi, account).toEqual(
         expect.arrayContaining([
-          `- s3 ${prefix}phi-lab-results`,
+          `${REGION} s3 ${prefix}phi-lab-results`,
           `${REGION} dynamodb ${prefix}patients`,
           `${REGION} kms ${prefix}phi-key`,
           ...(i === 0 ? [] : [`${SECOND_REGION} dynamodb ${prefix}patients-eu`]),
@@ -187,7 +187,7 @@ describe('check --org against a moto organization', () => {
     const shown = rows.map((r) => `${r.cells[0]} ${r.cells[1]} ${r.cells[2]} ${r.cells[3]} LP-008:${r.lp008}`);
     for (const [i, account] of org.accounts.entries()) {
       const prefix = i === 0 ? 'mgmt-' : `m${i - 1}-`;
-      expect(shown).toContain(`${account} global (S3) s3 ${prefix}phi-lab-results phi LP-008:1`);
+      expect(shown).toContain(`${account} ${REGION} s3 ${prefix}phi-lab-results phi LP-008:1`);
       expect(shown).toContain(`${account} ${REGION} dynamodb ${prefix}patients phi LP-008:1`);
       expect(shown).toContain(`${account} ${REGION} kms ${prefix}phi-key phi LP-008:0`);
       if (i > 0) expect(shown).toContain(`${account} ${SECOND_REGION} dynamodb ${prefix}patients-eu phi LP-008:0`);

@@ -2,11 +2,14 @@
  * `--all-regions` against moto: the regions come from the account (EC2 DescribeRegions, read
  * once), IAM is read once, Secrets Manager and the data stores in every enabled region; a region
  * that fails is a gap of that region (exit 3) and the others are reported; when the region list
- * itself cannot be read, the home region is read and the gap says so.
+ * itself cannot be read, the home region is read and the gap says so. S3 buckets are listed once
+ * and each is attributed to its region (GetBucketLocation): a run of some regions reads only their
+ * buckets, so per-region runs never read one bucket twice.
  */
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collectLive } from '../../checks/live/collect.js';
 import type { FindingsDocument } from '../../checks/findings.js';
@@ -31,6 +34,7 @@ let notOptedIn: string[];
 let inv: Inventory;
 const env = () => ({ ...process.env, AWS_REGION: REGION });
 const secretName = (region: string) => `regional/${region}/hl7-token`;
+const bucketName = (region: string) => `scans-${region}`;
 
 beforeAll(async () => {
   useTestCredentials();
@@ -39,7 +43,16 @@ beforeAll(async () => {
   for (const region of SEEDED) {
     const sm = new SecretsManagerClient({ region, endpoint: moto.url, credentials: TEST_CREDENTIALS });
     const ddb = new DynamoDBClient({ region, endpoint: moto.url, credentials: TEST_CREDENTIALS });
+    const s3 = new S3Client({ region, endpoint: moto.url, credentials: TEST_CREDENTIALS, forcePathStyle: true });
     try {
+      // us-east-1 is the bucket without a location constraint (GetBucketLocation answers none).
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: bucketName(region),
+          ...(region === REGION ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+        }),
+      );
+      await s3.send(new PutBucketTaggingCommand({ Bucket: bucketName(region), Tagging: { TagSet: [{ Key: 'data-class', Value: 'phi' }] } }));
       await sm.send(
         new CreateSecretCommand({ Name: secretName(region), SecretString: 'CANARY-REGIONS-91c2-not-printed', Tags: [{ Key: 'owner', Value: 'lab-team' }] }),
       );
@@ -55,6 +68,7 @@ beforeAll(async () => {
     } finally {
       sm.destroy();
       ddb.destroy();
+      s3.destroy();
     }
   }
   const ec2 = new EC2Client({ region: REGION, endpoint: moto.url, credentials: TEST_CREDENTIALS });
@@ -105,14 +119,41 @@ describe('--all-regions against moto', () => {
     expect(proxy.calls('DescribeRegions')).toBe(1);
     expect(proxy.calls('GetAccountAuthorizationDetails')).toBe(1);
     expect(proxy.calls('ListBuckets')).toBe(1);
+    // One location and one tag call per bucket, whatever the number of regions read.
+    expect(proxy.calls('GetBucketLocation')).toBe(SEEDED.length);
+    expect(proxy.calls('GetBucketTagging')).toBe(SEEDED.length);
     expect(proxy.calls('ListSecrets')).toBe(enabled.length);
     expect(proxy.calls('ListTables')).toBe(enabled.length);
     // Each seeded region's secret and table, with the region in its ARN.
     for (const r of SEEDED) {
       expect(inv.credentials.find((c) => c.name === secretName(r))?.arn, r).toMatch(new RegExp(`^arn:aws:secretsmanager:${r}:${ACCOUNT}:secret:`));
       expect(inv.dataStores.find((d) => d.name === `patients-${r}`)?.arn, r).toBe(`arn:aws:dynamodb:${r}:${ACCOUNT}:table/patients-${r}`);
+      // Each bucket once, in its region (read in that region's turn: its input file).
+      const buckets = inv.dataStores.filter((d) => d.name === bucketName(r));
+      expect(buckets, r).toHaveLength(1);
+      expect(buckets[0], r).toMatchObject({ region: r, tags: { 'data-class': 'phi' }, origin: { file: `aws:${ACCOUNT}/${r}` } });
     }
+    expect(check('inventory', inv)).toBeNull();
   });
+
+  it('a run of some regions reads the buckets of those regions only: per-region runs read each bucket once', async () => {
+    const seen: string[] = [];
+    for (const regions of [[REGION], ['eu-west-1', 'ap-southeast-2']]) {
+      const before = proxy.calls('GetBucketTagging');
+      const part = await collectLive({ region: regions[0]!, regions, endpoint: proxy.url });
+      expect(part.gaps).toEqual([]);
+      const buckets = part.dataStores.filter((d) => d.kind === 's3');
+      expect(buckets.map((d) => `${d.name} ${d.region}`).sort(), regions.join()).toEqual(regions.map((x) => `${bucketName(x)} ${x}`).sort());
+      expect(proxy.calls('GetBucketTagging') - before, regions.join()).toBe(regions.length);
+      seen.push(...buckets.map((d) => d.name!));
+    }
+    expect(seen.sort()).toEqual(SEEDED.map(bucketName).sort());
+    // The PHI stores rows of a bucket name its region.
+    const r = await runCli(['check', '--live', 'aws', '--region', 'eu-west-1', '--endpoint', moto.url, '--format', 'json', '--fail-on', 'none'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as FindingsDocument;
+    expect(doc.phiStores!.filter((s) => s.kind === 's3').map((s) => `${s.name} ${s.region}`)).toEqual([`${bucketName('eu-west-1')} eu-west-1`]);
+  }, 240_000);
 
   it('a region that fails is a gap of that region (exit 3); the other regions are reported', async () => {
     fewerRegions();
@@ -134,7 +175,7 @@ describe('--all-regions against moto', () => {
       .sort();
     expect(rot).toEqual([secretName('eu-west-1'), secretName(REGION)].sort());
     // The failed region's data stores were still read.
-    expect(doc.phiStores!.map((s) => s.region).sort()).toEqual([...SEEDED].sort());
+    expect(doc.phiStores!.map((s) => `${s.kind} ${s.region}`).sort()).toEqual(SEEDED.flatMap((x) => [`dynamodb ${x}`, `s3 ${x}`]).sort());
     expect(r.stdout).not.toContain('CANARY');
   }, 240_000);
 

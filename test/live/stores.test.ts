@@ -63,12 +63,15 @@ describe('live data stores', () => {
       origin: { source: 'live' },
     });
     expect(inv.dataStores.find((d) => d.kind === 'kms')!.arn).toBe(stores.keyArn);
+    // A bucket's ARN names no region: the one it is in (GetBucketLocation) is beside it.
+    expect(inv.dataStores.filter((d) => d.kind === 's3').map((d) => d.region)).toEqual([REGION, REGION]);
     expect(inv.dataStores.find((d) => d.name === 'ehr-db')!.arn).toBe(`arn:aws:rds:${REGION}:123456789012:db:ehr-db`);
     expect(JSON.stringify(inv)).not.toContain(CANARY);
   });
 
   it('calls grow with stores only for tags: one listing per service, one tag call per bucket, table and customer key', () => {
     expect(proxy.calls('ListBuckets')).toBe(1);
+    expect(proxy.calls('GetBucketLocation')).toBe(2);
     expect(proxy.calls('GetBucketTagging')).toBe(2);
     expect(proxy.calls('ListTables')).toBe(1);
     expect(proxy.calls('ListTagsOfResource')).toBe(1);

@@ -150,7 +150,7 @@ describe('ScannerRole', () => {
     const scoped = statements.filter((s) => s !== star);
     // Bucket ARNs have no account field; every other scoped resource names the scanned account.
     for (const s of scoped) for (const r of s.resources) expect(r === 'arn:aws:s3:::*' ? `:${ACCOUNT}:` : r).toContain(`:${ACCOUNT}:`);
-    expect(scoped.find((s) => s.resources.includes('arn:aws:s3:::*'))!.actions).toEqual(['s3:GetBucketTagging']);
+    expect(scoped.find((s) => s.resources.includes('arn:aws:s3:::*'))!.actions).toEqual(['s3:GetBucketTagging', 's3:GetBucketLocation']);
     expect(scoped.find((s) => s.resources.includes(`arn:aws:kms:*:${ACCOUNT}:key/*`))!.actions).toEqual([
       'kms:ListResourceTags',
       'kms:GetKeyRotationStatus',
