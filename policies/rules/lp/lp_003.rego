@@ -45,47 +45,125 @@ write_level(level) if {
 
 shown := 5
 
+# What a policy grants on every resource is the same for each of its holders; only the Deny
+# statements that take actions back depend on the holder. So the candidates and their summary are
+# computed once per policy (rules, memoized), and a holder whom an unconditioned Deny on "*"
+# reaches (usually none) filters them. At 10k resources this rule's intermediate values in the
+# WASM module went from 142 to 36 MB: per holder, every NotAction statement had counted and
+# labelled its some 450 services again, and every action had built the holder's Deny scope again.
 findings contains lib.finding(policy.id, holder, msg) if {
-	some policy in lib.policies
+	some i, policy in lib.policies
+	count(candidate_writes[i]) + count(candidate_services[i]) > 0
 	some holder in iam.holders(policy.id)
-	actions := writes_on_every_resource(policy, holder)
-	whole := whole_service_writes(policy, holder)
-	total := count(actions) + sum([n | some [_, n] in whole])
+	[total, names] := holder_summary(i, every_resource_denies(policy, holder))
 	total > 0
-	names := array.concat(sort(actions), sort([whole_label(svc, n) | some [svc, n] in whole]))
 	msg := sprintf(
 		"policy %s allows %d write or permissions-management action(s) on Resource \"*\": %s%s",
 		[lib.label(policy), total, concat(", ", array.slice(names, 0, shown)), lib.and_more(count(names), shown)],
 	)
 }
 
-writes_on_every_resource(policy, holder) := {e.action |
+# The catalog's write actions the policy's Allow statements grant on every resource, by the
+# policy's index in lib.policies.
+candidate_writes[i] := {e.action |
 	some stmt in lib.allow_statements(policy)
+	wides := service_wildcards(stmt)
 	some e in iam.granted_actions(stmt)
 	write_level(e.accessLevel)
 	not e.wildcardOnly
 	iam.every_resource_for(stmt, e)
-	not service_wide(stmt, e.action)
-	not iam.denied(policy, holder, lower(e.action), "*")
+	not service_wide(wides, e.action)
+} if {
+	some i, policy in lib.policies
 }
+
+# [service, number of its write actions that take a resource] for the services NotAction grants
+# whole on every resource, by the policy's index in lib.policies.
+candidate_services[i] := {pair |
+	some stmt in lib.allow_statements(policy)
+	some pair in whole_write_counts(stmt)
+} if {
+	some i, policy in lib.policies
+}
+
+# The same for one statement. A statement on Resource "*" whose grants are a shared entry of the
+# compact input (input.grants, checks/engine/compactInput.ts) takes that entry's counts, computed
+# once per entry instead of once per statement (some 450 services each).
+whole_write_counts(stmt) := shared_write_counts[stmt.notActionGrantsRef] if {
+	iam.every_resource(stmt)
+	not "notActionGrants" in object.keys(stmt)
+} else := {[g.service, n] |
+	some g in iam.whole_services(stmt)
+	iam.every_resource_of_service(stmt, g.service)
+	n := write_count(g)
+	n > 0
+}
+
+shared_write_counts[ref] := {[g.service, n] |
+	some g in grants
+	g.all
+	n := write_count(g)
+	n > 0
+} if {
+	some ref, grants in object.get(input, "grants", {})
+}
+
+# The number of a whole service's write actions that take a resource.
+write_count(g) := sum([c | some level, c in object.get(g, "resourceLevels", {}); write_level(level)])
+
+# The statement's service-wide wildcards (s3:*) on every resource of their service.
+service_wildcards(stmt) := [a |
+	some a in object.get(stmt, "actions", [])
+	data.nhi.rules.lp_002.service_wildcard(lower(a))
+	iam.every_resource_of_service(stmt, iam.service_of(a))
+]
 
 # Actions granted through a service-wide wildcard (s3:*) on every resource are NHI-LP-002's
 # finding, which names this rule: one finding per statement.
-service_wide(stmt, action) if {
-	some a in object.get(stmt, "actions", [])
-	data.nhi.rules.lp_002.service_wildcard(lower(a))
+service_wide(wides, action) if {
+	some a in wides
 	iam.matches(a, action)
-	iam.every_resource_of_service(stmt, iam.service_of(a))
 }
 
-# [service, number of its write actions that take a resource] for the services NotAction grants whole.
-whole_service_writes(policy, holder) := {[g.service, n] |
-	some stmt in lib.allow_statements(policy)
-	some g in iam.whole_services(stmt)
-	iam.every_resource_of_service(stmt, g.service)
-	not iam.denied(policy, holder, concat(":", [g.service, "*"]), "*")
-	n := sum([c | some level, c in object.get(g, "resourceLevels", {}); write_level(level)])
-	n > 0
+# The unconditioned Deny statements reaching holder with policy that cover Resource "*"
+# (iam.denied with resource "*").
+every_resource_denies(policy, holder) := [s |
+	some s in iam.plain_denies(iam.scope(policy, holder))
+	iam.deny_covers_resource(s, "*")
+]
+
+# [number of actions, their names] of what the policy at index i grants a holder whom denies reach.
+holder_summary(i, denies) := candidate_summary[i] if {
+	count(denies) == 0
+} else := summary(
+	{a | some a in candidate_writes[i]; not denied_by(denies, lower(a))},
+	{[svc, n] | some [svc, n] in candidate_services[i]; not denied_by(denies, concat(":", [svc, "*"]))},
+)
+
+# The summary of the policy's candidates, computed once for every holder no Deny reaches.
+candidate_summary[i] := summary(actions, candidate_services[i]) if {
+	some i, actions in candidate_writes
+}
+
+summary(actions, whole) := [
+	count(actions) + sum([n | some [_, n] in whole]),
+	array.concat(sort(actions), sort([label_of(pair) | some pair in whole])),
+]
+
+# The label of a [service, count] pair; those of the shared entries are made once (format_int
+# allocates in the WASM module, and every NotAction statement on "*" names some 450 services).
+label_of(pair) := label if {
+	label := shared_labels[pair]
+} else := whole_label(pair[0], pair[1])
+
+shared_labels := {pair: whole_label(pair[0], pair[1]) |
+	some pairs in shared_write_counts
+	some pair in pairs
+}
+
+denied_by(denies, action) if {
+	some s in denies
+	iam.covers_action(s, action)
 }
 
 # "s3:* (12)": concat and format_int run inside the WASM module, sprintf is a call out to

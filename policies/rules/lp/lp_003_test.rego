@@ -102,3 +102,34 @@ test_write_levels if {
 	not lp_003.write_level("Permissions management extra")
 	not lp_003.write_level("Permissions management,Write")
 }
+
+# Holders of one policy are judged each with the Deny statements that reach them: the candidates
+# are shared, the Deny is not.
+test_each_holder_keeps_what_no_deny_of_its_own_takes if {
+	p := fx.policy("writer", [expanded(["s3:put*", "s3:createbucket"], [put_object, create_bucket])], {})
+	guard := fx.policy("guard", [fx.deny(["s3:PutObject"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": p.id}]})
+	guarded := fx.role("guarded", {"policies": [{"policy": p.id}, {"policy": guard.id}]})
+	{[f.identity, f.message] | some f in run([p, guard], [app, guarded])} == {
+		["role:app", "policy writer allows 2 write or permissions-management action(s) on Resource \"*\": s3:CreateBucket, s3:PutObject"],
+		["role:guarded", "policy writer allows 1 write or permissions-management action(s) on Resource \"*\": s3:CreateBucket"],
+	}
+}
+
+# The pack's compact input (checks/engine/compactInput.ts) names a shared grants entry instead of
+# repeating it per statement: the same findings, and a Deny of a whole service still applies.
+test_not_action_grants_by_reference_count_as_inline_grants if {
+	grants := [fx.whole("s3"), fx.whole("ec2"), {"service": "iam", "all": false, "actions": [attach_role_policy, tag_role]}]
+	inline := fx.allow_not(["iam:Tag*", "kms:*"], ["*"], grants)
+	by_ref := object.union(object.remove(inline, ["notActionGrants"]), {"notActionGrantsRef": "0"})
+	guard := fx.policy("guard", [fx.deny(["ec2:*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": "policy:most"}]})
+	guarded := fx.role("guarded", {"policies": [{"policy": "policy:most"}, {"policy": guard.id}]})
+	want := {
+		["role:app", "policy most allows 11 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy, ec2:* (5), s3:* (5)"],
+		["role:guarded", "policy most allows 6 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy, s3:* (5)"],
+	}
+	{[f.identity, f.message] | some f in run([fx.policy("most", [inline], {}), guard], [app, guarded])} == want
+	compact := object.union(fx.input_of("synth", {"identities": [app, guarded], "policies": [fx.policy("most", [by_ref], {}), guard]}), {"grants": {"0": grants}})
+	{[f.identity, f.message] | some f in lp_003.findings with input as compact} == want
+}
