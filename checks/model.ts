@@ -516,13 +516,27 @@ export interface AccessMapData {
 }
 
 /**
- * What the rules judge (Inventory.access), kept small for the policy input: per store, who
- * reaches it (indexes into principalIds); the paths only of reaches through a role chain or a
- * resource policy (the direct ones are judged by NHI-LP-008 from the policies themselves).
+ * What the rules judge (Inventory.access), bounded for the policy input (checks/access/facts.ts):
+ * per store, how many principals reach it and a handful of them, never the whole list (a
+ * `Resource "*"` grant reaches every store: the full map grows with identities x stores and is
+ * the `access` command's, computed from the same Inventory). The paths only of reaches of phi
+ * stores through a role chain or a resource policy (the direct ones are judged by NHI-LP-008 from
+ * the policies themselves).
  */
 export interface AccessFacts {
-  stores: Array<AccessStore & { reachedBy: number[] }>;
-  /** Identity ids and AccessPrincipal ids of every principal that reaches a store. */
+  stores: Array<
+    AccessStore & {
+      /** How many distinct principals reach the store (directly, through a role chain or a resource policy). */
+      reachCount: number;
+      /** True when a resource policy admits anyone (`*`). */
+      reachedByAnyone: boolean;
+      /** The first principals by label (at most ACCESS_SHOWN, indexes into principalIds): the names a message shows. */
+      shown: number[];
+      /** Principals reaching it that carry a live usage record (indexes into principalIds): the ones that can be dormant. */
+      reachedByUsed: number[];
+    }
+  >;
+  /** Identity ids and AccessPrincipal ids named by the stores' shown and reachedByUsed. */
   principalIds: string[];
   principals: AccessPrincipal[];
   indirect: AccessReach[];

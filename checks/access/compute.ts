@@ -25,19 +25,7 @@
  */
 import type { PolicyConfig } from '../engine/policyData.js';
 import { isOwnAccount } from '../loaders/ownAccount.js';
-import type {
-  AccessFacts,
-  AccessMapData,
-  AccessLevel,
-  AccessPrincipal,
-  AccessReach,
-  AccessStep,
-  AccessVia,
-  Identity,
-  Inventory,
-  Policy,
-  Statement,
-} from '../model.js';
+import type { AccessMapData, AccessLevel, AccessPrincipal, AccessReach, AccessStep, AccessVia, Identity, Inventory, Policy, Statement } from '../model.js';
 import { coversAction, grantedActions, stronger, writtenFor } from './levels.js';
 import { IdentityIndex, mappedIdentities, type Named } from './principals.js';
 import { StoreIndex, type StoreInfo } from './stores.js';
@@ -598,28 +586,5 @@ export function accessMapOf(inv: Inventory): AccessMapData | undefined {
 }
 
 const maps = new WeakMap<Inventory, AccessMapData>();
-
-/** The facts the rules judge (Inventory.access): who reaches each store, and the indirect reaches with their paths. */
-export function accessFacts(map: AccessMapData): AccessFacts {
-  const principalIds: string[] = [];
-  const index = new Map<string, number>();
-  const reachedBy = new Map<string, Set<number>>();
-  for (const r of map.reaches) {
-    let i = index.get(r.principal);
-    if (i === undefined) {
-      i = principalIds.push(r.principal) - 1;
-      index.set(r.principal, i);
-    }
-    let set = reachedBy.get(r.store);
-    if (!set) reachedBy.set(r.store, (set = new Set()));
-    set.add(i);
-  }
-  return {
-    stores: map.stores.map((s) => ({ ...s, reachedBy: [...(reachedBy.get(s.id) ?? [])] })),
-    principalIds,
-    principals: map.principals,
-    indirect: map.reaches.filter((r) => r.via !== 'identity-policy'),
-  };
-}
 
 export type { AccessVia };

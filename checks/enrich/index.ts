@@ -11,7 +11,8 @@ import { notActionGrants, notResourceExcludes } from './complement.js';
 import { expiryOf } from './expiry.js';
 import { enrichUsage } from './usage.js';
 import { addResourceTargets } from './targets.js';
-import { accessFacts, computeAccess } from '../access/compute.js';
+import { computeAccess } from '../access/compute.js';
+import { accessFacts } from '../access/facts.js';
 
 export interface EnrichOptions {
   config: PolicyConfig;
@@ -54,7 +55,7 @@ export async function enrich(inv: Inventory, opts: EnrichOptions): Promise<Inven
 
 /** The access map of an Inventory whose facts are enriched (Inventory.access): its own stage in bench/. */
 export function withAccess(inv: Inventory, opts: EnrichOptions): Inventory {
-  inv.access = accessFacts(computeAccess(inv, opts.config));
+  inv.access = accessFacts(computeAccess(inv, opts.config), inv);
   return inv;
 }
 

@@ -1,10 +1,14 @@
 # METADATA
 # title: Access-map helpers shared by NHI-LP-010 and NHI-LP-011
 # description: |
-#   The facts are computed in TypeScript (checks/access/): inventory.access holds the stores of
-#   data-class phi and pii, who reaches each (reachedBy indexes principalIds), the principals
-#   outside the Inventory named by trust or resource policies, and the indirect reaches (through
-#   a role chain or a resource policy) with their paths. A drift input is judged on its live side.
+#   The facts are computed in TypeScript (checks/access/facts.ts): inventory.access holds the
+#   stores of data-class phi and pii, each with how many principals reach it (reachCount),
+#   whether anyone does (reachedByAnyone), the first of them by label (shown) and those with a
+#   live usage record (reachedByUsed), both indexing principalIds; the principals outside the
+#   Inventory named by trust or resource policies; and the indirect reaches of phi stores
+#   (through a role chain or a resource policy) with their paths. The whole list of who reaches
+#   each store is not in the input (it grows with identities x stores). A drift input is judged
+#   on its live side.
 package nhi.lib.access
 
 import data.nhi.lib
@@ -23,8 +27,10 @@ store_by_id := {s.id: s | some s in facts.stores}
 
 phi_stores := [s | some s in facts.stores; s.dataClass == "phi"]
 
-# Principal ids reaching a store.
-reached_by(store) := [facts.principalIds[i] | some i in store.reachedBy]
+# The principals a message names for a store (the first by label), and those that can be dormant.
+shown_of(store) := [facts.principalIds[i] | some i in store.shown]
+
+used_of(store) := [facts.principalIds[i] | some i in store.reachedByUsed]
 
 # "role analytics", "role arn:aws:iam::444455556666:role/x (outside this input)", "every principal of account 444455556666", "anyone".
 label(pid) := concat(" ", [i.kind, lib.label(i)]) if {
@@ -48,8 +54,8 @@ label(pid) := pid if {
 	not principal_by_id[pid]
 }
 
-# The label of every principal that reaches a store, computed once per evaluation (a function is
-# evaluated on every call: NHI-LP-011 labels each store's principals, thousands of calls at scale).
+# The label of every principal the stores name, computed once per evaluation (a function is
+# evaluated on every call).
 labels := {pid: label(pid) | some pid in facts.principalIds}
 
 store_label(sid) := sprintf("%s %s", [s.kind, lib.label(s)]) if s := store_by_id[sid]
@@ -74,7 +80,7 @@ dormant(pid) if dormant_days(pid)
 
 dormant(pid) if never_used(pid)
 
-# The dormant principals among those that reach a store, once per evaluation (NHI-LP-011 asks per store).
+# The dormant principals among those with a usage record that reach a store, once per evaluation (NHI-LP-011 asks per store).
 dormant_ids := {pid | some pid in facts.principalIds; dormant(pid)}
 
 dormant_note(pid) := sprintf(" (dormant: last used %d days ago)", [dormant_days(pid)]) if dormant_days(pid)

@@ -9,9 +9,9 @@ analytics := fx.role("analytics", {"governance": governed("internal")})
 
 reader := fx.role("derm-reader", {"governance": governed("phi")})
 
-images := {"id": "s3:derm-images", "kind": "s3", "name": "derm-images", "dataClass": "phi", "reachedBy": [0, 1]}
+images := {"id": "s3:derm-images", "kind": "s3", "name": "derm-images", "dataClass": "phi", "reachCount": 2, "reachedByAnyone": false, "shown": [0, 1], "reachedByUsed": []}
 
-exports := {"id": "s3:exports", "kind": "s3", "name": "exports", "dataClass": "pii", "reachedBy": [0, 1]}
+exports := {"id": "s3:exports", "kind": "s3", "name": "exports", "dataClass": "pii", "reachCount": 2, "reachedByAnyone": false, "shown": [0, 1], "reachedByUsed": []}
 
 assume := {"kind": "assume", "from": "role:analytics", "to": "role:derm-reader", "policy": "policy:assume", "statement": 0, "resourceStatement": 0}
 

@@ -32,16 +32,17 @@ limit_text(s) := sprintf("its max-reach tag (%d)", [limit(s)]) if iam.digits(obj
 
 limit_text(s) := sprintf("the default (%d)", [limit(s)]) if not iam.digits(object.get(s, "maxReach", ""), 1, 6)
 
+# The facts name the first `shown` principals by label (checks/access/facts.ts ACCESS_SHOWN).
 shown := 8
 
-exceeds(s, ids) if count(ids) > limit(s)
+exceeds(s) if s.reachCount > limit(s)
 
-exceeds(_, ids) if "*" in ids
+exceeds(s) if s.reachedByAnyone
 
-names(ids) := concat(", ", array.slice(sorted, 0, shown)) if {
-	# p is bound by `some p in ids`: labels[p] is a lookup, not an iteration.
+names(s) := concat(", ", array.slice(sorted, 0, shown)) if {
+	# p is bound by `some p in ...`: labels[p] is a lookup, not an iteration.
 	# regal ignore:prefer-some-in-iteration
-	sorted := sort([access.labels[p] | some p in ids])
+	sorted := sort([access.labels[p] | some p in access.shown_of(s)])
 }
 
 any_dormant(ids) if {
@@ -58,15 +59,14 @@ dormant_text(ids) := sprintf("; dormant but still reaching it: %s", [concat(", "
 	count(notes) > 0
 }
 
-how_many(s, ids) := sprintf("by anyone (a resource policy admits every principal), %d principals in all, at most %s allowed", [count(ids), limit_text(s)]) if "*" in ids
+how_many(s) := sprintf("by anyone (a resource policy admits every principal), %d principals in all, at most %s allowed", [s.reachCount, limit_text(s)]) if s.reachedByAnyone
 
-how_many(s, ids) := sprintf("by %d principals, more than %s", [count(ids), limit_text(s)]) if not "*" in ids
+how_many(s) := sprintf("by %d principals, more than %s", [s.reachCount, limit_text(s)]) if not s.reachedByAnyone
 
 findings contains lib.finding(s.id, null, msg) if {
 	some s in access.phi_stores
-	ids := access.reached_by(s)
-	exceeds(s, ids)
+	exceeds(s)
 	msg := sprintf("%s (data-class phi) is reachable %s: %s%s%s", [
-		access.store_label(s.id), how_many(s, ids), names(ids), lib.and_more(count(ids), shown), dormant_text(ids),
+		access.store_label(s.id), how_many(s), names(s), lib.and_more(s.reachCount, count(s.shown)), dormant_text(access.used_of(s)),
 	])
 }

@@ -9,7 +9,17 @@ roles := [fx.role(n, {}) | some n in names]
 
 ids := [sprintf("role:%s", [n]) | some n in names]
 
-store(reached, tags) := object.union({"id": "s3:records", "kind": "s3", "name": "records", "dataClass": "phi", "reachedBy": reached}, tags)
+# A store reached by the principals at indexes `reached` of the test's principalIds (index 6 is
+# "*" where a test adds it); as checks/access/facts.ts writes it, the first eight are shown and
+# every one may carry a usage record.
+store(reached, tags) := object.union(
+	{
+		"id": "s3:records", "kind": "s3", "name": "records", "dataClass": "phi",
+		"reachCount": count(reached), "reachedByAnyone": 6 in reached,
+		"shown": array.slice(reached, 0, 8), "reachedByUsed": reached,
+	},
+	tags,
+)
 
 run(stores, principal_ids, principals, identities) := fs if {
 	fs := lp_011.findings with input as fx.input_of("plan", {
@@ -65,4 +75,19 @@ test_dormant_identities_are_named if {
 	fs := run([store([0, 1, 2, 3, 4, 5], {})], ids, [], array.concat(array.slice(roles, 0, 5), [sleepy]))
 	some f in fs
 	endswith(f.message, "; dormant but still reaching it: role f (dormant: never used in 400 days)")
+}
+
+# The facts carry the count, not the list: the message names the shown principals and counts the rest.
+test_the_count_beyond_the_shown_principals_is_reported if {
+	s := object.union(store([0, 1, 2], {}), {"reachCount": 4000})
+	fs := run([s], ids, [], roles)
+	fs == {{
+		"resource": "s3:records", "identity": null,
+		"message": "s3 records (data-class phi) is reachable by 4000 principals, more than the default (5): role a, role b, role c and 3997 more",
+	}}
+}
+
+test_shown_principals_within_the_count_limit_are_compliant if {
+	s := object.union(store([0, 1, 2, 3, 4, 5], {}), {"reachCount": 5})
+	count(run([s], ids, [], roles)) == 0
 }
