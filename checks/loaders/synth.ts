@@ -76,6 +76,7 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
   if (!isObject(doc)) throw new UserError('must be a JSON object (a cdktf stack)', { file, jsonPath: '$' });
   const records: ResourceRecord[] = [];
   const regions = providerRegions(doc);
+  const resolveSource = sourceResolver(file);
   for (const mode of ['resource', 'data'] as const) {
     const block = doc[mode];
     if (block === undefined) continue;
@@ -122,7 +123,7 @@ function stackRecords(stack: StackEntry, doc: unknown): ResourceRecord[] {
             address,
             stack: stack.name,
             ...(typeof own(meta, 'path') === 'string' ? { constructPath: meta.path as string } : {}),
-            ...declaredAt(isObject(cdktf) ? own(cdktf, 'source') : undefined, file),
+            ...declaredAt(isObject(cdktf) ? own(cdktf, 'source') : undefined, resolveSource),
           },
         });
       }
@@ -137,15 +138,49 @@ const hasInterpolation = (s: string): boolean => s.includes('${') && s.replace(/
 /**
  * Where the app declares a resource: `"//": {"source": {"file", "line"}}`, written by the stacks'
  * SourceLocationAspect (stacks/constructs/source-location.ts) from the construct's call site.
- * A relative file is taken relative to the app folder (the synth folder's parent); anything else
+ * The app records the file relative to its project root (the folder of its cdktf.json), so the
+ * synthesized output does not depend on the machine; it is resolved here against the project
+ * root of the synth folder (the nearest cdktf.json above it), else the app folder it was
+ * written into (the synth folder's parent), else the current folder's project: the first where
+ * the file exists (sourceRoots). An absolute file (older output) is taken as it is; anything else
  * than a path and a line number is ignored (the stack JSON stays the location).
  */
-function declaredAt(v: unknown, stackFile: string): { sourceFile?: string; line?: number } {
+function declaredAt(v: unknown, resolve: (file: string) => string): { sourceFile?: string; line?: number } {
   if (!isObject(v) || typeof v.file !== 'string' || v.file === '' || v.file.length > 4096 || v.file.includes('\0')) return {};
   const line = v.line;
   if (typeof line !== 'number' || !Number.isSafeInteger(line) || line < 1) return {};
-  const sourceFile = path.isAbsolute(v.file) ? path.normalize(v.file) : path.resolve(path.dirname(stackFile), '..', '..', '..', v.file);
-  return { sourceFile, line };
+  return { sourceFile: path.isAbsolute(v.file) ? path.normalize(v.file) : resolve(v.file), line };
+}
+
+/** Resolves the relative source files of one stack file (each looked up once). */
+function sourceResolver(stackFile: string): (file: string) => string {
+  let roots: string[] | undefined;
+  const seen = new Map<string, string>();
+  return (file) => {
+    let hit = seen.get(file);
+    if (hit === undefined) {
+      roots ??= sourceRoots(stackFile);
+      const candidates = roots.map((r) => path.resolve(r, file));
+      hit = candidates.find((f) => existsSync(f)) ?? candidates[0]!;
+      seen.set(file, hit);
+    }
+    return hit;
+  };
+}
+
+/** The folder of the nearest cdktf.json at or above `dir`, if any. */
+function cdktfProjectOf(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'cdktf.json'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Where relative source files of a stack are looked up, in order (declaredAt). */
+function sourceRoots(stackFile: string): string[] {
+  const app = path.resolve(path.dirname(stackFile), '..', '..', '..');
+  const roots = [cdktfProjectOf(path.dirname(stackFile)), app, cdktfProjectOf(process.cwd()), process.cwd()];
+  return [...new Set(roots.filter((r): r is string => r !== undefined))];
 }
 
 const PLAIN_CONFIG_SET = new Set<string>(PLAIN_CONFIG_TYPES);

@@ -9,7 +9,13 @@
  * The frame taken is the first one in a file outside `stacks/constructs/` (the library), so a
  * construct made inside another construct is located where the outermost one is declared. A
  * resource made directly in a stack file is recorded with `located(new S3Bucket(...))`.
+ *
+ * The file is written relative to the project root (the folder of the nearest `cdktf.json` above
+ * the declaring file), with `/` separators, so the synthesized output is the same on every
+ * machine; the checker resolves it against the project root again (checks/loaders/synth.ts).
+ * A file under no cdktf.json stays absolute.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TerraformResource } from 'cdktf';
@@ -81,11 +87,31 @@ export function sourceLocationOf(construct: IConstruct): SourceLocation | undefi
   return undefined;
 }
 
+/** The folder of the nearest cdktf.json at or above `dir`, if any. */
+export function projectRootOf(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'cdktf.json'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** The declaring file as recorded: relative to the project root with `/` separators, else absolute. */
+export function recordedFile(file: string, roots = new Map<string, string | undefined>()): string {
+  const dir = path.dirname(file);
+  if (!roots.has(dir)) roots.set(dir, projectRootOf(dir));
+  const root = roots.get(dir);
+  if (root === undefined) return file;
+  const rel = path.relative(root, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
 /** Writes the recorded location into each terraform resource under a located construct. */
 export class SourceLocationAspect implements IAspect {
+  private readonly roots = new Map<string, string | undefined>();
+
   visit(node: IConstruct): void {
     if (!TerraformResource.isTerraformResource(node)) return;
     const loc = sourceLocationOf(node);
-    if (loc) node.addOverride('//.source', { file: loc.file, line: loc.line });
+    if (loc) node.addOverride('//.source', { file: recordedFile(loc.file, this.roots), line: loc.line });
   }
 }

@@ -5,7 +5,7 @@
  * cdk.tf.json only when nothing better is known. The expected line is read from the stack file:
  * the line of the `(this, '<id>'` call of the construct path's first element.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -63,6 +63,56 @@ beforeAll(async () => {
     out[format] = r.stdout;
   }
 }, 120_000);
+
+describe('the synthesized output', () => {
+  it('records each source file relative to the project root (cdktf.json), never a path of this machine (in the resources metadata)', () => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    let located = 0;
+    for (const s of Object.values(manifest.stacks)) {
+      const doc = JSON.parse(readFileSync(path.join(dir, s.synthesizedStackPath), 'utf8')) as {
+        resource?: Record<string, Record<string, { '//'?: { source?: { file: string; line: number } } }>>;
+      };
+      for (const byName of Object.values(doc.resource ?? {}))
+        for (const r of Object.values(byName)) {
+          // (cdktf's default local backend path is absolute too: not a source location.)
+          expect(JSON.stringify(r['//'] ?? {})).not.toContain(process.cwd());
+          const src = r['//']?.source;
+          if (!src) continue;
+          located++;
+          expect(src.file).toMatch(/^stacks\/[a-z0-9-]+\.ts$/);
+          expect(readFileSync(src.file, 'utf8').split('\n').length).toBeGreaterThanOrEqual(src.line);
+        }
+    }
+    expect(located).toBeGreaterThan(20);
+  });
+
+  it('is resolved against the project of the synth folder first: a copy inside another project points at its files', async () => {
+    // Another checkout (cdktf.json and the stack file) that holds the synth folder; run from here.
+    const other = mkdtempSync(path.join(os.tmpdir(), 'nhi-other-project-'));
+    writeFileSync(path.join(other, 'cdktf.json'), '{}');
+    mkdirSync(path.join(other, 'stacks'));
+    copyFileSync('stacks/legacy-hl7.ts', path.join(other, 'stacks', 'legacy-hl7.ts'));
+    cpSync(dir, path.join(other, 'cdktf.out'), { recursive: true });
+    const r = await runCli([
+      'check',
+      '--synth',
+      path.join(other, 'cdktf.out'),
+      '--stack',
+      'legacy-hl7',
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+      '--now',
+      '2026-11-22T00:00:00Z',
+      '--source-root',
+      other,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const admin = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.find((f) => f.ruleId === 'NHI-LP-001')!;
+    expect({ file: admin.resource.file, line: admin.resource.line }).toEqual(declared('legacy-hl7', 'InterfaceEngineRole'));
+  });
+});
 
 describe('synth findings on the bundled stacks', () => {
   it('carry the stacks/*.ts file and line of the construct, never cdk.tf.json', () => {
