@@ -16,8 +16,11 @@ import type { Gap, Inventory, Origin, SourceKind, Statement } from './model.js';
 import type { ResolvedSelection, SelectionRecord } from './selection.js';
 import { WaiverIndex, type WaiverFact } from './waivers.js';
 
-/** 1.1.0: findings carry a fingerprint and, against a baseline, a baseline state; the document its baseline. 1.2.0: `access` is compact (principals by index). */
-export const FINDINGS_SCHEMA_VERSION = '1.2.0';
+/**
+ * 1.1.0: findings carry a fingerprint and, against a baseline, a baseline state; the document its baseline. 1.2.0: `access` is compact (principals by index).
+ * 1.3.0: NHI-LP-008 findings name their phi stores by id (`stores`, `storeKinds`).
+ */
+export const FINDINGS_SCHEMA_VERSION = '1.3.0';
 export const TOOL = { name: 'nhi-guard', version: '0.1.0' } as const;
 
 export interface FindingResource {
@@ -68,6 +71,13 @@ export interface Finding {
    * statement (or policy) a drift finding is about. SARIF and the GitHub annotations use it.
    */
   location?: FindingLocation;
+  /**
+   * The data-class phi stores a finding names (NHI-LP-008): their ids as `phiStores` lists them,
+   * and the kinds whose every phi store it reaches (a grant on Resource "*"). Reports link a
+   * finding to a store by these, never by its message.
+   */
+  stores?: string[];
+  storeKinds?: string[];
   remediation: string;
   references: References;
   waived: boolean;
@@ -287,6 +297,11 @@ export interface DocumentOptions {
 }
 
 /** The same finding reported twice (two inputs carrying the same waiver, say) is one finding. */
+/** A non-empty list of strings a rule returned (a user rule may return anything). */
+function strings(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? [...v] : undefined;
+}
+
 function dedupe(raw: RawFinding[]): RawFinding[] {
   const seen = new Set<string>();
   return raw.filter((f) => {
@@ -348,6 +363,10 @@ export function findingsDocument(opts: DocumentOptions): FindingsDocument {
     if (subject.evidence.length) out.evidence = subject.evidence.map((id) => resourceOf(id, elements.get(id), path.resolve(opts.sourceRoot ?? '.')));
     const location = f.location ? pointAt(elements.get(f.location), f.statement, path.resolve(opts.sourceRoot ?? '.')) : undefined;
     if (location) out.location = location;
+    const stores = strings(f.stores);
+    if (stores) out.stores = stores;
+    const storeKinds = strings(f.storeKinds);
+    if (storeKinds) out.storeKinds = storeKinds;
     // A finding about a waiver is never waived itself.
     // A live element matched to a declaration goes by the declared names too (drift): a waiver
     // declared on the key, the role or the secret covers the live finding about it.

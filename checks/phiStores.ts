@@ -2,7 +2,8 @@
  * The PHI stores of a findings document (`phiStores`): every data store of data-class phi the
  * input holds (S3 buckets, DynamoDB tables, RDS instances and clusters, HealthLake datastores,
  * KMS keys), with its account and region, so that the nightly report lists each one with the
- * NHI-LP-008 findings that name it, whether or not anyone reaches it. Facts only; pure.
+ * NHI-LP-008 findings that name it (by the store ids they carry), whether or not anyone reaches it.
+ * Facts only; pure.
  */
 import type { DataStore, Inventory } from './model.js';
 
@@ -53,7 +54,16 @@ export function phiStoreRows(inv: Inventory, ownerTag = 'owner'): PhiStoreRow[] 
 }
 
 /**
- * Whether an NHI-LP-008 message names the store: its list after "act on data-class phi stores: "
+ * Whether an NHI-LP-008 finding names the store: by the store ids and kinds it carries (1.3.0),
+ * or, for a finding of an earlier document that carries neither, by its message.
+ */
+export function findingNamesStore(f: { message: string; stores?: string[]; storeKinds?: string[] }, s: Pick<PhiStoreRow, 'id' | 'kind' | 'name'>): boolean {
+  if (f.stores === undefined && f.storeKinds === undefined) return namesStore(f.message, s);
+  return (f.stores?.includes(s.id) ?? false) || (f.storeKinds?.includes(s.kind) ?? false);
+}
+
+/**
+ * Whether an NHI-LP-008 message names the store (documents before 1.3.0): its list after "act on data-class phi stores: "
  * holds `kind name`, or the grant reaches every store of the kind ("every s3, including ...").
  */
 export function namesStore(message: string, s: Pick<PhiStoreRow, 'kind' | 'name'>): boolean {

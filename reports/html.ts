@@ -16,7 +16,7 @@ import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.j
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import type { Gap } from '../checks/model.js';
 import { selectionNote } from './notes.js';
-import { namesStore, phiStoreLabel, type PhiStoreRow } from '../checks/phiStores.js';
+import { findingNamesStore, phiStoreLabel, type PhiStoreRow } from '../checks/phiStores.js';
 import { accessStores, principalCount, type AccessStoreSummary } from '../checks/access/summary.js';
 
 /** A node in fast-xml-builder's ordered form: `{tag: children, ':@': attributes}` or `{'#text': s}`. */
@@ -556,11 +556,12 @@ function expiringSection(doc: FindingsDocument, rows: InventoryRow[]): Node[] {
 // --- PHI stores ------------------------------------------------------------------------------
 
 /**
- * The NHI-LP-008 findings that name a store: the store in the message's list (or every store of its
- * kind), in the store's account when both say theirs (findings of declared sources carry none).
+ * The NHI-LP-008 findings that name a store: the store's id among the finding's stores (or its
+ * kind among storeKinds, a grant on every store of the kind), in the store's account when both say
+ * theirs (findings of declared sources carry none).
  */
 export function lp008Of(doc: FindingsDocument, s: PhiStoreRow): Finding[] {
-  return doc.findings.filter((f) => f.ruleId === 'NHI-LP-008' && (!f.account || !s.account || f.account === s.account) && namesStore(f.message, s));
+  return doc.findings.filter((f) => f.ruleId === 'NHI-LP-008' && (!f.account || !s.account || f.account === s.account) && findingNamesStore(f, s));
 }
 
 /** Every PHI store with its account, region and data class, and the NHI-LP-008 findings that name it. */

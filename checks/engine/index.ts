@@ -31,6 +31,9 @@ export interface RawFinding {
    */
   location?: string;
   statement?: number;
+  /** NHI-LP-008: ids of the data-class phi stores the finding names, and kinds whose every phi store it reaches. */
+  stores?: string[];
+  storeKinds?: string[];
   /** Set by the pipeline: which input the finding came from. */
   source?: SourceKind | 'drift';
 }

@@ -101,17 +101,18 @@ every_label(kind) := sprintf("every %s, including %d with data-class phi: %s%s",
 	names := phi_names[kind]
 }
 
-# [label, action, resource entry] reached by one Allow statement: named phi stores, and for
+# [label, action, resource entry, ref] reached by one Allow statement: named phi stores, and for
 # Resource "*" each kind of store with phi (one entry per kind, not per store, so that a
 # wildcard grant costs the same whatever the number of stores). NotResource reaches every store
 # unless it excludes the service or every resource type the action accepts (s3:CreateBucket with
-# NotResource "arn:aws:s3:::*" acts on no bucket).
-hits(stmt) := {[label, action, t.resource] |
+# NotResource "arn:aws:s3:::*" acts on no bucket). ref says which stores, for reports that link
+# findings to stores: ["store", data store id] or ["kind", kind] (every phi store of the kind).
+hits(stmt) := {[label, action, t.resource, ["store", store.id]] |
 	some t in object.get(stmt, "resourceTargets", [])
 	store := store_by_id(t.dataStore)
 	some action in store_actions(stmt, store.kind)
 	label := sprintf("%s %s", [store.kind, lib.label(store)])
-} | {[label, action, "*"] |
+} | {[label, action, "*", ["kind", kind]] |
 	some kind in phi_kinds
 	some action in store_actions(stmt, kind)
 	iam.reaches_every(stmt, action)
@@ -126,8 +127,8 @@ class_of(identity) := sprintf("data-class %s", [identity.governance.dataClass]) 
 
 class_of(identity) := "no data-class" if not identity.governance.dataClass
 
-# Stores reached by each (policy, holder) that is not phi: "kind name" labels.
-reaches[[policy.id, holder]] contains label if {
+# Stores reached by each (policy, holder) that is not phi: ["kind name" label, ref].
+reaches[[policy.id, holder]] contains [label, ref] if {
 	some policy in lib.policies
 	some stmt in lib.allow_statements(policy)
 	some hit in hits(stmt)
@@ -136,17 +137,26 @@ reaches[[policy.id, holder]] contains label if {
 	identity := iam.identity_by_id(holder)
 	not object.get(identity, "tagsUnknown", false)
 	not_phi(identity)
-	[label, action, resource] := hit
+	[label, action, resource, ref] := hit
 	not denied(policy, holder, action, resource)
 }
 
-findings contains lib.finding(policy_id, holder, msg) if {
-	some key, labels in reaches
+# The finding names the stores in its message and, for reports, in two fields: stores (the ids of
+# the phi stores named) and storeKinds (kinds whose every phi store is reached).
+findings contains object.union(lib.finding(policy_id, holder, msg), linked(entries)) if {
+	some key, entries in reaches
 	[policy_id, holder] := key
 	identity := iam.identity_by_id(holder)
 	policy := iam.policies_by_id[policy_id]
+	labels := {label | some [label, _] in entries}
 	msg := sprintf(
 		"policy %s lets %s %s (%s) act on data-class phi stores: %s",
 		[lib.label(policy), identity.kind, lib.label(identity), class_of(identity), concat(", ", sort(labels))],
 	)
+}
+
+linked(entries) := {k: v |
+	some [k, what] in [["stores", "store"], ["storeKinds", "kind"]]
+	v := sort({ref[1] | some [_, ref] in entries; ref[0] == what})
+	count(v) > 0
 }

@@ -31,7 +31,10 @@ run(parts) := fs if {
 
 test_internal_identity_reading_the_phi_bucket_is_reported if {
 	fs := run({"identities": [reader("internal", read_phi)], "policies": [read_phi]})
-	fs == {{"resource": "policy:read", "identity": "role:reader", "message": "policy read lets role reader (data-class internal) act on data-class phi stores: s3 records"}}
+	fs == {{
+		"resource": "policy:read", "identity": "role:reader", "stores": ["s3:records"],
+		"message": "policy read lets role reader (data-class internal) act on data-class phi stores: s3 records",
+	}}
 }
 
 test_identity_without_data_class_is_reported if {
@@ -55,6 +58,8 @@ test_service_action_on_every_resource_reaches_the_phi_bucket if {
 	{f.identity | some f in fs} == {"role:reader"}
 	some f in fs
 	contains(f.message, "every s3, including 1 with data-class phi: ")
+	f.storeKinds == ["s3"]
+	not f.stores
 }
 
 test_other_service_on_every_resource_does_not if {
@@ -151,4 +156,28 @@ test_not_resource_excluding_every_type_of_the_action_passes if {
 test_not_resource_excluding_other_types_of_the_service_still_reaches if {
 	p := fx.policy("most", [fx.allow_not_resource(["s3:getobject"], ["arn:aws:s3:::*"], [get_object], ["s3:bucket"])], {})
 	count(run({"identities": [reader("internal", p)], "policies": [p]})) == 1
+}
+
+# The finding carries the ids of the stores it names (reports link findings to stores by them,
+# never by the message): a store whose name reads like a list of stores links only itself.
+test_finding_carries_the_ids_of_the_stores_it_names if {
+	tricky := store("records, s3 billing", "s3", "phi")
+	billing := store("billing", "s3", "phi")
+	p := fx.policy("read", [targeted(["s3:getobject"], "arn:aws:s3:::x/*", tricky.id)], {})
+	fs := lp_008.findings with input as fx.input_of("plan", {"dataStores": [tricky, billing], "identities": [reader("internal", p)], "policies": [p]})
+	[f.stores | some f in fs] == [["s3:records, s3 billing"]]
+	[f.message | some f in fs] == ["policy read lets role reader (data-class internal) act on data-class phi stores: s3 records, s3 billing"]
+}
+
+test_named_stores_and_every_store_of_a_kind_both_linked if {
+	table := store("patients", "dynamodb", "phi")
+	p := fx.policy(
+		"mixed", [
+			targeted(["dynamodb:getitem"], "${aws_dynamodb_table.patients.arn}", table.id),
+			fx.allow(["s3:getobject"], ["*"]),
+		],
+		{},
+	)
+	fs := lp_008.findings with input as fx.input_of("plan", {"dataStores": [phi_bucket, table], "identities": [reader("internal", p)], "policies": [p]})
+	[[f.stores, f.storeKinds] | some f in fs] == [[["dynamodb:patients"], ["s3"]]]
 }
