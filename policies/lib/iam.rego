@@ -301,6 +301,21 @@ denied(policy, holder, action, resource) if {
 	deny_covers_resource(s, resource)
 }
 
+# The unconditioned Deny statements reaching holder with policy that cover Resource "*", for a
+# rule that judges many actions on "*" per holder: built once per holder instead of the scope
+# once per action. denied(policy, holder, action, "*") is
+# denied_by(every_resource_denies(policy, holder), action); the list is usually empty.
+every_resource_denies(policy, holder) := [s |
+	some s in plain_denies(scope(policy, holder))
+	deny_covers_resource(s, "*")
+]
+
+# One of denies covers the (lower-case) action.
+denied_by(denies, action) if {
+	some s in denies
+	covers_action(s, action)
+}
+
 # --- conditions -------------------------------------------------------------------------------
 
 base_operator(op) := trim_prefix(trim_prefix(lower(op), "foranyvalue:"), "forallvalues:")

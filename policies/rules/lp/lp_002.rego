@@ -44,13 +44,13 @@ findings contains lib.finding(policy.id, holder, msg) if {
 findings contains lib.finding(policy.id, holder, msg) if {
 	some policy in lib.policies
 	some stmt in lib.allow_statements(policy)
-	count(iam.whole_services(stmt)) > 0
-	some holder in iam.holders(policy.id)
-	services := sort([g.service |
+	open := sort([g.service |
 		some g in iam.whole_services(stmt)
 		iam.every_resource_of_service(stmt, g.service)
-		not iam.denied(policy, holder, concat(":", [g.service, "*"]), "*")
 	])
+	count(open) > 0
+	some holder in iam.holders(policy.id)
+	services := undenied(open, iam.every_resource_denies(policy, holder))
 	count(services) > 0
 	msg := sprintf(
 		"policy %s allows every action of %d service(s) through NotAction [%s] on %s%s: %s%s",
@@ -60,6 +60,16 @@ findings contains lib.finding(policy.id, holder, msg) if {
 		],
 	)
 }
+
+# The services (sorted) no Deny of denies takes whole. The services a statement grants whole on
+# every resource are the same for each holder; per holder and service, building the Deny scope
+# again was most of this rule's memory in the WASM module.
+undenied(services, denies) := services if {
+	count(denies) == 0
+} else := [svc |
+	some svc in services
+	not iam.denied_by(denies, concat(":", [svc, "*"]))
+]
 
 # The write actions the wildcard includes are not reported again by NHI-LP-003: this finding names it.
 writes_note(stmt, action) := " (its write and permissions-management actions, NHI-LP-003, are part of this finding)" if {

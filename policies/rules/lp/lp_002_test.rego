@@ -57,6 +57,18 @@ test_not_action_service_denied_whole_is_dropped if {
 	count(run([p], [])) == 0
 }
 
+# The services are the statement's, the Deny statements each holder's own.
+test_not_action_services_a_holder_deny_takes_are_dropped_for_that_holder_only if {
+	p := fx.policy("most", [fx.allow_not(["iam:*"], ["*"], [fx.whole("dynamodb"), fx.whole("s3")])], {})
+	guard := fx.policy("guard", [fx.deny(["s3:*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": p.id}]})
+	guarded := fx.role("guarded", {"policies": [{"policy": p.id}, {"policy": guard.id}]})
+	{[f.identity, f.message] | some f in run([p, guard], [app, guarded])} == {
+		["role:app", "policy most allows every action of 2 service(s) through NotAction [iam:*] on Resource \"*\": dynamodb, s3"],
+		["role:guarded", "policy most allows every action of 1 service(s) through NotAction [iam:*] on Resource \"*\": dynamodb"],
+	}
+}
+
 test_service_wildcard_with_not_resource_reaches_every_other_resource if {
 	p := fx.policy("s3most", [fx.allow_not_resource(["s3:*"], ["arn:aws:s3:::phi/*"], [], [])], {})
 	[f.message | some f in run([p], [])] == ["policy s3most allows every s3 action (Action \"s3:*\") on every resource but NotResource [arn:aws:s3:::phi/*]"]

@@ -55,7 +55,7 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	some i, policy in lib.policies
 	count(candidate_writes[i]) + count(candidate_services[i]) > 0
 	some holder in iam.holders(policy.id)
-	[total, names] := holder_summary(i, every_resource_denies(policy, holder))
+	[total, names] := holder_summary(i, iam.every_resource_denies(policy, holder))
 	total > 0
 	msg := sprintf(
 		"policy %s allows %d write or permissions-management action(s) on Resource \"*\": %s%s",
@@ -125,19 +125,12 @@ service_wide(wides, action) if {
 	iam.matches(a, action)
 }
 
-# The unconditioned Deny statements reaching holder with policy that cover Resource "*"
-# (iam.denied with resource "*").
-every_resource_denies(policy, holder) := [s |
-	some s in iam.plain_denies(iam.scope(policy, holder))
-	iam.deny_covers_resource(s, "*")
-]
-
 # [number of actions, their names] of what the policy at index i grants a holder whom denies reach.
 holder_summary(i, denies) := candidate_summary[i] if {
 	count(denies) == 0
 } else := summary(
-	{a | some a in candidate_writes[i]; not denied_by(denies, lower(a))},
-	{[svc, n] | some [svc, n] in candidate_services[i]; not denied_by(denies, concat(":", [svc, "*"]))},
+	{a | some a in candidate_writes[i]; not iam.denied_by(denies, lower(a))},
+	{[svc, n] | some [svc, n] in candidate_services[i]; not iam.denied_by(denies, concat(":", [svc, "*"]))},
 )
 
 # The summary of the policy's candidates, computed once for every holder no Deny reaches.
@@ -159,11 +152,6 @@ label_of(pair) := label if {
 shared_labels := {pair: whole_label(pair[0], pair[1]) |
 	some pairs in shared_write_counts
 	some pair in pairs
-}
-
-denied_by(denies, action) if {
-	some s in denies
-	iam.covers_action(s, action)
 }
 
 # "s3:* (12)": concat and format_int run inside the WASM module, sprintf is a call out to
