@@ -162,6 +162,10 @@ granted_actions(stmt) := array.concat(object.get(stmt, "expandedActions", []), [
 # statement's notActionGrantsRef.
 not_action_grants(stmt) := object.get(stmt, "notActionGrants", object.get(object.get(input, "grants", {}), object.get(stmt, "notActionGrantsRef", ""), []))
 
+# The key in input.grants of a statement's NotAction grants (the compact input), for a rule that
+# computes something once per shared entry; undefined when the statement holds its own grants.
+not_action_grants_ref(stmt) := stmt.notActionGrantsRef if not "notActionGrants" in object.keys(stmt)
+
 # The services an Allow with NotAction grants whole (every action, present and future).
 whole_services(stmt) := [g |
 	some g in not_action_grants(stmt)

@@ -89,9 +89,8 @@ candidate_services[i] := {pair |
 # The same for one statement. A statement on Resource "*" whose grants are a shared entry of the
 # compact input (input.grants, checks/engine/compactInput.ts) takes that entry's counts, computed
 # once per entry instead of once per statement (some 450 services each).
-whole_write_counts(stmt) := shared_write_counts[stmt.notActionGrantsRef] if {
+whole_write_counts(stmt) := shared_write_counts[iam.not_action_grants_ref(stmt)] if {
 	iam.every_resource(stmt)
-	not "notActionGrants" in object.keys(stmt)
 } else := {[g.service, n] |
 	some g in iam.whole_services(stmt)
 	iam.every_resource_of_service(stmt, g.service)
