@@ -5,25 +5,24 @@
  * No policy is evaluated (opa is not needed); the facts are the ones NHI-LP-010/011 judge.
  */
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
 import { accessDocument } from '../access/document.js';
 import { accessDelta, loadAccessDocument } from '../access/delta.js';
-import { renderAccess, type AccessFormat } from '../access/render.js';
+import { renderAccess } from '../access/render.js';
 import { BUILTIN_POLICY_DIR } from '../engine/index.js';
 import { resolvePolicyConfig } from '../engine/policyData.js';
 import { enrich } from '../enrich/index.js';
 import { stderrLine, UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { loadSource, type SourceSpec } from '../run.js';
-import { ownAccountsOf, sourcesOf, type SourceArgs } from './check.js';
+import { ownAccountsOf, sourcesOf } from './check.js';
 import { declaredSpec } from './drift.js';
 import { namedAccounts } from '../loaders/ownAccount.js';
-import { withOptions } from './options.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './io.js';
 
-export function accessCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function accessCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'access',
     describe: 'the PHI access map: who reaches which data store of data-class phi or pii, and how',
     builder: (y) =>
@@ -31,16 +30,7 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
         .example('$0 access --synth cdktf.out', 'who reaches which PHI store, and how')
         .example('$0 access --plan plan.json --baseline main-access.json', 'what a change gives or takes'),
     handler: async (argv) => {
-      const a = argv as unknown as SourceArgs & {
-        format: AccessFormat;
-        output?: string;
-        baseline?: string;
-        data?: string;
-        now?: string;
-        declaredSynth?: string;
-        declaredPlan?: string[];
-        declaredState?: string[];
-      };
+      const a: ArgsOf<'access'> = argv;
       const sources = sourcesOf(a, io);
       if (sources.length === 0) throw new UserError('nothing to map: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws');
       // Drift as a source: the declared side given with --declared-*, the live side as --snapshot or --live aws.
@@ -77,5 +67,5 @@ export function accessCommand(io: Io, setExit: (c: number) => void): CommandModu
       for (const inv of inventories) assertComplete(inv);
       setExit(EXIT.ok);
     },
-  };
+  });
 }

@@ -3,16 +3,15 @@
  * `check --baseline FILE` so that the gate judges only what a change adds. Writes JSON (to --output,
  * atomically, or stdout) and exits 0 whatever it found (3 when a live scan was incomplete).
  */
-import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../io/files.js';
 import { renderJson } from '../../reports/json.js';
-import { checkDocument, type CheckArgs } from './check.js';
-import { withOptions } from './options.js';
+import { checkDocument } from './check.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 import { EXIT, type Io } from './io.js';
 import { assertComplete } from './output.js';
 
-export function baselineCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function baselineCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'baseline',
     describe: 'write the findings document of the current state, for a later `check --baseline FILE` (the gate then judges new findings only)',
     builder: (y) =>
@@ -20,7 +19,7 @@ export function baselineCommand(io: Io, setExit: (c: number) => void): CommandMo
         .example('$0 baseline --plan main-plan.json --output nhi-baseline.json', "the default branch's findings")
         .example('$0 check --plan plan.json --baseline nhi-baseline.json', 'then gate a change on what it adds'),
     handler: async (argv) => {
-      const a = argv as unknown as CheckArgs & { output?: string };
+      const a: ArgsOf<'baseline'> = argv;
       const document = await checkDocument({ ...a, baseline: undefined }, io, 'record');
       const text = renderJson(document);
       if (a.output) {
@@ -30,5 +29,5 @@ export function baselineCommand(io: Io, setExit: (c: number) => void): CommandMo
       assertComplete(document);
       setExit(EXIT.ok);
     },
-  };
+  });
 }

@@ -1,4 +1,3 @@
-import type { CommandModule } from 'yargs';
 import { compareWithBaseline } from '../baseline.js';
 import { stderrLine, UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
@@ -7,7 +6,7 @@ import { ACCOUNT } from '../loaders/ownAccount.js';
 import { runCheck, type SourceSpec } from '../run.js';
 import { parseSeverityOverride, type RuleSelection } from '../selection.js';
 import { parseNow, type Io } from './io.js';
-import { withOptions } from './options.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 import { emitReports, exitFor, reportTargets } from './output.js';
 import { liveSpec, type LiveArgs } from './snapshot.js';
 
@@ -96,8 +95,8 @@ export async function checkDocument(a: CheckArgs, io: Io, verb = 'check'): Promi
   return a.baseline === undefined ? document : compareWithBaseline(document, a.baseline);
 }
 
-export function checkCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function checkCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'check',
     describe: 'check declared identities (cdktf synth, terraform plan or state) against the policy pack',
     builder: (y) =>
@@ -108,11 +107,11 @@ export function checkCommand(io: Io, setExit: (c: number) => void): CommandModul
         .example('$0 check --plan plan.json --baseline nhi-baseline.json --fail-on high', 'fail on new high or critical findings only')
         .example('$0 check --plan plan.json --skip-rule "NHI-OWN-*" --severity-override NHI-EXP-004=info', 'leave out a family of rules, soften one'),
     handler: async (argv) => {
-      const a = argv as unknown as CheckArgs & { format: string | string[]; output?: string; failOn: string; sourceRoot?: string };
+      const a: ArgsOf<'check'> = argv;
       const targets = reportTargets(a.format, a.output);
       const document = await checkDocument(a, io);
       await emitReports(document, targets, io, a.sourceRoot, a.failOn);
       exitFor(document, a.failOn, setExit);
     },
-  };
+  });
 }

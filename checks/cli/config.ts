@@ -13,18 +13,17 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError, jsonPath, quote } from '../errors.js';
 import { isObject, readJsonOrYaml } from '../io/files.js';
-import { own } from '../dict.js';
 import { SEVERITIES } from '../engine/metadata.js';
-import { camel, OPTIONS, optionNames, specFor, type Command } from './options.js';
+import { camel, isOptionName, OPTIONS, optionNames, specFor, type Command, type OptionKey } from './options.js';
 import { nearest } from './suggest.js';
 
 export const CONFIG_FILE_NAME = '.nhi-guard.yaml';
 
 export interface ConfigValues {
   /** Option values by yargs (camel-case) key. */
-  values: Record<string, unknown>;
+  values: Partial<Record<OptionKey, unknown>>;
   /** The camel-case keys the file set (the handlers tell them from command-line values). */
-  keys: Set<string>;
+  keys: Set<OptionKey>;
   /** Notes for stderr: keys ignored for this command. */
   notes: string[];
 }
@@ -62,8 +61,8 @@ export async function readConfigFile(file: string, command: Command): Promise<Co
   const base = path.dirname(path.resolve(file));
   for (const [key, value] of Object.entries(doc)) {
     const at = { file, jsonPath: jsonPath([key]) };
-    const def = key !== 'config' ? own(OPTIONS, key) : undefined;
-    if (!def) throw new UserError(badKey(key, command), at);
+    if (key === 'config' || !isOptionName(key)) throw new UserError(badKey(key, command), at);
+    const def = OPTIONS[key]!;
     if (def.refusedInConfig) throw new UserError(`is not accepted from a config file: ${def.refusedInConfig}`, at);
     const spec = specFor(key, command);
     if (!spec || spec.configFile === false) {

@@ -6,7 +6,6 @@
  * Exit 3 when part of the account could not be read (after the report is written).
  */
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
 import { appendHistory, readHistory, sincePrevious, trendOf, type HistoryEntry } from '../drift/history.js';
 import { runDrift } from '../drift/run.js';
 import { extensionOf, splitByOwner } from '../drift/split.js';
@@ -15,25 +14,13 @@ import { stderrLine, UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
 import { loadSource, type SourceSpec } from '../run.js';
 import { parseNow, type Io } from './io.js';
-import { withOptions } from './options.js';
-import { ownAccountsOf, selectionOf, synthSource, type PolicyArgs } from './check.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
+import { ownAccountsOf, selectionOf, synthSource } from './check.js';
 import { emitReport, emitReports, exitFor, reportTargets } from './output.js';
-import { liveSpec, type LiveArgs } from './snapshot.js';
+import { liveSpec } from './snapshot.js';
 
-interface DriftArgs extends LiveArgs, PolicyArgs {
-  declaredSynth?: string;
-  declaredPlan?: string[];
-  declaredState?: string[];
-  snapshot?: string;
-  history?: string;
-  splitBy?: 'owner';
-  format: string | string[];
-  output?: string;
-  failOn: string;
-  sourceRoot?: string;
-  baseline?: string;
-  ownAccount?: string[];
-}
+/** drift's parsed options (typed from the option table). */
+type DriftArgs = ArgsOf<'drift'>;
 
 /** The declared side: one synth folder, or the plans (the states) of one or more stacks. */
 export function declaredSpec(a: Pick<DriftArgs, 'declaredSynth' | 'declaredPlan' | 'declaredState'>): SourceSpec[] {
@@ -43,8 +30,8 @@ export function declaredSpec(a: Pick<DriftArgs, 'declaredSynth' | 'declaredPlan'
   return a.declaredPlan !== undefined ? a.declaredPlan.map((path) => ({ kind: 'plan', path })) : a.declaredState!.map((path) => ({ kind: 'state', path }));
 }
 
-export function driftCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function driftCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'drift',
     describe: 'compare the declared identities with the live account (or a snapshot): shadow identities, permission, tag and rotation drift',
     builder: (y) =>
@@ -56,7 +43,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
         )
         .example('$0 drift --declared-synth cdktf.out --snapshot prod.json --split-by owner --format markdown --output by-owner/', 'one report per owner'),
     handler: async (argv) => {
-      const a = argv as unknown as DriftArgs;
+      const a: ArgsOf<'drift'> = argv;
       const declared = declaredSpec(a);
       if ((a.live === undefined) === (a.snapshot === undefined)) throw new UserError('drift needs exactly one live side: --live aws or --snapshot FILE');
       if (a.splitBy && !a.output) throw new UserError('--split-by owner needs --output DIR (the folder for the per-owner reports)');
@@ -93,7 +80,7 @@ export function driftCommand(io: Io, setExit: (c: number) => void): CommandModul
       else await emitReports(document, targets, io, a.sourceRoot, a.failOn);
       exitFor(document, a.failOn, setExit);
     },
-  };
+  });
 }
 
 async function writeSplit(doc: FindingsDocument, history: HistoryEntry[] | undefined, a: DriftArgs, io: Io): Promise<void> {

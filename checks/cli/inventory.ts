@@ -4,7 +4,6 @@
  * defaults, or --data); no policy is evaluated, so opa is not needed.
  */
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
 import { BUILTIN_POLICY_DIR } from '../engine/index.js';
 import { resolvePolicyConfig } from '../engine/policyData.js';
 import { enrich } from '../enrich/index.js';
@@ -12,9 +11,9 @@ import { UserError } from '../errors.js';
 import { isObject, readJson, writeFileAtomic } from '../io/files.js';
 import { emptyInventory, type Credential, type Identity, type Inventory } from '../model.js';
 import { loadSources, mergeInto } from '../run.js';
-import { ownAccountsOf, sourcesOf, type SourceArgs } from './check.js';
+import { ownAccountsOf, sourcesOf } from './check.js';
 import { namedAccounts } from '../loaders/ownAccount.js';
-import { withOptions } from './options.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 import { assertComplete } from './output.js';
 import { EXIT, parseNow, type Io } from './io.js';
 import { text } from '../../reports/escape.js';
@@ -89,8 +88,8 @@ export function inventoryTable(inv: Inventory): string {
   return out.join('\n') + '\n';
 }
 
-export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function inventoryCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'inventory',
     describe: 'list the non-human identities, credentials and policies of the given sources',
     builder: (y) =>
@@ -98,7 +97,7 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
         .example('$0 inventory --synth cdktf.out', 'every declared identity with its owner, expiry and credentials')
         .example('$0 inventory --plan plan.json --format json --output inventory.json', 'the Inventory JSON of a plan'),
     handler: async (argv) => {
-      const a = argv as unknown as SourceArgs & { format: 'text' | 'json'; output?: string; data?: string; now?: string };
+      const a: ArgsOf<'inventory'> = argv;
       const sources = sourcesOf(a, io);
       if (sources.length === 0) throw new UserError('nothing to list: give --synth DIR, --plan FILE, --state FILE, --snapshot FILE or --live aws');
       const now = parseNow(a.now);
@@ -117,5 +116,5 @@ export function inventoryCommand(io: Io, setExit: (c: number) => void): CommandM
       assertComplete(merged);
       setExit(EXIT.ok);
     },
-  };
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { UserError, quote } from '../errors.js';
 import { parseInstant } from '../enrich/instant.js';
+import type { OptionKey } from './options.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
 
@@ -16,7 +17,7 @@ export interface Io {
   /** Where the config file is looked for (default: the process's current folder). */
   cwd?: string;
   /** Set by main(): the option keys (camel case) whose values came from the config file. */
-  configured?: ReadonlySet<string>;
+  configured?: ReadonlySet<OptionKey>;
 }
 
 export const processIo = (): Io => ({

@@ -4,7 +4,7 @@
  * and its config key can never drift apart. Per command, an entry may change the yargs spec (a
  * default, single instead of repeatable) or say that the config file does not set it there.
  */
-import type { Argv, Options } from 'yargs';
+import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionType, Options } from 'yargs';
 import { SEVERITIES } from '../engine/metadata.js';
 import { ACCESS_FORMATS } from '../access/render.js';
 import { FORMATS } from '../../reports/index.js';
@@ -43,7 +43,7 @@ const DECLARED = {
 
 const redirect = 'a pull request could point the scan elsewhere by editing the file';
 
-export const OPTIONS: Record<string, OptionDef> = {
+const TABLE = {
   config: {
     spec: {
       type: 'string',
@@ -257,7 +257,46 @@ export const OPTIONS: Record<string, OptionDef> = {
   outdir: { spec: { type: 'string', default: 'cdktf.out', describe: 'output folder' }, commands: { synth: {} }, config: 'path' },
   app: { spec: { type: 'string', describe: 'cdktf app entry file (default: stacks/main.ts of nhi-guard)' }, commands: { synth: {} }, config: 'path' },
   quiet: { spec: { type: 'boolean', default: false, describe: 'print nothing on success (errors still go to stderr)' }, commands: { synth: {} } },
-};
+} as const satisfies Record<string, OptionDef>;
+
+/** The option table, looked up by a name read at run time (a config file's key). */
+export const OPTIONS: Readonly<Record<string, OptionDef>> = TABLE;
+
+type Table = typeof TABLE;
+/** An option's name: a flag without its dashes, and the key of the config file. */
+export type OptionName = keyof Table;
+type CommandsOf<K extends OptionName> = Table[K]['commands'];
+/** The options a command takes. */
+type NamesOf<C extends Command> = { [K in OptionName]: C extends keyof CommandsOf<K> ? K : never }[OptionName];
+/** An option's spec for a command: the table's spec with the command's changes over it. */
+type SpecOf<K extends OptionName, C extends Command> = C extends keyof CommandsOf<K>
+  ? Omit<Table[K]['spec'], keyof CommandsOf<K>[C]> & Omit<CommandsOf<K>[C], 'configFile'>
+  : never;
+/** A value yargs parses for a spec; `nargs: 1` options are repeatable (--format a --format b gives a list). */
+type ValueOf<O> = O extends Options ? (O extends { nargs: 1 } ? InferredOptionType<O> | InferredOptionType<O>[] : InferredOptionType<O>) : never;
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+/** An option's key in the parsed argv (`fail-on` → `failOn`). */
+export type OptionKey = CamelCase<OptionName>;
+
+/** The parsed options of a command, by the flags' names (what withOptions adds to a yargs builder). */
+export type OptionTypes<C extends Command> = { [K in NamesOf<C>]: ValueOf<SpecOf<K, C>> };
+/**
+ * The options a command's handler reads: camel-case keys only and no index signature, so that a
+ * misspelt option is a type error. `const a: ArgsOf<'check'> = argv;` in the handler.
+ */
+export type ArgsOf<C extends Command, Extra = object> = { [K in NamesOf<C> as CamelCase<K>]: ValueOf<SpecOf<K, C>> } & Extra;
+/** The argv a command's handler is given (yargs' type: both spellings, and an index signature). */
+export type ParsedArgv<C extends Command, Extra = object> = ArgumentsCamelCase<OptionTypes<C> & Extra>;
+
+/** A command: its handler's argv typed from what its builder returns (withOptions and positionals). */
+export function defineCommand<U>(module: CommandModule<object, U>): CommandModule<object, U> {
+  return module;
+}
+
+/** Whether a name read at run time (a config file's key) is an option of the table. */
+export function isOptionName(name: string): name is OptionName {
+  return Object.hasOwn(TABLE, name);
+}
 
 /** The spec of an option for a command, or undefined when the command does not take it. */
 export function specFor(name: string, command: Command): (Options & { configFile?: false }) | undefined {
@@ -267,16 +306,19 @@ export function specFor(name: string, command: Command): (Options & { configFile
   return { ...def.spec, ...over };
 }
 
-/** Adds the table's options of `command` to a yargs builder. */
-export function withOptions<T>(y: Argv<T>, command: Command): Argv<T> {
-  let out = y;
+/**
+ * Adds the table's options of `command` to a yargs builder, typed from the table (OptionTypes):
+ * the one place where the loop over the table meets the type derived from it.
+ */
+export function withOptions<T, C extends Command>(y: Argv<T>, command: C): Argv<T & OptionTypes<C>> {
+  let out: Argv<T> = y;
   for (const name of Object.keys(OPTIONS)) {
     const spec = specFor(name, command);
     if (!spec) continue;
     const { configFile: _configFile, ...yargsSpec } = spec;
     out = out.option(name, yargsSpec);
   }
-  return out;
+  return out as Argv<T & OptionTypes<C>>;
 }
 
 /** Every option name a command takes (for typo suggestions). */
@@ -285,6 +327,6 @@ export function optionNames(command: Command): string[] {
 }
 
 /** `fail-on` → `failOn` (the key yargs hands to the handlers). */
-export function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+export function camel<N extends string>(name: N): CamelCase<N> {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as CamelCase<N>;
 }

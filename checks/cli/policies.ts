@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import type { CommandModule } from 'yargs';
 import { compilePack } from '../engine/build.js';
 import { loadPack, policyDirsOf } from '../engine/index.js';
 import type { RuleMeta } from '../engine/metadata.js';
@@ -7,14 +6,14 @@ import { findOpa } from '../engine/opaBinary.js';
 import { writeFileAtomic } from '../io/files.js';
 import { rulesMarkdown } from '../../reports/rules.js';
 import { EXIT, type Io } from './io.js';
-import { withOptions, type RULE_FORMATS } from './options.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 
 function rulesText(rules: RuleMeta[]): string {
   return rules.map((r) => `${r.id.padEnd(14)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n';
 }
 
-export function policiesCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function policiesCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'policies <action>',
     describe: 'compile the policy pack to WebAssembly, run its opa tests, or list its rules',
     builder: (y) =>
@@ -23,7 +22,7 @@ export function policiesCommand(io: Io, setExit: (c: number) => void): CommandMo
         .example('$0 policies build --policy-dir policies/acme', 'compile the pack with your own rules (cached)')
         .example('$0 policies test', 'run opa test on the pack'),
     handler: async (argv) => {
-      const a = argv as unknown as { action: string; policyDir: string[]; force: boolean; format: (typeof RULE_FORMATS)[number]; output?: string };
+      const a: ArgsOf<'policies', { action: 'build' | 'test' | 'list' | undefined }> = argv;
       const dirs = policyDirsOf({ policyDirs: a.policyDir });
       if (a.action === 'test') {
         const opa = findOpa();
@@ -47,5 +46,5 @@ export function policiesCommand(io: Io, setExit: (c: number) => void): CommandMo
       if (a.output) await writeFileAtomic(a.output, out);
       else io.stdout(out);
     },
-  };
+  });
 }

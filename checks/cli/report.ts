@@ -4,17 +4,15 @@
  * it in any report format. Each input is checked against
  * the findings schema first; a bad file is a usage error naming it.
  */
-import type { CommandModule } from 'yargs';
 import { loadFindingsDocument } from '../baseline.js';
-import type { Severity } from '../engine/metadata.js';
 import type { FindingsDocument } from '../findings.js';
 import { mergeDocuments } from '../merge.js';
 import type { Io } from './io.js';
 import { emitReports, exitFor, reportTargets } from './output.js';
-import { withOptions } from './options.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 
-export function reportCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function reportCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'report <action> <files..>',
     describe: 'merge findings documents (JSON reports) and render them in any format',
     builder: (y) =>
@@ -23,13 +21,13 @@ export function reportCommand(io: Io, setExit: (c: number) => void): CommandModu
         .positional('files', { type: 'string', array: true, describe: 'findings documents (nhi-guard --format json)' })
         .example('$0 report merge prod.json staging.json --format markdown=nhi.md --format json=all.json', 'one report of several runs'),
     handler: async (argv) => {
-      const a = argv as unknown as { files: string[]; format: string | string[]; output?: string; failOn: Severity | 'none'; sourceRoot?: string };
+      const a: ArgsOf<'report', { files: string[] | undefined }> = argv;
       const targets = reportTargets(a.format, a.output);
       const docs: FindingsDocument[] = [];
-      for (const f of a.files) docs.push(await loadFindingsDocument(f));
+      for (const f of a.files ?? []) docs.push(await loadFindingsDocument(f));
       const merged = mergeDocuments(docs);
       await emitReports(merged, targets, io, a.sourceRoot, a.failOn);
       exitFor(merged, a.failOn, setExit);
     },
-  };
+  });
 }

@@ -4,7 +4,6 @@
  * also when part of the account could not be read: then the gaps are in the file and the exit code is 3.
  * Also the live-source helpers shared by check, inventory and drift.
  */
-import type { CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { checkEndpoint, resolveRegions, type LiveOptions, type OrgOptions } from
 import { progressFor } from '../live/progress.js';
 import { assertValid } from '../schemas/index.js';
 import { EXIT, parseNow, type Io } from './io.js';
-import { withOptions } from './options.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 import { assertComplete } from './output.js';
 
 export interface LiveArgs {
@@ -45,7 +44,7 @@ const list = (v: string[] | string | undefined): string[] | undefined =>
 export function liveSpec(a: LiveArgs, io: Io, now?: Date): LiveOptions | undefined {
   if (a.live === undefined) {
     // A value from the config file serves the live runs; only the command line's is a mistake here.
-    const stray = LIVE_ONLY.find((k) => a[k] !== undefined && a[k] !== false && !io.configured?.has(flag(k).slice(2)));
+    const stray = LIVE_ONLY.find((k) => a[k] !== undefined && a[k] !== false && !io.configured?.has(k));
     if (stray) throw new UserError(`${flag(stray)} needs --live aws`);
     return undefined;
   }
@@ -102,8 +101,8 @@ function orgSpec(a: LiveArgs): OrgOptions {
   return org;
 }
 
-export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function snapshotCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'snapshot',
     describe: 'capture the live AWS account (read-only) as an Inventory file for offline check and drift',
     builder: (y) =>
@@ -111,7 +110,7 @@ export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandMo
         .example('$0 snapshot --live aws --region us-east-1 --output prod.json', 'capture the account for offline check and drift')
         .example('$0 snapshot --live aws --endpoint http://127.0.0.1:5000 --region us-east-1 --output moto.json', 'an AWS-compatible endpoint (moto)'),
     handler: async (argv) => {
-      const a = argv as unknown as LiveArgs & { output?: string; now?: string };
+      const a: ArgsOf<'snapshot'> = argv;
       if (a.live !== 'aws') throw new UserError('snapshot needs --live aws');
       if (!a.output) throw new UserError(a.org ? 'snapshot --org needs --output DIR (one <account>.json per account)' : 'snapshot needs --output FILE');
       const opts = liveSpec(a, io, a.now === undefined ? undefined : parseNow(a.now))!;
@@ -137,5 +136,5 @@ export function snapshotCommand(io: Io, setExit: (c: number) => void): CommandMo
       assertComplete({ gaps: invs.flatMap((i) => i.gaps ?? []) });
       setExit(EXIT.ok);
     },
-  };
+  });
 }

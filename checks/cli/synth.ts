@@ -3,12 +3,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CommandModule } from 'yargs';
 import { UserError, UserErrors } from '../errors.js';
 import { PROJECT_ROOT } from '../engine/opaBinary.js';
 import { appErrorHookUrl, appFailure } from './appFailure.js';
 import { EXIT, type Io } from './io.js';
-import { withOptions } from './options.js';
+import { defineCommand, withOptions, type ArgsOf } from './options.js';
 
 /**
  * tsx's loader (`node --import tsx`) runs the TypeScript app: a development tool, found next to the
@@ -29,8 +28,8 @@ function tsxLoader(app: string): string {
 }
 
 /** Runs the cdktf app in stacks/ directly (no terraform or cdktf CLI needed). */
-export function synthCommand(io: Io, setExit: (c: number) => void): CommandModule {
-  return {
+export function synthCommand(io: Io, setExit: (c: number) => void) {
+  return defineCommand({
     command: 'synth',
     describe: 'synthesize the cdktf app in stacks/ into cdktf.out/',
     builder: (y) =>
@@ -38,7 +37,7 @@ export function synthCommand(io: Io, setExit: (c: number) => void): CommandModul
         .example('$0 synth', 'the bundled stacks into cdktf.out/')
         .example('$0 synth --app infra/main.ts --outdir infra/cdktf.out --quiet', 'your own cdktf app, silent on success'),
     handler: (argv) => {
-      const a = argv as unknown as { outdir: string; app?: string; quiet: boolean };
+      const a: ArgsOf<'synth'> = argv;
       const app = a.app ?? path.join(PROJECT_ROOT, 'stacks', 'main.ts');
       if (!existsSync(app)) throw new UserError('no such cdktf app', { file: app });
       const loader = tsxLoader(app);
@@ -56,5 +55,5 @@ export function synthCommand(io: Io, setExit: (c: number) => void): CommandModul
       if (!a.quiet) io.stdout(`synthesized into ${path.resolve(a.outdir)}\n`);
       setExit(EXIT.ok);
     },
-  };
+  });
 }

@@ -70,6 +70,23 @@ describe('--config', () => {
     expect(missing.stderr).toContain('nope.yaml: does not exist');
   });
 
+  it('live options from the file serve live runs only: an offline run ignores them, the same flags on its command line are refused', async () => {
+    // Keys of one word and of several (the handlers see them camel-cased: allRegions, assumeRoleName).
+    const cfg = write('live.yaml', 'region: [us-east-1]\nall-regions: true\ntimeout: 20\nassume-role-name: nhi-guard-scanner\nfail-on: none\n');
+    const r = await runCli(['check', '--synth', synth, '--config', cfg, '--now', '2026-11-22']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const [flag, value] of [
+      ['--all-regions', []],
+      ['--assume-role-name', ['nhi-guard-scanner']],
+      ['--region', ['us-east-1']],
+    ] as const) {
+      const cli = await runCli(['check', '--synth', synth, '--now', '2026-11-22', flag, ...value]);
+      expect(cli.code, flag).toBe(2);
+      expect(cli.stderr).toBe(`nhi-guard: ${flag} needs --live aws\n`);
+    }
+  });
+
   it('finds --config in raw arguments, the last one winning', () => {
     expect(configFileOf(['check', '--config', 'a.yaml', '--config=b.yaml'])).toBe('b.yaml');
     expect(configFileOf(['check', '--plan', 'p.json'])).toBeUndefined();
