@@ -28,9 +28,8 @@ findings contains object.union(lib.finding(identity.id, identity.id, msg), {"evi
 	some policy in lib.policies
 	policy.type == "aws-managed"
 	policy.name in admin_equivalent
-	some holder in iam.holders(policy.id)
+	some holder in iam.undenied_holders(policy, "*", "*")
 	identity := iam.identity_by_id(holder)
-	not iam.denied(policy, identity.id, "*", "*")
 	msg := sprintf("%s %s has the AWS managed policy %s attached%s", [identity.kind, lib.label(identity), policy.name, through(identity, policy.id)])
 }
 

@@ -53,8 +53,9 @@ launches := {
 # same identity (in this policy or another; on any resource: the new function, instance,
 # endpoint or stack is the caller's own).
 findings contains lib.finding(policy.id, holder, msg) if {
-	some policy in lib.policies
-	some stmt in lib.allow_statements(policy)
+	some grant in iam.allows
+	policy := grant.policy
+	stmt := grant.stmt
 	some holder in iam.holders(policy.id)
 	items := array.concat(sort(granted(policy, stmt, holder)), pass_and_launch(policy, stmt, holder))
 	count(items) > 0

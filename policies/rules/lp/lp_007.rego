@@ -21,8 +21,9 @@ import data.nhi.lib
 import data.nhi.lib.iam
 
 findings contains lib.finding(policy.id, holder, msg) if {
-	some policy in lib.policies
-	some stmt in lib.allow_statements(policy)
+	some grant in iam.allows
+	policy := grant.policy
+	stmt := grant.stmt
 	some field, name in {"notActions": "NotAction", "notResources": "NotResource"}
 	list := stmt[field]
 	is_array(list)

@@ -82,10 +82,6 @@ same_entry_denied(policy, holder, action, resource) if {
 	iam.covers_action(s, action)
 }
 
-denied(policy, holder, action, resource) if iam.denied(policy, holder, action, resource)
-
-denied(policy, holder, action, resource) if same_entry_denied(policy, holder, action, resource)
-
 phi_kinds := {d.kind | some d in phi_stores}
 
 # Per kind of store, the phi stores' names, sorted (built once: a "*" grant reaches all of them).
@@ -129,16 +125,16 @@ class_of(identity) := "no data-class" if not identity.governance.dataClass
 
 # Stores reached by each (policy, holder) that is not phi: ["kind name" label, ref].
 reaches[[policy.id, holder]] contains [label, ref] if {
-	some policy in lib.policies
-	some stmt in lib.allow_statements(policy)
-	some hit in hits(stmt)
-	some holder in iam.holders(policy.id)
+	some grant in iam.allows
+	policy := grant.policy
+	some hit in hits(grant.stmt)
+	[label, action, resource, ref] := hit
+	some holder in iam.undenied_holders(policy, action, resource)
 	holder != null
 	identity := iam.identity_by_id(holder)
 	not object.get(identity, "tagsUnknown", false)
 	not_phi(identity)
-	[label, action, resource, ref] := hit
-	not denied(policy, holder, action, resource)
+	not same_entry_denied(policy, holder, action, resource)
 }
 
 # The finding names the stores in its message and, for reports, in two fields: stores (the ids of
