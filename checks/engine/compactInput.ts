@@ -7,6 +7,9 @@
  *
  * - `origin` of every element (terraform address, ARN, file, construct path, out-of-band changes):
  *   findings name elements by id and the TypeScript side adds the origin to the report.
+ * - `tags` of every element: the rules read the governance facts enrichment derives from them
+ *   (Identity.governance, Credential.governance, DataStore.dataClass and owner), never the tags
+ *   (some 10% of the input at 10k resources).
  * - Statement.notActionGrants (the catalog's complement of a NotAction list, some 400 services,
  *   the same for every statement with the same list): one table, `input.grants`, and each
  *   statement names its entry by `notActionGrantsRef`. policies/lib/iam.rego reads either form.
@@ -21,10 +24,14 @@ export interface CompactInput {
   grants: Record<string, ServiceGrant[]>;
 }
 
-function withoutOrigin<T extends object>(e: T): T {
-  if (e === null || typeof e !== 'object' || Array.isArray(e) || !Object.hasOwn(e, 'origin')) return e;
-  const { origin: _origin, ...rest } = e as T & { origin?: unknown };
-  return rest as T;
+/** Element keys no rule of the pack reads. */
+const LEFT_OUT = ['origin', 'tags'];
+
+function compactElement<T extends object>(e: T): T {
+  if (e === null || typeof e !== 'object' || Array.isArray(e) || !LEFT_OUT.some((k) => Object.hasOwn(e, k))) return e;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) if (!LEFT_OUT.includes(k)) out[k] = v;
+  return out as T;
 }
 
 export function compactInventory(inv: Inventory): CompactInput {
@@ -46,7 +53,7 @@ export function compactInventory(inv: Inventory): CompactInput {
     return { ...rest, notActionGrantsRef: refOf(notActionGrants) };
   };
   const policy = (p: Policy): Policy => {
-    const q = withoutOrigin(p);
+    const q = compactElement(p);
     const d = q.document.document;
     if (!q.document.known || !d || !d.statements.some((s) => s.notActionGrants !== undefined)) return q;
     return { ...q, document: { ...q.document, document: { ...d, statements: d.statements.map(statement) } } };
@@ -54,7 +61,7 @@ export function compactInventory(inv: Inventory): CompactInput {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inv)) {
     if (k === 'policies') out[k] = inv.policies.map(policy);
-    else out[k] = Array.isArray(v) ? v.map((e: unknown) => (e !== null && typeof e === 'object' ? withoutOrigin(e) : e)) : v;
+    else out[k] = Array.isArray(v) ? v.map((e: unknown) => (e !== null && typeof e === 'object' ? compactElement(e) : e)) : v;
   }
   return { inventory: out, grants };
 }

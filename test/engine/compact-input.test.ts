@@ -31,21 +31,24 @@ function inventory(): Inventory {
       id: 'aws_iam_role.x',
       kind: 'role',
       name: 'x',
-      tags: {},
+      tags: { owner: 'team-data' },
       policies: [],
       groups: [],
       change: 'no-op',
       origin: { source: 'plan', address: 'aws_iam_role.x' },
+      governance: { owner: 'team-data', expiry: { valid: false } },
     },
   ];
   return inv;
 }
 
 describe('compactInventory', () => {
-  it('leaves out every element origin and shares equal NotAction grants in one table entry', () => {
+  it('leaves out every element origin and tags and shares equal NotAction grants in one table entry', () => {
     const { inventory: out, grants } = compactInventory(inventory());
     const text = JSON.stringify(out);
     expect(text).not.toContain('"origin"');
+    expect(text).not.toContain('"tags"');
+    expect(text).toContain('"governance"');
     expect(text).not.toContain('notActionGrants"');
     const refs = (out.policies as Array<{ document: { document: { statements: Array<{ notActionGrantsRef?: string }> } } }>).map(
       (p) => p.document.document.statements[0]!.notActionGrantsRef,
@@ -76,12 +79,22 @@ describe('compactInventory', () => {
       inventory: { identities: unknown[] };
     };
     expect(Object.keys(compact.grants)).toHaveLength(2);
-    expect(compact.inventory.identities).toEqual([{ id: 'aws_iam_role.x', kind: 'role', name: 'x', tags: {}, policies: [], groups: [], change: 'no-op' }]);
+    expect(compact.inventory.identities).toEqual([
+      {
+        id: 'aws_iam_role.x',
+        kind: 'role',
+        name: 'x',
+        policies: [],
+        groups: [],
+        change: 'no-op',
+        governance: { owner: 'team-data', expiry: { valid: false } },
+      },
+    ]);
   });
 });
 
 describe('the pack reads only what the compact input keeps', () => {
-  it('no Rego file of policies/ reads an element origin, and only iam.not_action_grants and iam.not_action_grants_ref read notActionGrants', () => {
+  it('no Rego file of policies/ reads an element origin or tags, and only iam.not_action_grants and iam.not_action_grants_ref read notActionGrants', () => {
     const files = readdirSync('policies', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'));
     expect(files.length).toBeGreaterThan(10);
     const offenders: string[] = [];
@@ -90,6 +103,7 @@ describe('the pack reads only what the compact input keeps', () => {
       lines.forEach((line, i) => {
         const code = line.replace(/#.*$/, '');
         if (/\borigin\b/.test(code)) offenders.push(`${f}:${i + 1}: origin`);
+        if (/\btags\b/.test(code)) offenders.push(`${f}:${i + 1}: tags`);
         if (code.includes('notActionGrants') && !/^not_action_grants(_ref)?\(stmt\) :=/.test(code)) offenders.push(`${f}:${i + 1}: notActionGrants`);
       });
     }
