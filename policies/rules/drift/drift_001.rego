@@ -21,8 +21,8 @@
 #     hipaa: ["164.308(a)(4)", "164.312(a)(1)"]
 package nhi.rules.drift_001
 
-import data.nhi.drift
 import data.nhi.lib
+import data.nhi.lib.drift
 
 findings contains lib.finding(i.id, i.id, msg) if {
 	some i in input.live.identities

@@ -31,8 +31,8 @@
 #     hipaa: ["164.308(a)(4)", "164.312(a)(1)", "164.312(b)"]
 package nhi.rules.drift_003
 
-import data.nhi.drift
 import data.nhi.lib
+import data.nhi.lib.drift
 import data.nhi.lib.iam
 
 finding(resource, identity, message, evidence) := object.union(lib.finding(resource, identity, message), {"evidence": [evidence]})

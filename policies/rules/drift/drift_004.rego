@@ -17,8 +17,8 @@
 #     hipaa: ["164.308(a)(4)"]
 package nhi.rules.drift_004
 
-import data.nhi.drift
 import data.nhi.lib
+import data.nhi.lib.drift
 
 findings contains lib.finding(d.id, d.id, msg) if {
 	some [d, l] in drift.identity_pairs

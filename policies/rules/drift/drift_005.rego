@@ -20,8 +20,8 @@
 #     hipaa: ["164.308(a)(3)(ii)(C)", "164.308(a)(4)"]
 package nhi.rules.drift_005
 
-import data.nhi.drift
 import data.nhi.lib
+import data.nhi.lib.drift
 
 findings contains lib.finding(i.id, i.id, msg) if {
 	some i in drift.live_inventory.identities

@@ -17,8 +17,8 @@
 #     hipaa: ["164.308(a)(4)", "164.312(d)"]
 package nhi.rules.drift_006
 
-import data.nhi.drift
 import data.nhi.lib
+import data.nhi.lib.drift
 
 findings contains lib.finding(d.id, null, msg) if {
 	some [d, l] in drift.secret_pairs

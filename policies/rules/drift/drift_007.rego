@@ -23,8 +23,8 @@
 #     hipaa: ["164.308(a)(4)", "164.312(a)(1)", "164.312(d)"]
 package nhi.rules.drift_007
 
-import data.nhi.drift
 import data.nhi.lib
+import data.nhi.lib.drift
 import data.nhi.lib.iam
 
 findings contains object.union(lib.finding(d.id, d.id, msg), {"evidence": [l.id]}) if {

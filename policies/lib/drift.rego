@@ -6,7 +6,7 @@
 #   same thing declared and live (identities by kind and name, secrets by name, access keys by key
 #   id, policies by name or ARN within a matched identity), and `unnamed`: declared elements whose
 #   name is known only after apply, which cannot be matched. What counts as drift is decided here.
-package nhi.drift
+package nhi.lib.drift
 
 import data.nhi.lib
 import data.nhi.lib.iam

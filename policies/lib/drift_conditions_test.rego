@@ -1,6 +1,6 @@
-package nhi.drift_test.conditions
+package nhi.lib_test.drift_conditions
 
-import data.nhi.drift
+import data.nhi.lib.drift
 
 c(op, key, values) := {"operator": op, "key": key, "values": values}
 

@@ -1,4 +1,4 @@
-# Condition comparison for the drift rules (package nhi.drift; its METADATA is in drift_lib.rego).
+# Condition comparison for the drift rules (package nhi.lib.drift; its METADATA is in drift.rego).
 # Whether a live Condition still restricts at least as much as a declared one (NHI-DRIFT-003,
 # NHI-DRIFT-007), per operator as IAM evaluates it:
 # - StringEquals (and IgnoreCase), Bool, Null, BinaryEquals, NumericEquals, DateEquals,
@@ -16,7 +16,7 @@
 #   declared operator without it.
 # Declared values that stayed a pattern of an unresolved reference (checks/drift/resolve.ts lists
 # them in the condition's `patterns`) admit what they match whatever the operator.
-package nhi.drift
+package nhi.lib.drift
 
 import data.nhi.lib.iam
 
