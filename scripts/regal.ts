@@ -43,7 +43,14 @@ function main(): number {
   }
   const r = spawnSync(bin, ['lint', '--config-file', path.join(PROJECT_ROOT, '.regal', 'config.yaml'), 'policies'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
   // Files opa would format differently are listed; `opa fmt -w policies` formats them.
-  const fmt = spawnSync(findOpa().path, ['fmt', '--list', '--fail', 'policies'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  let opa: string;
+  try {
+    opa = findOpa().path;
+  } catch (e) {
+    process.stderr.write(`regal: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const fmt = spawnSync(opa, ['fmt', '--list', '--fail', 'policies'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
   return r.status === 0 && fmt.status === 0 ? 0 : (r.status ?? 2) || 1;
 }
 
