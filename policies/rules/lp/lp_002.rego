@@ -7,7 +7,8 @@
 #   service-wide. Action "*" is NHI-LP-001, not this rule.
 #   NotAction and NotResource count for what they grant (catalog facts of checks/enrich/complement.ts):
 #   an Allow with NotAction grants every action of each service its list does not touch, so such a
-#   statement on every resource is one finding naming those services; a service wildcard with
+#   statement on every resource is one finding naming those services (their write actions are part
+#   of it: NHI-LP-003 does not report them again); a service wildcard with
 #   NotResource reaches every resource of the service but the listed ones unless the list excludes
 #   all of the service's resource types.
 # custom:
@@ -53,7 +54,7 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	services := undenied(open, iam.every_resource_denies(policy, holder))
 	count(services) > 0
 	msg := sprintf(
-		"policy %s allows every action of %d service(s) through NotAction [%s] on %s%s: %s%s",
+		"policy %s allows every action of %d service(s) through NotAction [%s] on %s%s: %s%s (their write and permissions-management actions, NHI-LP-003, are part of this finding)",
 		[
 			lib.label(policy), count(services), concat(", ", stmt.notActions), iam.resource_scope(stmt),
 			iam.condition_note(stmt), concat(", ", array.slice(services, 0, shown)), lib.and_more(count(services), shown),

@@ -44,7 +44,7 @@ test_deny_of_one_action_does_not_override if {
 test_not_action_grants_every_other_service_whole if {
 	p := fx.policy("most", [fx.allow_not(["iam:*", "organizations:*"], ["*"], [fx.whole("dynamodb"), fx.whole("s3"), {"service": "sts", "all": false, "actions": []}])], {})
 	app := fx.role("app", {"policies": [{"policy": p.id}]})
-	[f.message | some f in run([p], [app])] == ["policy most allows every action of 2 service(s) through NotAction [iam:*, organizations:*] on Resource \"*\": dynamodb, s3"]
+	[f.message | some f in run([p], [app])] == ["policy most allows every action of 2 service(s) through NotAction [iam:*, organizations:*] on Resource \"*\": dynamodb, s3 (their write and permissions-management actions, NHI-LP-003, are part of this finding)"]
 }
 
 test_not_action_on_a_scoped_resource_is_not_service_wide_on_every_resource if {
@@ -64,8 +64,8 @@ test_not_action_services_a_holder_deny_takes_are_dropped_for_that_holder_only if
 	app := fx.role("app", {"policies": [{"policy": p.id}]})
 	guarded := fx.role("guarded", {"policies": [{"policy": p.id}, {"policy": guard.id}]})
 	{[f.identity, f.message] | some f in run([p, guard], [app, guarded])} == {
-		["role:app", "policy most allows every action of 2 service(s) through NotAction [iam:*] on Resource \"*\": dynamodb, s3"],
-		["role:guarded", "policy most allows every action of 1 service(s) through NotAction [iam:*] on Resource \"*\": dynamodb"],
+		["role:app", "policy most allows every action of 2 service(s) through NotAction [iam:*] on Resource \"*\": dynamodb, s3 (their write and permissions-management actions, NHI-LP-003, are part of this finding)"],
+		["role:guarded", "policy most allows every action of 1 service(s) through NotAction [iam:*] on Resource \"*\": dynamodb (their write and permissions-management actions, NHI-LP-003, are part of this finding)"],
 	}
 }
 

@@ -58,10 +58,21 @@ test_permissions_management_as_the_catalog_spells_it_counts_and_tagging_does_not
 	[f.message | some f in run([p], [])] == ["policy perm allows 1 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy"]
 }
 
-test_not_action_counts_the_write_actions_it_leaves if {
+# The write actions NotAction leaves in a service it excludes in part are this rule's; the services
+# it leaves whole on every resource are NHI-LP-002's finding, which names this rule.
+test_not_action_counts_the_write_actions_it_leaves_in_part if {
 	grants := [fx.whole("s3"), {"service": "iam", "all": false, "actions": [attach_role_policy, tag_role]}]
 	p := fx.policy("most", [fx.allow_not(["iam:Tag*", "kms:*"], ["*"], grants)], {})
-	[f.message | some f in run([p], [])] == ["policy most allows 6 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy, s3:* (5)"]
+	[f.message | some f in run([p], [])] == ["policy most allows 1 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy"]
+}
+
+# NotAction [iam:*, organizations:*] on "*": every other service whole, one finding (NHI-LP-002's).
+test_not_action_leaving_services_whole_is_left_to_lp_002 if {
+	p := fx.policy("most", [fx.allow_not(["iam:*", "organizations:*"], ["*"], [fx.whole("s3"), fx.whole("ec2")])], {})
+	app := fx.role("app", {"policies": [{"policy": p.id}]})
+	count(run([p], [app])) == 0
+	lp002 := [f.message | some f in data.nhi.rules.lp_002.findings with input as fx.input_of("synth", {"identities": [app], "policies": [p]})]
+	lp002 == ["policy most allows every action of 2 service(s) through NotAction [iam:*, organizations:*] on Resource \"*\": ec2, s3 (their write and permissions-management actions, NHI-LP-003, are part of this finding)"]
 }
 
 test_not_action_on_a_scoped_resource_passes if {
@@ -117,18 +128,15 @@ test_each_holder_keeps_what_no_deny_of_its_own_takes if {
 }
 
 # The pack's compact input (checks/engine/compactInput.ts) names a shared grants entry instead of
-# repeating it per statement: the same findings, and a Deny of a whole service still applies.
+# repeating it per statement: the same findings, and a holder's Deny still applies.
 test_not_action_grants_by_reference_count_as_inline_grants if {
 	grants := [fx.whole("s3"), fx.whole("ec2"), {"service": "iam", "all": false, "actions": [attach_role_policy, tag_role]}]
 	inline := fx.allow_not(["iam:Tag*", "kms:*"], ["*"], grants)
 	by_ref := object.union(object.remove(inline, ["notActionGrants"]), {"notActionGrantsRef": "0"})
-	guard := fx.policy("guard", [fx.deny(["ec2:*"], ["*"])], {})
+	guard := fx.policy("guard", [fx.deny(["iam:Attach*"], ["*"])], {})
 	app := fx.role("app", {"policies": [{"policy": "policy:most"}]})
 	guarded := fx.role("guarded", {"policies": [{"policy": "policy:most"}, {"policy": guard.id}]})
-	want := {
-		["role:app", "policy most allows 11 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy, ec2:* (5), s3:* (5)"],
-		["role:guarded", "policy most allows 6 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy, s3:* (5)"],
-	}
+	want := {["role:app", "policy most allows 1 write or permissions-management action(s) on Resource \"*\": iam:AttachRolePolicy"]}
 	{[f.identity, f.message] | some f in run([fx.policy("most", [inline], {}), guard], [app, guarded])} == want
 	compact := object.union(fx.input_of("synth", {"identities": [app, guarded], "policies": [fx.policy("most", [by_ref], {}), guard]}), {"grants": {"0": grants}})
 	{[f.identity, f.message] | some f in lp_003.findings with input as compact} == want
