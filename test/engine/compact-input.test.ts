@@ -25,7 +25,14 @@ function policy(id: string, grants?: ServiceGrant[]): Policy {
 function inventory(): Inventory {
   const inv = emptyInventory([{ kind: 'plan', file: 'plan.json' }]);
   // Two copies of the same grants (equal, not the same array) and a different one.
-  inv.policies = [policy('a', grantsA), policy('b', JSON.parse(JSON.stringify(grantsA)) as ServiceGrant[]), policy('c', grantsB), policy('d')];
+  // 'e' has the very array of 'a', as enrichment hands statements with the same NotAction list.
+  inv.policies = [
+    policy('a', grantsA),
+    policy('b', JSON.parse(JSON.stringify(grantsA)) as ServiceGrant[]),
+    policy('c', grantsB),
+    policy('d'),
+    policy('e', grantsA),
+  ];
   inv.identities = [
     {
       id: 'aws_iam_role.x',
@@ -56,6 +63,7 @@ describe('compactInventory', () => {
     expect(refs[0]).toBe(refs[1]);
     expect(refs[2]).not.toBe(refs[0]);
     expect(refs[3]).toBeUndefined();
+    expect(refs[4]).toBe(refs[0]);
     expect(Object.keys(grants).sort()).toEqual([refs[0], refs[2]].sort());
     expect(grants[refs[0]!]).toEqual(grantsA);
     expect(grants[refs[2]!]).toEqual(grantsB);
