@@ -137,6 +137,11 @@ export interface FindingsDocument {
   sincePrevious?: SincePrevious;
   /** The expiring-soon window of the policy data (days), which NHI-EXP-004 judged with. */
   expiringSoonDays?: number;
+  /**
+   * Drift of an organization (`drift --org`, checks/drift/org.ts): the accounts read that a
+   * declaration covers, and those none covers (compared with an empty declaration).
+   */
+  driftAccounts?: { declared: string[]; undeclared: string[] };
 }
 
 export interface SincePrevious {

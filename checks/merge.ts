@@ -101,6 +101,9 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
   const trends: TrendPoint[][] = [];
   const access: Array<FindingsAccess | AccessStoreSummary[]> = [];
   const accessAccounts: Array<string | undefined> = [];
+  const declaredAccounts = new Set<string>();
+  const undeclaredAccounts = new Set<string>();
+  let anyDriftAccounts = false;
   let identities = 0;
   let generatedAt = docs[0]!.generatedAt;
   let now = docs[0]!.now;
@@ -131,6 +134,11 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
         accessAccounts.push(d.account?.id ?? singleAccount(d));
       }
     }
+    if (d.driftAccounts) {
+      anyDriftAccounts = true;
+      for (const a of d.driftAccounts.declared) declaredAccounts.add(a);
+      for (const a of d.driftAccounts.undeclared) undeclaredAccounts.add(a);
+    }
     generatedAt = later(generatedAt, d.generatedAt);
     now = later(now, d.now);
   }
@@ -153,6 +161,15 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
     ...(gaps.length ? { gaps } : {}),
     ...(mergedAccess ? { access: mergedAccess } : {}),
     ...(anyPhiStores ? { phiStores } : {}),
+    // Per-account drift documents: an account one of them compared with a declaration is declared.
+    ...(anyDriftAccounts
+      ? {
+          driftAccounts: {
+            declared: [...declaredAccounts].sort(),
+            undeclared: [...undeclaredAccounts].filter((a) => !declaredAccounts.has(a)).sort(),
+          },
+        }
+      : {}),
   };
 }
 

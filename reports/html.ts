@@ -15,7 +15,7 @@ import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import type { Gap } from '../checks/model.js';
-import { selectionNote } from './notes.js';
+import { driftAccountsNote, selectionNote } from './notes.js';
 import { findingNamesStore, phiStoreLabel, type PhiStoreRow } from '../checks/phiStores.js';
 import { accessStores, principalCount, type AccessStoreSummary } from '../checks/access/summary.js';
 
@@ -353,7 +353,7 @@ function accountSections(doc: FindingsDocument, accounts: Map<string, string[]>)
       h(
         'h3',
         { class: 'account', id: `account-${account}`, 'data-account': account },
-        `Account ${account}: ${open} open${gaps.length ? `, ${gaps.length} part(s) not read` : ''}`,
+        `Account ${account}: ${open} open${gaps.length ? `, ${gaps.length} part(s) not read` : ''}${coverage(doc, account)}`,
       ),
       h('p', { class: 'meta' }, `Regions read: ${regions.join(', ') || 'none'}`),
       ...(fs.length ? ownerTables(doc, fs, 'h4') : [h('p', { class: 'empty' }, 'No findings.')]),
@@ -362,6 +362,13 @@ function accountSections(doc: FindingsDocument, accounts: Map<string, string[]>)
   const other = doc.findings.filter((f) => !f.account || !accounts.has(f.account));
   if (other.length) out.push(h('h3', { class: 'account' }, 'Declared sources'), ...ownerTables(doc, other, 'h4'));
   return out;
+}
+
+/** drift --org: whether a declaration covered the account. */
+function coverage(doc: FindingsDocument, account: string): string {
+  const d = doc.driftAccounts;
+  if (d?.declared.includes(account)) return ' (declared)';
+  return d?.undeclared.includes(account) ? ' (not covered by the declaration)' : '';
 }
 
 /** With --history: what is new since the previous run and what was resolved. */
@@ -684,6 +691,7 @@ export function renderHtml(doc: FindingsDocument, opts: { sourceRoot?: string } 
       banner(doc, gaps),
       // What the run left out or re-rated, next to the status, so the report never looks cleaner than it is.
       selectionNote(doc) ? h('div', { class: 'banner selection', id: 'selection-note' }, selectionNote(doc)) : null,
+      driftAccountsNote(doc) ? h('div', { class: 'banner selection', id: 'drift-accounts-note' }, driftAccountsNote(doc)) : null,
       cards(doc),
       ...gapsSection(gaps),
       // The trend exists with --history only: no section without it.

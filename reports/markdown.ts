@@ -11,7 +11,7 @@ import type { Finding, FindingsDocument } from '../checks/findings.js';
 import { mdCell, mdCellCode, mdCode } from './escape.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
-import { selectionNote } from './notes.js';
+import { driftAccountsNote, selectionNote } from './notes.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 export const MARKDOWN_BUDGET = 60_000;
@@ -284,10 +284,11 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
   return text;
 }
 
-/** The rule selection of the run, when it left rules out or changed severities. */
+/** The rule selection of the run, when it left rules out or changed severities; the accounts a drift --org declaration did not cover. */
 function selectionLines(doc: FindingsDocument): string[] {
-  const note = selectionNote(doc);
-  return note ? [`> ℹ️ ${cell(note)}`, ''] : [];
+  const out: string[] = [];
+  for (const note of [selectionNote(doc), driftAccountsNote(doc)]) if (note) out.push(`> ℹ️ ${cell(note)}`, '');
+  return out;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -22,3 +22,17 @@ export function selectionNote(doc: FindingsDocument): string | undefined {
   if (sel.severityOverrides.length) parts.push(`severity changed for ${ids(sel.severityOverrides.map((o) => `${o.ruleId} ${o.from}→${o.to}`))}`);
   return parts.length ? `Rule selection: ${parts.join('; ')}.` : undefined;
 }
+
+/**
+ * `drift --org`: which accounts the declaration covered. `undefined` for other runs, and when it
+ * covered every account read. Plain text; renderers escape it.
+ */
+export function driftAccountsNote(doc: FindingsDocument): string | undefined {
+  const d = doc.driftAccounts;
+  if (!d || d.undeclared.length === 0) return undefined;
+  const covered = d.declared.length ? `covers ${d.declared.length} account(s) (${ids(d.declared)})` : 'covers none of the accounts read';
+  return (
+    `Declaration: ${covered}; ${d.undeclared.length} account(s) read are not covered by it (${ids(d.undeclared)}), ` +
+    'so every identity and secret there is reported as unmanaged (NHI-DRIFT-001); select the accounts to compare with --accounts.'
+  );
+}

@@ -2,7 +2,8 @@
  * `nhi-guard drift`: what is declared (cdktf synth, a plan or state) against what exists (the
  * live account or a snapshot of it). Drift rules and the static rules on the live state give one
  * findings document; `--history DIR` keeps every run's JSON document and draws the trend;
- * `--split-by owner` writes one report per owner into the --output folder.
+ * `--split-by owner` writes one report per owner into the --output folder. With `--live aws --org`,
+ * every account of the organization against its own declaration (checks/drift/org.ts).
  * Exit 3 when part of the account could not be read (after the report is written).
  */
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { extensionOf, splitByOwner } from '../drift/split.js';
 import { compareWithBaseline } from '../baseline.js';
 import { stderrLine, UserError } from '../errors.js';
 import type { FindingsDocument } from '../findings.js';
-import { loadSource, type SourceSpec } from '../run.js';
+import { loadSource, loadSources, type SourceSpec } from '../run.js';
 import { parseNow, type Io } from './io.js';
 import { defineCommand, withOptions, type ArgsOf } from './options.js';
 import { ownAccountsOf, selectionOf, synthSource } from './check.js';
@@ -41,7 +42,11 @@ export function driftCommand(io: Io, setExit: (c: number) => void) {
           '$0 drift --declared-plan plan.json --snapshot prod.json --format html=drift.html --history reports/',
           'offline, with the trend over earlier runs',
         )
-        .example('$0 drift --declared-synth cdktf.out --snapshot prod.json --split-by owner --format markdown --output by-owner/', 'one report per owner'),
+        .example('$0 drift --declared-synth cdktf.out --snapshot prod.json --split-by owner --format markdown --output by-owner/', 'one report per owner')
+        .example(
+          '$0 drift --declared-plan radiology.json --declared-plan pharmacy.json --live aws --org --assume-role-name nhi-guard-scanner --accounts 111111111111,222222222222',
+          'each account of the organization against its own declaration',
+        ),
     handler: async (argv) => {
       const a: ArgsOf<'drift'> = argv;
       const declared = declaredSpec(a);
@@ -51,22 +56,23 @@ export function driftCommand(io: Io, setExit: (c: number) => void) {
       const targets = a.splitBy ? [] : reportTargets(a.format, a.output);
       const now = parseNow(a.now);
       const live = liveSpec(a, io, now);
-      if (live?.org)
-        throw new UserError(
-          'drift compares one account with its declaration: take snapshot --org --output DIR, then drift --snapshot DIR/<account>.json per declared account',
-        );
       const ownAccounts = ownAccountsOf(a.ownAccount);
       const liveSource: SourceSpec = live ? { kind: 'live', path: 'aws', live } : { kind: 'live', path: a.snapshot! };
-      let { document } = await runDrift({
+      const common = {
         declared,
-        live: () => loadSource(liveSource),
         now,
         policyDirs: a.policyDir,
         dataFile: a.data,
         waiverFiles: a.waivers,
         selection: selectionOf(a),
         ...(ownAccounts ? { ownAccounts } : {}),
-      });
+      };
+      let document: FindingsDocument;
+      if (live?.org) {
+        // Every account of the organization against its own declaration, in one process (checks/drift/org.ts).
+        const { runOrgDrift } = await import('../drift/org.js');
+        document = await runOrgDrift({ ...common, live: () => loadSources(liveSource), ...(live.org.accounts ? { accounts: live.org.accounts } : {}) });
+      } else document = (await runDrift({ ...common, live: () => loadSource(liveSource) })).document;
       if (a.baseline !== undefined) document = await compareWithBaseline(document, a.baseline);
       let history: HistoryEntry[] | undefined;
       if (a.history !== undefined) {

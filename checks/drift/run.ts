@@ -12,12 +12,12 @@ import { compactAccess } from '../access/summary.js';
 import { phiStoreRows } from '../phiStores.js';
 import { enrich } from '../enrich/index.js';
 import { findingsDocument, type FindingsDocument } from '../findings.js';
-import { resolveSelection, type RuleSelection } from '../selection.js';
+import { resolveSelection, type ResolvedSelection, type RuleSelection } from '../selection.js';
 import type { Credential, DataStore, Identity, Inventory } from '../model.js';
 import { emptyInventory } from '../model.js';
 import { namedAccounts } from '../loaders/ownAccount.js';
 import { loadSource, loadWaivers, mergeInto, policyInput, type LoadOptions, type SourceSpec } from '../run.js';
-import { declaredWaiverFacts } from '../waivers.js';
+import { declaredWaiverFacts, type WaiverFact } from '../waivers.js';
 import { driftInput, matchInventories, type DriftMatches } from './match.js';
 import { resolveDeclared } from './resolve.js';
 
@@ -50,13 +50,41 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   const named = namedAccounts(opts.ownAccounts, engine.config.ownAccounts);
   const declared = await enrich(await loadDeclared(opts.declared, { named }), enrichOpts);
   const live = await enrich(await opts.live(), enrichOpts);
+  const fileWaivers = await loadWaivers(opts.waiverFiles ?? [], opts.now);
+  const { document, matches } = judgeDrift(engine, {
+    declared,
+    live,
+    now: opts.now,
+    fileWaivers,
+    selection,
+    ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
+  });
+  return { document, declared, live, matches, engine };
+}
+
+export interface JudgeInput {
+  /** Both sides enriched. */
+  declared: Inventory;
+  live: Inventory;
+  now: Date;
+  /** The --waivers files' waivers (the declaration's own are added here). */
+  fileWaivers: WaiverFact[];
+  selection: ResolvedSelection;
+  generatedAt?: Date;
+  /** An organization run: the account every finding is about. */
+  account?: string;
+}
+
+/** The drift rules once on {declared, live, matches}, the static rules once on the live side: one findings document. Pure given the engine. */
+export function judgeDrift(engine: Engine, j: JudgeInput): { document: FindingsDocument; matches: DriftMatches } {
+  const { declared, live } = j;
   const matches = matchInventories(declared, live);
-  const waivers = [...(await loadWaivers(opts.waiverFiles ?? [], opts.now)), ...declaredWaiverFacts(declared.waivers ?? [], opts.now)];
+  const waivers = [...j.fileWaivers, ...declaredWaiverFacts(declared.waivers ?? [], j.now)];
   const raw: RawFinding[] = [];
   // Drift first: a rule of both sources (NHI-DRIFT-005) is kept once, as a drift finding.
   // The drift rules compare the declaration resolved against the live account (checks/drift/resolve.ts).
-  for (const f of engine.evaluate(driftInput(resolveDeclared(declared, live, matches), live, opts.now, matches))) raw.push({ ...f, source: 'drift' });
-  for (const f of engine.evaluate(policyInput('live', live, opts.now, waivers, { compact: engine.builtinOnly }))) raw.push({ ...f, source: 'live' });
+  for (const f of engine.evaluate(driftInput(resolveDeclared(declared, live, matches), live, j.now, matches))) raw.push({ ...f, source: 'drift' });
+  for (const f of engine.evaluate(policyInput('live', live, j.now, waivers, { compact: engine.builtinOnly }))) raw.push({ ...f, source: 'live' });
   foldLiveIntoDrift(raw, matches);
   const document = findingsDocument({
     raw,
@@ -68,19 +96,20 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     // Waivers follow the element: one declared on a key, role or secret covers the live findings about it.
     declaredOf: new Map([...matches.identities, ...matches.credentials, ...(matches.dataStores ?? [])].map((p) => [p.live, p.declared])),
     source: 'drift',
-    now: opts.now,
+    now: j.now,
     waivers,
-    selection,
-    ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
+    selection: j.selection,
+    ...(j.account ? { account: j.account } : {}),
+    ...(j.generatedAt ? { generatedAt: j.generatedAt } : {}),
   });
-  document.access = compactAccess(accessDocument([live], { now: opts.now, dataClass: 'phi' }).stores);
+  document.access = compactAccess(accessDocument([live], { now: j.now, dataClass: 'phi' }).stores, j.account);
   document.phiStores = phiStoreRows(live, engine.config.tagKeys.owner);
   document.expiringSoonDays = engine.config.expiringSoonDays;
-  return { document, declared, live, matches, engine };
+  return { document, matches };
 }
 
 /** One declared Inventory from one source or several (each stack's plan or state). */
-async function loadDeclared(specs: SourceSpec | SourceSpec[], opts: LoadOptions): Promise<Inventory> {
+export async function loadDeclared(specs: SourceSpec | SourceSpec[], opts: LoadOptions): Promise<Inventory> {
   const list = Array.isArray(specs) ? specs : [specs];
   if (list.length === 1) return loadSource(list[0]!, opts);
   const merged = emptyInventory();

@@ -4,6 +4,9 @@
  * `check --org` gives one findings document with the account on every finding and gap;
  * `snapshot --org` one snapshot per account; AccessDenied on one account's AssumeRole and on one
  * region (fault proxy) give exit 3 with exactly those gaps, the other accounts still reported.
+ * `drift --org` with a declaration covering one account (the management account's state): that
+ * account compared with it as a one-account drift would, the members not covered (their
+ * identities unmanaged) and said so; a member that cannot be assumed is its gap (exit 3).
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +19,7 @@ import { chromium } from '../support/chromium.js';
 import { runCli } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
+import { ESTATE_PLAN, ESTATE_TFSTATE } from '../support/estate.js';
 import { REGION, useTestCredentials } from './account.js';
 import { MANAGEMENT, ROLE_NAME, SECOND_REGION, seedOrganization, type SeededOrg } from './organization.js';
 
@@ -199,5 +203,154 @@ describe('check --org against a moto organization', () => {
       'reporting: policy read-phi lets role reporting (data-class internal) act on data-class phi stores: dynamodb m0-patients, s3 m0-phi-lab-results',
     );
     expect(dom).not.toContain('CANARY');
+  }, 180_000);
+});
+
+describe('drift --org: a declaration covering one account', () => {
+  const key = (f: FindingsDocument['findings'][number]) => `${f.ruleId} ${f.resource.arn ?? f.resource.name} ${f.message}`;
+  let doc: FindingsDocument;
+
+  beforeAll(async () => {
+    const r = await runCli(['drift', '--declared-state', ESTATE_TFSTATE, ...orgArgs(proxy.url), '--format', 'json', '--fail-on', 'none'], env());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    doc = JSON.parse(r.stdout);
+  }, 180_000);
+
+  it('compares the declared account with its declaration as a one-account drift does, the account on every finding', async () => {
+    expect(check('findings', doc)).toBeNull();
+    expect(doc.gaps).toBeUndefined();
+    for (const f of doc.findings) expect(org.accounts, f.message).toContain(f.account);
+    expect(doc.driftAccounts).toEqual({ declared: [MANAGEMENT], undeclared: [...org.members].sort() });
+    const one = await runCli(
+      [
+        'drift',
+        '--declared-state',
+        ESTATE_TFSTATE,
+        '--live',
+        'aws',
+        '--region',
+        REGION,
+        '--region',
+        SECOND_REGION,
+        '--endpoint',
+        moto.url,
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+      ],
+      env(),
+    );
+    expect(one.code, one.stderr).toBe(0);
+    const single = (JSON.parse(one.stdout) as FindingsDocument).findings.map(key).sort();
+    expect(single.some((k) => k.startsWith('NHI-DRIFT-'))).toBe(true);
+    expect(
+      doc.findings
+        .filter((f) => f.account === MANAGEMENT)
+        .map(key)
+        .sort(),
+    ).toEqual(single);
+  });
+
+  it('the accounts no declaration covers: every identity and secret there is unmanaged (NHI-DRIFT-001), the live rules still run', () => {
+    for (const [i, account] of org.members.entries()) {
+      const mine = doc.findings.filter((f) => f.account === account);
+      const shadow = mine.filter((f) => f.ruleId === 'NHI-DRIFT-001').map((f) => f.resource.name);
+      expect(shadow, account).toEqual(expect.arrayContaining(['reporting', `m${i}/hl7-token`]));
+      // Both regions' secrets of the same name are unmanaged, each in its region.
+      expect(
+        shadow.filter((n) => n === `m${i}/hl7-token`),
+        account,
+      ).toHaveLength(2);
+      expect(mine.find((f) => f.ruleId === 'NHI-LP-008')?.message, account).toContain(`s3 m${i}-phi-lab-results`);
+    }
+    // The declared account has no unmanaged identity that its declaration covers.
+    const mgmtShadow = doc.findings.filter((f) => f.account === MANAGEMENT && f.ruleId === 'NHI-DRIFT-001').map((f) => f.resource.name);
+    expect(mgmtShadow).not.toContain('svc-lab');
+    expect(JSON.stringify(doc)).not.toContain('CANARY');
+  });
+
+  it('every report says which accounts the declaration does not cover; --accounts leaves them out', async () => {
+    const page = path.join(tmp, 'drift-org.html');
+    const text = await runCli(
+      ['drift', '--declared-state', ESTATE_TFSTATE, ...orgArgs(moto.url), '--format', 'text', '--format', `html=${page}`, '--fail-on', 'none'],
+      env(),
+    );
+    expect(text.code, text.stderr).toBe(0);
+    const dom = chromium(['--dump-dom'], page);
+    expect(dom).toContain('Findings by account (4 accounts), then owner');
+    expect(dom).toContain('id="drift-accounts-note"');
+    const headings = new Map([...dom.matchAll(/<h3 class="account"[^>]*data-account="(\d{12})">([^<]*)<\/h3>/g)].map((m) => [m[1]!, m[2]!]));
+    expect(headings.get(MANAGEMENT)).toMatch(/^Account \d{12}: \d+ open \(declared\)$/);
+    for (const m of org.members) expect(headings.get(m), m).toMatch(/^Account \d{12}: \d+ open \(not covered by the declaration\)$/);
+    expect(text.stdout).toContain(
+      `Declaration: covers 1 account(s) (${MANAGEMENT}); 3 account(s) read are not covered by it (${[...org.members].sort().join(', ')}), so every identity and secret there is reported as unmanaged (NHI-DRIFT-001)`,
+    );
+    const only = await runCli(
+      ['drift', '--declared-state', ESTATE_TFSTATE, ...orgArgs(moto.url), '--accounts', MANAGEMENT, '--format', 'json', '--fail-on', 'none'],
+      env(),
+    );
+    expect(only.code, only.stderr).toBe(0);
+    const d = JSON.parse(only.stdout) as FindingsDocument;
+    expect(d.driftAccounts).toEqual({ declared: [MANAGEMENT], undeclared: [] });
+    expect(new Set(d.findings.map((f) => f.account))).toEqual(new Set([MANAGEMENT]));
+    expect(d.findings.map(key).sort()).toEqual(
+      doc.findings
+        .filter((f) => f.account === MANAGEMENT)
+        .map(key)
+        .sort(),
+    );
+  }, 180_000);
+
+  it('a member that cannot be assumed is a gap of that account (exit 3), never unmanaged or missing; the others are reported', async () => {
+    const denied = org.members[0]!;
+    proxy.setFault('AssumeRole', { kind: 'access-denied', bodyIncludes: denied });
+    try {
+      const out = path.join(tmp, 'drift-partial.json');
+      const r = await runCli(
+        ['drift', '--declared-state', ESTATE_TFSTATE, ...orgArgs(proxy.url), '--format', 'json', '--output', out, '--fail-on', 'none'],
+        env(),
+      );
+      expect(r.code).toBe(3);
+      const partial = JSON.parse(readFileSync(out, 'utf8')) as FindingsDocument;
+      expect(check('findings', partial)).toBeNull();
+      expect(partial.gaps!.map((g) => `${g.account} ${g.service} ${g.operation}`)).toEqual([`${denied} sts AssumeRole`]);
+      expect(partial.findings.filter((f) => f.account === denied)).toEqual([]);
+      expect(
+        partial.findings
+          .filter((f) => f.account === MANAGEMENT)
+          .map(key)
+          .sort(),
+      ).toEqual(
+        doc.findings
+          .filter((f) => f.account === MANAGEMENT)
+          .map(key)
+          .sort(),
+      );
+      for (const other of org.members.slice(1))
+        expect(
+          partial.findings.some((f) => f.account === other && f.ruleId === 'NHI-DRIFT-001'),
+          other,
+        ).toBe(true);
+    } finally {
+      proxy.clearFaults();
+    }
+  }, 180_000);
+
+  it('a declaration for an account the organization does not have is a gap of it; one that names no account is a usage error', async () => {
+    const r = await runCli(
+      ['drift', '--declared-state', ESTATE_TFSTATE, '--own-account', '999999999999', ...orgArgs(moto.url), '--format', 'json', '--fail-on', 'none'],
+      env(),
+    );
+    expect(r.code).toBe(3);
+    const d = JSON.parse(r.stdout) as FindingsDocument;
+    expect(d.gaps!.map((g) => `${g.account} ${g.service} ${g.operation}`)).toEqual(['999999999999 organizations ListAccounts']);
+    expect(d.driftAccounts).toEqual({ declared: [], undeclared: [...org.accounts].sort() });
+    const none = await runCli(['drift', '--declared-plan', ESTATE_PLAN, ...orgArgs(moto.url)], env());
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(
+      `nhi-guard: ${ESTATE_PLAN}: drift --org needs the account each declaration is for, and this one names none: pin the AWS provider (allowed_account_ids), or give --own-account ID\n`,
+    );
   }, 180_000);
 });

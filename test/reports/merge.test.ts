@@ -50,6 +50,16 @@ describe('report merge', () => {
     expect(m.findings[0]!.severity).toBe('critical');
   });
 
+  it('per-account drift --org documents: an account one of them compared with a declaration is declared, the rest undeclared', () => {
+    const [a, b] = docs();
+    a.driftAccounts = { declared: ['111111111111'], undeclared: ['222222222222', '333333333333'] };
+    b.driftAccounts = { declared: ['222222222222'], undeclared: ['444444444444'] };
+    const m = mergeDocuments([a, b]);
+    expect(check('findings', m)).toBeNull();
+    expect(m.driftAccounts).toEqual({ declared: ['111111111111', '222222222222'], undeclared: ['333333333333', '444444444444'] });
+    expect(mergeDocuments(docs()).driftAccounts).toBeUndefined();
+  });
+
   it('the same document twice merges to itself', () => {
     const d = makeDoc();
     const m = mergeDocuments([d, makeDoc()]);
