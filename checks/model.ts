@@ -476,7 +476,8 @@ export interface AccessStep {
 export interface AccessPrincipal {
   /** `arn:...` of an IAM role or user, `account:<id>` for every principal of an account, `*` for anyone. */
   id: string;
-  kind: 'external' | 'account' | 'any';
+  /** unresolved: a Principal entry no input resolves (a reference to no identity of the inputs, or no ARN); its id is the entry as written. */
+  kind: 'external' | 'unresolved' | 'account' | 'any';
   /** The account it belongs to, when known. */
   account?: string;
   /** True when it belongs to the Inventory's own account. */

@@ -64,6 +64,8 @@ interface Trust {
   accounts: Map<string, Admission>;
   identities: Map<string, Admission>;
   externals: Map<string, Admission>;
+  /** Who each key of `externals` is. */
+  named: Map<string, Named>;
 }
 
 const ASSUME = 'sts:assumerole';
@@ -238,7 +240,7 @@ export class AccessGraph {
     let how: 'direct' | 'account' | undefined;
     for (const e of p.aws ?? []) {
       for (const n of this.ids.principal(e, from)) {
-        if (n.kind === 'any' || ((n.kind === 'identity' || n.kind === 'external') && n.id === who)) return 'direct';
+        if (n.kind === 'any' || ((n.kind === 'identity' || n.kind === 'external' || n.kind === 'unresolved') && n.id === who)) return 'direct';
         // An identity whose account is not known (no pinned account) may belong to the one named.
         if (
           n.kind === 'account' &&
@@ -263,6 +265,9 @@ export class AccessGraph {
         return n.id;
       case 'external':
         return this.external({ id: n.id, kind: 'external', ...(n.account ? { account: n.account } : {}) });
+      case 'unresolved':
+        // Its account is not known: never the own account's, so a rule never leaves it to another input.
+        return this.external({ id: n.id, kind: 'unresolved' });
       case 'account':
         // The own account's root hands the decision to IAM policies: no principal of its own.
         return n.account === this.inv.accountId ? undefined : this.external({ id: `account:${n.account}`, kind: 'account', account: n.account });
@@ -302,7 +307,7 @@ export class AccessGraph {
   }
 
   private indexTrust(role: Identity): void {
-    const t: Trust = { accounts: new Map(), identities: new Map(), externals: new Map() };
+    const t: Trust = { accounts: new Map(), identities: new Map(), externals: new Map(), named: new Map() };
     this.trusts.set(role.id, t);
     if (!role.trust?.known || !role.trust.document) return;
     for (const [index, s] of role.trust.document.statements.entries()) {
@@ -316,7 +321,10 @@ export class AccessGraph {
             if (!t.accounts.has(n.account)) t.accounts.set(n.account, adm);
           } else if (n.kind === 'identity') {
             if (!t.identities.has(n.id)) t.identities.set(n.id, adm);
-          } else if (!t.externals.has(n.id)) t.externals.set(n.id, adm);
+          } else if (!t.externals.has(n.id)) {
+            t.externals.set(n.id, adm);
+            t.named.set(n.id, n);
+          }
         }
       }
     }
@@ -539,7 +547,7 @@ export class AccessGraph {
       for (const r of this.ids.roles) {
         const t = this.trusts.get(r.id)!;
         if (t.any) this.principalKey({ kind: 'any' });
-        for (const id of t.externals.keys()) this.principalKey(this.ids.principal(id, r.origin)[0] ?? { kind: 'external', id });
+        for (const n of t.named.values()) this.principalKey(n);
         for (const a of t.accounts.keys()) this.principalKey({ kind: 'account', account: a });
       }
       for (const id of [...this.principals.keys()]) this.reachesOf(id, reaches);

@@ -7,13 +7,17 @@
 import { TOOL } from '../findings.js';
 import type { AccessLevel, AccessMapData, AccessReach, AccessStep, AccessVia, Identity, InputRef, Inventory } from '../model.js';
 import { accessMapOf } from './compute.js';
+import { unresolvedEntry } from './principals.js';
 
 export const ACCESS_SCHEMA_VERSION = 1;
 
 export interface AccessPrincipalEntry {
   id: string;
-  kind: 'role' | 'user' | 'external' | 'account' | 'any';
-  /** What reports show: `role lab-results-exchange`, `arn:aws:iam::4444...:role/x`, `account 4444...`, `anyone`. */
+  kind: 'role' | 'user' | 'external' | 'unresolved' | 'account' | 'any';
+  /**
+   * What reports show: `role lab-results-exchange`, `arn:aws:iam::4444...:role/x`, `account 4444...`, `anyone`,
+   * `unresolved ${data.aws_iam_role.vendor.arn}` (a Principal entry as written that no input resolves).
+   */
   label: string;
   owner?: string;
   dataClass?: string;
@@ -93,6 +97,8 @@ class Names {
     if (i) return `${i.kind} ${i.name ?? i.id}`;
     if (id === '*') return 'anyone';
     if (id.startsWith('account:')) return `account ${id.slice('account:'.length)}`;
+    const entry = unresolvedEntry(id);
+    if (entry !== undefined) return `unresolved ${entry}`;
     return id;
   }
 

@@ -6,6 +6,7 @@
  * list of who reaches each store: with `Resource "*"` grants that list is identities x stores
  * (the 50k bench plan: millions of entries), and the rules need only its size. Pure.
  */
+import { unresolvedEntry } from './principals.js';
 import type { AccessFacts, AccessMapData, AccessPrincipal, AccessReach, Identity, Inventory } from '../model.js';
 
 /** How many principals NHI-LP-011 names (policies/rules/lp/lp_011.rego `shown`). */
@@ -32,6 +33,7 @@ export function codePointCompare(a: string, b: string): number {
 function labelOf(pid: string, identity: Identity | undefined, p: AccessPrincipal | undefined): string {
   if (identity) return `${identity.kind} ${identity.name ?? identity.id}`;
   if (p?.kind === 'external') return `${pid} (outside this input)`;
+  if (p?.kind === 'unresolved') return `principal ${unresolvedEntry(pid) ?? pid} (not resolved in this input)`;
   if (p?.kind === 'account') return `every principal of account ${p.account ?? ''}`;
   if (p?.kind === 'any') return 'anyone';
   return pid;

@@ -1,15 +1,22 @@
 /**
  * Who a policy's Principal entry (or a Resource entry of sts:AssumeRole) names: an identity of the
- * Inventory, an IAM role or user outside it, every principal of an account, or anyone. Identities
- * whose ARN is known only after apply (synth, plans) are found by kind and name, with the account
- * pinned by the provider when there is one.
+ * Inventory, an IAM role or user outside it, every principal of an account, anyone, or a principal
+ * the inputs do not resolve (a reference to no identity of the inputs, such as a data source, a
+ * variable or a role declared elsewhere, or an entry that is no ARN). Identities whose ARN is known
+ * only after apply (synth, plans) are found by kind and name, with the account pinned by the
+ * provider when there is one.
  */
 import type { Identity, Inventory, Origin } from '../model.js';
 import { globMatch } from '../glob.js';
 import { hasPlaceholder, referencedAddresses } from '../enrich/targets.js';
 
 export type Named =
-  { kind: 'identity'; id: string } | { kind: 'external'; id: string; account?: string } | { kind: 'account'; account: string } | { kind: 'any' };
+  | { kind: 'identity'; id: string }
+  | { kind: 'external'; id: string; account?: string }
+  /** `unresolved:` and the entry as written (a `${...}` reference, or text that is no principal ARN): nothing in the inputs says who it is. */
+  | { kind: 'unresolved'; id: string }
+  | { kind: 'account'; account: string }
+  | { kind: 'any' };
 
 interface IamArn {
   account: string;
@@ -82,10 +89,13 @@ export class IdentityIndex {
   /** Who one AWS principal entry names. */
   principal(entry: string, from: Origin): Named[] {
     if (entry === '*') return [{ kind: 'any' }];
-    if (hasPlaceholder(entry)) return this.referenced(entry, from).map((i) => ({ kind: 'identity', id: i.id }));
+    if (hasPlaceholder(entry)) {
+      const hits = this.referenced(entry, from);
+      return hits.length ? hits.map((i) => ({ kind: 'identity', id: i.id })) : [unresolved(entry)];
+    }
     if (/^\d{12}$/.test(entry)) return [{ kind: 'account', account: entry }];
     const arn = parseIamArn(entry);
-    if (!arn) return [];
+    if (!arn) return entry ? [unresolved(entry)] : [];
     if (arn.kind === 'root') return [{ kind: 'account', account: arn.account }];
     const hit = this.byArn(arn);
     if (hit) return [{ kind: 'identity', id: hit.id }];
@@ -105,6 +115,18 @@ export class IdentityIndex {
       return arn !== undefined && globMatch(entry, arn, 'full');
     });
   }
+}
+
+const UNRESOLVED = 'unresolved:';
+
+/** The id of an unresolved principal: a prefix no ARN, account id or identity id starts with, then the entry. */
+function unresolved(entry: string): Named {
+  return { kind: 'unresolved', id: UNRESOLVED + entry };
+}
+
+/** The entry as written of an unresolved principal's id. */
+export function unresolvedEntry(id: string): string | undefined {
+  return id.startsWith(UNRESOLVED) ? id.slice(UNRESOLVED.length) : undefined;
 }
 
 export function accountOfArn(arn: string): string | undefined {

@@ -45,6 +45,9 @@ label(pid) := sprintf("%s %s", [i.kind, lib.label(i)]) if {
 
 label(pid) := sprintf("%s (outside this input)", [pid]) if principal_by_id[pid].kind == "external"
 
+# A Principal entry no input resolves (id "unresolved:" and the entry as written): "principal ${data.aws_iam_role.x.arn} (not resolved in this input)".
+label(pid) := sprintf("principal %s (not resolved in this input)", [trim_prefix(pid, "unresolved:")]) if principal_by_id[pid].kind == "unresolved"
+
 label(pid) := sprintf("every principal of account %s", [principal_by_id[pid].account]) if principal_by_id[pid].kind == "account"
 
 label(pid) := "anyone" if principal_by_id[pid].kind == "any"

@@ -256,6 +256,49 @@ describe('effective access: resource policies and KMS', () => {
     ]);
   });
 
+  // Principals the inputs do not resolve: a reference to no identity of the inputs (a data source,
+  // a variable, a role declared elsewhere; ARNs known only after apply) or an entry that is no ARN.
+  const VENDOR_REF = '${data.aws_iam_role.vendor.arn}';
+
+  it('a bucket policy naming a reference no input resolves maps it as an unresolved principal, with the entry as written', async () => {
+    const inv = build([], [{ ...images, resourcePolicy: bucketPolicy(VENDOR_REF) }]);
+    expect(await reaches(inv)).toEqual([`unresolved:${VENDOR_REF} -> s3:derm-images read resource-policy`]);
+    const map = computeAccess(inv, config);
+    expect(map.principals).toEqual([{ id: `unresolved:${VENDOR_REF}`, kind: 'unresolved', ownAccount: false }]);
+    const entry = accessDocument([inv], { now: new Date('2026-11-22T00:00:00Z') }).stores[0]!.reaches[0]!;
+    expect(entry.principal).toEqual({ id: `unresolved:${VENDOR_REF}`, kind: 'unresolved', label: `unresolved ${VENDOR_REF}` });
+    expect(entry.route).toBe(`unresolved ${VENDOR_REF} → the resource policy of s3 derm-images, statement #0, allows s3:getobject → s3 derm-images`);
+  });
+
+  it('an entry that is no ARN (a unique id) is unresolved too; a reference to one of our roles is that role', async () => {
+    expect(await reaches(build([], [{ ...images, resourcePolicy: bucketPolicy('AROAEXAMPLEUNIQUEID') }]))).toEqual([
+      'unresolved:AROAEXAMPLEUNIQUEID -> s3:derm-images read resource-policy',
+    ]);
+    const declared = build([{ name: 'vendor' }], [{ ...images, resourcePolicy: bucketPolicy('${aws_iam_role.vendor.arn}') }]);
+    declared.identities[0]!.origin = { source: 'plan', address: 'aws_iam_role.vendor' };
+    declared.dataStores[0]!.origin = { source: 'plan', address: 'aws_s3_bucket.images' };
+    expect(await reaches(declared)).toEqual(['role:vendor -> s3:derm-images read resource-policy']);
+  });
+
+  it('under a customer-managed key an unresolved principal reads only when the key policy names it too', async () => {
+    const key = { name: 'derm-key', kind: 'kms' as const, arn: `arn:aws:kms:us-east-1:${ACCT}:key/1234` };
+    const encrypted = { ...images, resourcePolicy: bucketPolicy(VENDOR_REF), kmsKey: 'kms:derm-key' };
+    const root = { effect: 'Allow' as const, actions: ['kms:*'], resources: ['*'], principals: { aws: [`arn:aws:iam::${ACCT}:root`] } };
+    expect(await reaches(build([], [encrypted, { ...key, resourcePolicy: doc(root) }]))).toEqual([]);
+    const named = doc(root, { effect: 'Allow', actions: ['kms:Decrypt'], resources: ['*'], principals: { aws: [VENDOR_REF] } });
+    expect(await reaches(build([], [encrypted, { ...key, resourcePolicy: named }]))).toEqual([
+      `unresolved:${VENDOR_REF} -> s3:derm-images read resource-policy`,
+    ]);
+  });
+
+  it('a trust policy admitting an unresolved principal: it reaches what the role reaches', async () => {
+    const inv = build([{ name: 'bridge', trust: trustAws('${var.partner_role_arn}'), allow: [READ] }], [images]);
+    expect(await reaches(inv)).toEqual([
+      'role:bridge -> s3:derm-images read identity-policy',
+      'unresolved:${var.partner_role_arn} -> s3:derm-images read role-chain [role:bridge]',
+    ]);
+  });
+
   it('Action "*" on "*" is admin (with read and write) on every mapped store; internal data is not mapped', async () => {
     const inv = build(
       [{ name: 'admin', allow: [allow(['*'], ['*'])] }],

@@ -5,9 +5,10 @@
 #   (sts:AssumeRole allowed by its own policy and admitted by the trust policy of the role, to any
 #   depth) or through a resource policy (an S3 bucket, KMS key or Secrets Manager policy that
 #   names it). NHI-LP-008 judges the identity's own policies; this rule sees the reach that no
-#   single policy shows. Principals of other accounts, and anyone admitted by `*`, are never
-#   classified phi; principals of the own account that are not in the input are left to the
-#   input that declares them. Reaches are computed in TypeScript (checks/access/) with Deny
+#   single policy shows. Principals of other accounts, anyone admitted by `*`, and principals
+#   the inputs do not resolve (a reference to a data source, a variable or a role declared
+#   elsewhere, or an entry that is no ARN) are never classified phi; principals of the own
+#   account that are not in the input are left to the input that declares them. Reaches are computed in TypeScript (checks/access/) with Deny
 #   statements, permissions boundaries and KMS key policies applied. A dormant live identity is
 #   named as such. The finding is about an identity of the input: the principal, or for a
 #   principal from outside the input the first role of the chain whose trust admits it; only an
@@ -45,9 +46,13 @@ not_phi(pid) := "no data-class" if {
 
 not_phi(pid) := "another account" if {
 	p := access.principal_by_id[pid]
-	p.kind != "any"
+	not p.kind in {"any", "unresolved"}
 	not p.ownAccount
 }
+
+# Named by a reference to no identity of the inputs (a data source, a variable, a role declared
+# elsewhere) or by an entry that is no ARN: nothing says it is governed as phi, or in which account.
+not_phi(pid) := "no data-class known" if access.principal_by_id[pid].kind == "unresolved"
 
 not_phi(pid) := "any principal" if access.principal_by_id[pid].kind == "any"
 

@@ -112,3 +112,42 @@ test_outsider_through_outside_roles_is_reported_on_the_store if {
 	fs := run("live", [reader], facts([images], [p], [r]))
 	{[f.resource, f.identity] | some f in fs} == {[images.id, null]}
 }
+
+# A Principal entry no input resolves (a data source's ARN, a role declared elsewhere, an ARN known
+# only after apply): its own policies and data class are not known, so a reach to PHI is reported.
+unresolved_ref := "unresolved:${data.aws_iam_role.vendor.arn}"
+
+unresolved_grant := object.union(bucket_grant, {
+	"principal": unresolved_ref,
+	"path": [{"kind": "resource-grant", "from": unresolved_ref, "to": images.id, "resourceStatement": 1, "actions": ["s3:getobject"]}],
+})
+
+test_bucket_policy_granting_an_unresolved_principal_is_reported_on_the_store if {
+	p := {"id": unresolved_ref, "kind": "unresolved", "ownAccount": false}
+	fs := run("plan", [], facts([images], [p], [unresolved_grant]))
+	fs == {{
+		"resource": images.id, "identity": null,
+		"message": "principal ${data.aws_iam_role.vendor.arn} (not resolved in this input) (no data-class known) reaches data-class phi store s3 derm-images (read) through the resource policy of s3 derm-images (statement 1)",
+	}}
+}
+
+# The look-alike: the same grant on a pii store is NHI-LP-011's concern, not this rule's.
+test_unresolved_principal_on_a_pii_store_is_not_this_rule if {
+	p := {"id": unresolved_ref, "kind": "unresolved", "ownAccount": false}
+	r := object.union(unresolved_grant, {"store": exports.id})
+	count(run("plan", [], facts([exports], [p], [r]))) == 0
+}
+
+# Admitted by the trust of an own role, an unresolved principal is reported on the role.
+test_unresolved_principal_through_an_own_role_is_reported_on_the_role if {
+	p := {"id": unresolved_ref, "kind": "unresolved", "ownAccount": false}
+	r := {
+		"principal": unresolved_ref, "store": images.id, "level": "read", "levels": ["read"], "via": "role-chain",
+		"chain": ["role:derm-reader"], "path": [object.union(assume, {"from": unresolved_ref}), grant(images.id)],
+	}
+	fs := run("synth", [reader], facts([images], [p], [r]))
+	[[f.resource, f.message] | some f in fs] == [[
+		"role:derm-reader",
+		"principal ${data.aws_iam_role.vendor.arn} (not resolved in this input) (no data-class known) reaches data-class phi store s3 derm-images (read) through the role chain principal ${data.aws_iam_role.vendor.arn} (not resolved in this input) -> role derm-reader",
+	]]
+}
