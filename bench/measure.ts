@@ -120,7 +120,7 @@ async function once(
   const access = ms(t0);
   stage(run, 'access', access);
   t0 = process.hrtime.bigint();
-  const summary = compactAccess(accessDocument([inv], { now, dataClass: 'phi' }).stores);
+  const summary = compactAccess(accessDocument([inv], { now, dataClass: 'phi', routes: 'indirect' }).stores);
   const accessDoc = ms(t0);
   stage(run, 'accessDoc', accessDoc);
   if (summary === null) throw new Error('unreachable');

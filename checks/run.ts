@@ -169,7 +169,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     doc.access = compactAccess(
       accessDocument(
         part.map((j) => j.inv),
-        { now: opts.now, dataClass: 'phi' },
+        { now: opts.now, dataClass: 'phi', routes: 'indirect' },
       ).stores,
       account,
     );

@@ -112,6 +112,7 @@ export class AccessGraph {
   private readonly directMemo = new Map<string, Direct[]>();
   private readonly roleTargets = new WeakMap<Statement, { all: boolean; ids: Set<string>; not: boolean }>();
   private readonly keyMemo = new Map<string, AccessStep | null | undefined>();
+  private readonly namedMemo = new WeakMap<Side, Set<string>>();
 
   constructor(
     private readonly inv: Inventory,
@@ -174,6 +175,32 @@ export class AccessGraph {
     }
     const named = t.all || t.ids.has(role.id);
     return t.not ? !named : named;
+  }
+
+  /** Ids of the roles an identity's sts:AssumeRole Allow statements name; undefined when one names every role (`*`, NotResource). */
+  private assumeTargets(i: Identity): Set<string> | undefined {
+    const ids = new Set<string>();
+    for (const x of this.side(i).allows) {
+      if (!coversAction(x.s, ASSUME)) continue;
+      this.reachesRole(x, i);
+      const t = this.roleTargets.get(x.s)!;
+      if (t.all || t.not) return undefined;
+      for (const id of t.ids) ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Stores (and keys) the side's Deny and boundary statements name one by one (not through `*`). */
+  private namedBy(side: Side): Set<string> {
+    let n = this.namedMemo.get(side);
+    if (n) return n;
+    n = new Set<string>();
+    for (const x of [...side.denies, ...(side.boundary ?? [])]) {
+      const t = this.stores.targets(x.s, x.policy.origin);
+      if (!t.all) for (const id of t.ids) n.add(id);
+    }
+    this.namedMemo.set(side, n);
+    return n;
   }
 
   /** The identity's own policies allow `action` on the target (and the boundary, and no Deny). */
@@ -336,6 +363,13 @@ export class AccessGraph {
   /** Roles `who` may assume, with the hop. */
   private assumable(who: string): Array<{ role: Identity; step: AccessStep }> {
     const identity = this.identityById.get(who);
+    const out: Array<{ role: Identity; step: AccessStep }> = [];
+    // An identity none of whose statements allows sts:AssumeRole assumes nothing (checked before
+    // the candidates: most identities, and each would otherwise walk every role of its account).
+    if (identity && !this.side(identity).allows.some((x) => coversAction(x.s, ASSUME))) return out;
+    // The roles the identity's sts:AssumeRole statements name, when none names every role: the
+    // others are skipped before their trust is read (the answer is the same, sooner).
+    const named = identity ? this.assumeTargets(identity) : undefined;
     const account = identity ? this.ids.accountOf(identity) : this.principalAccount(who);
     const p = this.principals.get(who);
     const candidates = new Set<Identity>(this.namingRoles.get(who) ?? []);
@@ -345,11 +379,8 @@ export class AccessGraph {
       for (const r of byAccount) candidates.add(r);
     }
     for (const r of this.anyRoles) candidates.add(r);
-    const out: Array<{ role: Identity; step: AccessStep }> = [];
-    // An identity none of whose statements allows sts:AssumeRole assumes nothing.
-    if (identity && !this.side(identity).allows.some((x) => coversAction(x.s, ASSUME))) return out;
     for (const role of candidates) {
-      if (role.id === who) continue;
+      if (role.id === who || (named && !named.has(role.id))) continue;
       const t = this.trusts.get(role.id)!;
       const adm =
         t.identities.get(who) ??
@@ -387,10 +418,45 @@ export class AccessGraph {
     if (identity && side) {
       // Statement by statement: the stores each reaches (all of them for Resource "*"), then each store once.
       const candidates = new Map<StoreInfo, Stmt[]>();
+      const wide: Stmt[] = [];
       for (const x of side.allows) {
         const t = this.stores.targets(x.s, x.policy.origin);
-        const list = t.all ? this.stores.stores : [...t.ids].map((id) => this.stores.byId.get(id)).filter((v): v is StoreInfo => v !== undefined);
-        for (const st of list) push(candidates, st, x);
+        if (t.all) {
+          wide.push(x);
+          continue;
+        }
+        for (const id of t.ids) {
+          const st = this.stores.byId.get(id);
+          if (st) push(candidates, st, x);
+        }
+      }
+      if (wide.length > 0) {
+        // Resource "*" reaches every store. A store that no statement of this identity names (no
+        // Allow, Deny or boundary statement of its own) is judged once per class of alike stores
+        // (same kind, no resource policy Deny): the result is copied with the store's id and its
+        // key's hop (keyed).
+        const named = this.namedBy(side);
+        const byClass = new Map<string, Direct | undefined>();
+        for (const st of this.stores.stores) {
+          const own = candidates.get(st);
+          if (own) {
+            // Both kinds of statement, in the identity's order.
+            candidates.set(
+              st,
+              side.allows.filter((x) => wide.includes(x) || own.includes(x)),
+            );
+            continue;
+          }
+          const cls = named.has(st.store.id) ? undefined : this.stores.classOf(st);
+          if (cls === undefined) {
+            candidates.set(st, wide);
+            continue;
+          }
+          let d = byClass.get(cls);
+          if (!byClass.has(cls)) byClass.set(cls, (d = this.identityGrant(who, side, st, wide, false)));
+          const r = d && this.keyed(who, d, st);
+          if (r) out.push(r);
+        }
       }
       for (const [store, stmts] of candidates) {
         const d = this.identityGrant(who, side, store, stmts);
@@ -406,7 +472,7 @@ export class AccessGraph {
   }
 
   /** The levels an identity's own policies give on a store; the path shown is the one of the strongest. */
-  private identityGrant(who: string, side: Side, store: StoreInfo, stmts: Stmt[]): Direct | undefined {
+  private identityGrant(who: string, side: Side, store: StoreInfo, stmts: Stmt[], withKey = true): Direct | undefined {
     const id = store.store.id;
     const found = new Map<AccessLevel, AccessStep[]>();
     for (const x of stmts) {
@@ -424,7 +490,7 @@ export class AccessGraph {
         if (x.s.sid) step.sid = x.s.sid;
         if (side.boundaryUnknown) step.boundaryUnknown = true;
         const steps = [step];
-        if (level === 'read') {
+        if (level === 'read' && withKey) {
           const k = this.keyStep(who, store);
           if (k === null) continue;
           if (k) steps.push(k);
@@ -434,6 +500,24 @@ export class AccessGraph {
       if (found.size === LEVELS.length) break;
     }
     return directOf(id, 'identity-policy', found);
+  }
+
+  /**
+   * A class's reach (judged without the key) for one store of the class: its id, and its key's
+   * hop for read (the hop depends on the key alone, not on the statement; a key that refuses
+   * removes read, which only the strongest-read path shows).
+   */
+  private keyed(who: string, d: Direct, st: StoreInfo): Direct | undefined {
+    const id = st.store.id;
+    const base = d.store === id ? d : relabel(d, id);
+    if (!d.levels.includes('read')) return base;
+    const k = this.keyStep(who, st);
+    if (k === undefined) return base;
+    if (k === null) {
+      const levels = d.levels.filter((l) => l !== 'read');
+      return levels.length === 0 ? undefined : { ...base, levels };
+    }
+    return d.level === 'read' ? { ...base, steps: [...base.steps, k] } : base;
   }
 
   private resourceGrant(
@@ -509,16 +593,18 @@ export class AccessGraph {
   // --- chains -----------------------------------------------------------------------------------
 
   /** Every reach of one principal: direct, then through the roles it can assume (breadth first). */
-  private reachesOf(start: string, out: AccessReach[]): void {
-    const best = new Map<string, AccessReach>();
+  private reachesOf(start: string, out: Map<string, AccessReach[]>): void {
+    // The best reach of each store, per way in.
+    const best = new Map<AccessVia, Map<string, AccessReach>>(VIAS.map((v) => [v, new Map<string, AccessReach>()]));
     const keep = (r: AccessReach) => {
-      const k = `${r.store}\u0000${r.via}`;
-      const old = best.get(k);
-      if (!old) return void best.set(k, r);
+      const m = best.get(r.via)!;
+      const old = m.get(r.store);
+      if (!old) return void m.set(r.store, r);
       const levels = [...new Set([...old.levels, ...r.levels])].sort((a, b) => LEVELS.indexOf(b) - LEVELS.indexOf(a));
-      best.set(k, stronger(old.level, r.level) !== old.level ? { ...r, levels } : { ...old, levels });
+      m.set(r.store, stronger(old.level, r.level) !== old.level ? { ...r, levels } : { ...old, levels });
     };
-    for (const d of this.direct(start)) keep({ principal: start, store: d.store, level: d.level, levels: d.levels, via: d.via, chain: [], path: d.steps });
+    for (const d of this.direct(start))
+      keep({ principal: start, store: d.store, level: d.level, levels: d.levels, via: d.via, chain: NO_CHAIN, path: d.steps });
     const seen = new Set<string>([start]);
     let frontier: Array<{ node: string; chain: string[]; steps: AccessStep[] }> = [{ node: start, chain: [], steps: [] }];
     while (frontier.length > 0) {
@@ -536,13 +622,15 @@ export class AccessGraph {
       }
       frontier = next;
     }
-    out.push(...best.values());
+    let list = out.get(start);
+    if (!list) out.set(start, (list = []));
+    for (const m of best.values()) for (const r of m.values()) list.push(r);
   }
 
   compute(): AccessMapData {
-    const reaches: AccessReach[] = [];
+    const byPrincipal = new Map<string, AccessReach[]>();
     if (this.stores.stores.length > 0) {
-      for (const i of this.identityById.values()) this.reachesOf(i.id, reaches);
+      for (const i of this.identityById.values()) this.reachesOf(i.id, byPrincipal);
       // Principals outside the Inventory, named by trust or resource policies (the list grows while trust is walked).
       for (const r of this.ids.roles) {
         const t = this.trusts.get(r.id)!;
@@ -550,29 +638,35 @@ export class AccessGraph {
         for (const n of t.named.values()) this.principalKey(n);
         for (const a of t.accounts.keys()) this.principalKey({ kind: 'account', account: a });
       }
-      for (const id of [...this.principals.keys()]) this.reachesOf(id, reaches);
+      for (const id of [...this.principals.keys()]) this.reachesOf(id, byPrincipal);
     }
-    const reached = new Set(reaches.map((r) => r.principal));
-    const order = (a: AccessReach, b: AccessReach) =>
-      a.store < b.store
-        ? -1
-        : a.store > b.store
-          ? 1
-          : a.principal < b.principal
-            ? -1
-            : a.principal > b.principal
-              ? 1
-              : a.via < b.via
-                ? -1
-                : a.via > b.via
-                  ? 1
-                  : 0;
+    // Ordered by store, principal and way in without one sort of every reach (millions at scale):
+    // principals in order, each one's reaches by way in, dealt into per-store lists.
+    const byStore = new Map<string, AccessReach[]>();
+    for (const p of [...byPrincipal.keys()].sort(textOrder)) {
+      const rs = byPrincipal.get(p)!;
+      for (const via of VIAS) for (const r of rs) if (r.via === via) push(byStore, r.store, r);
+    }
+    const reaches: AccessReach[] = [];
+    for (const s of [...byStore.keys()].sort(textOrder)) for (const r of byStore.get(s)!) reaches.push(r);
     return {
       stores: this.stores.stores.map((s) => s.store),
-      principals: [...this.principals.values()].filter((p) => reached.has(p.id)).sort((a, b) => (a.id < b.id ? -1 : 1)),
-      reaches: reaches.sort(order),
+      principals: [...this.principals.values()].filter((p) => byPrincipal.get(p.id)?.length).sort((a, b) => (a.id < b.id ? -1 : 1)),
+      reaches,
     };
   }
+}
+
+/** The chain of a reach without one (shared: never changed). */
+const NO_CHAIN: string[] = [];
+const textOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** The ways in, in text order. */
+const VIAS: readonly AccessVia[] = ['identity-policy', 'resource-policy', 'role-chain'];
+
+/** A class's reach for another store of the class: the grant's target is the store; the key hop is the same. */
+function relabel(d: Direct, store: string): Direct {
+  const [grant, ...rest] = d.steps;
+  return { ...d, store, steps: [{ ...grant!, to: store }, ...rest] };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -167,7 +167,16 @@ const RANK: Record<AccessLevel, number> = { read: 1, write: 2, admin: 3 };
  * of that class (the findings document summarizes the phi stores alone, and the route of every
  * reach of every other store would be written for nothing).
  */
-export function accessDocument(inventories: Inventory[], opts: { now: Date; generatedAt?: Date; dataClass?: string }): AccessMapDocument {
+export function accessDocument(
+  inventories: Inventory[],
+  opts: {
+    now: Date;
+    generatedAt?: Date;
+    dataClass?: string;
+    /** indirect: a route only for role-chain and resource-policy reaches, '' for the others (what the findings document keeps). */
+    routes?: 'all' | 'indirect';
+  },
+): AccessMapDocument {
   const stores: AccessStoreEntry[] = [];
   const inputs: InputRef[] = [];
   for (const inv of inventories) {
@@ -175,6 +184,20 @@ export function accessDocument(inventories: Inventory[], opts: { now: Date; gene
     const map = accessMapOf(inv);
     if (!map) continue;
     const n = new Names(inv, map);
+    // One entry per principal, shared by its reaches (thousands of stores at scale).
+    const entries = new Map<string, AccessPrincipalEntry>();
+    const entryOf = (id: string): AccessPrincipalEntry => {
+      let e = entries.get(id);
+      if (!e) entries.set(id, (e = principalEntry(id, n, inv)));
+      return e;
+    };
+    const chains = new Map<string, string>();
+    const chainOf = (id: string): string => {
+      let c = chains.get(id);
+      if (c === undefined) chains.set(id, (c = n.principal(id)));
+      return c;
+    };
+    const allRoutes = opts.routes !== 'indirect';
     const byStore = new Map<string, AccessReach[]>();
     for (const r of map.reaches) {
       const l = byStore.get(r.store);
@@ -185,12 +208,12 @@ export function accessDocument(inventories: Inventory[], opts: { now: Date; gene
       if (opts.dataClass !== undefined && s.dataClass !== opts.dataClass) continue;
       const reaches = (byStore.get(s.id) ?? [])
         .map((r): AccessEntry => ({
-          principal: principalEntry(r.principal, n, inv),
+          principal: entryOf(r.principal),
           level: r.level,
           levels: r.levels,
           via: r.via,
-          chain: r.chain.map((c) => n.principal(c)),
-          route: routeText(r, n),
+          chain: r.chain.map(chainOf),
+          route: allRoutes || r.via !== 'identity-policy' ? routeText(r, n) : '',
           steps: r.path,
         }))
         .sort((a, b) => RANK[b.level] - RANK[a.level] || (a.principal.label < b.principal.label ? -1 : a.principal.label > b.principal.label ? 1 : 0));

@@ -170,6 +170,16 @@ export class StoreIndex {
     return out;
   }
 
+  /**
+   * Stores of one class answer alike for a principal whose own statements reach them only through
+   * `Resource "*"` (up to the key's hop for read, which depends on the key alone): same kind, and
+   * no resource policy Deny (a Deny may name the principal). undefined: a class of its own.
+   */
+  classOf(s: StoreInfo): string | undefined {
+    if (s.resourcePolicy && (!s.resourcePolicy.known || s.resourcePolicy.document?.statements.some((x) => x.effect === 'Deny'))) return undefined;
+    return s.store.kind;
+  }
+
   /** True when a resource policy statement (attached to `store`) applies to it. */
   appliesTo(s: Statement, store: StoreInfo): boolean {
     if (s.resources === undefined && s.notResources === undefined) return true; // key and secret policies may omit it

@@ -53,6 +53,14 @@ const strongest = (levels: AccessLevel[]): AccessLevel => levels.reduce<AccessLe
 class PrincipalTable {
   readonly list: AccessPrincipalRef[] = [];
   private readonly index = new Map<string, number>();
+  /** The index of an entry object already seen (the access document shares one per principal). */
+  private readonly byObject = new WeakMap<object, number>();
+
+  ofEntry(p: AccessPrincipalRef | AccessPrincipalEntry): number {
+    let i = this.byObject.get(p);
+    if (i === undefined) this.byObject.set(p, (i = this.of(principalRef(p))));
+    return i;
+  }
 
   of(p: AccessPrincipalRef): number {
     const key = JSON.stringify([
@@ -92,17 +100,24 @@ function storeHead<T extends { id: string; kind: string; name: string | null; la
 }
 
 /** Reaches of one store grouped by way in, levels and route, in the order of their first reach. */
-function compactReaches(reaches: AccessSummaryReach[], table: PrincipalTable): CompactReach[] {
-  const groups = new Map<string, CompactReach>();
+function compactReaches(
+  reaches: Array<Omit<AccessSummaryReach, 'principal'> & { principal: AccessPrincipalRef | AccessPrincipalEntry }>,
+  table: PrincipalTable,
+): CompactReach[] {
+  const groups = new Map<string, { g: CompactReach; seen: Set<number> }>();
   for (const r of reaches) {
     const route = r.via === 'identity-policy' ? undefined : r.route;
-    const key = JSON.stringify([r.via, r.levels, route ?? null]);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { principals: [], levels: [...r.levels], via: r.via, ...(route !== undefined ? { route } : {}) }));
-    const i = table.of(r.principal);
-    if (!g.principals.includes(i)) g.principals.push(i);
+    // via and levels are words without NUL.
+    const key = `${r.via}\u0000${r.levels.join(',')}\u0000${route === undefined ? '\u0001' : route}`;
+    let e = groups.get(key);
+    if (!e) groups.set(key, (e = { g: { principals: [], levels: [...r.levels], via: r.via, ...(route !== undefined ? { route } : {}) }, seen: new Set() }));
+    const i = table.ofEntry(r.principal);
+    if (!e.seen.has(i)) {
+      e.seen.add(i);
+      e.g.principals.push(i);
+    }
   }
-  return [...groups.values()];
+  return [...groups.values()].map((e) => e.g);
 }
 
 /** The data-class phi stores of an access map, compact, each marked with `account` when given. */
@@ -111,14 +126,7 @@ export function compactAccess(stores: AccessStoreEntry[], account?: string): Fin
   const out: CompactStore[] = [];
   for (const s of stores) {
     if (s.dataClass !== 'phi') continue;
-    const reaches = s.reaches.map((r): AccessSummaryReach => ({
-      principal: principalRef(r.principal),
-      level: r.level,
-      levels: r.levels,
-      via: r.via,
-      route: r.route,
-    }));
-    out.push({ ...storeHead(s, account), reaches: compactReaches(reaches, table) });
+    out.push({ ...storeHead(s, account), reaches: compactReaches(s.reaches, table) });
   }
   return { principals: table.list, stores: out };
 }

@@ -102,7 +102,7 @@ export function judgeDrift(engine: Engine, j: JudgeInput): { document: FindingsD
     ...(j.account ? { account: j.account } : {}),
     ...(j.generatedAt ? { generatedAt: j.generatedAt } : {}),
   });
-  document.access = compactAccess(accessDocument([live], { now: j.now, dataClass: 'phi' }).stores, j.account);
+  document.access = compactAccess(accessDocument([live], { now: j.now, dataClass: 'phi', routes: 'indirect' }).stores, j.account);
   document.phiStores = phiStoreRows(live, engine.config.tagKeys.owner);
   document.expiringSoonDays = engine.config.expiringSoonDays;
   return { document, matches };
