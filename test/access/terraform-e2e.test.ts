@@ -12,12 +12,16 @@ import { startMoto, type MotoServer } from '../support/moto.js';
 import { terraformWorkdir } from '../support/terraform.js';
 
 const VENDOR_ROLE = 'arn:aws:iam::444455556666:role/analytics';
+const PARTNER_ROLE = 'arn:aws:iam::444455556666:role/partner-imaging';
+/** The partner's ARN is known only after apply: the plan names it by reference, the state by ARN. */
+const PARTNER_REF = '${terraform_data.partner.output}';
 const EXPECTED = [
   `s3 nhi-access-derm-images | ${VENDOR_ROLE} | read | resource-policy`,
   's3 nhi-access-derm-images | role derm-analytics | read | role-chain',
   's3 nhi-access-derm-images | role derm-reader | read | identity-policy',
   'secret derm/imaging-api | account 444455556666 | read | resource-policy',
 ];
+const archive = (principal: string) => `s3 nhi-access-derm-archive | ${principal} | read | resource-policy`;
 
 interface Doc {
   stores: Array<{ label: string; reaches: Array<{ principal: { label: string }; levels: string[]; via: string }> }>;
@@ -35,31 +39,36 @@ describe('access map of a real terraform configuration against moto', () => {
     await moto?.stop();
   });
 
-  it('plan and state: chain, boundary cut, bucket and key policy for a foreign role, secret policy; NHI-LP-010 on them', { timeout: 400_000 }, async () => {
-    work = terraformWorkdir(path.resolve('test/fixtures/tf/access'), moto.url, { prefix: 'nhi-tf-access-' });
-    work.tf.init();
-    const plan = path.join(work.dir, 'plan.json');
-    writeFileSync(plan, JSON.stringify(work.tf.plan('access.tfplan')));
+  it(
+    'plan and state: chain, boundary cut, bucket and key policy for a foreign role, secret policy, a bucket policy for a role known only after apply; NHI-LP-010 on them',
+    { timeout: 400_000 },
+    async () => {
+      work = terraformWorkdir(path.resolve('test/fixtures/tf/access'), moto.url, { prefix: 'nhi-tf-access-' });
+      work.tf.init();
+      const plan = path.join(work.dir, 'plan.json');
+      writeFileSync(plan, JSON.stringify(work.tf.plan('access.tfplan')));
 
-    const fromPlan = await runCli(['access', '--plan', plan, '--format', 'json', '--now', '2026-11-22']);
-    expect(fromPlan.stderr).toBe('');
-    expect(rows(JSON.parse(fromPlan.stdout) as Doc)).toEqual(EXPECTED);
+      const fromPlan = await runCli(['access', '--plan', plan, '--format', 'json', '--now', '2026-11-22']);
+      expect(fromPlan.stderr).toBe('');
+      expect(rows(JSON.parse(fromPlan.stdout) as Doc)).toEqual([archive(`unresolved ${PARTNER_REF}`), ...EXPECTED]);
 
-    const check = await runCli(['check', '--plan', plan, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
-    const lp010 = (JSON.parse(check.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings
-      .filter((f) => f.ruleId === 'NHI-LP-010')
-      .map((f) => f.message.split(' reaches ')[0])
-      .sort();
-    expect(lp010).toEqual([
-      `${VENDOR_ROLE} (outside this input) (another account)`,
-      'every principal of account 444455556666 (another account)',
-      'role derm-analytics (data-class internal)',
-    ]);
+      const check = await runCli(['check', '--plan', plan, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
+      const lp010 = (JSON.parse(check.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings
+        .filter((f) => f.ruleId === 'NHI-LP-010')
+        .map((f) => f.message.split(' reaches ')[0])
+        .sort();
+      expect(lp010).toEqual([
+        `${VENDOR_ROLE} (outside this input) (another account)`,
+        'every principal of account 444455556666 (another account)',
+        `principal ${PARTNER_REF} (not resolved in this input) (no data-class known)`,
+        'role derm-analytics (data-class internal)',
+      ]);
 
-    work.tf.apply(['access.tfplan']);
-    const state = path.join(work.dir, 'terraform.tfstate');
-    const fromState = await runCli(['access', '--state', state, '--format', 'json', '--now', '2026-11-22']);
-    expect(fromState.stderr).toBe('');
-    expect(rows(JSON.parse(fromState.stdout) as Doc)).toEqual(EXPECTED);
-  });
+      work.tf.apply(['access.tfplan']);
+      const state = path.join(work.dir, 'terraform.tfstate');
+      const fromState = await runCli(['access', '--state', state, '--format', 'json', '--now', '2026-11-22']);
+      expect(fromState.stderr).toBe('');
+      expect(rows(JSON.parse(fromState.stdout) as Doc)).toEqual([archive(PARTNER_ROLE), ...EXPECTED]);
+    },
+  );
 });
