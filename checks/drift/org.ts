@@ -5,8 +5,8 @@
  * finding and gap (the per-account documents merged, as `report merge` does).
  *
  * - A declaration is for the account it names (the provider's allowed_account_ids, the caller
- *   identity, known ARNs; --own-account above them). One that names none is a usage error: it
- *   cannot be placed in an organization.
+ *   identity, known ARNs; --own-account above them); each stack of a cdktf output on its own.
+ *   One that names none is a usage error: it cannot be placed in an organization.
  * - An account read live that no declaration covers is compared with an empty declaration: every
  *   identity and secret in it is unmanaged (NHI-DRIFT-001), because the run says the declaration
  *   is the whole of what is governed in the accounts it reads. To leave an account out, select
@@ -21,6 +21,7 @@ import { enrich } from '../enrich/index.js';
 import { UserError } from '../errors.js';
 import { findingsDocument, type FindingsDocument } from '../findings.js';
 import { namedAccounts } from '../loaders/ownAccount.js';
+import { stacksOf } from '../loaders/synth.js';
 import { mergeDocuments } from '../merge.js';
 import { emptyInventory, type Gap, type Inventory } from '../model.js';
 import { loadSource, loadWaivers, mergeInto, type SourceSpec } from '../run.js';
@@ -48,12 +49,12 @@ export interface DriftAccounts {
 export async function declaredByAccount(specs: SourceSpec[], opts: Pick<OrgDriftOptions, 'ownAccounts'> & { configOwnAccounts?: string[] }) {
   const named = namedAccounts(opts.ownAccounts, opts.configOwnAccounts);
   const out = new Map<string, Inventory>();
-  for (const spec of specs) {
+  for (const { spec, file } of await perStack(specs)) {
     const inv = await loadSource(spec, { named });
     if (!inv.accountId)
       throw new UserError(
         'drift --org needs the account each declaration is for, and this one names none: pin the AWS provider (allowed_account_ids), or give --own-account ID',
-        { file: spec.path },
+        { file },
       );
     let into = out.get(inv.accountId);
     if (!into) out.set(inv.accountId, (into = { ...emptyInventory(), accountId: inv.accountId }));
@@ -68,6 +69,23 @@ export async function declaredByAccount(specs: SourceSpec[], opts: Pick<OrgDrift
  * an account that could not be assumed, or of the organization listing, holds only its gaps.
  */
 const wasCollected = (inv: Inventory): boolean => inv.collectedAt !== undefined;
+
+/**
+ * The declared sources one by one, a cdktf output split into its stacks: each stack pins its own
+ * account (allowed_account_ids), so the stacks of one app can be the declarations of several accounts.
+ */
+async function perStack(specs: SourceSpec[]): Promise<Array<{ spec: SourceSpec; file: string }>> {
+  const out: Array<{ spec: SourceSpec; file: string }> = [];
+  for (const spec of specs) {
+    if (spec.kind !== 'synth') {
+      out.push({ spec, file: spec.path });
+      continue;
+    }
+    const stacks = await stacksOf(spec.path, spec.stacks ? { stacks: spec.stacks } : {});
+    for (const st of stacks) out.push({ spec: { ...spec, stacks: [st.name] }, file: st.file });
+  }
+  return out;
+}
 
 /** One account's live Inventories (an org-level gap may come beside its collection) as one; undefined when none was collected. */
 function liveOf(parts: Inventory[]): { live?: Inventory; gaps: Gap[] } {

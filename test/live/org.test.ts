@@ -8,7 +8,7 @@
  * account compared with it as a one-account drift would, the members not covered (their
  * identities unmanaged) and said so; a member that cannot be assumed is its gap (exit 3).
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { runCli } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { ESTATE_PLAN, ESTATE_TFSTATE } from '../support/estate.js';
+import { synthExamples } from '../support/synth.js';
 import { REGION, useTestCredentials } from './account.js';
 import { MANAGEMENT, ROLE_NAME, SECOND_REGION, seedOrganization, type SeededOrg } from './organization.js';
 
@@ -336,6 +337,56 @@ describe('drift --org: a declaration covering one account', () => {
     } finally {
       proxy.clearFaults();
     }
+  }, 180_000);
+
+  it('a cdktf output whose stacks pin different accounts: each stack is the declaration of its own account', async () => {
+    // The bundled app, two of its stacks kept, each pinned to a member account.
+    const dir = path.join(tmp, 'two-accounts.out');
+    cpSync(synthExamples(), dir, { recursive: true });
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    const pinned: Record<string, string> = { 'legacy-hl7': org.members[0]!, 'lab-results-exchange': org.members[1]! };
+    const roles: Record<string, string[]> = {};
+    for (const name of Object.keys(manifest.stacks)) {
+      if (!(name in pinned)) {
+        delete manifest.stacks[name];
+        continue;
+      }
+      const file = path.join(dir, manifest.stacks[name]!.synthesizedStackPath);
+      const stack = JSON.parse(readFileSync(file, 'utf8')) as {
+        provider: { aws: Array<{ allowed_account_ids: string[] }> };
+        resource: { aws_iam_role: Record<string, { name: string }> };
+      };
+      stack.provider.aws[0]!.allowed_account_ids = [pinned[name]!];
+      roles[name] = Object.values(stack.resource.aws_iam_role).map((r) => r.name);
+      writeFileSync(file, JSON.stringify(stack));
+    }
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const r = await runCli(['drift', '--declared-synth', dir, ...orgArgs(moto.url), '--format', 'json', '--fail-on', 'none'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout) as FindingsDocument;
+    expect(check('findings', d)).toBeNull();
+    expect(d.driftAccounts).toEqual({ declared: [org.members[0], org.members[1]].sort(), undeclared: [MANAGEMENT, org.members[2]!].sort() });
+    // Each stack's roles are declared in its account only, where they do not exist live (NHI-DRIFT-002).
+    for (const [name, account] of Object.entries(pinned)) {
+      expect(roles[name]!.length, name).toBeGreaterThan(0);
+      const missing = d.findings.filter((f) => f.ruleId === 'NHI-DRIFT-002');
+      for (const role of roles[name]!) {
+        const about = missing.filter((f) => f.resource.name === role);
+        expect(about.length, `${name} ${role}`).toBeGreaterThan(0);
+        expect(new Set(about.map((f) => f.account)), `${name} ${role}`).toEqual(new Set([account]));
+      }
+    }
+    // A stack that pins no account cannot be placed: exit 2 naming its file.
+    const legacy = path.join(dir, manifest.stacks['legacy-hl7']!.synthesizedStackPath);
+    const stack = JSON.parse(readFileSync(legacy, 'utf8')) as { provider: { aws: Array<Record<string, unknown>> } };
+    delete stack.provider.aws[0]!.allowed_account_ids;
+    writeFileSync(legacy, JSON.stringify(stack));
+    const unpinned = await runCli(['drift', '--declared-synth', dir, ...orgArgs(moto.url)], env());
+    expect(unpinned.code).toBe(2);
+    expect(unpinned.stderr).toBe(
+      `nhi-guard: ${legacy}: drift --org needs the account each declaration is for, and this one names none: pin the AWS provider (allowed_account_ids), or give --own-account ID\n`,
+    );
   }, 180_000);
 
   it('a declaration for an account the organization does not have is a gap of it; one that names no account is a usage error', async () => {
