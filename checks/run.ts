@@ -97,7 +97,7 @@ export async function loadSources(spec: SourceSpec, opts: LoadOptions = {}): Pro
 export function policyInput(source: SourceKind, inventory: Inventory, now: Date, waivers: WaiverFact[] = [], opts: { compact?: boolean } = {}): string {
   if (!opts.compact) return JSON.stringify({ source, now: now.toISOString(), inventory, waivers });
   const c = compactInventory(inventory);
-  return JSON.stringify({ source, now: now.toISOString(), inventory: c.inventory, waivers, grants: c.grants });
+  return JSON.stringify({ source, now: now.toISOString(), inventory: c.inventory, waivers, grants: c.grants, expansions: c.expansions });
 }
 
 export async function loadWaivers(files: string[], now: Date): Promise<WaiverFact[]> {

@@ -13,15 +13,19 @@
  * - Statement.notActionGrants (the catalog's complement of a NotAction list, some 400 services,
  *   the same for every statement with the same list): one table, `input.grants`, and each
  *   statement names its entry by `notActionGrantsRef`. policies/lib/iam.rego reads either form.
+ * - Statement.expandedActions (the catalog actions of an Action list, the same for every statement
+ *   with the same list; a sixth of the input at 10k resources): one table, `input.expansions`, and
+ *   each statement names its entry by `expandedActionsRef` (iam.expanded_actions reads either form).
  *
  * Pure: the Inventory is not changed (elements are copied where something is left out).
  */
 import { dict } from '../dict.js';
-import type { Inventory, Policy, ServiceGrant, Statement } from '../model.js';
+import type { ExpandedAction, Inventory, Policy, ServiceGrant, Statement } from '../model.js';
 
 export interface CompactInput {
   inventory: Record<string, unknown>;
   grants: Record<string, ServiceGrant[]>;
+  expansions: Record<string, ExpandedAction[]>;
 }
 
 /** Element keys no rule of the pack reads. */
@@ -34,35 +38,50 @@ function compactElement<T extends object>(e: T): T {
   return out as T;
 }
 
-export function compactInventory(inv: Inventory): CompactInput {
-  const grants = dict<ServiceGrant[]>();
-  const refs = new Map<string, string>();
-  // Enrichment hands statements with the same NotAction list the same array (checks/enrich/complement.ts
-  // memoizes it): an array seen before is found by identity, and only a new one is serialized to find
-  // an equal entry (at 10k resources, serializing every statement's some 450 services was 120 ms).
-  const seen = new Map<ServiceGrant[], string>();
-  const refOf = (g: ServiceGrant[]): string => {
-    const known = seen.get(g);
+/**
+ * A table of shared lists: equal lists get one key. Enrichment hands statements with the same list
+ * the same array (checks/enrich memoizes them): an array seen before is found by identity, and only
+ * a new one is serialized to look for an equal entry (at 10k resources, serializing every
+ * statement's some 450 NotAction services was 120 ms).
+ */
+function sharedTable<T>(): { entries: Record<string, T[]>; refOf: (list: T[]) => string } {
+  const entries = dict<T[]>();
+  const byText = new Map<string, string>();
+  const seen = new Map<T[], string>();
+  const refOf = (list: T[]): string => {
+    const known = seen.get(list);
     if (known !== undefined) return known;
-    const text = JSON.stringify(g);
-    let ref = refs.get(text);
+    const text = JSON.stringify(list);
+    let ref = byText.get(text);
     if (ref === undefined) {
-      ref = String(refs.size);
-      refs.set(text, ref);
-      grants[ref] = g;
+      ref = String(byText.size);
+      byText.set(text, ref);
+      entries[ref] = list;
     }
-    seen.set(g, ref);
+    seen.set(list, ref);
     return ref;
   };
-  const statement = (s: Statement): Statement | (Omit<Statement, 'notActionGrants'> & { notActionGrantsRef: string }) => {
-    if (s.notActionGrants === undefined) return s;
-    const { notActionGrants, ...rest } = s;
-    return { ...rest, notActionGrantsRef: refOf(notActionGrants) };
+  return { entries, refOf };
+}
+
+type CompactStatement = Omit<Statement, 'notActionGrants' | 'expandedActions'> & { notActionGrantsRef?: string; expandedActionsRef?: string };
+
+export function compactInventory(inv: Inventory): CompactInput {
+  const grants = sharedTable<ServiceGrant>();
+  const expansions = sharedTable<ExpandedAction>();
+  const statement = (s: Statement): Statement | CompactStatement => {
+    if (s.notActionGrants === undefined && s.expandedActions === undefined) return s;
+    const { notActionGrants, expandedActions, ...rest } = s;
+    const out: CompactStatement = rest;
+    if (expandedActions !== undefined) out.expandedActionsRef = expansions.refOf(expandedActions);
+    if (notActionGrants !== undefined) out.notActionGrantsRef = grants.refOf(notActionGrants);
+    return out;
   };
+  const shared = (s: Statement) => s.notActionGrants !== undefined || s.expandedActions !== undefined;
   const policy = (p: Policy): Policy => {
     const q = compactElement(p);
     const d = q.document.document;
-    if (!q.document.known || !d || !d.statements.some((s) => s.notActionGrants !== undefined)) return q;
+    if (!q.document.known || !d || !d.statements.some(shared)) return q;
     return { ...q, document: { ...q.document, document: { ...d, statements: d.statements.map(statement) } } };
   };
   const out: Record<string, unknown> = {};
@@ -70,5 +89,5 @@ export function compactInventory(inv: Inventory): CompactInput {
     if (k === 'policies') out[k] = inv.policies.map(policy);
     else out[k] = Array.isArray(v) ? v.map((e: unknown) => (e !== null && typeof e === 'object' ? compactElement(e) : e)) : v;
   }
-  return { inventory: out, grants };
+  return { inventory: out, grants: grants.entries, expansions: expansions.entries };
 }

@@ -173,7 +173,7 @@ denied_by(ls, ds, r) if {
 
 # The catalog actions (lower case) a live wildcard matches, from the statement's enrichment.
 expansion(s, action) := {lower(e.action) |
-	some e in object.get(s, "expandedActions", [])
+	some e in iam.expanded_actions(s)
 	iam.matches(action, e.action)
 }
 

@@ -151,11 +151,16 @@ every_resource_of_service(stmt, service) if {
 
 # The catalog actions an Allow grants: its expanded Action list and, for NotAction, the actions
 # left in the services it excludes in part. Services it leaves whole are whole_services.
-granted_actions(stmt) := array.concat(object.get(stmt, "expandedActions", []), [a |
+granted_actions(stmt) := array.concat(expanded_actions(stmt), [a |
 	some g in not_action_grants(stmt)
 	not g.all
 	some a in g.actions
 ])
+
+# A statement's catalog actions (its Action list expanded): on the statement (the documented
+# Inventory), or, in the pack's compact input (checks/engine/compactInput.ts), in the shared table
+# input.expansions under the statement's expandedActionsRef.
+expanded_actions(stmt) := object.get(stmt, "expandedActions", object.get(object.get(input, "expansions", {}), object.get(stmt, "expandedActionsRef", ""), []))
 
 # A NotAction statement's grants: on the statement (the documented Inventory), or, in the pack's
 # compact input (checks/engine/compactInput.ts), in the shared table input.grants under the

@@ -70,6 +70,27 @@ describe('compactInventory', () => {
     expect(Object.getPrototypeOf(grants)).toBeNull();
   });
 
+  it('shares equal expanded Action lists in one table entry', () => {
+    const put = [{ action: 's3:PutObject', accessLevel: 'Write', wildcardOnly: false }];
+    const inv = inventory();
+    const stmt = (actions: typeof put) => ({ effect: 'Allow' as const, actions: ['s3:put*'], resources: ['*'], conditions: [], expandedActions: actions });
+    inv.policies = [
+      { ...policy('x'), document: { known: true, document: { statements: [stmt(put), stmt(put)] } } },
+      { ...policy('y'), document: { known: true, document: { statements: [stmt(JSON.parse(JSON.stringify(put)) as typeof put), stmt([])] } } },
+    ];
+    const { inventory: out, expansions } = compactInventory(inv);
+    expect(JSON.stringify(out)).not.toContain('expandedActions"');
+    const refs = (out.policies as Array<{ document: { document: { statements: Array<{ expandedActionsRef?: string }> } } }>).flatMap((p) =>
+      p.document.document.statements.map((s) => s.expandedActionsRef),
+    );
+    expect(refs[0]).toBeDefined();
+    expect(refs.slice(0, 3)).toEqual([refs[0], refs[0], refs[0]]);
+    expect(refs[3]).not.toBe(refs[0]);
+    expect(expansions[refs[0]!]).toEqual(put);
+    expect(expansions[refs[3]!]).toEqual([]);
+    expect(Object.getPrototypeOf(expansions)).toBeNull();
+  });
+
   it('does not change the Inventory it is given', () => {
     const inv = inventory();
     const before = JSON.stringify(inv);
@@ -102,7 +123,7 @@ describe('compactInventory', () => {
 });
 
 describe('the pack reads only what the compact input keeps', () => {
-  it('no Rego file of policies/ reads an element origin or tags, and only iam.not_action_grants and iam.not_action_grants_ref read notActionGrants', () => {
+  it('no Rego file of policies/ reads an element origin or tags, and only iam.not_action_grants and iam.not_action_grants_ref read notActionGrants, and only iam.expanded_actions reads expandedActions', () => {
     const files = readdirSync('policies', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'));
     expect(files.length).toBeGreaterThan(10);
     const offenders: string[] = [];
@@ -113,6 +134,7 @@ describe('the pack reads only what the compact input keeps', () => {
         if (/\borigin\b/.test(code)) offenders.push(`${f}:${i + 1}: origin`);
         if (/\btags\b/.test(code)) offenders.push(`${f}:${i + 1}: tags`);
         if (code.includes('notActionGrants') && !/^not_action_grants(_ref)?\(stmt\) :=/.test(code)) offenders.push(`${f}:${i + 1}: notActionGrants`);
+        if (code.includes('expandedActions') && !code.startsWith('expanded_actions(stmt) :=')) offenders.push(`${f}:${i + 1}: expandedActions`);
       });
     }
     expect(offenders).toEqual([]);

@@ -74,7 +74,7 @@ undenied(services, denies) := services if {
 
 # The write actions the wildcard includes are not reported again by NHI-LP-003: this finding names it.
 writes_note(stmt, action) := " (its write and permissions-management actions, NHI-LP-003, are part of this finding)" if {
-	some e in object.get(stmt, "expandedActions", [])
+	some e in iam.expanded_actions(stmt)
 	data.nhi.rules.lp_003.write_level(e.accessLevel)
 	not e.wildcardOnly
 	iam.matches(action, e.action)
