@@ -246,6 +246,16 @@ function accessDoc(s: string[], against: 'baseline' | 'declaration' = 'baseline'
             route: `${s[2]!} → the resource policy of s3 ${s[3]!}, statement #0 (${s[13]!}), allows s3:PutObject`,
             steps: [],
           },
+          {
+            // A Principal entry no input resolves, shown as written.
+            principal: { id: `unresolved:\${${s[9]!}}`, kind: 'unresolved', label: `unresolved \${${s[9]!}}` },
+            level: 'read',
+            levels: ['read'],
+            via: 'resource-policy',
+            chain: [],
+            route: `unresolved \${${s[9]!}} → the resource policy of s3 ${s[3]!}, statement #1, allows s3:GetObject`,
+            steps: [],
+          },
         ],
       },
       { id: `dynamodb:${s[4]!}`, kind: 'dynamodb', name: s[4]!, label: `dynamodb ${s[4]!}`, dataClass: 'pii', owner: s[14]!, reaches: [] },
