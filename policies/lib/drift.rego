@@ -94,38 +94,6 @@ exempt(identity) if {
 # (checks/drift/match.ts): not compared with any candidate.
 ambiguous_declared := {a.declared | some a in object.get(input.matches, "ambiguous", [])}
 
-# A note for a live secret that is a candidate of such a declaration.
-ambiguous_note(live_id) := sprintf(
-	" (declared secret %s has this name but no known region, and %d regions have the name: set the region of its provider or resource to compare them)",
-	[concat(", ", sort(ds)), n],
-) if {
-	ds := {a.declared | some a in object.get(input.matches, "ambiguous", []); live_id in a.live}
-	count(ds) > 0
-	n := max({count(a.live) | some a in object.get(input.matches, "ambiguous", []); live_id in a.live})
-} else := ""
-
-# Declared elements of a type ("role", "user", "secret", "access-key") whose name is unknown until apply.
-unnamed_count(type) := count([u | some u in object.get(input.matches, "unnamed", []); u.type == type])
-
-# A note for messages about a live element that may be one of the unnamed declarations.
-unnamed_note(type) := sprintf(" (%d declared %s(s) get their name only at apply and could not be compared: check the post-apply state)", [n, type]) if {
-	n := unnamed_count(type)
-	n > 0
-} else := ""
-
-# The governance facts compared between declaration and live (name in messages -> value).
-governance_facts(g) := {
-	"owner": object.get(g, "owner", null),
-	"expires-on": object.get(object.get(g, "expiry", {}), "raw", null),
-	"data-class": object.get(g, "dataClass", null),
-	"environment": object.get(g, "environment", null),
-	"identity-kind": object.get(g, "identityKind", null),
-}
-
-shown(v) := sprintf("\"%s\"", [v]) if is_string(v)
-
-shown(v) := "(none)" if not is_string(v)
-
 # --- statement comparison (NHI-DRIFT-003, NHI-DRIFT-007) ---------------------------------------
 # Declared documents arrive resolved against the live account (checks/drift/resolve.ts): a
 # reference is the live value of what it names, or a pattern of its resource type. Statements

@@ -28,14 +28,14 @@ findings contains lib.finding(i.id, i.id, msg) if {
 	some i in input.live.identities
 	not i.id in drift.matched_live
 	not drift.exempt(i)
-	msg := sprintf("%s %s exists live but no declaration covers it%s", [i.kind, lib.label(i), drift.unnamed_note(i.kind)])
+	msg := sprintf("%s %s exists live but no declaration covers it%s", [i.kind, lib.label(i), unnamed_note(i.kind)])
 }
 
 findings contains lib.finding(c.id, user_of(c), msg) if {
 	some c in input.live.credentials
 	c.kind in {"secret", "access-key"}
 	not c.id in drift.matched_live
-	msg := sprintf("%s %s%s exists live but no declaration covers it%s%s", [c.kind, lib.label(c), of_user(c), drift.unnamed_note(c.kind), drift.ambiguous_note(c.id)])
+	msg := sprintf("%s %s%s exists live but no declaration covers it%s%s", [c.kind, lib.label(c), of_user(c), unnamed_note(c.kind), ambiguous_note(c.id)])
 }
 
 user_of(c) := c.identity if is_string(object.get(c, "identity", null))
@@ -45,4 +45,23 @@ user_of(c) := null if not is_string(object.get(c, "identity", null))
 of_user(c) := sprintf(" of user %s", [u.name]) if {
 	u := drift.live_identity[c.identity]
 	is_string(u.name)
+} else := ""
+
+# A note for a live secret that is a candidate of such a declaration.
+ambiguous_note(live_id) := sprintf(
+	" (declared secret %s has this name but no known region, and %d regions have the name: set the region of its provider or resource to compare them)",
+	[concat(", ", sort(ds)), n],
+) if {
+	ds := {a.declared | some a in object.get(input.matches, "ambiguous", []); live_id in a.live}
+	count(ds) > 0
+	n := max({count(a.live) | some a in object.get(input.matches, "ambiguous", []); live_id in a.live})
+} else := ""
+
+# Declared elements of a type ("role", "user", "secret", "access-key") whose name is unknown until apply.
+unnamed_count(type) := count([u | some u in object.get(input.matches, "unnamed", []); u.type == type])
+
+# A note for messages about a live element that may be one of the unnamed declarations.
+unnamed_note(type) := sprintf(" (%d declared %s(s) get their name only at apply and could not be compared: check the post-apply state)", [n, type]) if {
+	n := unnamed_count(type)
+	n > 0
 } else := ""

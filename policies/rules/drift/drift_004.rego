@@ -35,10 +35,23 @@ findings contains lib.finding(d.id, null, msg) if {
 	msg := sprintf("secret %s: %s", [lib.label(d), concat("; ", sort(diffs))])
 }
 
-differences(d, l) := {sprintf("%s is %s live but %s declared", [k, drift.shown(lv), drift.shown(dv)]) |
-	dg := drift.governance_facts(object.get(d, "governance", {}))
-	lg := drift.governance_facts(object.get(l, "governance", {}))
+differences(d, l) := {sprintf("%s is %s live but %s declared", [k, shown(lv), shown(dv)]) |
+	dg := governance_facts(object.get(d, "governance", {}))
+	lg := governance_facts(object.get(l, "governance", {}))
 	some k, dv in dg
 	lv := lg[k]
 	dv != lv
 }
+
+# The governance facts compared between declaration and live (name in messages -> value).
+governance_facts(g) := {
+	"owner": object.get(g, "owner", null),
+	"expires-on": object.get(object.get(g, "expiry", {}), "raw", null),
+	"data-class": object.get(g, "dataClass", null),
+	"environment": object.get(g, "environment", null),
+	"identity-kind": object.get(g, "identityKind", null),
+}
+
+shown(v) := sprintf("\"%s\"", [v]) if is_string(v)
+
+shown(v) := "(none)" if not is_string(v)
