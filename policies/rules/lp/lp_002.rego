@@ -45,10 +45,7 @@ findings contains lib.finding(policy.id, holder, msg) if {
 findings contains lib.finding(policy.id, holder, msg) if {
 	some policy in lib.policies
 	some stmt in lib.allow_statements(policy)
-	open := sort([g.service |
-		some g in iam.whole_services(stmt)
-		iam.every_resource_of_service(stmt, g.service)
-	])
+	open := whole_open_services(stmt)
 	count(open) > 0
 	some holder in iam.holders(policy.id)
 	services := undenied(open, iam.every_resource_denies(policy, holder))
@@ -60,6 +57,21 @@ findings contains lib.finding(policy.id, holder, msg) if {
 			iam.condition_note(stmt), concat(", ", array.slice(services, 0, shown)), lib.and_more(count(services), shown),
 		],
 	)
+}
+
+# The services (sorted) a NotAction statement grants whole, each on every resource of it. A
+# statement on Resource "*" whose grants are a shared entry of the compact input (input.grants,
+# checks/engine/compactInput.ts) takes that entry's list, made once per entry instead of once per
+# statement (some 450 services each).
+whole_open_services(stmt) := shared_whole_services[iam.not_action_grants_ref(stmt)] if {
+	iam.every_resource(stmt)
+} else := sort([g.service |
+	some g in iam.whole_services(stmt)
+	iam.every_resource_of_service(stmt, g.service)
+])
+
+shared_whole_services[ref] := sort([g.service | some g in grants; g.all]) if {
+	some ref, grants in object.get(input, "grants", {})
 }
 
 # The services (sorted) no Deny of denies takes whole. The services a statement grants whole on

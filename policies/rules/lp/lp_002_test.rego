@@ -69,6 +69,21 @@ test_not_action_services_a_holder_deny_takes_are_dropped_for_that_holder_only if
 	}
 }
 
+# The pack's compact input (checks/engine/compactInput.ts) names a shared grants entry instead of
+# repeating it per statement: the same findings, with each holder's own Deny.
+test_not_action_grants_by_reference_count_as_inline_grants if {
+	grants := [fx.whole("s3"), fx.whole("dynamodb"), {"service": "sts", "all": false, "actions": []}]
+	inline := fx.allow_not(["iam:*"], ["*"], grants)
+	by_ref := object.union(object.remove(inline, ["notActionGrants"]), {"notActionGrantsRef": "0"})
+	guard := fx.policy("guard", [fx.deny(["s3:*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": "policy:most"}]})
+	guarded := fx.role("guarded", {"policies": [{"policy": "policy:most"}, {"policy": guard.id}]})
+	want := {[f.identity, f.message] | some f in run([fx.policy("most", [inline], {}), guard], [app, guarded])}
+	count(want) == 2
+	compact := object.union(fx.input_of("synth", {"identities": [app, guarded], "policies": [fx.policy("most", [by_ref], {}), guard]}), {"grants": {"0": grants}})
+	{[f.identity, f.message] | some f in lp_002.findings with input as compact} == want
+}
+
 test_service_wildcard_with_not_resource_reaches_every_other_resource if {
 	p := fx.policy("s3most", [fx.allow_not_resource(["s3:*"], ["arn:aws:s3:::phi/*"], [], [])], {})
 	[f.message | some f in run([p], [])] == ["policy s3most allows every s3 action (Action \"s3:*\") on every resource but NotResource [arn:aws:s3:::phi/*]"]
