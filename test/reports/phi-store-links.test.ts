@@ -4,10 +4,10 @@
  * reads like a list of stores ("imaging key, s3 derm-billing") must not pull the findings about it
  * into the row of the bucket derm-billing. Rendered in headless Chromium from `check --synth`.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FindingsDocument } from '../../checks/findings.js';
 import { check } from '../../checks/schemas/index.js';
 import { chromium } from '../support/chromium.js';
@@ -29,8 +29,14 @@ const inline = (roleRef: string) => ({
   policy: `\${data.aws_iam_policy_document.${roleRef}.json}`,
 });
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function synthDir(): string {
   const d = mkdtempSync(path.join(os.tmpdir(), 'nhi-phi-links-'));
+  made.push(d);
   mkdirSync(path.join(d, 'stacks', 'derm'), { recursive: true });
   writeFileSync(
     path.join(d, 'manifest.json'),
