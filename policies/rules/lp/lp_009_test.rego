@@ -51,6 +51,24 @@ test_not_action_granting_a_data_service_whole_is_reported if {
 	[f.message | some f in run([p], [])] == ["policy most allows reading data on every resource: every read of s3 (through NotAction)"]
 }
 
+# The pack's compact input (checks/engine/compactInput.ts) names a shared grants entry instead of
+# repeating it per statement: the same findings, with each holder's own Deny.
+test_not_action_grants_by_reference_count_as_inline_grants if {
+	grants := [fx.whole("s3"), fx.whole("secretsmanager"), fx.whole("sqs")]
+	inline := fx.allow_not(["iam:*"], ["*"], grants)
+	by_ref := object.union(object.remove(inline, ["notActionGrants"]), {"notActionGrantsRef": "0"})
+	guard := fx.policy("guard", [fx.deny(["s3:*"], ["*"])], {})
+	app := fx.role("app", {"policies": [{"policy": "policy:most"}]})
+	guarded := fx.role("guarded", {"policies": [{"policy": "policy:most"}, {"policy": guard.id}]})
+	want := {
+		["role:app", "policy most allows reading data on every resource: every read of s3 (through NotAction), every read of secretsmanager (through NotAction)"],
+		["role:guarded", "policy most allows reading data on every resource: every read of secretsmanager (through NotAction)"],
+	}
+	{[f.identity, f.message] | some f in run([fx.policy("most", [inline], {}), guard], [app, guarded])} == want
+	compact := object.union(fx.input_of("plan", {"identities": [app, guarded], "policies": [fx.policy("most", [by_ref], {}), guard]}), {"grants": {"0": grants}})
+	{[f.identity, f.message] | some f in lp_009.findings with input as compact} == want
+}
+
 test_not_resource_reaches_every_other_object if {
 	p := fx.policy("most", [fx.allow_not_resource(["s3:GetObject"], ["arn:aws:s3:::phi/*"], [get_object], [])], {})
 	count(run([p], [])) == 1
