@@ -45,6 +45,8 @@ export interface Condition {
   operator: string;
   /** Condition key lower-cased (condition keys are case-insensitive), e.g. `sts:externalid`. */
   key: string;
+  /** The user's spelling of the key (`sts:ExternalId`), present only when it differs from `key`: for messages. */
+  writtenKey?: string;
   values: string[];
   /**
    * Drift (checks/drift/resolve.ts): the values that became a pattern of an unresolved reference,

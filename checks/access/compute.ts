@@ -79,12 +79,15 @@ function directOf(store: string, via: Direct['via'], found: Map<AccessLevel, Acc
 }
 const DECRYPT = 'kms:decrypt';
 
-function conditionKeys(s: Statement): string[] {
-  return [...new Set(s.conditions.map((c) => c.key))].sort();
+/** The condition keys of statements, once each (compared in lower case), in the user's spelling. */
+function conditionKeys(stmts: Statement[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const s of stmts) for (const c of s.conditions) if (!byKey.has(c.key)) byKey.set(c.key, c.writtenKey ?? c.key);
+  return [...byKey.values()].sort();
 }
 
 function withConditions(step: AccessStep, ...stmts: Statement[]): AccessStep {
-  const keys = [...new Set(stmts.flatMap(conditionKeys))].sort();
+  const keys = conditionKeys(stmts);
   if (keys.length) step.conditions = keys;
   return step;
 }
@@ -339,7 +342,7 @@ export class AccessGraph {
     if (!role.trust?.known || !role.trust.document) return;
     for (const [index, s] of role.trust.document.statements.entries()) {
       if (s.effect !== 'Allow' || !coversAction(s, ASSUME)) continue;
-      const adm = { index, conditions: conditionKeys(s) };
+      const adm = { index, conditions: conditionKeys([s]) };
       if (s.principals?.any) t.any ??= adm;
       for (const e of s.principals?.aws ?? []) {
         for (const n of this.ids.principal(e, role.origin)) {

@@ -140,14 +140,17 @@ export function grantedActions(s: Statement, kind: StoreKind): Array<readonly [s
   return REPRESENTATIVE[kind].filter(([a]) => coversAction(s, a));
 }
 
-/** The actions as written in a statement that cover `action` (for paths). */
+/** The actions as written in a statement (the user's spelling) that cover `action` (for paths). */
 export function writtenFor(s: Statement, actions: string[]): string[] {
-  if (!s.actions) return s.notActions ? [`NotAction ${s.notActions.join(',')}`] : [];
+  if (!s.actions) return s.notActions ? [`NotAction ${(s.writtenNotActions ?? s.notActions).join(',')}`] : [];
   let m = written.get(s);
   if (!m) written.set(s, (m = new Map<string, string[]>()));
   const key = actions.join(' ');
   let out = m.get(key);
-  if (!out) m.set(key, (out = s.actions.filter((p) => actions.some((a) => coversPattern(p, a)))));
+  if (!out) {
+    const spelled = s.writtenActions?.length === s.actions.length ? s.writtenActions : s.actions;
+    m.set(key, (out = s.actions.flatMap((p, i) => (actions.some((a) => coversPattern(p, a)) ? [spelled[i]!] : []))));
+  }
   return out;
 }
 

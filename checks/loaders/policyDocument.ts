@@ -100,6 +100,12 @@ export function principalsOf(v: unknown): Principals | undefined {
   return out;
 }
 
+/** A condition with its key lower-cased for matching, and the user's spelling beside it when it differs (for messages). */
+export function conditionOf(operator: string, key: string, values: string[]): Condition {
+  const lower = key.toLowerCase();
+  return lower === key ? { operator, key, values } : { operator, key: lower, writtenKey: key, values };
+}
+
 export function conditionsOf(v: unknown): Condition[] {
   if (v === undefined) return [];
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('Condition must be an object');
@@ -110,7 +116,7 @@ export function conditionsOf(v: unknown): Condition[] {
       const items = list(raw) ?? [];
       budget.take(items, `Condition ${operator}`);
       const values = items.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
-      out.push({ operator, key: key.toLowerCase(), values });
+      out.push(conditionOf(operator, key, values));
     }
   }
   return out;
@@ -344,7 +350,7 @@ function ownStatements(values: Record<string, Value>): DocRef {
       }
     }
     for (const c of asBlocks(b.condition)) {
-      st.conditions.push({ operator: asString(c.test) ?? '', key: (asString(c.variable) ?? '').toLowerCase(), values: stringsKeepingUnknown(c.values) });
+      st.conditions.push(conditionOf(asString(c.test) ?? '', asString(c.variable) ?? '', stringsKeepingUnknown(c.values)));
     }
     statements.push(st);
   }

@@ -161,7 +161,7 @@ condition_kept(dc, s) if {
 }
 
 # The declared conditions the live statement drops or widens, as `key` names.
-dropped_conditions(ds, s) := {dc.key |
+dropped_conditions(ds, s) := {iam.written_key(dc) |
 	some dc in object.get(ds, "conditions", [])
 	not condition_kept(dc, s)
 }

@@ -358,7 +358,11 @@ wildcard_value(op, values) if {
 }
 
 # Condition keys as "k1, k2" for messages.
-condition_keys(stmt) := concat(", ", sort({c.key | some c in object.get(stmt, "conditions", [])}))
+condition_keys(stmt) := concat(", ", sort({written_key(c) | some c in object.get(stmt, "conditions", [])}))
+
+# A condition key as the user wrote it (sts:ExternalId): the loaders keep it in writtenKey when it
+# differs from the lower-case key the rules compare.
+written_key(c) := object.get(c, "writtenKey", c.key)
 
 # " (under condition k1, k2)" or "" for messages.
 condition_note(stmt) := "" if count(object.get(stmt, "conditions", [])) == 0

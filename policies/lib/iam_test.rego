@@ -139,3 +139,14 @@ test_wildcards_span_dots if {
 	iam.matches("*.amazonaws.com", "states.eu-west-1.amazonaws.com")
 	iam.matches("arn:aws:s3:::lab?results", "arn:aws:s3:::lab.results")
 }
+
+# Messages name condition keys as written (writtenKey, kept by the loaders when it differs); the
+# rules compare the lower-case key.
+test_condition_keys_as_written if {
+	stmt := {"conditions": [
+		{"operator": "StringEquals", "key": "aws:sourcevpce", "writtenKey": "aws:SourceVpce", "values": ["v"]},
+		{"operator": "Bool", "key": "aws:securetransport", "values": ["true"]},
+	]}
+	iam.condition_keys(stmt) == "aws:SourceVpce, aws:securetransport"
+	iam.condition_note(stmt) == " (under condition aws:SourceVpce, aws:securetransport)"
+}

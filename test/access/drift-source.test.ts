@@ -32,7 +32,7 @@ describe('access with drift inputs (--declared-* and a live side)', () => {
       'role svc-lab read s3 nhi-fixture-phi-results',
     ]);
     expect(md.stdout).toContain(
-      '- ✅ declared, not in live state: role svc-lab read on s3 nhi-fixture-phi-results, through role svc-lab → read-lab #0 allows s3:getobject → s3 nhi-fixture-phi-results',
+      '- ✅ declared, not in live state: role svc-lab read on s3 nhi-fixture-phi-results, through role svc-lab → read-lab #0 allows s3:GetObject → s3 nhi-fixture-phi-results',
     );
     // Each gained pair is one the live map has and the declared map does not.
     const declared = JSON.parse((await runCli(['access', '--state', ESTATE_TFSTATE, '--format', 'json', '--now', '2026-11-22'])).stdout);

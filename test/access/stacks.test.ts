@@ -68,7 +68,7 @@ describe('nhi-guard access on the bundled stacks', () => {
     expect(doc.stores.map((s) => `${s.label} ${s.dataClass} ${s.owner}`)).toContain('secret telehealth/sms-gateway/api-key pii digital-health');
     const chain = doc.stores.find((s) => s.label === 's3 stmary-ehr-downtime-reports')!.reaches.find((e) => e.via === 'role-chain')!;
     expect(chain.route).toMatch(
-      /^arn:aws:iam::111122223333:role\/ed-oncall-physician-leads → assumes role ed-break-glass \(trust statement #0 admits it if aws:multifactorauthpresent match\) → ed-break-glass-permissions #0 allows s3:getobject → s3 stmary-ehr-downtime-reports → decrypts with KMS key/,
+      /^arn:aws:iam::111122223333:role\/ed-oncall-physician-leads → assumes role ed-break-glass \(trust statement #0 admits it if aws:MultiFactorAuthPresent match\) → ed-break-glass-permissions #0 allows s3:GetObject → s3 stmary-ehr-downtime-reports → decrypts with KMS key/,
     );
   });
 

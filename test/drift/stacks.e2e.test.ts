@@ -251,7 +251,7 @@ describe('nightly drift on the bundled stacks applied to moto', () => {
         `role lab-results-exchange: the live trust policy admits AWS ${FOREIGN} to sts:AssumeRole, which the declaration does not`,
       );
       expect(message('NHI-DRIFT-007', 'pacs-vendor-meridian-support')).toBe(
-        'role pacs-vendor-meridian-support: the live trust policy admits AWS arn:aws:iam::444455556666:role/meridian-customer-support without the condition sts:externalid, which the declaration does not',
+        'role pacs-vendor-meridian-support: the live trust policy admits AWS arn:aws:iam::444455556666:role/meridian-customer-support without the condition sts:ExternalId, which the declaration does not',
       );
       expect(message('NHI-DRIFT-003', 'patient-portal-api')).toBe(
         'policy patient-portal-api-permissions of role patient-portal-api allows s3:GetObject on arn:aws:s3:::stmary-billing-exports/* live, which the declaration does not',

@@ -31,7 +31,9 @@ describe('liveDocument', () => {
     const d = liveDocument(encodeURIComponent(JSON.stringify(doc)));
     expect(d.known).toBe(true);
     expect(d.document?.statements[0]).toMatchObject({ sid: 'A b', actions: ['s3:getobject'], resources: ['arn:aws:s3:::b/${aws:username}/*'] });
-    expect(d.document?.statements[0]?.conditions).toEqual([{ operator: 'StringEquals', key: 'aws:principaltag/team', values: ['lab & co'] }]);
+    expect(d.document?.statements[0]?.conditions).toEqual([
+      { operator: 'StringEquals', key: 'aws:principaltag/team', writtenKey: 'aws:PrincipalTag/team', values: ['lab & co'] },
+    ]);
   });
 
   it('reads the same document encoded or not (property)', () => {

@@ -34,7 +34,9 @@ describe('synth loader', () => {
     // The trust policy comes from the aws_iam_policy_document data source.
     expect(lab.trust?.known).toBe(true);
     expect(lab.trust?.document?.statements[0]?.principals).toEqual({ service: ['ecs-tasks.amazonaws.com'] });
-    expect(lab.trust?.document?.statements[0]?.conditions).toEqual([{ operator: 'StringEquals', key: 'aws:sourceaccount', values: ['111122223333'] }]);
+    expect(lab.trust?.document?.statements[0]?.conditions).toEqual([
+      { operator: 'StringEquals', key: 'aws:sourceaccount', writtenKey: 'aws:SourceAccount', values: ['111122223333'] },
+    ]);
     // The inline policy is linked to the role through `${aws_iam_role.X.name}` and keeps resource references.
     const linked = lab.policies.map((l) => inv.policies.find((p) => p.id === l.policy)!);
     expect(linked).toHaveLength(1);

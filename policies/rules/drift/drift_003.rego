@@ -180,7 +180,7 @@ lost_denies(dp, lp) := {t |
 	some t in lost_texts(ds, lp)
 }
 
-lost_texts(ds, lp) := {sprintf("%s on %s", [a, r]) |
+lost_texts(ds, lp) := {sprintf("%s on %s", [iam.written_action(ds, a), r]) |
 	count(object.get(ds, "notActions", [])) == 0
 	count(object.get(ds, "notResources", [])) == 0
 	some a in object.get(ds, "actions", [])
@@ -224,10 +224,18 @@ same_deny_live(ds, lp) if {
 	applies_as_widely(ds, ls)
 }
 
-deny_texts(ds) := ({sprintf("%s on %s", [a, r]) |
+deny_texts(ds) := (action_texts(ds) | not_action_texts(ds)) | not_resource_texts(ds)
+
+action_texts(ds) := {sprintf("%s on %s", [iam.written_action(ds, a), r]) |
 	some a in object.get(ds, "actions", [])
 	some r in object.get(ds, "resources", [])
-} | {sprintf("NotAction %s", [concat(",", ds.notActions)]) | count(object.get(ds, "notActions", [])) > 0}) | {sprintf("%s on NotResource %s", [a, concat(",", ds.notResources)]) |
+}
+
+not_action_texts(ds) := {sprintf("NotAction %s", [concat(",", iam.written_not_actions(ds))]) |
+	count(object.get(ds, "notActions", [])) > 0
+}
+
+not_resource_texts(ds) := {sprintf("%s on NotResource %s", [iam.written_action(ds, a), concat(",", ds.notResources)]) |
 	count(object.get(ds, "notResources", [])) > 0
 	some a in object.get(ds, "actions", [])
 }

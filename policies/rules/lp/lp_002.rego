@@ -37,7 +37,7 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	not iam.denied(policy, holder, lower(action), "*")
 	msg := sprintf(
 		"policy %s allows every %s action (Action \"%s\") on %s%s%s",
-		[lib.label(policy), split(lower(action), ":")[0], action, iam.resource_scope(stmt), iam.condition_note(stmt), writes_note(stmt, action)],
+		[lib.label(policy), split(lower(action), ":")[0], iam.written_action(stmt, action), iam.resource_scope(stmt), iam.condition_note(stmt), writes_note(stmt, action)],
 	)
 }
 
@@ -53,7 +53,7 @@ findings contains lib.finding(policy.id, holder, msg) if {
 	msg := sprintf(
 		"policy %s allows every action of %d service(s) through NotAction [%s] on %s%s: %s%s (their write and permissions-management actions, NHI-LP-003, are part of this finding)",
 		[
-			lib.label(policy), count(services), concat(", ", stmt.notActions), iam.resource_scope(stmt),
+			lib.label(policy), count(services), concat(", ", iam.written_not_actions(stmt)), iam.resource_scope(stmt),
 			iam.condition_note(stmt), concat(", ", array.slice(services, 0, shown)), lib.and_more(count(services), shown),
 		],
 	)

@@ -53,7 +53,7 @@ how(stmt) := "" if "iam:passrole" in {lower(a) | some a in object.get(stmt, "act
 
 how(stmt) := sprintf(" (through %s)", [concat(", ", sort(wildcards))]) if {
 	not "iam:passrole" in {lower(a) | some a in object.get(stmt, "actions", [])}
-	wildcards := {sprintf("Action \"%s\"", [a]) |
+	wildcards := {sprintf("Action \"%s\"", [iam.written_action(stmt, a)]) |
 		some a in object.get(stmt, "actions", [])
 		iam.matches(a, "iam:passrole")
 	}
