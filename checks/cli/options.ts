@@ -6,6 +6,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionType, Options } from 'yargs';
 import { SEVERITIES } from '../engine/metadata.js';
+import { UserError } from '../errors.js';
 import { ACCESS_FORMATS } from '../access/render.js';
 import { FORMATS } from '../../reports/index.js';
 
@@ -312,12 +313,24 @@ export function specFor(name: string, command: Command): (Options & { configFile
  */
 export function withOptions<T, C extends Command>(y: Argv<T>, command: C): Argv<T & OptionTypes<C>> {
   let out: Argv<T> = y;
+  const single: string[] = [];
   for (const name of Object.keys(OPTIONS)) {
     const spec = specFor(name, command);
     if (!spec) continue;
     const { configFile: _configFile, ...yargsSpec } = spec;
     out = out.option(name, yargsSpec);
+    if (spec.type !== 'array' && spec.array !== true && spec.nargs !== 1) single.push(name);
   }
+  // yargs turns an option given twice into a list; one that takes a single value refuses that,
+  // instead of a handler meeting a list where its type says a string.
+  out = out.check((argv) => {
+    const given = argv as Record<string, unknown>;
+    for (const name of single) {
+      const v = given[name];
+      if (Array.isArray(v)) throw new UserError(`--${name} is given ${v.length} times; it takes one value`);
+    }
+    return true;
+  });
   return out as Argv<T & OptionTypes<C>>;
 }
 

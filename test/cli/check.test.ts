@@ -76,6 +76,10 @@ describe('nhi-guard check --synth', () => {
     [['check', '--synth', '.', '--fail-on', 'urgent'], /Invalid values/],
     [['frobnicate'], /unknown command "frobnicate" \(commands: check, baseline/],
     [['check', '--synth', 'test'], /^nhi-guard: .*manifest\.json: does not exist$/],
+    [['check', '--synth', '.', '--output', 'a.json', '--output', 'b.json'], /^nhi-guard: --output is given 2 times; it takes one value$/],
+    [['check', '--synth', '.', '--fail-on', 'high', '--fail-on', 'low'], /^nhi-guard: --fail-on is given 2 times; it takes one value$/],
+    [['drift', '--now', NOW, '--now', NOW], /^nhi-guard: --now is given 2 times; it takes one value$/],
+    [['access', '--synth', '.', '--format', 'json', '--format', 'text'], /^nhi-guard: --format is given 2 times; it takes one value$/],
   ])('usage and input errors exit 2 with one line: %j', async (args, re) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
