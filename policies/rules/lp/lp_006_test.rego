@@ -76,3 +76,14 @@ test_passrole_without_compute_launch_is_left_to_lp_005 if {
 	p := fx.policy("deploy", [fx.allow(["iam:PassRole"], ["*"])], {})
 	count(lp_006.findings) == 0 with input as fx.input_of("synth", {"policies": [p]})
 }
+
+# Patterns whose wildcard comes before the service still reach IAM and STS actions; patterns of
+# other services do not.
+test_patterns_wildcarded_before_the_service_are_judged if {
+	p := fx.policy("odd", [fx.allow(["?AM:CreateAccessKey", "st*:AssumeRole"], ["*"])], {})
+	[f.message | some f in run([p])] == ["policy odd allows privilege escalation on Resource \"*\": iam:CreateAccessKey, sts:AssumeRole"]
+	q := fx.policy("short", [fx.allow(["i*"], ["*"])], {})
+	count(run([q])) == 1
+	other := fx.policy("data", [fx.allow(["s3:*", "ec2:*", "iamx:*", "ia:*"], ["*"])], {})
+	count(run([other])) == 0
+}
