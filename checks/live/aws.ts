@@ -7,6 +7,7 @@
  * an SSM SecureString's value: GetParameters runs on String and StringList names, without decryption).
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -41,6 +42,7 @@ export interface AwsClients {
   ecs: ECSClient;
   ssm: SSMClient;
   autoscaling: AutoScalingClient;
+  batch: BatchClient;
   region: string;
   destroy(): void;
 }
@@ -96,6 +98,7 @@ export function createClients(opts: AwsOptions, region: string = opts.region, cr
     ecs: new ECSClient(cfg()),
     ssm: new SSMClient(cfg()),
     autoscaling: new AutoScalingClient(cfg()),
+    batch: new BatchClient(cfg()),
   };
   return {
     ...clients,

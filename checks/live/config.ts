@@ -11,6 +11,7 @@
  *     instance, DescribeLaunchTemplateVersions (pages; $Default and $Latest of every template,
  *     one account-wide call)
  *   - Auto Scaling DescribeAutoScalingGroups (pages)
+ *   - Batch DescribeJobDefinitions (pages; ACTIVE revisions, each with its container properties)
  * Per-element calls run at most `concurrency` at once. Every value (environment variable,
  * parameter, user data) is scanned in memory by checks/live/mapConfig.ts and dropped: the
  * Inventory keeps the attribute path and the kind of credential only. A failure is a gap naming
@@ -27,11 +28,13 @@ import {
   type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
+import { paginateDescribeJobDefinitions } from '@aws-sdk/client-batch';
 import type { Compute, PlainCredential } from '../model.js';
 import type { AwsClients } from './aws.js';
 import type { LiveContext } from './map.js';
 import {
   instanceArn,
+  jobDefinitionCredentials,
   lambdaCredentials,
   launchTemplateArn,
   mapAutoScalingGroup,
@@ -44,7 +47,7 @@ import {
 } from './mapConfig.js';
 import type { Recorder } from './recorder.js';
 
-export type ConfigClients = Pick<AwsClients, 'lambda' | 'ecs' | 'ssm' | 'ec2' | 'autoscaling' | 'region'>;
+export type ConfigClients = Pick<AwsClients, 'lambda' | 'ecs' | 'ssm' | 'ec2' | 'autoscaling' | 'batch' | 'region'>;
 
 export interface RegionalConfig {
   plainCredentials: PlainCredential[];
@@ -63,13 +66,28 @@ export async function regionalConfig(
   partition: string,
   concurrency: number,
 ): Promise<RegionalConfig> {
-  const [fns, tasks, params, ec2] = await Promise.all([
+  const [fns, tasks, jobs, params, ec2] = await Promise.all([
     functions(c, rec, ctx),
     taskDefinitions(c, rec, ctx, concurrency),
+    jobDefinitions(c, rec, ctx),
     parameters(c, rec, ctx, concurrency),
     compute(c, rec, ctx, account, partition, concurrency),
   ]);
-  return { plainCredentials: [...fns, ...tasks, ...params, ...ec2.plainCredentials], compute: ec2.compute };
+  return { plainCredentials: [...fns, ...tasks, ...jobs, ...params, ...ec2.plainCredentials], compute: ec2.compute };
+}
+
+/** Batch job definitions (ACTIVE revisions): DescribeJobDefinitions returns the container properties with each. */
+async function jobDefinitions(c: ConfigClients, rec: Recorder, ctx: LiveContext): Promise<PlainCredential[]> {
+  const pages = await rec.pages(
+    'batch',
+    'DescribeJobDefinitions',
+    () => paginateDescribeJobDefinitions({ client: c.batch, pageSize: 100 }, { status: 'ACTIVE' }),
+    c.region,
+    true,
+  );
+  const out: PlainCredential[] = [];
+  for (const d of pages.flatMap((p) => p.jobDefinitions ?? [])) out.push(...(await jobDefinitionCredentials(d, ctx)));
+  return out;
 }
 
 async function functions(c: ConfigClients, rec: Recorder, ctx: LiveContext): Promise<PlainCredential[]> {

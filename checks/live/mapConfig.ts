@@ -10,6 +10,7 @@
  */
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import type { JobDefinition } from '@aws-sdk/client-batch';
 import type { Parameter } from '@aws-sdk/client-ssm';
 import type { Instance, LaunchTemplateVersion } from '@aws-sdk/client-ec2';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
@@ -60,6 +61,19 @@ export async function taskDefinitionCredentials(t: TaskDefinition, ctx: LiveCont
   });
   const name = t.family ? `${t.family}:${t.revision ?? '?'}` : null;
   return namedValues(t.taskDefinitionArn, 'aws_ecs_task_definition', name, pairs, ctx);
+}
+
+/**
+ * A Batch job definition revision's container environment (`secrets` hold references, not
+ * values), at the path the plan and state loaders write (`container_properties.environment.NAME`).
+ */
+export async function jobDefinitionCredentials(d: JobDefinition, ctx: LiveContext): Promise<PlainCredential[]> {
+  if (!d.jobDefinitionArn) return [];
+  const pairs: Array<[string, string, string]> = [];
+  for (const e of d.containerProperties?.environment ?? [])
+    if (e.name && typeof e.value === 'string') pairs.push([`container_properties.environment.${e.name}`, e.name, e.value]);
+  const name = d.jobDefinitionName ? `${d.jobDefinitionName}:${d.revision ?? '?'}` : null;
+  return namedValues(d.jobDefinitionArn, 'aws_batch_job_definition', name, pairs, ctx);
 }
 
 /**

@@ -50,7 +50,7 @@ const ACTIONS = {
   'kms:GetKeyRotationStatus': 'key',
   'kms:GetKeyPolicy': 'key',
   // Configurations scanned for credentials in plain text (NHI-ROT-008) and IMDS settings
-  // (NHI-TR-007): function environments, task definitions, String parameters (never a
+  // (NHI-TR-007): function environments, task definitions, Batch job definitions, String parameters (never a
   // SecureString: no kms:Decrypt), instances with their user data, launch templates, autoscaling groups.
   'lambda:ListFunctions': '*',
   'ecs:ListTaskDefinitions': '*',
@@ -61,6 +61,8 @@ const ACTIONS = {
   'ec2:DescribeInstanceAttribute': 'instance',
   'ec2:DescribeLaunchTemplateVersions': '*',
   'autoscaling:DescribeAutoScalingGroups': '*',
+  // Batch job definitions' container environments (NHI-ROT-008); a list-only action.
+  'batch:DescribeJobDefinitions': '*',
 } as const;
 
 export const SCANNER_ACTIONS = Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>;

@@ -151,6 +151,7 @@ describe('read-only: the collector calls only the ScannerRole actions', () => {
         'ssm:',
         'ec2:',
         'autoscaling:',
+        'batch:',
       ]) {
         expect(
           called.some((a) => a.startsWith(prefix)),

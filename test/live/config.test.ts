@@ -1,6 +1,6 @@
 /**
  * The second-round rules on live state, against a real moto server through the real AWS SDK v3
- * clients: NHI-ROT-008 (Lambda environments, ECS task definitions, SSM String parameters, instance
+ * clients: NHI-ROT-008 (Lambda environments, ECS task and Batch job definitions, SSM String parameters, instance
  * and launch template user data), NHI-TR-007 (instances, launch template versions, autoscaling
  * groups), NHI-ROT-009 (phi KMS keys), NHI-LP-009 and the NotAction/NotResource cases. Each fires
  * on its violation and not on its look-alike, from the account (`check --live aws`) and from a
@@ -85,6 +85,7 @@ describe('live configurations: facts without values', () => {
         'aws_lambda_function rot008-bad environment[0].variables.DB_PASSWORD password-like',
         'aws_lambda_function rot008-bad environment[0].variables.UPSTREAM_KEY_ID aws-access-key',
         'aws_ecs_task_definition rot008-bad:1 container_definitions[0].environment.HL7_PASSWORD password-like',
+        'aws_batch_job_definition rot008-batch-bad:1 container_properties.environment.LAB_DB_PASSWORD password-like',
         'aws_ssm_parameter /lab/rot008-bad/github-token value github-token',
         'aws_instance tr007-bad user_data password-like',
         'aws_launch_template tr007-bad user_data aws-access-key',
@@ -129,8 +130,8 @@ describe('the rules fire live on the violation, not on the look-alike', () => {
   const cases: Array<[string, string[], string[]]> = [
     [
       'NHI-ROT-008',
-      ['rot008-bad', 'rot008-bad:1', '/lab/rot008-bad/github-token', 'tr007-bad'],
-      ['rot008-good', 'rot008-good:1', '/lab/rot008-good/db-password', '/lab/rot008-good/hl7-password', 'tr007-good'],
+      ['rot008-bad', 'rot008-bad:1', 'rot008-batch-bad:1', '/lab/rot008-bad/github-token', 'tr007-bad'],
+      ['rot008-good', 'rot008-good:1', 'rot008-batch-good:1', '/lab/rot008-good/db-password', '/lab/rot008-good/hl7-password', 'tr007-good'],
     ],
     [
       'NHI-TR-007',

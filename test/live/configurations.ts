@@ -5,6 +5,7 @@
  * credential planted is a canary (CONFIG_CANARIES) that no output may contain.
  */
 import { AutoScalingClient, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
 import {
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
@@ -26,6 +27,7 @@ export const CONFIG_CANARIES = {
   lambdaPassword: 'CANARY-LIVE-ROT008-pw-5e1d',
   lambdaKeyId: 'AKIAZ7CANARYLIVE0008',
   taskPassword: 'CANARY-LIVE-ROT008-task-93c0',
+  jobPassword: 'CANARY-LIVE-ROT008-batch-4d2e',
   parameterToken: 'ghp_CANARYlive0rot008tokenAbCdEfGhIjKlMn',
   secureString: 'CANARY-LIVE-ROT008-securestring-1b7f',
   instancePassword: 'CANARY-LIVE-ROT008-ud-77aa',
@@ -91,6 +93,7 @@ export async function seedConfigurations(endpoint: string): Promise<SeededConfig
   const ec2 = new EC2Client(cfg);
   const asg = new AutoScalingClient(cfg);
   const kms = new KMSClient(cfg);
+  const batch = new BatchClient(cfg);
   try {
     for (const [name, statements] of Object.entries(IAM_CASES)) {
       await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust('lambda.amazonaws.com'), Tags: governed('lab-team') }));
@@ -153,6 +156,27 @@ export async function seedConfigurations(endpoint: string): Promise<SeededConfig
         ],
       }),
     );
+
+    // Batch job definitions: a literal password in the container environment; the look-alike
+    // names the secret's ARN and takes the value through secrets (valueFrom).
+    const job = (jobDefinitionName: string, containerProperties: Record<string, unknown>) =>
+      batch.send(
+        new RegisterJobDefinitionCommand({
+          jobDefinitionName,
+          type: 'container',
+          containerProperties: { image: 'lab-export:1', vcpus: 1, memory: 512, command: ['run'], ...containerProperties },
+        }),
+      );
+    await job('rot008-batch-bad', {
+      environment: [
+        { name: 'LAB_DB_PASSWORD', value: CONFIG_CANARIES.jobPassword },
+        { name: 'BATCH_SIZE', value: '500' },
+      ],
+    });
+    await job('rot008-batch-good', {
+      environment: [{ name: 'LAB_DB_PASSWORD_SECRET', value: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:lab/db` }],
+      secrets: [{ name: 'LAB_DB_PASSWORD', valueFrom: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:lab/db` }],
+    });
 
     // SSM: a String holding a token; look-alikes: a String pointing at a secret, a SecureString.
     await ssm.send(new PutParameterCommand({ Name: '/lab/rot008-bad/github-token', Type: 'String', Value: CONFIG_CANARIES.parameterToken }));
@@ -268,6 +292,6 @@ export async function seedConfigurations(endpoint: string): Promise<SeededConfig
     await kms.send(new EnableKeyRotationCommand({ KeyId: good.KeyMetadata!.KeyId! }));
     return { instances, templates, keys: { bad: bad.KeyMetadata!.Arn!, good: good.KeyMetadata!.Arn! } };
   } finally {
-    for (const c of [iam, lambda, ecs, ssm, ec2, asg, kms]) c.destroy();
+    for (const c of [iam, lambda, ecs, ssm, ec2, asg, kms, batch]) c.destroy();
   }
 }

@@ -127,6 +127,7 @@ describe('ScannerRole', () => {
     const star = statements.find((s) => s.resources.includes('*'))!;
     expect(star.actions.sort()).toEqual([
       'autoscaling:DescribeAutoScalingGroups',
+      'batch:DescribeJobDefinitions',
       'dynamodb:ListTables',
       'ec2:DescribeInstances',
       'ec2:DescribeLaunchTemplateVersions',

@@ -85,6 +85,17 @@ function lambdaOperation(method: string | undefined, url: string | undefined): s
   return `Lambda ${method} ${parts.slice(1).join('/')}`;
 }
 
+/** Batch (REST-JSON) by path: `POST /v1/describejobdefinitions` is DescribeJobDefinitions. */
+const BATCH_OPERATIONS = new Map([
+  ['describejobdefinitions', 'DescribeJobDefinitions'],
+  ['registerjobdefinition', 'RegisterJobDefinition'],
+]);
+
+function batchOperation(method: string | undefined, url: string | undefined): string {
+  const parts = new URL(url ?? '/', 'http://x').pathname.split('/').filter(Boolean);
+  return (parts[0] === 'v1' && parts.length === 2 ? BATCH_OPERATIONS.get(parts[1]!.toLowerCase()) : undefined) ?? `Batch ${method} ${parts.join('/')}`;
+}
+
 /** The AWS operation of a request: X-Amz-Target (JSON protocol) or Action= (query protocol). */
 function operationOf(req: http.IncomingMessage, body: string): Parsed {
   const headers = req.headers;
@@ -99,6 +110,7 @@ function operationOf(req: http.IncomingMessage, body: string): Parsed {
   if (service === 's3') return { operation: s3Operation(req.method, req.url), protocol: 'rest-xml', service, region, accessKey };
   // Lambda errors are JSON with the error type in the body, as the JSON protocol's.
   if (service === 'lambda') return { operation: lambdaOperation(req.method, req.url), protocol: 'json', service, region, accessKey };
+  if (service === 'batch') return { operation: batchOperation(req.method, req.url), protocol: 'json', service, region, accessKey };
   const action = new URLSearchParams(body).get('Action');
   return { operation: action ?? 'unknown', protocol: 'query', service, region, accessKey };
 }
