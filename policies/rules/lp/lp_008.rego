@@ -112,8 +112,11 @@ hits(stmt) := {[label, action, t.resource, ["store", store.id]] |
 	some kind in phi_kinds
 	some action in store_actions(stmt, kind)
 	iam.reaches_every(stmt, action)
-	label := every_label(kind)
+	label := every_labels[kind]
 }
+
+# Made once per kind (sprintf is a call out of the WASM module), not once per statement and action.
+every_labels[kind] := every_label(kind) if some kind in phi_kinds
 
 not_phi(identity) if not identity.governance.dataClass
 
