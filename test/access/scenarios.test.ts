@@ -331,3 +331,62 @@ describe('access delta against a baseline', () => {
     expect(accessDelta(doc.stores, accessDocument([before], { now }).stores, 'x').lost.map((d) => d.principal)).toEqual(['role analytics']);
   });
 });
+
+describe('effective access: Resource "*" judged once per kind of store', () => {
+  // Reaches written out by hand: the class answer must be each store's own answer.
+  const key = (n: string) => ({ name: `key-${n}`, kind: 'kms' as const, arn: `arn:aws:kms:us-east-1:${ACCT}:key/${n}` });
+  const denyWide = {
+    known: true,
+    document: {
+      statements: [st({ effect: 'Deny', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::e/*'], principals: { aws: [roleArn('wide')] } })],
+    },
+  };
+  const stores = [
+    { name: 'a' },
+    { name: 'b' },
+    { name: 'c', kmsKey: 'kms:key-c' },
+    { name: 'd', kmsKey: 'kms:key-d' },
+    { name: 'e', resourcePolicy: denyWide },
+    { name: 'f' },
+    key('c'),
+    key('d'),
+  ];
+  it('a key that refuses removes read only, a bucket Deny and an own Deny apply to their store alone', async () => {
+    const inv = build(
+      [
+        {
+          name: 'wide',
+          allow: [
+            allow(['s3:GetObject', 's3:PutObject'], ['*']),
+            allow(['kms:Decrypt'], [`arn:aws:kms:us-east-1:${ACCT}:key/d`]),
+            deny(['s3:PutObject'], ['arn:aws:s3:::f/*']),
+          ],
+        },
+        { name: 'reader', allow: [allow(['s3:GetObject'], ['*'])] },
+      ],
+      stores,
+    );
+    expect(await reaches(inv)).toEqual([
+      'role:reader -> s3:a read identity-policy',
+      'role:reader -> s3:b read identity-policy',
+      'role:reader -> s3:e read identity-policy',
+      'role:reader -> s3:f read identity-policy',
+      'role:wide -> s3:a read+write identity-policy',
+      'role:wide -> s3:b read+write identity-policy',
+      'role:wide -> s3:c write identity-policy',
+      'role:wide -> s3:d read+write identity-policy',
+      'role:wide -> s3:e write identity-policy',
+      'role:wide -> s3:f read identity-policy',
+    ]);
+  });
+
+  it("a read through the class carries the store's own key hop", async () => {
+    const inv = build([{ name: 'reader', allow: [allow(['s3:GetObject', 'kms:Decrypt'], ['*'])] }], stores);
+    await enrich(inv, { config, now: new Date('2026-11-22T00:00:00Z') });
+    const map = computeAccess(inv, config);
+    const hop = (s: string) => map.reaches.find((r) => r.store === s)?.path.map((p) => `${p.kind} ${p.to}`);
+    expect(hop('s3:a')).toEqual(['grant s3:a']);
+    expect(hop('s3:c')).toEqual(['grant s3:c', 'key kms:key-c']);
+    expect(hop('s3:d')).toEqual(['grant s3:d', 'key kms:key-d']);
+  });
+});
