@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../checks/schemas/index.js';
 import { runCli } from '../support/cli.js';
 import { debtRepo, type DebtRepo } from '../support/debtRepo.js';
+import { SESSION_SECONDS } from '../../stacks/constructs/aws-limits.js';
 
 const NOW = '2026-11-22';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -36,6 +37,23 @@ describe('nhi-guard baseline', () => {
     expect(check('findings', doc)).toBeNull();
     expect(doc.summary.bySeverity.critical).toBeGreaterThan(0);
     expect(doc.findings.every((f: { fingerprint?: string }) => /^[0-9a-f]{32}$/.test(f.fingerprint ?? ''))).toBe(true);
+  });
+});
+
+describe('the changed repository', () => {
+  it('holds only values AWS accepts: every role session from 3600 to 43200 seconds (the edits are ordinary ones)', () => {
+    const manifest = JSON.parse(readFileSync(path.join(repo.change, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    const sessions: Array<[string, number]> = [];
+    for (const s of Object.values(manifest.stacks)) {
+      const doc = JSON.parse(readFileSync(path.join(repo.change, s.synthesizedStackPath), 'utf8')) as {
+        resource?: { aws_iam_role?: Record<string, { name: string; max_session_duration?: number }> };
+      };
+      for (const r of Object.values(doc.resource?.aws_iam_role ?? {}))
+        if (r.max_session_duration !== undefined) sessions.push([r.name, r.max_session_duration]);
+    }
+    expect(sessions.length).toBeGreaterThan(5);
+    for (const [name, seconds] of sessions) expect(seconds >= SESSION_SECONDS.min && seconds <= SESSION_SECONDS.max, `${name}: ${seconds}`).toBe(true);
+    expect(sessions).toContainEqual(['patient-portal-api', 7200]);
   });
 });
 

@@ -63,9 +63,11 @@ function editChange(dir: string): void {
   // Fixes one: the HL7 engine role gets an expiry date (NHI-EXP-001 on the role is resolved).
   editStack(dir, 'legacy-hl7', (d) => void (roleOf(d, 'hl7-interface-engine').tags['expires-on'] = '2027-06-30'));
   // Unrelated edits: the expired vendor role's date moves (still expired: the message's date and day
-  // count change), the break-glass session is shortened within the limit.
+  // count change), a service role's session is lengthened within what AWS allows (3600 to 43200
+  // seconds; no rule judges a service role's session, and the break-glass role is at the minimum).
+  // A value AWS refuses would make the change a plan that cannot apply.
   editStack(dir, 'legacy-hl7', (d) => void (roleOf(d, 'pacs-vendor-support').tags['expires-on'] = '2026-07-31'));
-  editStack(dir, 'ed-break-glass', (d) => void (roleOf(d, 'ed-break-glass').max_session_duration = 1800));
+  editStack(dir, 'patient-portal', (d) => void (roleOf(d, 'patient-portal-api').max_session_duration = 7200));
   // Re-ordering: every stack's resources in reverse order.
   const manifest = readJsonFile(path.join(dir, 'manifest.json'));
   for (const name of Object.keys(manifest.stacks)) editStack(dir, name, (d) => void (d.resource = reversed(d.resource, 1)));
