@@ -526,9 +526,25 @@ export interface AccessMapData {
  * stores through a role chain or a resource policy (the direct ones are judged by NHI-LP-008 from
  * the policies themselves).
  */
+/**
+ * A policy the access map could not read for a mapped store: its own resource policy, or the key
+ * policy of the KMS key that gates reading it (checks/access/unjudged.ts). NHI-UNK-001 reports one
+ * unknown until apply, NHI-UNK-002 one that is unreadable.
+ */
+export interface UnjudgedPolicy {
+  policy: 'resource-policy' | 'key-policy';
+  /** The store (resource-policy) or the KMS key (key-policy) whose policy it is. */
+  of: string;
+  name: string | null;
+  unreadable: boolean;
+  reason: string;
+}
+
 export interface AccessFacts {
   stores: Array<
     AccessStore & {
+      /** The resource and key policies the map could not read (absent when it read them all). */
+      unjudged?: UnjudgedPolicy[];
       /** How many distinct principals reach the store (directly, through a role chain or a resource policy). */
       reachCount: number;
       /** True when a resource policy admits anyone (`*`). */

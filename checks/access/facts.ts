@@ -7,6 +7,7 @@
  * (the 50k bench plan: millions of entries), and the rules need only its size. Pure.
  */
 import { unresolvedEntry } from './principals.js';
+import { unjudgedPolicies } from './unjudged.js';
 import type { AccessFacts, AccessMapData, AccessPrincipal, AccessReach, Identity, Inventory } from '../model.js';
 
 /** How many principals NHI-LP-011 names (policies/rules/lp/lp_011.rego `shown`). */
@@ -99,14 +100,17 @@ export function accessFacts(map: AccessMapData, inv: Inventory): AccessFacts {
       if (t.first.length > ACCESS_SHOWN) t.first.pop();
     }
   }
+  const unjudged = unjudgedPolicies(inv, map.stores);
   const stores = map.stores.map((s) => {
     const t = tallies.get(s.id);
+    const u = unjudged.get(s.id);
     return {
       ...s,
       reachCount: t?.count ?? 0,
       reachedByAnyone: t?.anyone ?? false,
       shown: (t?.first ?? []).map(ref),
       reachedByUsed: (t?.used ?? []).map(ref),
+      ...(u ? { unjudged: u } : {}),
     };
   });
   return { stores, principalIds, principals: map.principals, indirect };

@@ -22,6 +22,8 @@ const EXPECTED = [
   'secret derm/imaging-api | account 444455556666 | read | resource-policy',
 ];
 const archive = (principal: string) => `s3 nhi-access-derm-archive | ${principal} | read | resource-policy`;
+/** The records bucket's policy is known only after apply: no reach in the plan's map, the vendor's grant in the state's. */
+const RECORDS = `s3 nhi-access-derm-records | ${VENDOR_ROLE} | read | resource-policy`;
 
 interface Doc {
   stores: Array<{ label: string; reaches: Array<{ principal: { label: string }; levels: string[]; via: string }> }>;
@@ -40,7 +42,7 @@ describe('access map of a real terraform configuration against moto', () => {
   });
 
   it(
-    'plan and state: chain, boundary cut, bucket and key policy for a foreign role, secret policy, a bucket policy for a role known only after apply; NHI-LP-010 on them',
+    'plan and state: chain, boundary cut, bucket and key policy for a foreign role, secret policy, a bucket policy for a role known only after apply, a bucket policy known only after apply; NHI-LP-010 and NHI-UNK-001 on them',
     { timeout: 400_000 },
     async () => {
       work = terraformWorkdir(path.resolve('test/fixtures/tf/access'), moto.url, { prefix: 'nhi-tf-access-' });
@@ -53,7 +55,8 @@ describe('access map of a real terraform configuration against moto', () => {
       expect(rows(JSON.parse(fromPlan.stdout) as Doc)).toEqual([archive(`unresolved ${PARTNER_REF}`), ...EXPECTED]);
 
       const check = await runCli(['check', '--plan', plan, '--format', 'json', '--fail-on', 'none', '--now', '2026-11-22']);
-      const lp010 = (JSON.parse(check.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings
+      const findings = (JSON.parse(check.stdout) as { findings: Array<{ ruleId: string; message: string; resource: { address?: string } }> }).findings;
+      const lp010 = findings
         .filter((f) => f.ruleId === 'NHI-LP-010')
         .map((f) => f.message.split(' reaches ')[0])
         .sort();
@@ -63,12 +66,19 @@ describe('access map of a real terraform configuration against moto', () => {
         `principal ${PARTNER_REF} (not resolved in this input) (no data-class known)`,
         'role derm-analytics (data-class internal)',
       ]);
+      // The records bucket's policy is not silently absent: NHI-UNK-001 names it on the bucket; the
+      // bucket policies the plan can read (images, archive) are not reported as unknown.
+      const storeUnknowns = findings.filter((f) => f.ruleId === 'NHI-UNK-001' && f.message.includes('the access map of'));
+      expect(storeUnknowns.map((f) => f.resource.address)).toEqual(['aws_s3_bucket.derm_records']);
+      expect(storeUnknowns[0]!.message).toMatch(
+        /^resource policy unknown until apply: .*the access map of s3 nhi-access-derm-records \(data-class phi\) cannot tell whom it admits$/,
+      );
 
       work.tf.apply(['access.tfplan']);
       const state = path.join(work.dir, 'terraform.tfstate');
       const fromState = await runCli(['access', '--state', state, '--format', 'json', '--now', '2026-11-22']);
       expect(fromState.stderr).toBe('');
-      expect(rows(JSON.parse(fromState.stdout) as Doc)).toEqual([archive(PARTNER_ROLE), ...EXPECTED]);
+      expect(rows(JSON.parse(fromState.stdout) as Doc)).toEqual([archive(PARTNER_ROLE), ...EXPECTED, RECORDS].sort());
     },
   );
 });

@@ -5,7 +5,10 @@
 #   IAM policy (no Statement, a statement of the wrong shape), or it is larger than nhi-guard
 #   judges (more than 10,000 statements). Every rule that reads documents is blind to it, so it
 #   is reported at the severity of the worst rule it could hide (Action "*" is critical): never a
-#   silent pass. A document merely unknown until apply is NHI-UNK-001 instead.
+#   silent pass. This includes the resource policy of a data store of data-class phi or pii
+#   (bucket or secret policy) and the key policy of the KMS key that gates reading it: the PHI
+#   access map cannot tell whom they admit, so it is reported on the store. A document merely
+#   unknown until apply is NHI-UNK-001 instead.
 # custom:
 #   id: NHI-UNK-002
 #   severity: critical
@@ -20,6 +23,7 @@
 package nhi.rules.unk_002
 
 import data.nhi.lib
+import data.nhi.lib.access
 
 findings contains lib.finding(p.id, null, msg) if {
 	some p in lib.policies
@@ -32,3 +36,14 @@ findings contains lib.finding(i.id, i.id, msg) if {
 	i.trust.unreadable == true
 	msg := sprintf("the trust policy of %s %s could not be judged (%s): the trust rules are blind to it", [i.kind, lib.label(i), i.trust.reason])
 }
+
+findings contains lib.finding(s.id, null, msg) if {
+	some s in access.facts.stores
+	some u in s.unjudged
+	u.unreadable == true
+	msg := sprintf("the %s could not be judged (%s): the access map of %s (data-class %s) cannot tell whom it admits", [unjudged_what(u), u.reason, access.store_label(s.id), s.dataClass])
+}
+
+unjudged_what(u) := "resource policy" if u.policy == "resource-policy"
+
+unjudged_what(u) := sprintf("key policy of kms key %s", [lib.label({"id": u.of, "name": u.name})]) if u.policy == "key-policy"
