@@ -11,6 +11,7 @@
  */
 import type { Credential, Identity, Inventory, Policy } from '../model.js';
 import { arnRegion } from '../loaders/values.js';
+import { unreadDeclared, type Unread } from './unread.js';
 
 export interface Pair {
   declared: string;
@@ -37,6 +38,11 @@ export interface DriftMatches {
    * compared (neither missing nor covering one of the candidates), named next to the candidates.
    */
   ambiguous?: Array<{ declared: string; live: string[] }>;
+  /**
+   * Declared elements left unmatched whose live counterpart lies in the scope of a gap of the live
+   * read (checks/drift/unread.ts): not compared, never reported missing; the gap is in the document.
+   */
+  unread?: Unread[];
 }
 
 const byId = <T extends { id: string }>(xs: T[]) => new Map(xs.map((x) => [x.id, x]));
@@ -176,6 +182,9 @@ export function matchInventories(declared: Inventory, live: Inventory): DriftMat
   matchSecrets(declared, live, m);
   matchKeys(declared, live, m.identities, m.credentials, m.unnamed);
   if (live.dataStores.length) m.dataStores = matchDataStores(declared, live);
+  const matched = new Set([...m.identities, ...m.credentials].map((p) => p.declared));
+  const unread = unreadDeclared(declared, live).filter((u) => !matched.has(u.declared));
+  if (unread.length) m.unread = unread;
   return m;
 }
 

@@ -5,7 +5,8 @@
 #   `matches` is computed in TypeScript (checks/drift/match.ts): pairs of element ids that are the
 #   same thing declared and live (identities by kind and name, secrets by name, access keys by key
 #   id, policies by name or ARN within a matched identity), and `unnamed`: declared elements whose
-#   name is known only after apply, which cannot be matched. What counts as drift is decided here.
+#   name is known only after apply, which cannot be matched, and `unread`: declared elements whose
+#   live counterpart lies in a gap of the live read. What counts as drift is decided here.
 package nhi.lib.drift
 
 import data.nhi.lib
@@ -30,6 +31,10 @@ declared_secrets := [c |
 matched_declared := {m.declared | some m in input.matches.identities} | {m.declared | some m in input.matches.credentials}
 
 matched_live := {m.live | some m in input.matches.identities} | {m.live | some m in input.matches.credentials}
+
+# Declared elements whose live counterpart lies in a gap of the live read (matches.unread, checks/drift/unread.ts):
+# not compared, so never "missing live"; the gap is in the findings document (exit 3).
+unread_declared := {u.declared | some u in object.get(input.matches, "unread", [])}
 
 # Lookups by id (ids are unique within one Inventory; the snapshot loader checks it for live).
 live_identity := {i.id: i | some i in input.live.identities}

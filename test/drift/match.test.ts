@@ -181,4 +181,55 @@ describe('matchInventories', () => {
     );
     expect(one.credentials).toEqual([{ declared: 'aws_secretsmanager_secret.feed', live: 'secret:hl7/feed@us-east-1' }]);
   });
+
+  describe('unread: declarations whose live side lies in a gap', () => {
+    const gap = (service: string, operation: string, extra: Record<string, string> = {}) => ({ service, operation, error: 'AccessDenied: no', ...extra });
+    const secretIn = (name: string, region: string | undefined, source: 'state' | 'live' = 'state') =>
+      cred(source === 'state' ? `aws_secretsmanager_secret.${name}` : `secret:${name}@${region}`, 'secret', name, source, region ? { region } : {});
+    const declared = inv({
+      identities: [identity('aws_iam_role.etl', 'role', 'etl'), identity('aws_iam_user.ci', 'user', 'ci'), identity('aws_iam_user.ops', 'user', 'ops')],
+      credentials: [
+        secretIn('eu', 'eu-west-1'),
+        secretIn('us', 'us-east-1'),
+        secretIn('anywhere', undefined),
+        cred('aws_iam_access_key.ci', 'access-key', null, 'state', { identity: 'aws_iam_user.ci' }),
+        cred('aws_iam_access_key.ops', 'access-key', null, 'state', { identity: 'aws_iam_user.ops' }),
+      ],
+    });
+    const live = (gaps: Inventory['gaps'], parts: Partial<Inventory> = {}) =>
+      inv({ accountId: '123456789012', region: 'us-east-1', regions: ['us-east-1', 'eu-west-1'], gaps, ...parts });
+    const unread = (l: Inventory) => (matchInventories(declared, l).unread ?? []).map((u) => `${u.declared} <- ${u.gap}`).sort();
+
+    it("a region's Secrets Manager listing: that region's secrets and the ones of unknown region", () => {
+      expect(unread(live([gap('secretsmanager', 'ListSecrets', { region: 'eu-west-1' })]))).toEqual([
+        'aws_secretsmanager_secret.anywhere <- secretsmanager ListSecrets (eu-west-1)',
+        'aws_secretsmanager_secret.eu <- secretsmanager ListSecrets (eu-west-1)',
+      ]);
+    });
+
+    it('a secret listed before the listing failed is matched, not unread', () => {
+      const l = live([gap('secretsmanager', 'ListSecrets', { region: 'eu-west-1' })], { credentials: [secretIn('eu', 'eu-west-1', 'live')] });
+      expect(unread(l)).toEqual(['aws_secretsmanager_secret.anywhere <- secretsmanager ListSecrets (eu-west-1)']);
+    });
+
+    it("the IAM listing: every identity and access key; one user's keys: that user's keys only", () => {
+      expect(unread(live([gap('iam', 'GetAccountAuthorizationDetails')]))).toEqual([
+        'aws_iam_access_key.ci <- iam GetAccountAuthorizationDetails',
+        'aws_iam_access_key.ops <- iam GetAccountAuthorizationDetails',
+        'aws_iam_role.etl <- iam GetAccountAuthorizationDetails',
+        'aws_iam_user.ci <- iam GetAccountAuthorizationDetails',
+        'aws_iam_user.ops <- iam GetAccountAuthorizationDetails',
+      ]);
+      expect(unread(live([gap('iam', 'ListAccessKeys', { target: 'ci' })]))).toEqual(['aws_iam_access_key.ci <- iam ListAccessKeys of ci']);
+    });
+
+    it('an account not assumed: everything; a gap of another account, or about one listed element, hides nothing', () => {
+      expect(unread(live([gap('sts', 'AssumeRole', { account: '123456789012' })]))).toHaveLength(8);
+      expect(unread(live([gap('secretsmanager', 'ListSecrets', { region: 'eu-west-1', account: '210987654321' })]))).toEqual([]);
+      expect(
+        unread(live([gap('s3', 'GetBucketTagging', { region: 'eu-west-1', target: 'b' }), gap('iam', 'GetAccessKeyLastUsed', { target: 'AKIA' })])),
+      ).toEqual([]);
+      expect(matchInventories(declared, live(undefined)).unread).toBeUndefined();
+    });
+  });
 });

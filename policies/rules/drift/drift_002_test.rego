@@ -27,3 +27,15 @@ test_ambiguous_secret_is_not_reported_missing if {
 	inp := dx.input_of({"credentials": [dx.declared_secret("hl7", {})]}, {}, {"ambiguous": [{"declared": "aws_secretsmanager_secret.hl7", "live": ["secret:hl7@us-east-1", "secret:hl7@us-west-2"]}]})
 	count(drift_002.findings) == 0 with input as inp
 }
+
+test_unread_declarations_are_not_reported_missing if {
+	inp := dx.input_of(
+		{"identities": [dx.declared_role("etl", {})], "credentials": [dx.declared_secret("hl7", {}), dx.declared_secret("lab", {})]},
+		{},
+		{"unread": [
+			{"declared": "aws_iam_role.etl", "gap": "iam GetAccountAuthorizationDetails"},
+			{"declared": "aws_secretsmanager_secret.hl7", "gap": "secretsmanager ListSecrets (eu-west-1)"},
+		]},
+	)
+	{f.resource | some f in drift_002.findings with input as inp} == {"aws_secretsmanager_secret.lab"}
+}
