@@ -203,7 +203,7 @@ class Builder {
   }
 
   /** A policy document attribute: JSON text, a reference to a policy document data source, or unknown. */
-  private doc(r: ResourceRecord, v: Value | undefined, what: string): DocRef {
+  private doc(r: ResourceRecord, v: Value | undefined, what: string, resourcePolicy = false): DocRef {
     if (typeof v === 'string') return documentFromText(v);
     const obj = asObject(v);
     if (obj) return { known: false, unreadable: true, reason: `${what} is not JSON text` };
@@ -217,7 +217,7 @@ class Builder {
       const [ds] = this.targets(r, v, ['aws_iam_policy_document']);
       if (ds && v.refs.length === 1 && withheldAt(ds, 'statement'))
         return { known: false, unreadable: true, reason: `the statements of ${ds.address} are marked sensitive, so nhi-guard does not read them` };
-      if (ds && v.refs.length === 1) return documentFromDataSource(ds.values);
+      if (ds && v.refs.length === 1) return documentFromDataSource(ds.values, { unresolvedPrincipals: resourcePolicy });
       return { known: false, reason: `${what} is known only after apply (${v.reason})` };
     }
     return { known: false, reason: `${what} is missing` };
@@ -512,13 +512,13 @@ class Builder {
   private bucketPolicy(r: ResourceRecord): void {
     const [d] = this.storesFor(r, r.values.bucket, 'aws_s3_bucket');
     if (!d || r.change === 'delete') return;
-    d.resourcePolicy = this.doc(r, r.values.policy, 'policy');
+    d.resourcePolicy = this.doc(r, r.values.policy, 'policy', true);
   }
 
   private secretPolicy(r: ResourceRecord): void {
     const s = this.secretFor(r, r.values.secret_arn);
     if (!s || r.change === 'delete') return;
-    s.resourcePolicy = this.doc(r, r.values.policy, 'policy');
+    s.resourcePolicy = this.doc(r, r.values.policy, 'policy', true);
   }
 
   private bucketEncryption(r: ResourceRecord): void {
@@ -670,7 +670,7 @@ class Builder {
     // A key policy or an inline bucket policy. A key without one (or with one computed at apply
     // and no reference) has the default key policy, which leaves access to IAM: recorded as absent.
     const pv = r.values.policy;
-    if (typeof pv === 'string' ? pv.trim() !== '' : isUnresolved(pv) && pv.refs.length > 0) d.resourcePolicy = this.doc(r, pv, 'policy');
+    if (typeof pv === 'string' ? pv.trim() !== '' : isUnresolved(pv) && pv.refs.length > 0) d.resourcePolicy = this.doc(r, pv, 'policy', true);
     if (spec.kind === 'kms') Object.assign(d, kmsFacts(r.values));
     this.inv.dataStores.push(d);
     this.storeByRecord.set(r, d);

@@ -267,14 +267,20 @@ function placeholderInKeys(v: unknown): string | undefined {
 
 /**
  * Statement blocks of a `data "aws_iam_policy_document"` (synth config or plan/state values).
- * Unknown pieces make the whole document unknown: a guess could hide a wildcard.
+ * Unknown pieces make the whole document unknown: a guess could hide a wildcard. With
+ * `unresolvedPrincipals` (resource policies of data stores and keys: the access map carries such
+ * a principal as `unresolved`, and NHI-LP-010 judges it), a `principals` block whose type is
+ * known and whose identifiers are references known only after apply keeps the statement, each
+ * identifier its placeholder (`${data.aws_iam_role.vendor.arn}`). Trust policies do not: the
+ * trust rules would read the placeholder as a safe named principal where it may be `*` or the
+ * own account's root.
  */
-export function documentFromDataSource(values: Record<string, Value>): DocRef {
+export function documentFromDataSource(values: Record<string, Value>, opts: { unresolvedPrincipals?: boolean } = {}): DocRef {
   const sources = documentsOf(values, 'source_json', 'source_policy_documents');
   const overrides = documentsOf(values, 'override_json', 'override_policy_documents');
   if ('reason' in sources) return sources.reason;
   if ('reason' in overrides) return overrides.reason;
-  const own = ownStatements(values);
+  const own = ownStatements(values, opts.unresolvedPrincipals === true);
   if (!own.known) return own;
   // The provider's merge: source documents, then the statements, then overrides, by Sid.
   const statements: Statement[] = [];
@@ -313,11 +319,12 @@ function documentsOf(values: Record<string, Value>, single: string, list: string
 }
 
 /** The statement blocks of a data source itself. */
-function ownStatements(values: Record<string, Value>): DocRef {
+function ownStatements(values: Record<string, Value>, unresolvedPrincipals: boolean): DocRef {
   const statements: Statement[] = [];
   const blocks = asBlocks(values.statement);
   for (const b of blocks) {
     for (const [k, v] of Object.entries(b)) {
+      if (unresolvedPrincipals && k === 'principals' && onlyIdentifiersUnresolved(v)) continue;
       if (containsUnresolved(v) && !['resources', 'not_resources', 'condition', 'sid'].includes(k)) {
         return { known: false, reason: `statement ${k} is known only after apply` };
       }
@@ -356,6 +363,13 @@ function ownStatements(values: Record<string, Value>): DocRef {
   }
   const version = asString(values.version);
   return { known: true, document: { statements, ...(version ? { version } : {}) } };
+}
+
+/** Principals blocks written out, each with a known type; only their identifiers may be unknown. */
+function onlyIdentifiersUnresolved(v: Value | undefined): boolean {
+  if (isUnresolved(v)) return false;
+  const ps = asBlocks(v);
+  return ps.length > 0 && ps.every((p) => typeof p.type === 'string' && Object.entries(p).every(([k, x]) => k === 'identifiers' || !containsUnresolved(x)));
 }
 
 /** Why statements already read (policy document data sources) are beyond POLICY_BOUNDS, or undefined. */
