@@ -304,6 +304,37 @@ describe('drift --org: a declaration covering one account', () => {
     );
   }, 180_000);
 
+  it("AccessDenied on the declared account's Secrets Manager in one region: its declared secrets there are not missing (exit 3), the rest is compared", async () => {
+    const secretMissing = (d: FindingsDocument) =>
+      d.findings.filter((f) => f.account === MANAGEMENT && f.ruleId === 'NHI-DRIFT-002' && f.resource.type === 'aws_secretsmanager_secret');
+    // Without the fault the declared secret of us-east-1 is missing in the seeded account.
+    expect(secretMissing(doc).map((f) => f.resource.address)).toEqual(['aws_secretsmanager_secret.lab_api']);
+    proxy.setFault('ListSecrets', { kind: 'access-denied', region: REGION, accessKey: 'testing' });
+    try {
+      const out = path.join(tmp, 'drift-secrets-gap.json');
+      const r = await runCli(
+        ['drift', '--declared-state', ESTATE_TFSTATE, ...orgArgs(proxy.url), '--format', 'json', '--output', out, '--fail-on', 'none'],
+        env(),
+      );
+      expect(r.code).toBe(3);
+      const partial = JSON.parse(readFileSync(out, 'utf8')) as FindingsDocument;
+      expect(check('findings', partial)).toBeNull();
+      expect(partial.gaps!.map((g) => `${g.account} ${g.service} ${g.operation} ${g.region ?? '-'}`)).toEqual([
+        `${MANAGEMENT} secretsmanager ListSecrets ${REGION}`,
+      ]);
+      expect(secretMissing(partial)).toEqual([]);
+      // The declared identities are still compared: the same NHI-DRIFT-002 findings on them.
+      const identitiesMissing = (d: FindingsDocument) =>
+        d.findings
+          .filter((f) => f.account === MANAGEMENT && f.ruleId === 'NHI-DRIFT-002' && f.resource.type !== 'aws_secretsmanager_secret')
+          .map(key)
+          .sort();
+      expect(identitiesMissing(partial)).toEqual(identitiesMissing(doc));
+    } finally {
+      proxy.clearFaults();
+    }
+  }, 180_000);
+
   it('a member that cannot be assumed is a gap of that account (exit 3), never unmanaged or missing; the others are reported', async () => {
     const denied = org.members[0]!;
     proxy.setFault('AssumeRole', { kind: 'access-denied', bodyIncludes: denied });
