@@ -142,6 +142,11 @@ export interface FindingsDocument {
    * declaration covers, and those none covers (compared with an empty declaration).
    */
   driftAccounts?: { declared: string[]; undeclared: string[] };
+  /**
+   * Drift: the declared elements not compared because their live side lies in a gap of the live
+   * read (checks/drift/unread.ts), each with that gap; never reported missing live.
+   */
+  notCompared?: Array<{ element: string; gap: string; account?: string }>;
 }
 
 export interface SincePrevious {

@@ -104,6 +104,7 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
   const declaredAccounts = new Set<string>();
   const undeclaredAccounts = new Set<string>();
   let anyDriftAccounts = false;
+  const notCompared: NonNullable<FindingsDocument['notCompared']> = [];
   let identities = 0;
   let generatedAt = docs[0]!.generatedAt;
   let now = docs[0]!.now;
@@ -134,6 +135,7 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
         accessAccounts.push(d.account?.id ?? singleAccount(d));
       }
     }
+    if (d.notCompared) notCompared.push(...d.notCompared);
     if (d.driftAccounts) {
       anyDriftAccounts = true;
       for (const a of d.driftAccounts.declared) declaredAccounts.add(a);
@@ -161,6 +163,7 @@ export function mergeDocuments(docs: FindingsDocument[]): FindingsDocument {
     ...(gaps.length ? { gaps } : {}),
     ...(mergedAccess ? { access: mergedAccess } : {}),
     ...(anyPhiStores ? { phiStores } : {}),
+    ...(notCompared.length ? { notCompared } : {}),
     // Per-account drift documents: an account one of them compared with a declaration is declared.
     ...(anyDriftAccounts
       ? {

@@ -15,7 +15,7 @@ import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
 import type { Finding, FindingsDocument, TrendPoint } from '../checks/findings.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import type { Gap } from '../checks/model.js';
-import { driftAccountsNote, selectionNote } from './notes.js';
+import { driftAccountsNote, notComparedNote, selectionNote } from './notes.js';
 import { findingNamesStore, phiStoreLabel, type PhiStoreRow } from '../checks/phiStores.js';
 import { accessStores, principalCount, type AccessStoreSummary } from '../checks/access/summary.js';
 
@@ -692,6 +692,7 @@ export function renderHtml(doc: FindingsDocument, opts: { sourceRoot?: string } 
       // What the run left out or re-rated, next to the status, so the report never looks cleaner than it is.
       selectionNote(doc) ? h('div', { class: 'banner selection', id: 'selection-note' }, selectionNote(doc)) : null,
       driftAccountsNote(doc) ? h('div', { class: 'banner selection', id: 'drift-accounts-note' }, driftAccountsNote(doc)) : null,
+      notComparedNote(doc) ? h('div', { class: 'banner selection', id: 'not-compared-note' }, notComparedNote(doc)) : null,
       cards(doc),
       ...gapsSection(gaps),
       // The trend exists with --history only: no section without it.

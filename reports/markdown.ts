@@ -11,7 +11,7 @@ import type { Finding, FindingsDocument } from '../checks/findings.js';
 import { mdCell, mdCellCode, mdCode } from './escape.js';
 import type { InventoryRow } from '../checks/inventoryRows.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
-import { driftAccountsNote, selectionNote } from './notes.js';
+import { driftAccountsNote, notComparedNote, selectionNote } from './notes.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 export const MARKDOWN_BUDGET = 60_000;
@@ -287,7 +287,7 @@ export function renderMarkdown(doc: FindingsDocument, opts: MarkdownOptions = {}
 /** The rule selection of the run, when it left rules out or changed severities; the accounts a drift --org declaration did not cover. */
 function selectionLines(doc: FindingsDocument): string[] {
   const out: string[] = [];
-  for (const note of [selectionNote(doc), driftAccountsNote(doc)]) if (note) out.push(`> ℹ️ ${cell(note)}`, '');
+  for (const note of [selectionNote(doc), driftAccountsNote(doc), notComparedNote(doc)]) if (note) out.push(`> ℹ️ ${cell(note)}`, '');
   return out;
 }
 

@@ -10,6 +10,14 @@ function ids(list: string[], max = 8): string {
   return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} and ${list.length - max} more`;
 }
 
+/** Drift: the declared elements not compared because their live side could not be read. Plain text; renderers escape it. */
+export function notComparedNote(doc: FindingsDocument): string | undefined {
+  const list = doc.notCompared ?? [];
+  if (list.length === 0) return undefined;
+  const named = list.map((x) => `${x.account ? `${x.account} ` : ''}${x.element} (${x.gap})`);
+  return `Not compared: ${list.length} declared element(s) whose live side could not be read (see the gaps), so not reported as missing live: ${ids(named)}.`;
+}
+
 /** `undefined` when the run reported every rule at its own severity. Plain text; renderers escape it. */
 export function selectionNote(doc: FindingsDocument): string | undefined {
   const sel = doc.selection;

@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { text as printable } from './escape.js';
 import { failsGate, gatedFindings, type Finding, type FindingsDocument } from '../checks/findings.js';
 import { SEVERITIES, type Severity } from '../checks/engine/metadata.js';
-import { driftAccountsNote, selectionNote } from './notes.js';
+import { driftAccountsNote, notComparedNote, selectionNote } from './notes.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -75,6 +75,8 @@ export function renderText(doc: FindingsDocument, opts: TextOptions = {}): strin
   if (note) lines.push(p(note), '');
   const accountsNote = driftAccountsNote(doc);
   if (accountsNote) lines.push(p(accountsNote), '');
+  const unreadNote = notComparedNote(doc);
+  if (unreadNote) lines.push(p(unreadNote), '');
   const base = doc.baseline;
   if (base) {
     lines.push(`resolved since the baseline ${p(base.file)} (${base.resolved.length}):`);

@@ -105,6 +105,8 @@ export function judgeDrift(engine: Engine, j: JudgeInput): { document: FindingsD
   document.access = compactAccess(accessDocument([live], { now: j.now, dataClass: 'phi', routes: 'indirect' }).stores, j.account);
   document.phiStores = phiStoreRows(live, engine.config.tagKeys.owner);
   document.expiringSoonDays = engine.config.expiringSoonDays;
+  if (matches.unread?.length)
+    document.notCompared = matches.unread.map((u) => ({ element: u.declared, gap: u.gap, ...(j.account ? { account: j.account } : {}) }));
   return { document, matches };
 }
 

@@ -93,6 +93,7 @@ describe('drift with a gap in the live read', () => {
     const { code, doc } = await drift();
     expect(code).toBe(0);
     expect(doc.gaps).toBeUndefined();
+    expect(doc.notCompared).toBeUndefined();
     expect(missing(doc)).toEqual(['aws_iam_role.gone', 'aws_secretsmanager_secret.eu_gone', 'aws_secretsmanager_secret.us_gone']);
   }, 180_000);
 
@@ -105,6 +106,11 @@ describe('drift with a gap in the live read', () => {
       expect(proxy.injected('ListSecrets')).toBeGreaterThan(0);
       expect(gaps(doc)).toEqual([`secretsmanager ListSecrets ${EU}`]);
       expect(missing(doc)).toEqual(['aws_iam_role.gone', 'aws_secretsmanager_secret.us_gone']);
+      // The report says which declarations were not compared, and why.
+      expect(doc.notCompared).toEqual([
+        { element: 'aws_secretsmanager_secret.eu_gone', gap: `secretsmanager ListSecrets (${EU})` },
+        { element: 'aws_secretsmanager_secret.eu_kept', gap: `secretsmanager ListSecrets (${EU})` },
+      ]);
       // The eu-west-1 secrets are neither missing nor otherwise judged against a live side.
       expect(doc.findings.filter((f) => f.source === 'drift' && /gaps\/eu-/.test(`${f.resource.name} ${f.message}`))).toEqual([]);
     } finally {
@@ -120,6 +126,28 @@ describe('drift with a gap in the live read', () => {
       expect(code).toBe(3);
       expect(gaps(doc)).toContain('iam GetAccountAuthorizationDetails -');
       expect(missing(doc)).toEqual(['aws_secretsmanager_secret.eu_gone', 'aws_secretsmanager_secret.us_gone']);
+      expect((doc.notCompared ?? []).map((x) => x.element).sort()).toEqual(['aws_iam_role.gone', 'aws_iam_role.kept']);
+      const text = await runCli([
+        'drift',
+        '--declared-state',
+        path.join(work.dir, 'terraform.tfstate'),
+        '--live',
+        'aws',
+        '--endpoint',
+        proxy.url,
+        '--region',
+        US,
+        '--region',
+        EU,
+        '--format',
+        'text',
+        '--fail-on',
+        'none',
+      ]);
+      expect(text.code).toBe(3);
+      expect(text.stdout).toContain(
+        'Not compared: 2 declared element(s) whose live side could not be read (see the gaps), so not reported as missing live: aws_iam_role.',
+      );
     } finally {
       proxy.clearFaults();
     }

@@ -323,6 +323,9 @@ describe('drift --org: a declaration covering one account', () => {
         `${MANAGEMENT} secretsmanager ListSecrets ${REGION}`,
       ]);
       expect(secretMissing(partial)).toEqual([]);
+      expect(partial.notCompared).toEqual([
+        { element: 'aws_secretsmanager_secret.lab_api', gap: `secretsmanager ListSecrets (${REGION})`, account: MANAGEMENT },
+      ]);
       // The declared identities are still compared: the same NHI-DRIFT-002 findings on them.
       const identitiesMissing = (d: FindingsDocument) =>
         d.findings

@@ -11,8 +11,11 @@ import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import type { FindingsDocument } from '../../checks/findings.js';
 import { renderGithub } from '../../reports/github.js';
+import { renderHtml } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
+import { renderMarkdown } from '../../reports/markdown.js';
 import { renderSarif } from '../../reports/sarif.js';
+import { renderText } from '../../reports/text.js';
 import { makeDoc } from './fixture.js';
 
 const gaps = [
@@ -58,5 +61,23 @@ describe('incomplete live scans in the CI formats', () => {
       /^::error title=nhi-guard%3A incomplete scan::2 part\(s\) of the account could not be read; the result is not clean\. secretsmanager ListSecrets/,
     );
     expect(lines.at(-1)).toBe('nhi-guard: 0 finding(s), 0 waived, INCOMPLETE (2 gap(s))');
+  });
+
+  it('drift: text, Markdown and HTML name the declarations not compared because of a gap, and only when there are some', () => {
+    const doc: FindingsDocument = {
+      ...incomplete(),
+      notCompared: [{ element: 'aws_secretsmanager_secret.<hl7>', gap: 'secretsmanager ListSecrets (us-east-1)', account: '123456789012' }],
+    };
+    const sentence =
+      'Not compared: 1 declared element(s) whose live side could not be read (see the gaps), so not reported as missing live: 123456789012 aws_secretsmanager_secret.';
+    expect(renderText(doc)).toContain(`${sentence}<hl7> (secretsmanager ListSecrets (us-east-1)).`);
+    // Markdown escapes the element as any cell text.
+    expect(renderMarkdown(doc)).toContain(
+      `> ℹ️ ${sentence.replace('aws_secretsmanager_secret.', 'aws\\_secretsmanager\\_secret.')}&lt;hl7&gt; (secretsmanager ListSecrets (us-east-1)).`,
+    );
+    const html = renderHtml(doc);
+    expect(html).toContain('id="not-compared-note"');
+    expect(html).toContain(`${sentence}&lt;hl7&gt; (secretsmanager ListSecrets (us-east-1)).`);
+    for (const out of [renderText(incomplete()), renderMarkdown(incomplete()), renderHtml(incomplete())]) expect(out).not.toContain('Not compared');
   });
 });
