@@ -19,6 +19,7 @@ import { namedAccounts } from '../loaders/ownAccount.js';
 import { loadSource, loadWaivers, mergeInto, policyInput, type LoadOptions, type SourceSpec } from '../run.js';
 import { declaredWaiverFacts, type WaiverFact } from '../waivers.js';
 import { driftInput, matchInventories, type DriftMatches } from './match.js';
+import { regionsNotRead } from './unread.js';
 import { resolveDeclared } from './resolve.js';
 
 export interface DriftOptions extends EngineOptions {
@@ -77,7 +78,10 @@ export interface JudgeInput {
 
 /** The drift rules once on {declared, live, matches}, the static rules once on the live side: one findings document. Pure given the engine. */
 export function judgeDrift(engine: Engine, j: JudgeInput): { document: FindingsDocument; matches: DriftMatches } {
-  const { declared, live } = j;
+  const { declared } = j;
+  // Declared secrets of a region the live side did not read are gaps of this run, not drift.
+  const unreadRegions = regionsNotRead(declared, j.live);
+  const live = unreadRegions.length ? { ...j.live, gaps: [...(j.live.gaps ?? []), ...unreadRegions] } : j.live;
   const matches = matchInventories(declared, live);
   const waivers = [...j.fileWaivers, ...declaredWaiverFacts(declared.waivers ?? [], j.now)];
   const raw: RawFinding[] = [];

@@ -8,6 +8,8 @@
  *   - the secrets of a region whose Secrets Manager listing (ListSecrets) failed, and a secret
  *     whose region is unknown when any region's listing failed.
  * Gaps about one element's details (tags, last use) hide nothing: that element was listed.
+ * A region the live read did not cover at all is a gap too (regionsNotRead): a declared secret of
+ * a region no --region named is not compared, and the run says so (exit 3), never "missing live".
  */
 import type { Credential, Gap, Identity, Inventory } from '../model.js';
 import { arnRegion } from '../loaders/values.js';
@@ -24,6 +26,35 @@ const gapText = (g: Gap): string => `${g.service} ${g.operation}${g.region ? ` (
 /** The gaps of the live account: a gap naming another account (an organization document) is not this account's. */
 function ownGaps(live: Inventory): Gap[] {
   return (live.gaps ?? []).filter((g) => !g.account || !live.accountId || g.account === live.accountId);
+}
+
+/** The regions a live inventory read: all of them with --region repeated or --all-regions, else its one region. */
+function regionsRead(live: Inventory): Set<string> | undefined {
+  if (live.regions?.length) return new Set(live.regions);
+  return live.region ? new Set([live.region]) : undefined;
+}
+
+/**
+ * A Secrets Manager gap for each region where the declaration has secrets and the live read did
+ * not look (no --region for it): those secrets cannot be compared. None when the live side does
+ * not say which regions it read (an older snapshot), or when the account could not be read at all.
+ */
+export function regionsNotRead(declared: Inventory, live: Inventory): Gap[] {
+  const read = regionsRead(live);
+  if (!read) return [];
+  const missing = new Set<string>();
+  for (const c of declared.credentials) {
+    if (c.kind !== 'secret' || c.change === 'delete') continue;
+    const region = c.region ?? arnRegion(c.arn);
+    if (region !== undefined && !read.has(region)) missing.add(region);
+  }
+  return [...missing].sort().map((region) => ({
+    service: 'secretsmanager',
+    operation: 'ListSecrets',
+    region,
+    ...(live.accountId ? { account: live.accountId } : {}),
+    error: `not read: the declaration has secrets in ${region}, which this run did not read (add --region ${region} or --all-regions)`,
+  }));
 }
 
 export function unreadDeclared(declared: Inventory, live: Inventory): Unread[] {

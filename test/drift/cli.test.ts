@@ -140,6 +140,27 @@ describe('nhi-guard drift (state vs hand-made snapshot)', () => {
     expect(html).not.toMatch(/Clean: no open findings/);
   });
 
+  it('a declared secret of a region the live side did not read is not compared: a gap (exit 3), never missing live', async () => {
+    const snap = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as { region: string; credentials: Array<{ kind: string }> };
+    // The declaration's lab_api secret is in us-east-1; this snapshot read eu-west-1 only, so it
+    // holds the global IAM elements and no secret of us-east-1.
+    snap.region = 'eu-west-1';
+    snap.credentials = snap.credentials.filter((c) => c.kind !== 'secret');
+    const file = path.join(tmp(), 'other-region.json');
+    writeFileSync(file, JSON.stringify(snap));
+    const r = await runCli(['drift', '--declared-state', ESTATE_TFSTATE, '--snapshot', file, '--now', NOW, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout) as FindingsDocument;
+    expect(check('findings', doc)).toBeNull();
+    expect(doc.gaps?.map((g) => `${g.service} ${g.operation} ${g.region}`)).toEqual(['secretsmanager ListSecrets us-east-1']);
+    expect(doc.gaps?.[0]?.error).toMatch(/add --region us-east-1 or --all-regions/);
+    expect(doc.notCompared?.map((n) => n.element)).toEqual(['aws_secretsmanager_secret.lab_api']);
+    const onLabApi = doc.findings.filter((f) => f.source === 'drift' && f.resource.address === 'aws_secretsmanager_secret.lab_api');
+    expect(onLabApi).toEqual([]);
+    // The identities are global: their drift is judged as before.
+    expect(doc.findings.some((f) => f.ruleId === 'NHI-DRIFT-003' && f.resource.address === 'aws_iam_role.etl')).toBe(true);
+  });
+
   it('--history adds each run and draws the trend over the folder', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'junk.json'), '[1, 2');

@@ -1,6 +1,7 @@
 /** Declared-to-live matching (a fact, computed in TypeScript; the drift rules judge it). */
 import { describe, expect, it } from 'vitest';
 import { matchInventories } from '../../checks/drift/match.js';
+import { regionsNotRead } from '../../checks/drift/unread.js';
 import { emptyInventory, type Credential, type Identity, type Inventory, type Policy } from '../../checks/model.js';
 
 const identity = (id: string, kind: 'role' | 'user', name: string | null, policies: string[] = [], source: 'state' | 'live' = 'state'): Identity => ({
@@ -230,6 +231,20 @@ describe('matchInventories', () => {
         unread(live([gap('s3', 'GetBucketTagging', { region: 'eu-west-1', target: 'b' }), gap('iam', 'GetAccessKeyLastUsed', { target: 'AKIA' })])),
       ).toEqual([]);
       expect(matchInventories(declared, live(undefined)).unread).toBeUndefined();
+    });
+
+    it('a region the live side did not read is a gap of the run for the secrets declared there', () => {
+      const one = live(undefined, { regions: undefined });
+      const gaps = regionsNotRead(declared, one);
+      expect(gaps.map((g) => `${g.service} ${g.operation} ${g.region} ${g.account}`)).toEqual(['secretsmanager ListSecrets eu-west-1 123456789012']);
+      expect(gaps[0]!.error).toMatch(/add --region eu-west-1 or --all-regions/);
+      expect(unread({ ...one, gaps })).toEqual([
+        'aws_secretsmanager_secret.anywhere <- secretsmanager ListSecrets (eu-west-1)',
+        'aws_secretsmanager_secret.eu <- secretsmanager ListSecrets (eu-west-1)',
+      ]);
+      // Both regions read, or a live side that does not say which it read: nothing added.
+      expect(regionsNotRead(declared, live(undefined))).toEqual([]);
+      expect(regionsNotRead(declared, inv({ accountId: '123456789012' }))).toEqual([]);
     });
   });
 });
