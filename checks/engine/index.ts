@@ -9,7 +9,7 @@ import { metaData, ruleElementId, type RuleMeta, type Severity } from './metadat
 import { resolvePolicyConfig, type PolicyConfig } from './policyData.js';
 import { loadShippedPack } from './shipped.js';
 import { WasmPolicy } from './wasm.js';
-import { EngineError } from '../errors.js';
+import { EngineError, UserError } from '../errors.js';
 import type { SourceKind } from '../model.js';
 
 export const BUILTIN_POLICY_DIR = path.join(PROJECT_ROOT, 'policies');
@@ -78,7 +78,7 @@ export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
   // The pack's defaults were validated when it was built (compilePack); only a --data file is checked here.
   const config = await resolvePolicyConfig(pack.data, opts.dataFile, { defaultsValid: true });
   const data = { ...pack.data, nhi: { ...(pack.data.nhi as object), config, meta: metaData(pack.rules) } };
-  const policy = await WasmPolicy.load(pack.wasm, data);
+  const policy = await WasmPolicy.load(pack.wasm, data, wasmMaxPages(process.env.NHI_GUARD_WASM_MAX_MB));
   return {
     pack,
     rules: pack.rules,
@@ -99,10 +99,24 @@ export async function loadEngine(opts: EngineOptions = {}): Promise<Engine> {
 }
 
 /**
- * The aggregator failed (a rule raised an error, such as a conflict between two values of a
- * complete rule): every applicable rule is evaluated alone, so the others still decide and each
- * failing rule becomes an error finding at its own severity, never a silent pass. When no rule
- * fails alone, the failure is the engine's own and is raised.
+ * The WebAssembly memory bound of the engine, in 64 KiB pages, from NHI_GUARD_WASM_MAX_MB
+ * (default: none, the runtime's 4 GiB). A value that is not a whole number of megabytes from 16
+ * to 4096 is a usage error.
+ */
+export function wasmMaxPages(mb: string | undefined): number | undefined {
+  if (mb === undefined || mb === '') return undefined;
+  const n = /^\d{1,4}$/.test(mb) ? Number(mb) : NaN;
+  if (!(n >= 16 && n <= 4096)) throw new UserError(`NHI_GUARD_WASM_MAX_MB must be a whole number of megabytes from 16 to 4096, not ${JSON.stringify(mb)}`);
+  return n * 16;
+}
+
+/**
+ * The aggregator failed: a rule raised an error (such as a conflict between two values of a
+ * complete rule), or the evaluation of the whole pack at once hit a bound of the WASM runtime
+ * (its memory or its stack, which every rule alone stays within). Every applicable rule is
+ * evaluated alone, so the others still decide and each failing rule becomes an error finding at
+ * its own severity, never a silent pass. When no rule fails alone, the union of their findings is
+ * the aggregator's answer (it is that union, policies/main.rego) and is returned.
  */
 function ruleByRule(policy: WasmPolicy, rules: RuleMeta[], input: unknown, cause: EngineError): RawFinding[] {
   const source = (typeof input === 'string' ? (JSON.parse(input) as { source?: unknown }) : (input as { source?: unknown })).source;
@@ -126,6 +140,7 @@ function ruleByRule(policy: WasmPolicy, rules: RuleMeta[], input: unknown, cause
       });
     }
   }
-  if (failed === 0) throw cause;
+  if (failed === 0 && process.env.NHI_GUARD_DEBUG === '1')
+    process.stderr.write(`nhi-guard: debug: the pack failed as a whole (${cause.message}); every rule alone decided\n`);
   return out;
 }

@@ -29,7 +29,7 @@ export class WasmPolicy {
   private constructor(private readonly policy: LoadedPolicy) {}
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async so that a bad module is a rejected promise, as with the asynchronous loader
-  static async load(wasm: Uint8Array, data: unknown): Promise<WasmPolicy> {
+  static async load(wasm: Uint8Array, data: unknown, maxPages?: number): Promise<WasmPolicy> {
     let policy: LoadedPolicy;
     try {
       // Copy into a fresh ArrayBuffer: Buffer views may share a larger pool.
@@ -37,7 +37,8 @@ export class WasmPolicy {
       bytes.set(wasm);
       // The synchronous loader: the asynchronous one tests for a fetch Response, and that first
       // touch of Node's fetch loads its HTTP client (some 40 ms of every run) for nothing.
-      policy = opaWasm.loadPolicySync(bytes.buffer, { initial: INITIAL_PAGES });
+      const memory = maxPages === undefined ? { initial: INITIAL_PAGES } : { initial: Math.min(INITIAL_PAGES, maxPages), maximum: maxPages };
+      policy = opaWasm.loadPolicySync(bytes.buffer, memory);
     } catch (e) {
       throw new EngineError(`cannot load the compiled policy: ${describe(e)}`);
     }
