@@ -10,7 +10,7 @@
  * mention it next to the live elements no declaration covers.
  */
 import type { Credential, Identity, Inventory, Policy } from '../model.js';
-import { arnRegion } from '../loaders/values.js';
+import { regionOf } from '../loaders/values.js';
 import { unreadDeclared, type Unread } from './unread.js';
 
 export interface Pair {
@@ -99,9 +99,6 @@ function matchKeys(declared: Inventory, live: Inventory, identityPairs: Pair[], 
     } else unnamed.push({ id: k.id, type: 'access-key' });
   }
 }
-
-/** The region of a secret: the one it states, else its ARN's. */
-const regionOf = (c: Credential): string | undefined => c.region ?? arnRegion(c.arn);
 
 /**
  * Secrets by ARN when the declaration knows it, else by name within the declared region (names

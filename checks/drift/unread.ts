@@ -12,7 +12,7 @@
  * a region no --region named is not compared, and the run says so (exit 3), never "missing live".
  */
 import type { Credential, Gap, Identity, Inventory } from '../model.js';
-import { arnRegion } from '../loaders/values.js';
+import { regionOf } from '../loaders/values.js';
 
 export interface Unread {
   /** The declared element's id. */
@@ -45,7 +45,7 @@ export function regionsNotRead(declared: Inventory, live: Inventory): Gap[] {
   const missing = new Set<string>();
   for (const c of declared.credentials) {
     if (c.kind !== 'secret' || c.change === 'delete') continue;
-    const region = c.region ?? arnRegion(c.arn);
+    const region = regionOf(c);
     if (region !== undefined && !read.has(region)) missing.add(region);
   }
   return [...missing].sort().map((region) => ({
@@ -72,7 +72,7 @@ export function unreadDeclared(declared: Inventory, live: Inventory): Unread[] {
   const credentialGap = (c: Credential): Gap | undefined => {
     if (account) return account;
     if (c.kind === 'secret') {
-      const region = c.region ?? arnRegion(c.arn);
+      const region = regionOf(c);
       return region !== undefined ? secretRegions.get(region) : secretRegions.values().next().value;
     }
     if (c.kind === 'access-key') {

@@ -154,3 +154,6 @@ export function arnRegion(arn: string | undefined): string | undefined {
   const m = arn ? /^arn:[a-z-]+:[a-z0-9-]+:([a-z0-9-]+):/.exec(arn) : null;
   return m?.[1] || undefined;
 }
+
+/** The region of an element: the one it states, else its ARN's. */
+export const regionOf = (e: { region?: string; arn?: string }): string | undefined => e.region ?? arnRegion(e.arn);
