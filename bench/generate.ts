@@ -663,6 +663,8 @@ function automationUnit(b: PlanBuilder, violate: boolean): void {
     ],
   };
   const policyAction = follow(action);
+  // Deferred to apply (a new bucket named by reference): the role policy has no text in the plan.
+  let policyText: string | null = null;
   if (bucketAction === 'create' && resources[0] !== '*') {
     // Deferred read: the document is unknown until apply (NHI-UNK-001).
     b.add({
@@ -701,17 +703,6 @@ function automationUnit(b: PlanBuilder, violate: boolean): void {
       expressions: docExpr,
     });
     // The loader still reads the document from the data source (unknown resources become placeholders).
-    b.add(
-      rolePolicy({
-        tfName: id,
-        name: `${name}-access`,
-        roleName: name,
-        roleRef: `aws_iam_role.${id}`,
-        action: policyAction,
-        policy: null,
-        policyRefs: [`${docRef}.json`, docRef],
-      }),
-    );
   } else {
     const text = doc([{ Action: actions.length === 1 ? actions[0] : actions, Effect: 'Allow', Resource: resources.length === 1 ? resources[0] : resources }]);
     b.addPriorData({
@@ -729,18 +720,19 @@ function automationUnit(b: PlanBuilder, violate: boolean): void {
       sensitive: {},
       expressions: docExpr,
     });
-    b.add(
-      rolePolicy({
-        tfName: id,
-        name: `${name}-access`,
-        roleName: name,
-        roleRef: `aws_iam_role.${id}`,
-        action: policyAction,
-        policy: text,
-        policyRefs: [`${docRef}.json`, docRef],
-      }),
-    );
+    policyText = text;
   }
+  b.add(
+    rolePolicy({
+      tfName: id,
+      name: `${name}-access`,
+      roleName: name,
+      roleRef: `aws_iam_role.${id}`,
+      action: policyAction,
+      policy: policyText,
+      policyRefs: [`${docRef}.json`, docRef],
+    }),
+  );
   // A customer managed policy (logs) and its attachment by reference.
   const polName = `${name}-logs`;
   const polAction = action === 'create' ? 'create' : 'no-op';
